@@ -1,0 +1,5 @@
+import sys
+
+from bansos.cli import main
+
+sys.exit(main())

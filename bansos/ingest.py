@@ -1,0 +1,271 @@
+"""Ingestion: extract files → validated, pseudonymised, keyed rows in the
+warehouse, with every other row in quarantine (DESIGN §2-4).
+
+One call makes one warehouse copy, however many files it loads; each file
+lands whole or not at all (a transaction per file on the copy), and the copy
+replaces the live file only when every file has been handled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from bansos import keys, marts, validate
+from bansos.contract import KELUARGA, KIND_BY_NAME
+from bansos.extracts import RejectedFile, stage_file
+from bansos.warehouse import WAREHOUSE, read_meta, write_session
+
+LOADED, UNCHANGED, REJECTED = "loaded", "unchanged", "rejected"
+
+
+@dataclass
+class LoadRequest:
+    path: Path
+    kind: str | None = None
+    as_of: str | None = None  # ISO date
+
+
+@dataclass
+class LoadResult:
+    file: str
+    kind: str | None
+    status: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    message: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+
+class IngestError(Exception):
+    """The whole command is refused (e.g. a different pseudonymisation key)."""
+
+
+def content_hash(path: Path, kind: str | None, as_of: str | None) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(8 * 1024 * 1024):
+            digest.update(block)
+    # Options that change a file's meaning are part of its identity.
+    digest.update(json.dumps({"kind": kind, "as_of": as_of}, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _check_key(con: duckdb.DuckDBPyConnection, key: str) -> None:
+    stored = read_meta(con, "key_fingerprint", WAREHOUSE)
+    current = keys.fingerprint(key)
+    if stored is None:
+        con.execute(f"INSERT INTO {WAREHOUSE}.meta VALUES ('key_fingerprint', $fp)", {"fp": current})
+    elif stored != current:
+        raise IngestError(
+            f"refused: this warehouse was built with another pseudonymisation key (fingerprint {stored}); "
+            f"the key in use has fingerprint {current}. Loading with it would break every link between files. "
+            "Set BANSOS_KEY or BANSOS_KEY_FILE to the key used before, or load into a new warehouse (--db)."
+        )
+
+
+def ingest(
+    db_path: str | Path,
+    requests: list[LoadRequest],
+    replace: bool = False,
+    reference_dir: Path | None = None,
+    mark_demo: bool = False,
+    force_python_csv: bool = False,
+) -> list[LoadResult]:
+    key = keys.load_key()
+    results: list[LoadResult] = []
+    with write_session(db_path, reference_dir) as session:
+        con = session.con
+        _check_key(con, key)
+        validate.prepare(con)
+        load_date = date.today().isoformat()
+        for number, request in enumerate(requests):
+            results.append(_load_one(con, request, number, key, replace, load_date, force_python_csv))
+        changed = any(r.status == LOADED for r in results)
+        if mark_demo:
+            con.execute(f"INSERT OR REPLACE INTO {WAREHOUSE}.meta VALUES ('is_demo', 'true')")
+        if changed or session.created or mark_demo:
+            marts.rebuild(con, WAREHOUSE)
+        else:
+            session.discard()  # nothing new: keep the live file as it is
+    return results
+
+
+def _load_one(con, request: LoadRequest, number: int, key: str, replace: bool, load_date: str, force_python_csv: bool) -> LoadResult:
+    path = Path(request.path)
+    name = path.name
+    result = LoadResult(file=str(path), kind=request.kind, status=REJECTED)
+    if request.kind and request.kind not in KIND_BY_NAME:
+        result.message = f"{name}: unknown kind {request.kind!r} (use keluarga or penyaluran)"
+        return result
+    try:
+        if not path.is_file():
+            raise RejectedFile("does not exist" if not path.exists() else "is not a file")
+        digest = content_hash(path, request.kind, request.as_of)
+        earlier = con.execute(
+            f"SELECT load_id, file_name, kind, loaded_at FROM {WAREHOUSE}.load_ledger WHERE content_hash = $h ORDER BY load_id LIMIT 1",
+            {"h": digest},
+        ).fetchone()
+        if earlier:
+            result.status, result.kind = UNCHANGED, earlier[2]
+            result.message = (
+                f"{name}: unchanged — same content and options as load #{earlier[0]} ({earlier[1]}, "
+                f"{earlier[3]:%Y-%m-%d %H:%M} UTC); nothing changed"
+            )
+            return result
+        staged = stage_file(con, path, f"stg_{number}", request.kind, request.as_of is not None, force_python_csv)
+    except RejectedFile as rejection:
+        result.message = f"{name}: rejected — {rejection}; nothing from it was loaded"
+        return result
+    result.kind = staged.kind.name
+    result.warnings = list(staged.warnings)
+    checked = f"chk_{number}"
+    validate.check(con, staged, checked, request.as_of)
+    new = f"new_{number}"
+    _pseudonymise(con, staged.kind.name, checked, new, request.as_of, load_date, key)
+    load_id = con.execute(f"SELECT coalesce(max(load_id), 0) + 1 FROM {WAREHOUSE}.load_ledger").fetchone()[0]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        removed = _remove_replaced(con, staged.kind.name, new) if replace else 0
+        superseded = _merge(con, staged.kind.name, new, load_id)
+        quarantined = _quarantine(con, staged, checked, load_id, name, key)
+        reasons = dict(
+            con.execute(
+                f"SELECT r, count(*) FROM (SELECT unnest(reasons) AS r FROM {checked} WHERE len(reasons) > 0) GROUP BY r ORDER BY r"
+            ).fetchall()
+        )
+        loaded = staged.rows_read - quarantined
+        extract_date = request.as_of or (
+            con.execute(f"SELECT max(snapshot_date) FROM {new}").fetchone()[0] if staged.kind.name == KELUARGA else load_date
+        )
+        message = f"{name}: loaded {loaded:,} of {staged.rows_read:,} {staged.kind.name} rows; {quarantined:,} quarantined"
+        if superseded:
+            message += f"; {superseded:,} rows were older than rows already stored and did not replace them"
+        if removed:
+            message += f"; --replace removed {removed:,} stored rows this re-issue no longer contains"
+        con.execute(
+            f"""INSERT INTO {WAREHOUSE}.load_ledger VALUES ($id, $file, $hash, $kind, $as_of, $replace, $extract,
+                $read, $loaded, $quarantined, $superseded, $removed, $at, $message, $warnings)""",
+            {
+                "id": load_id, "file": name, "hash": digest, "kind": staged.kind.name,
+                "as_of": request.as_of, "replace": replace, "extract": extract_date, "read": staged.rows_read,
+                "loaded": loaded, "quarantined": quarantined, "superseded": superseded, "removed": removed,
+                "at": datetime.now(timezone.utc).replace(tzinfo=None), "message": message,
+                "warnings": "; ".join(result.warnings) or None,
+            },
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for table in (staged.table, checked, new):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    result.status = LOADED
+    result.rows_read, result.rows_loaded, result.rows_quarantined = staged.rows_read, loaded, quarantined
+    result.reasons = reasons
+    result.message = message
+    return result
+
+
+def _hash(column: str) -> str:
+    return keys.HASH_SQL.format(col=column)
+
+
+def _pseudonymise(con, kind: str, checked: str, new: str, as_of: str | None, load_date: str, key: str) -> None:
+    """Valid rows with identifiers replaced by keyed hashes. Still in memory:
+    raw ids never reach the warehouse file."""
+    if kind == KELUARGA:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {new} AS
+            SELECT {_hash('no_kk')} AS family_key, snapshot_date, w_region AS region_code, w_kecamatan AS kecamatan_code,
+                   w_code AS wilayah_code, v_desil::TINYINT AS desil, v_members::SMALLINT AS members, v_channel AS channel,
+                   v_registration_date AS registration_date, v_decision AS decision, alasan AS reason, v_appeal AS appeal,
+                   {_hash('nik_kepala')} AS head_key, coalesce($as_of::DATE, snapshot_date) AS extract_date
+            FROM {checked} WHERE len(reasons) = 0
+            """,
+            {"key": key, "as_of": as_of},
+        )
+    else:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {new} AS
+            SELECT {_hash('no_kk')} AS family_key, v_program AS program, v_year::SMALLINT AS year, v_tranche::TINYINT AS tranche,
+                   w_region AS region_code, w_kecamatan AS kecamatan_code, w_code AS wilayah_code, v_amount AS amount,
+                   v_status AS status, v_institution AS institution, v_paid_date AS paid_date, id_transaksi AS transaction_id,
+                   {_hash('nik')} AS recipient_key, coalesce($as_of::DATE, $load_date::DATE) AS extract_date
+            FROM {checked} WHERE len(reasons) = 0
+            """,
+            {"key": key, "as_of": as_of, "load_date": load_date},
+        )
+
+
+FACT = {KELUARGA: "fact_family", "penyaluran": "fact_allocation"}
+KEY = {KELUARGA: ("family_key", "snapshot_date"), "penyaluran": ("family_key", "program", "year", "tranche")}
+SLICE = {KELUARGA: ("region_code", "snapshot_date"), "penyaluran": ("region_code", "program", "year", "tranche", "institution")}
+
+
+def _merge(con, kind: str, new: str, load_id: int) -> int:
+    """A row replaces the stored row of the same key when its extract date is
+    the same or later; an older extract never overwrites a newer one, so the
+    result does not depend on the order files arrive in. Returns how many
+    valid rows were older than what is stored."""
+    fact = f"{WAREHOUSE}.{FACT[kind]}"
+    on = " AND ".join(f"f.{k} = n.{k}" for k in KEY[kind])
+    con.execute(f"DELETE FROM {fact} f USING {new} n WHERE {on} AND n.extract_date >= f.extract_date")
+    columns = [row[0] for row in con.execute(f"DESCRIBE {new}").fetchall()]
+    inserted = con.execute(
+        f"""INSERT INTO {fact} ({', '.join(columns)}, load_id)
+            SELECT n.*, $load_id FROM {new} n
+            WHERE NOT EXISTS (SELECT 1 FROM {fact} f WHERE {on})""",
+        {"load_id": load_id},
+    ).fetchone()[0]
+    total = con.execute(f"SELECT count(*) FROM {new}").fetchone()[0]
+    return total - inserted
+
+
+def _remove_replaced(con, kind: str, new: str) -> int:
+    """`--replace`: a corrected re-issue. Stored rows of the slices the file
+    covers, from the same or an earlier extract, that the file no longer
+    contains are removed."""
+    fact = f"{WAREHOUSE}.{FACT[kind]}"
+    slice_on = " AND ".join(f"f.{c} IS NOT DISTINCT FROM s.{c}" for c in SLICE[kind])
+    key_on = " AND ".join(f"n.{k} = f.{k}" for k in KEY[kind])
+    return con.execute(
+        f"""
+        DELETE FROM {fact} f USING (
+            SELECT {', '.join(SLICE[kind])}, max(extract_date) AS extract_date FROM {new} GROUP BY ALL
+        ) s
+        WHERE {slice_on} AND f.extract_date <= s.extract_date
+          AND NOT EXISTS (SELECT 1 FROM {new} n WHERE {key_on})
+        """
+    ).fetchone()[0]
+
+
+def _quarantine(con, staged, checked: str, load_id: int, file_name: str, key: str) -> int:
+    kind = staged.kind
+    identifier = "nik_kepala" if kind.name == KELUARGA else "nik"
+    fields = ", ".join(
+        f"'{c.name}': {keys.MASK_SQL.format(col=c.name) if c.is_identifier else c.name}" for c in kind.columns
+    )
+    return con.execute(
+        f"""
+        INSERT INTO {WAREHOUSE}.quarantine
+        SELECT $load_id, $file, _line, reasons, to_json({{{fields}}})::VARCHAR,
+               {_hash('no_kk')}, {keys.MASK_SQL.format(col='no_kk')},
+               {_hash(identifier)}, {keys.MASK_SQL.format(col=identifier)}
+        FROM {checked} WHERE len(reasons) > 0
+        """,
+        {"load_id": load_id, "file": file_name, "key": key},
+    ).fetchone()[0]

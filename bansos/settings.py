@@ -1,0 +1,65 @@
+"""Settings: every tunable in one place, each read from an environment variable
+with a documented default. README's "Settings" table lists them all, and a
+test fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+REFERENCE_DIR = DATA_DIR / "reference"
+QUERIES_DIR = REPO_ROOT / "queries"
+DEMO_DB = DATA_DIR / "demo.duckdb"
+REAL_DB = DATA_DIR / "warehouse.duckdb"
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    description: str
+
+
+SETTINGS = {
+    "db": Setting("BANSOS_DB", str(REAL_DB), "Warehouse file used by ingest, rebuild, export and the app."),
+    "key": Setting("BANSOS_KEY", "", "Pseudonymisation key (secret text). When unset, the key file is used."),
+    "key_file": Setting(
+        "BANSOS_KEY_FILE",
+        str(Path("~/.config/bansos/key").expanduser()),
+        "Key file, created on first use with mode 0600. Keep it away from the warehouse and out of git.",
+    ),
+    "memory_limit": Setting("BANSOS_MEMORY_LIMIT", "8GB", "DuckDB memory_limit for ingestion and rebuild (raw rows are staged in memory)."),
+    "app_memory_limit": Setting("BANSOS_APP_MEMORY_LIMIT", "1GB", "DuckDB memory_limit of the app's read-only connection."),
+    "threads": Setting("BANSOS_THREADS", "2", "DuckDB threads."),
+    "timely_days": Setting("BANSOS_TIMELY_DAYS", "30", "A payment is timely when made within this many days of the tranche start."),
+    "target_2026": Setting("BANSOS_TARGET_2026", "0.10", "Error target for 2026 (exclusion and inclusion error below it)."),
+    "target_next": Setting("BANSOS_TARGET_NEXT", "0.05", "The following, stricter error target."),
+    "min_families": Setting("BANSOS_MIN_FAMILIES", "30", "A rate on fewer families than this is flagged and left out of rankings."),
+    "export_max_rows": Setting("BANSOS_EXPORT_MAX_ROWS", "1000000", "Largest export; a larger one is refused, never cut."),
+    "geo_dir": Setting(
+        "BANSOS_GEO_DIR",
+        str(REPO_ROOT.parent / "shared" / "geo"),
+        "Folder with kabkota.geojson (and kecamatan.geojson) for choropleth maps; without it maps show points.",
+    ),
+}
+
+
+def get(name: str) -> str:
+    setting = SETTINGS[name]
+    return os.environ.get(setting.env) or setting.default
+
+
+def get_int(name: str) -> int:
+    return int(get(name))
+
+
+def get_float(name: str) -> float:
+    return float(get(name))
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    return Path(explicit) if explicit else Path(get("db"))

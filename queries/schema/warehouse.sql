@@ -1,0 +1,103 @@
+-- Warehouse schema (DESIGN §4). Created once, when ingestion makes a new
+-- warehouse file; every statement is idempotent so that opening an older
+-- file adds what is missing.
+--
+-- Identifiers: family_key / head_key / recipient_key are keyed hashes
+-- (see bansos/keys.py); no raw NIK or KK number is stored in any table.
+-- Codes are text (`35.10`), money is integer rupiah, dates are DATE.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+
+-- Reference data, loaded from data/reference/*.csv (bansos/reference.py).
+CREATE TABLE IF NOT EXISTS ref_province (
+    code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, population BIGINT, lat DOUBLE, lon DOUBLE, coord_kind VARCHAR
+);
+CREATE TABLE IF NOT EXISTS ref_region (
+    code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, type VARCHAR NOT NULL,
+    province_code VARCHAR NOT NULL, population BIGINT, lat DOUBLE, lon DOUBLE, coord_kind VARCHAR
+);
+CREATE TABLE IF NOT EXISTS ref_kecamatan (code VARCHAR PRIMARY KEY, name VARCHAR, region_code VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS ref_desa (code VARCHAR PRIMARY KEY, name VARCHAR, kecamatan_code VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS ref_pilot (
+    region_code VARCHAR PRIMARY KEY, region_name VARCHAR, province_code VARCHAR,
+    province_name VARCHAR, cohort INTEGER, status VARCHAR, source VARCHAR
+);
+CREATE TABLE IF NOT EXISTS ref_program (
+    code VARCHAR PRIMARY KEY, aliases VARCHAR, name_id VARCHAR, name_en VARCHAR,
+    max_desil INTEGER, benefit_per_tranche BIGINT, tranches_per_year INTEGER, source VARCHAR
+);
+CREATE TABLE IF NOT EXISTS ref_tranche_calendar (tranche INTEGER PRIMARY KEY, start_month INTEGER, start_day INTEGER);
+CREATE TABLE IF NOT EXISTS ref_comparison (pilot_code VARCHAR, comparison_code VARCHAR);
+
+-- Facts. A register row is keyed by (family_key, snapshot_date); an
+-- allocation row by (family_key, program, year, tranche). Keys are enforced
+-- by ingestion (delete-then-insert), not by an index: bulk loads of millions
+-- of rows stay fast and memory stays flat.
+CREATE TABLE IF NOT EXISTS fact_family (
+    family_key        UHUGEINT NOT NULL,
+    snapshot_date     DATE NOT NULL,
+    region_code       VARCHAR NOT NULL,   -- kab/kota, PP.KK
+    kecamatan_code    VARCHAR,            -- PP.KK.CC when the row's code is that precise
+    wilayah_code      VARCHAR NOT NULL,   -- the code as given, dotted
+    desil             TINYINT,
+    members           SMALLINT,
+    channel           VARCHAR,
+    registration_date DATE,
+    decision          VARCHAR,
+    reason            VARCHAR,
+    appeal            VARCHAR,
+    head_key          UHUGEINT,
+    extract_date      DATE NOT NULL,
+    load_id           INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fact_allocation (
+    family_key     UHUGEINT NOT NULL,
+    program        VARCHAR NOT NULL,
+    year           SMALLINT NOT NULL,
+    tranche        TINYINT NOT NULL,
+    region_code    VARCHAR NOT NULL,
+    kecamatan_code VARCHAR,
+    wilayah_code   VARCHAR NOT NULL,
+    amount         BIGINT NOT NULL,
+    status         VARCHAR NOT NULL,
+    institution    VARCHAR,
+    paid_date      DATE,
+    transaction_id VARCHAR,
+    recipient_key  UHUGEINT,
+    extract_date   DATE NOT NULL,
+    load_id        INTEGER NOT NULL
+);
+
+-- One row per file that was loaded (a rejected file is not in the ledger).
+CREATE TABLE IF NOT EXISTS load_ledger (
+    load_id          INTEGER PRIMARY KEY,
+    file_name        VARCHAR NOT NULL,
+    content_hash     VARCHAR NOT NULL,   -- over the bytes and the options that change meaning
+    kind             VARCHAR NOT NULL,
+    as_of            DATE,
+    replace_mode     BOOLEAN NOT NULL,
+    extract_date     DATE,
+    rows_read        BIGINT NOT NULL,
+    rows_loaded      BIGINT NOT NULL,
+    rows_quarantined BIGINT NOT NULL,
+    rows_superseded  BIGINT NOT NULL,    -- valid rows older than the stored row of the same key
+    rows_removed     BIGINT NOT NULL,    -- stored rows a --replace re-issue dropped
+    loaded_at        TIMESTAMP NOT NULL,
+    message          VARCHAR,
+    warnings         VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS quarantine (
+    load_id      INTEGER NOT NULL,
+    file_name    VARCHAR NOT NULL,
+    line         BIGINT NOT NULL,       -- CSV physical line (header = 1), XLSX sheet row, Parquet 1-based row
+    reasons      VARCHAR[] NOT NULL,
+    row_values   VARCHAR,               -- JSON of the row as given, identifiers masked
+    no_kk_key    UHUGEINT,
+    no_kk_masked VARCHAR,
+    nik_key      UHUGEINT,
+    nik_masked   VARCHAR
+);
