@@ -1,0 +1,78 @@
+-- Difference-in-differences: pilot against its comparison regions (DESIGN §5).
+-- Purpose:    Δ = metric(t2) − metric(t1) for the pilot and for its comparison
+--             group (summed numerators and denominators); DiD = Δ_pilot − Δ_comparison.
+--             Every input is returned, so a page can show them.
+-- Parameters: $as_of (NULL = latest), $basis, $program, $year1, $tranche1,
+--             $year2, $tranche2, $pilots (VARCHAR[], NULL = all); runner:
+--             $scope, $min_families.
+-- Grain:      pilot_code × metric (coverage, exclusion_error,
+--             inclusion_error, disbursement_rate).
+-- Columns:    pilot_code, pilot_name, comparison_codes, metric,
+--             pilot_num_1, pilot_den_1, pilot_num_2, pilot_den_2,
+--             comp_num_1, comp_den_1, comp_num_2, comp_den_2,
+--             pilot_rate_1, pilot_rate_2, comp_rate_1, comp_rate_2,
+--             pilot_change, comp_change, did, small.
+WITH chosen AS (
+    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+), members AS (
+    SELECT DISTINCT pilot_code, pilot_code AS region_code, 'pilot' AS grp FROM mart_comparison
+    UNION ALL
+    SELECT pilot_code, comparison_code, 'comparison' FROM mart_comparison
+), alloc AS (
+    SELECT region_code, year, tranche, sum(allocated_amount) AS allocated, sum(disbursed_amount) AS disbursed
+    FROM mart_allocation WHERE program = $program GROUP BY ALL
+), grouped AS (
+    SELECT m.pilot_code, m.grp,
+           CASE WHEN t.year = $year1 AND t.tranche = $tranche1 THEN 1 ELSE 2 END AS period,
+           sum(t.eligible_families) AS eligible_families, sum(t.eligible_covered) AS eligible_covered,
+           sum(t.recipients) AS recipients, sum(t.eligible_recipients) AS eligible_recipients,
+           coalesce(sum(a.allocated), 0) AS allocated, coalesce(sum(a.disbursed), 0) AS disbursed
+    FROM members m
+    JOIN mart_targeting t ON t.region_code = m.region_code
+    JOIN chosen c ON t.as_of IS NOT DISTINCT FROM c.as_of
+    LEFT JOIN alloc a ON a.region_code = t.region_code AND a.year = t.year AND a.tranche = t.tranche
+    WHERE t.basis = $basis AND t.program = $program
+      AND ((t.year = $year1 AND t.tranche = $tranche1) OR (t.year = $year2 AND t.tranche = $tranche2))
+      AND ($pilots::VARCHAR[] IS NULL OR list_contains($pilots::VARCHAR[], m.pilot_code))
+      AND ($scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], m.region_code))
+    GROUP BY ALL
+), long AS (
+    SELECT pilot_code, grp, period, 'coverage' AS metric, eligible_covered AS num, eligible_families AS den FROM grouped
+    UNION ALL
+    SELECT pilot_code, grp, period, 'exclusion_error', eligible_families - eligible_covered, eligible_families FROM grouped
+    UNION ALL
+    SELECT pilot_code, grp, period, 'inclusion_error', recipients - eligible_recipients, recipients FROM grouped
+    UNION ALL
+    SELECT pilot_code, grp, period, 'disbursement_rate', disbursed, allocated FROM grouped
+), wide AS (
+    SELECT pilot_code, metric,
+           max(num) FILTER (WHERE grp = 'pilot' AND period = 1) AS pilot_num_1,
+           max(den) FILTER (WHERE grp = 'pilot' AND period = 1) AS pilot_den_1,
+           max(num) FILTER (WHERE grp = 'pilot' AND period = 2) AS pilot_num_2,
+           max(den) FILTER (WHERE grp = 'pilot' AND period = 2) AS pilot_den_2,
+           max(num) FILTER (WHERE grp = 'comparison' AND period = 1) AS comp_num_1,
+           max(den) FILTER (WHERE grp = 'comparison' AND period = 1) AS comp_den_1,
+           max(num) FILTER (WHERE grp = 'comparison' AND period = 2) AS comp_num_2,
+           max(den) FILTER (WHERE grp = 'comparison' AND period = 2) AS comp_den_2
+    FROM long
+    GROUP BY pilot_code, metric
+), rated AS (
+    SELECT *,
+           pilot_num_1 / NULLIF(pilot_den_1, 0) AS pilot_rate_1,
+           pilot_num_2 / NULLIF(pilot_den_2, 0) AS pilot_rate_2,
+           comp_num_1 / NULLIF(comp_den_1, 0) AS comp_rate_1,
+           comp_num_2 / NULLIF(comp_den_2, 0) AS comp_rate_2
+    FROM wide
+)
+SELECT x.pilot_code, r.name AS pilot_name,
+       (SELECT list(comparison_code ORDER BY comparison_code) FROM mart_comparison c WHERE c.pilot_code = x.pilot_code) AS comparison_codes,
+       x.metric, x.pilot_num_1, x.pilot_den_1, x.pilot_num_2, x.pilot_den_2,
+       x.comp_num_1, x.comp_den_1, x.comp_num_2, x.comp_den_2,
+       x.pilot_rate_1, x.pilot_rate_2, x.comp_rate_1, x.comp_rate_2,
+       x.pilot_rate_2 - x.pilot_rate_1 AS pilot_change,
+       x.comp_rate_2 - x.comp_rate_1 AS comp_change,
+       (x.pilot_rate_2 - x.pilot_rate_1) - (x.comp_rate_2 - x.comp_rate_1) AS did,
+       x.metric <> 'disbursement_rate' AND coalesce(least(x.pilot_den_1, x.pilot_den_2, x.comp_den_1, x.comp_den_2) < $min_families, true) AS small
+FROM rated x
+JOIN ref_region r ON r.code = x.pilot_code
+ORDER BY x.pilot_code, x.metric

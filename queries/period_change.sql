@@ -1,0 +1,53 @@
+-- Change between two tranches per region ("did the pilot move them?").
+-- Parameters: $as_of (NULL = latest), $basis, $program, $year1, $tranche1,
+--             $year2, $tranche2, $province, $regions; runner: $scope,
+--             $min_families.
+-- Grain:      region.
+-- Columns:    region_code, region_name, is_pilot, for t1 and t2 (suffix _1,
+--             _2): eligible_families, eligible_covered, recipients,
+--             eligible_recipients, exclusion_error, inclusion_error, coverage,
+--             disbursement_rate; and the changes (t2 − t1) *_change; small_1,
+--             small_2 (a rate on fewer than $min_families families).
+WITH chosen AS (
+    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+), alloc AS (
+    SELECT region_code, year, tranche, sum(allocated_amount) AS allocated, sum(disbursed_amount) AS disbursed
+    FROM mart_allocation WHERE program = $program GROUP BY ALL
+), t AS (
+    SELECT t.*, a.allocated, a.disbursed
+    FROM mart_targeting t
+    JOIN chosen c ON t.as_of IS NOT DISTINCT FROM c.as_of
+    LEFT JOIN alloc a ON a.region_code = t.region_code AND a.year = t.year AND a.tranche = t.tranche
+    WHERE t.basis = $basis AND t.program = $program
+      AND ($scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], t.region_code))
+), one AS (SELECT * FROM t WHERE year = $year1 AND tranche = $tranche1),
+   two AS (SELECT * FROM t WHERE year = $year2 AND tranche = $tranche2),
+joined AS (
+    SELECT coalesce(one.region_code, two.region_code) AS region_code,
+           one.eligible_families AS eligible_families_1, one.eligible_covered AS eligible_covered_1,
+           one.recipients AS recipients_1, one.eligible_recipients AS eligible_recipients_1,
+           one.eligible_covered / NULLIF(one.eligible_families, 0) AS coverage_1,
+           1 - one.eligible_covered / NULLIF(one.eligible_families, 0) AS exclusion_error_1,
+           (one.recipients - one.eligible_recipients) / NULLIF(one.recipients, 0) AS inclusion_error_1,
+           one.disbursed / NULLIF(one.allocated, 0) AS disbursement_rate_1,
+           two.eligible_families AS eligible_families_2, two.eligible_covered AS eligible_covered_2,
+           two.recipients AS recipients_2, two.eligible_recipients AS eligible_recipients_2,
+           two.eligible_covered / NULLIF(two.eligible_families, 0) AS coverage_2,
+           1 - two.eligible_covered / NULLIF(two.eligible_families, 0) AS exclusion_error_2,
+           (two.recipients - two.eligible_recipients) / NULLIF(two.recipients, 0) AS inclusion_error_2,
+           two.disbursed / NULLIF(two.allocated, 0) AS disbursement_rate_2,
+           coalesce(one.eligible_families < $min_families OR one.recipients < $min_families, true) AS small_1,
+           coalesce(two.eligible_families < $min_families OR two.recipients < $min_families, true) AS small_2
+    FROM one FULL JOIN two ON two.region_code = one.region_code
+)
+SELECT j.region_code, r.name AS region_name, r.province_code, p.region_code IS NOT NULL AS is_pilot, j.* EXCLUDE (region_code),
+       j.coverage_2 - j.coverage_1 AS coverage_change,
+       j.exclusion_error_2 - j.exclusion_error_1 AS exclusion_error_change,
+       j.inclusion_error_2 - j.inclusion_error_1 AS inclusion_error_change,
+       j.disbursement_rate_2 - j.disbursement_rate_1 AS disbursement_rate_change
+FROM joined j
+JOIN ref_region r ON r.code = j.region_code
+LEFT JOIN ref_pilot p ON p.region_code = j.region_code
+WHERE ($province::VARCHAR IS NULL OR r.province_code = $province::VARCHAR)
+  AND ($regions::VARCHAR[] IS NULL OR list_contains($regions::VARCHAR[], j.region_code))
+ORDER BY r.province_code, j.region_code

@@ -1,0 +1,69 @@
+-- Totals by period: the selected regions summed, one row per tranche.
+-- Purpose:    headline tiles (a tranche and the previous one) and trends.
+--             Sums add numerators and denominators, then divide (DESIGN §5);
+--             periods are never summed.
+-- Parameters: $as_of (NULL = latest), $basis, $program, $province, $regions;
+--             runner: $scope, $min_families.
+-- Grain:      program × year × tranche.
+-- Columns:    program, year, tranche, period_index (1 = first tranche of the
+--             programme loaded), regions, regions_with_register,
+--             eligible_families, eligible_covered, recipients,
+--             eligible_recipients, not_in_register, allocated_amount,
+--             disbursed_amount, paid_families, timely_families, coverage,
+--             exclusion_error, inclusion_error, disbursement_rate,
+--             disbursement_rate_families, timeliness, coverage_small,
+--             inclusion_small, prev_* (the previous tranche's rates).
+WITH chosen AS (
+    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+), picked AS (
+    SELECT t.*
+    FROM mart_targeting t
+    JOIN chosen c ON t.as_of IS NOT DISTINCT FROM c.as_of
+    JOIN ref_region r ON r.code = t.region_code
+    WHERE t.basis = $basis AND t.program = $program
+      AND ($province::VARCHAR IS NULL OR r.province_code = $province::VARCHAR)
+      AND ($regions::VARCHAR[] IS NULL OR list_contains($regions::VARCHAR[], t.region_code))
+      AND ($scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], t.region_code))
+), alloc AS (
+    SELECT a.program, a.year, a.tranche,
+           sum(a.allocated_amount) AS allocated_amount, sum(a.disbursed_amount) AS disbursed_amount,
+           sum(a.paid_families) AS paid_families, sum(a.timely_families) AS timely_families
+    FROM mart_allocation a
+    WHERE a.region_code IN (SELECT region_code FROM picked)
+      AND a.program = $program
+    GROUP BY ALL
+), summed AS (
+    SELECT program, year, tranche,
+           count(*) AS regions, count(*) FILTER (WHERE has_register) AS regions_with_register,
+           sum(eligible_families) AS eligible_families, sum(eligible_covered) AS eligible_covered,
+           sum(recipients) AS recipients, sum(eligible_recipients) AS eligible_recipients,
+           sum(not_in_register) AS not_in_register
+    FROM picked
+    GROUP BY ALL
+), rated AS (
+    SELECT s.*, coalesce(a.allocated_amount, 0) AS allocated_amount, coalesce(a.disbursed_amount, 0) AS disbursed_amount,
+           coalesce(a.paid_families, 0) AS paid_families, coalesce(a.timely_families, 0) AS timely_families,
+           s.eligible_covered / NULLIF(s.eligible_families, 0) AS coverage,
+           1 - s.eligible_covered / NULLIF(s.eligible_families, 0) AS exclusion_error,
+           (s.recipients - s.eligible_recipients) / NULLIF(s.recipients, 0) AS inclusion_error,
+           a.disbursed_amount / NULLIF(a.allocated_amount, 0) AS disbursement_rate,
+           a.paid_families / NULLIF(s.recipients, 0) AS disbursement_rate_families,
+           a.timely_families / NULLIF(s.recipients, 0) AS timeliness,
+           coalesce(s.eligible_families < $min_families, false) AS coverage_small,
+           s.recipients < $min_families AS inclusion_small,
+           row_number() OVER (ORDER BY s.year, s.tranche) AS period_index
+    FROM summed s
+    LEFT JOIN alloc a ON a.program = s.program AND a.year = s.year AND a.tranche = s.tranche
+)
+SELECT *,
+       lag(coverage) OVER w AS prev_coverage,
+       lag(exclusion_error) OVER w AS prev_exclusion_error,
+       lag(inclusion_error) OVER w AS prev_inclusion_error,
+       lag(disbursement_rate) OVER w AS prev_disbursement_rate,
+       lag(eligible_families) OVER w AS prev_eligible_families,
+       lag(recipients) OVER w AS prev_recipients,
+       lag(year) OVER w AS prev_year,
+       lag(tranche) OVER w AS prev_tranche
+FROM rated
+WINDOW w AS (ORDER BY year, tranche)
+ORDER BY year, tranche

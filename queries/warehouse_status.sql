@@ -1,0 +1,17 @@
+-- Warehouse status: what is loaded, per kind, region and period.
+-- Parameters: runner: $scope.
+-- Grain:      kind × region × period (snapshot date for registers, year and
+--             tranche for allocations).
+-- Columns:    kind, region_code, region_name, period, rows.
+SELECT 'keluarga' AS kind, m.region_code, r.name AS region_name,
+       strftime(m.snapshot_date, '%Y-%m-%d') AS period, max(m.families) AS rows
+FROM mart_snapshot m JOIN ref_region r ON r.code = m.region_code
+WHERE m.snapshot_date = m.as_of
+  AND ($scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], m.region_code))
+GROUP BY ALL
+UNION ALL
+SELECT 'penyaluran', a.region_code, r.name, a.program || ' ' || a.year || '-T' || a.tranche, sum(a.recipients)
+FROM mart_allocation a JOIN ref_region r ON r.code = a.region_code
+WHERE $scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], a.region_code)
+GROUP BY ALL
+ORDER BY 1, 2, 4
