@@ -1,0 +1,149 @@
+"""Maps that work offline and without boundary files (DESIGN §6).
+
+- Within one province, when boundaries are available: a kab/kota choropleth.
+- Nationally, or whenever boundaries are missing: points at the regions'
+  coordinates (pilot cities are specks at national scale), over light
+  province outlines when those are available.
+Uses `choropleth_map` / `scatter_map` with the blank `white-bg` style and an
+explicit centre and zoom, which need no tile server.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from bansos import fmt
+from bansos.charts import theme
+
+KABKOTA_FILE = "kabkota.geojson"
+PROVINSI_FILE = "provinsi.geojson"
+
+
+@lru_cache(maxsize=4)
+def _read_geojson(path: str, tolerance: float) -> dict | None:
+    file = Path(path)
+    if not file.exists():
+        return None
+    import geopandas as gpd
+
+    frame = gpd.read_file(file)
+    if tolerance:
+        frame["geometry"] = frame.geometry.simplify(tolerance, preserve_topology=True)
+    frame["kode"] = frame["kode"].astype(str)
+    return json.loads(frame[["kode", "nama", "geometry"]].to_json())
+
+
+def boundaries(geo_dir: str | Path | None) -> dict | None:
+    """kab/kota boundaries as GeoJSON (feature property `kode` = `35.10`), or None."""
+    if not geo_dir:
+        return None
+    return _read_geojson(str(Path(geo_dir) / KABKOTA_FILE), 0.002)
+
+
+def province_outlines(geo_dir: str | Path | None) -> dict | None:
+    if not geo_dir:
+        return None
+    return _read_geojson(str(Path(geo_dir) / PROVINSI_FILE), 0.05)
+
+
+def _bounds_of(features: list[dict]) -> tuple[float, float, float, float]:
+    lons, lats = [], []
+
+    def walk(coords):
+        if coords and isinstance(coords[0], (int, float)):
+            lons.append(coords[0])
+            lats.append(coords[1])
+        else:
+            for item in coords:
+                walk(item)
+
+    for feature in features:
+        walk(feature["geometry"]["coordinates"])
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def _view(min_lon, min_lat, max_lon, max_lat) -> tuple[dict, float]:
+    span = max(max_lon - min_lon, (max_lat - min_lat) * 1.6, 0.05)
+    zoom = max(2.8, min(10.5, math.log2(360 / span) - 0.6))
+    return {"lon": (min_lon + max_lon) / 2, "lat": (min_lat + max_lat) / 2}, zoom
+
+
+def region_map(
+    frame: pd.DataFrame,
+    value: str,
+    value_label: str,
+    title: str,
+    lang: str,
+    geo_dir: str | Path | None = None,
+    value_format: str = "pct",
+    reverse_scale: bool = False,
+    height: int = 460,
+) -> tuple[go.Figure, bool]:
+    """A map of `value` per region. `frame` needs region_code, region_name,
+    province_code, is_pilot, lat, lon and the value column.
+    Returns (figure, used_boundaries)."""
+    scale = [[i / (len(theme.SEQUENTIAL) - 1), c] for i, c in enumerate(theme.SEQUENTIAL)]
+    if reverse_scale:
+        scale = [[1 - p, c] for p, c in reversed(scale)]
+    labels = [fmt.by_format(v, value_format, lang) for v in frame[value]]
+    hover = [f"<b>{name}</b> ({code})<br>{value_label}: {text}" for name, code, text in zip(frame.region_name, frame.region_code, labels)]
+    provinces = frame.province_code.dropna().unique()
+    shapes = boundaries(geo_dir)
+    fig = go.Figure()
+    used = False
+    if shapes is not None and len(provinces) == 1:
+        features = [f for f in shapes["features"] if f["properties"]["kode"].startswith(f"{provinces[0]}.")]
+        if features:
+            geojson = {"type": "FeatureCollection", "features": features}
+            present = set(frame.region_code)
+            # Regions of the province without data: drawn grey, for context.
+            others = [f["properties"]["kode"] for f in features if f["properties"]["kode"] not in present]
+            if others:
+                fig.add_trace(go.Choroplethmap(
+                    geojson=geojson, locations=others, z=[0] * len(others), featureidkey="properties.kode",
+                    colorscale=[[0, "#EEEEEE"], [1, "#EEEEEE"]], showscale=False, marker_line_color="white",
+                    hovertext=[f["properties"]["nama"] for f in features if f["properties"]["kode"] in others],
+                    hoverinfo="text", name="",
+                ))
+            fig.add_trace(go.Choroplethmap(
+                geojson=geojson, locations=frame.region_code, z=frame[value], featureidkey="properties.kode",
+                colorscale=scale, marker_line_color="white", marker_line_width=1,
+                zmin=0, zmax=1 if value_format == "pct" else None,
+                colorbar=dict(title=value_label, tickformat=".0%" if value_format == "pct" else None),
+                hovertext=hover, hoverinfo="text", name=value_label,
+            ))
+            center, zoom = _view(*_bounds_of(features))
+            used = True
+    if not used:
+        outlines = province_outlines(geo_dir)
+        if outlines is not None:
+            codes = [f["properties"]["kode"] for f in outlines["features"]]
+            fig.add_trace(go.Choroplethmap(
+                geojson=outlines, locations=codes, z=[0] * len(codes), featureidkey="properties.kode",
+                colorscale=[[0, "#F1F1F1"], [1, "#F1F1F1"]], showscale=False, marker_line_color="#BDBDBD",
+                marker_line_width=0.5, hoverinfo="skip", name="",
+            ))
+        points = frame.dropna(subset=["lat", "lon"])
+        point_hover = [h for h, ok in zip(hover, frame.lat.notna() & frame.lon.notna()) if ok]
+        fig.add_trace(go.Scattermap(
+            lat=points.lat, lon=points.lon, mode="markers",
+            marker=dict(size=[16 if p else 11 for p in points.is_pilot], color=points[value], colorscale=scale,
+                        cmin=0, cmax=1 if value_format == "pct" else None, showscale=True,
+                        colorbar=dict(title=value_label, tickformat=".0%" if value_format == "pct" else None)),
+            hovertext=point_hover, hoverinfo="text", name=value_label,
+        ))
+        if len(points):
+            pad = 1.0
+            center, zoom = _view(points.lon.min() - pad, points.lat.min() - pad, points.lon.max() + pad, points.lat.max() + pad)
+        else:
+            center, zoom = {"lon": 118.0, "lat": -2.5}, 3.5
+    fig.update_layout(map=dict(style="white-bg", center=center, zoom=zoom), showlegend=False)
+    theme.apply(fig, lang, title, height=height)
+    fig.update_layout(margin=dict(l=0, r=0, t=50, b=0))
+    return fig, used

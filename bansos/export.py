@@ -1,0 +1,432 @@
+"""Exports (DESIGN §7): one code path for `python -m bansos export` and the
+app's download buttons.
+
+Every export carries its provenance: the filters, the register snapshot,
+the eligibility basis and thresholds, the data version, the export time and
+the definition of every column — in a sidecar `OUT.meta.json` for CSV and
+Parquet (and in the Parquet file's metadata), in a second sheet for XLSX.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from bansos import settings
+from bansos.indicators import BY_ID
+from bansos.queries import NoWarehouse, QueryError, QueryRunner
+
+FORMATS = ("csv", "xlsx", "parquet")
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header row
+PARQUET_META_KEY = b"bansos_provenance"
+
+
+class ExportRefused(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ColumnDef:
+    name: str
+    label_id: str
+    label_en: str
+    kind: str  # text, int, rate, rp, bool, date
+    definition: str
+
+
+def _col(name, label_id, label_en, kind, definition=None) -> ColumnDef:
+    if definition is None:
+        definition = BY_ID[name].description_en
+    return ColumnDef(name, label_id, label_en, kind, definition)
+
+
+COMMON_REGION = (
+    _col("region_code", "Kode wilayah", "Region code", "text", "Kemendagri code of the kabupaten/kota (PP.KK)."),
+    _col("region_name", "Nama wilayah", "Region name", "text", "Name of the kabupaten/kota."),
+    _col("province_code", "Kode provinsi", "Province code", "text", "Kemendagri province code (PP)."),
+)
+
+REGION_INDICATOR_COLUMNS = (
+    *COMMON_REGION,
+    _col("province_name", "Nama provinsi", "Province name", "text", "Name of the province."),
+    _col("is_pilot", "Wilayah pilot", "Pilot region", "bool", "True for every region on the pilot list, whatever its status."),
+    _col("pilot_status", "Status pilot", "Pilot status", "text", "confirmed, reported or uncertain (pilot list); empty for non-pilots."),
+    _col("program", "Program", "Programme", "text", "Programme code (canonical: SEMBAKO for BPNT)."),
+    _col("year", "Tahun", "Year", "int", "Year of the tranche."),
+    _col("tranche", "Tahap", "Tranche", "int", "Tranche (tahap) 1-4."),
+    _col("as_of", "Tanggal snapshot", "Snapshot date", "date", "The register date chosen: each region uses its latest snapshot on or before it."),
+    _col("register_snapshot", "Snapshot register wilayah", "Region's register snapshot", "date", "The region's register snapshot in use; empty = no register, so register-based indicators are empty."),
+    _col("eligible_families", "Keluarga layak", "Eligible families", "int"),
+    _col("eligible_covered", "Keluarga layak yang menerima", "Eligible families receiving", "int"),
+    _col("recipients", "Penerima (KPM)", "Recipients (KPM)", "int"),
+    _col("eligible_recipients", "Penerima yang layak", "Eligible recipients", "int"),
+    _col("not_in_register", "Penerima di luar register", "Recipients not in the register", "int"),
+    _col("coverage", "Cakupan", "Coverage", "rate"),
+    _col("exclusion_error", "Exclusion error", "Exclusion error", "rate"),
+    _col("inclusion_error", "Inclusion error", "Inclusion error", "rate"),
+    _col("allocated_amount", "Nilai dialokasikan (Rp)", "Amount allocated (Rp)", "rp"),
+    _col("disbursed_amount", "Nilai tersalur (Rp)", "Amount paid (Rp)", "rp"),
+    _col("disbursement_rate", "Realisasi penyaluran (nilai)", "Disbursement rate (amount)", "rate"),
+    _col("paid_families", "Keluarga dibayar", "Families paid", "int", "Families allocated whose payment status is tersalur."),
+    _col("disbursement_rate_families", "Realisasi penyaluran (keluarga)", "Disbursement rate (families)", "rate"),
+    _col("timely_families", "Keluarga dibayar tepat waktu", "Families paid on time", "int", "Families paid within N days (setting BANSOS_TIMELY_DAYS, default 30) of the tranche start."),
+    _col("timeliness", "Ketepatan waktu", "Timeliness", "rate"),
+    _col("coverage_small", "Cakupan < 30 keluarga", "Coverage on < 30 families", "bool", "True when the coverage denominator is below the small-number threshold (BANSOS_MIN_FAMILIES): the rate is unstable."),
+    _col("inclusion_small", "Penerima < 30 keluarga", "Recipients < 30 families", "bool", "True when the inclusion-error denominator is below the small-number threshold."),
+)
+
+LOADS_COLUMNS = (
+    _col("load_id", "No. muat", "Load id", "int", "Sequence number of the load."),
+    _col("file_name", "Nama file", "File name", "text", "Name of the extract file loaded."),
+    _col("kind", "Jenis", "Kind", "text", "keluarga (register) or penyaluran (allocation)."),
+    _col("loaded_at", "Waktu muat (UTC)", "Loaded at (UTC)", "text", "When the file was loaded."),
+    _col("as_of", "--as-of", "--as-of", "date", "Extract date given on the command line, if any."),
+    _col("extract_date", "Tanggal ekstrak", "Extract date", "date", "The file's extract date (--as-of, else tanggal_data, else the load date)."),
+    _col("replace_mode", "--replace", "--replace", "bool", "Loaded as a corrected re-issue."),
+    _col("rows_read", "Baris dibaca", "Rows read", "int", "Data rows read from the file (blank lines are not rows)."),
+    _col("rows_loaded", "Baris dimuat", "Rows loaded", "int", "Rows that passed every rule."),
+    _col("rows_quarantined", "Baris karantina", "Rows quarantined", "int", "Rows that broke a rule; rows read = loaded + quarantined."),
+    _col("rows_superseded", "Baris lebih lama", "Rows superseded", "int", "Valid rows older than the stored row of the same key (not applied)."),
+    _col("rows_removed", "Baris dihapus", "Rows removed", "int", "Stored rows a --replace re-issue no longer contained."),
+    _col("message", "Pesan", "Message", "text", "Outcome of the load."),
+    _col("warnings", "Peringatan", "Warnings", "text", "Warnings, e.g. a Windows-1252 file."),
+    _col("content_hash", "Hash isi", "Content hash", "text", "SHA-256 over the file's bytes and the options that change its meaning."),
+)
+
+QUARANTINE_COLUMNS = (
+    _col("load_id", "No. muat", "Load id", "int", "The load that read the row."),
+    _col("file_name", "Nama file", "File name", "text", "The extract file."),
+    _col("line", "Baris", "Line", "int", "CSV physical line (header = 1), XLSX sheet row, Parquet 1-based row."),
+    _col("reasons", "Alasan", "Reasons", "text", "Reason codes, one per broken rule, separated by ';'."),
+    _col("row_values", "Isi baris", "Row values", "text", "The row as given (JSON), identifiers masked."),
+    _col("no_kk_masked", "No KK (disamarkan)", "KK number (masked)", "text", "First 6 and last 4 digits only."),
+    _col("no_kk_key", "Kunci KK", "KK key", "text", "Keyed hash of the KK number (pseudonym)."),
+    _col("nik_masked", "NIK (disamarkan)", "NIK (masked)", "text", "First 6 and last 4 digits only."),
+    _col("nik_key", "Kunci NIK", "NIK key", "text", "Keyed hash of the NIK (pseudonym)."),
+)
+
+QUARANTINE_SUMMARY_COLUMNS = (
+    _col("load_id", "No. muat", "Load id", "int", "The load that read the rows."),
+    _col("file_name", "Nama file", "File name", "text", "The extract file."),
+    _col("reason", "Alasan", "Reason", "text", "Reason code."),
+    _col("rows", "Jumlah baris", "Rows", "int", "Quarantined rows with this reason (a row may have several)."),
+    _col("first_line", "Baris pertama", "First line", "int", "First line or row in the file with this reason."),
+)
+
+FAMILY_COLUMNS = (
+    _col("family_key", "Kunci keluarga", "Family key", "text", "Keyed hash of the KK number (pseudonym; never the KK itself)."),
+    _col("region_code", "Kode wilayah", "Region code", "text", "Kab/kota code of the register row."),
+    _col("kecamatan_code", "Kode kecamatan", "Kecamatan code", "text", "Kecamatan code when the source code was that precise."),
+    _col("wilayah_code", "Kode wilayah asal", "Source region code", "text", "Region code as given (desa/kelurahan where available)."),
+    _col("snapshot_date", "Tanggal snapshot", "Snapshot date", "date", "Snapshot (tanggal_data) of the register row."),
+    _col("desil", "Desil", "Decile", "int", "DTSEN welfare decile 1-10; empty = not ranked."),
+    _col("members", "Jumlah anggota", "Members", "int", "Family members."),
+    _col("channel", "Kanal registrasi", "Registration channel", "text", "mandiri, agen, musdes, dinsos or dtsen."),
+    _col("registration_date", "Tanggal registrasi", "Registration date", "date", "Date of registration."),
+    _col("decision", "Status kelayakan", "Decision", "text", "layak, tidak_layak or empty (undecided)."),
+    _col("appeal", "Sanggah", "Appeal", "text", "tidak, diajukan, diterima (upheld) or ditolak."),
+    _col("head_key", "Kunci NIK kepala", "Head NIK key", "text", "Keyed hash of the family head's NIK (pseudonym)."),
+)
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    name: str
+    query: str
+    columns: tuple[ColumnDef, ...]
+    params: tuple[str, ...]
+    in_app: bool  # aggregate tables only in the app until access control exists
+    description: str
+
+
+TABLES = {
+    "region-indicators": ExportTable(
+        "region-indicators", "region_indicators", REGION_INDICATOR_COLUMNS,
+        ("as_of", "basis", "program", "year", "tranche", "province", "regions"), True,
+        "One row per region × programme × year × tranche (DESIGN §7).",
+    ),
+    "loads": ExportTable("loads", "loads", LOADS_COLUMNS, (), True, "The load ledger."),
+    "quarantine-summary": ExportTable(
+        "quarantine-summary", "quarantine_by_reason", QUARANTINE_SUMMARY_COLUMNS, (), True, "Quarantined rows by file and reason.",
+    ),
+    "quarantine": ExportTable("quarantine", "quarantine_export", QUARANTINE_COLUMNS, (), False, "Quarantined rows, identifiers masked."),
+    "families": ExportTable(
+        "families", "families", FAMILY_COLUMNS, ("as_of", "province", "regions"), False,
+        "Family-level register rows, pseudonymised ids only (command line only).",
+    ),
+}
+
+
+@dataclass
+class ExportFilters:
+    province: str | None = None
+    regions: list[str] = field(default_factory=list)
+    program: str | None = None
+    year: int | None = None
+    tranche: int | None = None
+    snapshot: str | None = None
+    basis: str = "desil"
+
+    def query_params(self, names: tuple[str, ...]) -> dict:
+        values = {
+            "as_of": self.snapshot,
+            "basis": self.basis,
+            "program": self.program.upper() if self.program else None,
+            "year": self.year,
+            "tranche": self.tranche,
+            "province": self.province,
+            "regions": list(self.regions) or None,
+        }
+        return {name: values[name] for name in names}
+
+
+@dataclass
+class Export:
+    table: ExportTable
+    frame: pd.DataFrame
+    provenance: dict
+
+
+def collect(table_name: str, filters: ExportFilters, runner: QueryRunner) -> Export:
+    """Run the table's query with the filters and gather its provenance."""
+    if table_name not in TABLES:
+        raise ExportRefused(f"unknown table {table_name!r}; choose one of: {', '.join(TABLES)}")
+    table = TABLES[table_name]
+    try:
+        raw = runner.run(table.query, **filters.query_params(table.params))
+    except NoWarehouse as error:
+        raise ExportRefused(str(error)) from error
+    except QueryError as error:
+        raise ExportRefused(str(error)) from error
+    limit = settings.get_int("export_max_rows")
+    if len(raw) > limit:
+        raise ExportRefused(
+            f"{len(raw):,} rows is more than the export limit of {limit:,} (setting BANSOS_EXPORT_MAX_ROWS); "
+            "narrow the filters (--province, --region, --program, --year, --tranche)"
+        )
+    frame = raw[[c.name for c in table.columns]].copy()
+    return Export(table, frame, _provenance(table, filters, runner, frame))
+
+
+def _provenance(table: ExportTable, filters: ExportFilters, runner: QueryRunner, frame: pd.DataFrame) -> dict:
+    meta = runner.run("warehouse_meta").iloc[0].to_dict()
+    programs = runner.run("programs")
+    snapshots = runner.run("options_snapshots")
+    latest = snapshots.as_of.dropna().max() if not snapshots.empty else None
+    snapshot_used = filters.snapshot or (str(pd.Timestamp(latest).date()) if latest is not None and not pd.isna(latest) else None)
+    return {
+        "table": table.name,
+        "description": table.description,
+        "rows": len(frame),
+        "filters": {
+            "province": filters.province, "regions": list(filters.regions), "program": filters.program,
+            "year": filters.year, "tranche": filters.tranche, "snapshot": filters.snapshot, "basis": filters.basis,
+        },
+        "snapshot_used": snapshot_used if "as_of" in table.params else None,
+        "basis": filters.basis if "basis" in table.params else None,
+        "thresholds": {row.code: (None if pd.isna(row.max_desil) else int(row.max_desil)) for row in programs.itertuples()},
+        "data_version": {
+            "warehouse": runner.db_path.name,
+            "version": runner.version(),
+            "is_demo": bool(meta["is_demo"]),
+            "last_load_at": None if pd.isna(meta["last_load_at"]) else str(meta["last_load_at"]),
+            "loads": int(meta["loads"]),
+        },
+        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "columns": [
+            {"name": c.name, "label_id": c.label_id, "label_en": c.label_en, "type": c.kind, "definition": c.definition}
+            for c in table.columns
+        ],
+        "notes": "Rates are fractions 0-1; an empty rate has a denominator of 0 or unknown. Identifiers are pseudonymised.",
+    }
+
+
+# -- writers ---------------------------------------------------------------------
+
+
+def _text_frame(export: Export) -> pd.DataFrame:
+    """Values as CSV text: codes as given, booleans true/false, dates ISO,
+    integers without decimals, empty for missing."""
+    out = pd.DataFrame(index=export.frame.index)
+    for column in export.table.columns:
+        series = export.frame[column.name]
+        if column.kind == "bool":
+            out[column.name] = series.map(lambda v: "" if pd.isna(v) else ("true" if v else "false"))
+        elif column.kind in ("int", "rp"):
+            out[column.name] = series.map(lambda v: "" if pd.isna(v) else str(int(v)))
+        elif column.kind == "rate":
+            out[column.name] = series.map(lambda v: "" if pd.isna(v) else repr(float(v)))
+        elif column.kind == "date":
+            out[column.name] = series.map(lambda v: "" if pd.isna(v) else str(pd.Timestamp(v).date()))
+        else:
+            out[column.name] = series.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
+    return out
+
+
+def to_csv_bytes(export: Export) -> bytes:
+    text = _text_frame(export).to_csv(index=False, lineterminator="\n")
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def meta_json_bytes(export: Export) -> bytes:
+    return (json.dumps(export.provenance, ensure_ascii=False, indent=2, default=str) + "\n").encode("utf-8")
+
+
+def to_parquet_bytes(export: Export) -> bytes:
+    arrays = {}
+    for column in export.table.columns:
+        series = export.frame[column.name]
+        if column.kind in ("int", "rp"):
+            arrays[column.name] = pa.array([None if pd.isna(v) else int(v) for v in series], pa.int64())
+        elif column.kind == "rate":
+            arrays[column.name] = pa.array([None if pd.isna(v) else float(v) for v in series], pa.float64())
+        elif column.kind == "bool":
+            arrays[column.name] = pa.array([None if pd.isna(v) else bool(v) for v in series], pa.bool_())
+        elif column.kind == "date":
+            arrays[column.name] = pa.array([None if pd.isna(v) else pd.Timestamp(v).date() for v in series], pa.date32())
+        else:
+            arrays[column.name] = pa.array([None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in series], pa.string())
+    table = pa.table(arrays)
+    table = table.replace_schema_metadata({PARQUET_META_KEY: meta_json_bytes(export)})
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
+
+
+def to_xlsx_bytes(export: Export, lang: str = "id") -> bytes:
+    import xlsxwriter
+
+    if len(export.frame) > XLSX_MAX_ROWS:
+        raise ExportRefused(f"{len(export.frame):,} rows do not fit in one Excel sheet ({XLSX_MAX_ROWS:,}); use csv or parquet")
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8EEF4", "border": 1})
+    formats = {
+        "rate": book.add_format({"num_format": "0.0%"}),
+        "rp": book.add_format({"num_format": "#,##0"}),
+        "int": book.add_format({"num_format": "#,##0"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "text": book.add_format({"num_format": "@"}),
+        "bool": None,
+    }
+    data = book.add_worksheet("Data" if lang == "en" else "Data")
+    for col, column in enumerate(export.table.columns):
+        label = column.label_en if lang == "en" else column.label_id
+        data.write_string(0, col, label, bold)
+        data.set_column(col, col, max(10, min(40, len(label) + 2)), formats[column.kind])
+        for row, value in enumerate(export.frame[column.name].tolist(), start=1):
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                continue
+            if column.kind in ("int", "rp"):
+                data.write_number(row, col, int(value), formats[column.kind])
+            elif column.kind == "rate":
+                data.write_number(row, col, float(value), formats["rate"])
+            elif column.kind == "bool":
+                data.write_boolean(row, col, bool(value))
+            elif column.kind == "date":
+                data.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), formats["date"])
+            else:
+                data.write_string(row, col, str(value), formats["text"])
+    data.freeze_panes(1, 0)
+    if len(export.frame):
+        data.autofilter(0, 0, len(export.frame), len(export.table.columns) - 1)
+    about = book.add_worksheet("Keterangan" if lang != "en" else "About")
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    about.set_column(0, 0, 28)
+    about.set_column(1, 1, 30)
+    about.set_column(2, 2, 30)
+    about.set_column(3, 3, 10)
+    about.set_column(4, 4, 80, wrap)
+    provenance = export.provenance
+    rows = [
+        ("table", provenance["table"]),
+        ("description", provenance["description"]),
+        ("rows", str(provenance["rows"])),
+        ("filters", json.dumps(provenance["filters"], ensure_ascii=False)),
+        ("snapshot_used", str(provenance["snapshot_used"] or "")),
+        ("basis", str(provenance["basis"] or "")),
+        ("thresholds (max desil)", json.dumps(provenance["thresholds"])),
+        ("data_version", json.dumps(provenance["data_version"], ensure_ascii=False)),
+        ("exported_at", provenance["exported_at"]),
+        ("notes", provenance["notes"]),
+    ]
+    for row, (key, value) in enumerate(rows):
+        about.write_string(row, 0, key, bold)
+        about.write_string(row, 1, value)
+    start = len(rows) + 1
+    for col, head in enumerate(("column (machine name)", "label (Bahasa Indonesia)", "label (English)", "type", "definition")):
+        about.write_string(start, col, head, bold)
+    for offset, column in enumerate(export.table.columns, start=start + 1):
+        about.write_string(offset, 0, column.name)
+        about.write_string(offset, 1, column.label_id)
+        about.write_string(offset, 2, column.label_en)
+        about.write_string(offset, 3, column.kind)
+        about.write_string(offset, 4, column.definition, wrap)
+    book.close()
+    return buffer.getvalue()
+
+
+def render(export: Export, file_format: str, lang: str = "id") -> bytes:
+    if file_format == "csv":
+        return to_csv_bytes(export)
+    if file_format == "parquet":
+        return to_parquet_bytes(export)
+    if file_format == "xlsx":
+        return to_xlsx_bytes(export, lang)
+    raise ExportRefused(f"unknown format {file_format!r}")
+
+
+def file_name(table_name: str, filters: ExportFilters, file_format: str) -> str:
+    parts = [table_name]
+    if filters.program:
+        parts.append(filters.program.upper())
+    if filters.year:
+        parts.append(f"{filters.year}" + (f"-T{filters.tranche}" if filters.tranche else ""))
+    if filters.province:
+        parts.append(f"prov{filters.province}")
+    return "_".join(parts) + f".{file_format}"
+
+
+# -- command line ---------------------------------------------------------------
+
+
+def run_export_command(args) -> int:
+    if args.table not in TABLES:
+        print(f"export refused: unknown table {args.table!r}; choose one of: {', '.join(TABLES)}", file=sys.stderr)
+        return 1
+    if args.format in ("xlsx", "parquet") and not args.out:
+        print(f"usage error: --out is required for --format {args.format}", file=sys.stderr)
+        return 2
+    filters = ExportFilters(
+        province=args.province, regions=list(args.region), program=args.program, year=args.year,
+        tranche=args.tranche, snapshot=args.snapshot, basis=args.basis,
+    )
+    db = settings.db_path(args.db)
+    runner = QueryRunner(db, cache=False)
+    try:
+        export = collect(args.table, filters, runner)
+        payload = render(export, args.format)
+    except ExportRefused as error:
+        print(f"export refused: {error}", file=sys.stderr)
+        return 1
+    finally:
+        runner.close()
+    if not args.out:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return 0
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(payload)
+    if args.format in ("csv", "parquet"):
+        Path(str(out) + ".meta.json").write_bytes(meta_json_bytes(export))
+    print(f"exported {export.provenance['rows']:,} rows of {args.table} to {out}", file=sys.stderr)
+    return 0

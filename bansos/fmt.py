@@ -1,0 +1,90 @@
+"""Number formats for people: Indonesian by default (`1.234.567`,
+`Rp 600.000`, `12,5%`), English separators when the UI is in English.
+An empty value (a rate whose denominator is 0) shows as an en dash, never 0.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+EMPTY = "–"
+
+
+def _missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(math.isnan(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _swap(text: str, lang: str) -> str:
+    # Python formats with "," thousands and "." decimals; Indonesian swaps them.
+    if lang == "en":
+        return text
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def number(value, lang: str = "id", decimals: int = 0) -> str:
+    if _missing(value):
+        return EMPTY
+    return _swap(f"{value:,.{decimals}f}", lang)
+
+
+def rupiah(value, lang: str = "id", compact: bool = False) -> str:
+    if _missing(value):
+        return EMPTY
+    if compact:
+        for size, unit_id, unit_en in ((1e12, "T", "T"), (1e9, "M", "B"), (1e6, "jt", "M")):
+            if abs(value) >= size:
+                return "Rp " + _swap(f"{value / size:,.1f}", lang) + " " + (unit_en if lang == "en" else unit_id)
+    return "Rp " + number(value, lang)
+
+
+def pct(value, lang: str = "id", decimals: int = 1) -> str:
+    if _missing(value):
+        return EMPTY
+    return _swap(f"{value * 100:,.{decimals}f}", lang) + "%"
+
+
+def pp(value, lang: str = "id", decimals: int = 1) -> str:
+    """A change of a rate, in percentage points, always signed."""
+    if _missing(value):
+        return EMPTY
+    unit = " pp" if lang == "en" else " poin"
+    return _swap(f"{value * 100:+,.{decimals}f}", lang) + unit
+
+
+def day(value, lang: str = "id") -> str:
+    if _missing(value) or value is None:
+        return EMPTY
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.date()
+    months_id = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+    months_en = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    months = months_en if lang == "en" else months_id
+    return f"{value.day} {months[value.month - 1]} {value.year}"
+
+
+def by_format(value, kind: str, lang: str = "id") -> str:
+    """Format by an indicator's `format` field."""
+    if kind == "pct":
+        return pct(value, lang)
+    if kind == "rp":
+        return rupiah(value, lang)
+    if kind == "pp":
+        return pp(value, lang)
+    if kind == "int":
+        return number(value, lang)
+    if kind == "date":
+        return day(value, lang)
+    return EMPTY if _missing(value) else str(value)
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's `separators`: decimal then thousands."""
+    return ".," if lang == "en" else ",."

@@ -1,0 +1,145 @@
+"""Indicator definitions (DESIGN §5): one record per metric.
+
+Each record says what the metric is (SQL expression over the mart columns
+that the queries return), how it reads in Indonesian and English, how it is
+formatted and where its rule comes from. The methodology page and the
+exports' data dictionary are generated from these records; a test checks
+that the rates the queries return equal `numerator / denominator` here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DESIGN = "DESIGN §5 (project indicator definitions)"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    sql: str
+    label_id: str
+    label_en: str
+    description_id: str
+    description_en: str
+    format: str  # "pct", "int", "rp", "pp" (percentage points), "date", "text", "bool"
+    source: str = DESIGN
+    numerator: str | None = None
+    denominator: str | None = None
+    lower_is_better: bool = False
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_id
+
+    def description(self, lang: str) -> str:
+        return self.description_en if lang == "en" else self.description_id
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "eligible_families", "count(E_r)", "Keluarga layak", "Eligible families",
+        "Keluarga di register wilayah (snapshot terakhir ≤ tanggal terpilih) yang memenuhi syarat program: desil ≤ ambang program (basis desil), atau berstatus layak / sanggahan diterima (basis layak).",
+        "Families in the region's register (latest snapshot on or before the chosen date) who qualify for the programme: decile ≤ the programme threshold (decile basis), or decided layak / appeal upheld (layak basis).",
+        "int",
+    ),
+    Indicator(
+        "eligible_covered", "count(E_r ∩ R)", "Keluarga layak yang menerima", "Eligible families receiving",
+        "Keluarga layak di wilayah ini yang dialokasikan program pada tahap ini (status apa pun), di wilayah mana pun.",
+        "Eligible families of the region allocated the programme in the tranche (any status), in any region.",
+        "int",
+    ),
+    Indicator(
+        "recipients", "count(R_r)", "Penerima (KPM)", "Recipients (KPM)",
+        "Keluarga yang dialokasikan program pada tahap ini di wilayah ini, apa pun status salurnya.",
+        "Families allocated the programme in the tranche in the region, whatever the payment status.",
+        "int",
+    ),
+    Indicator(
+        "eligible_recipients", "count(R_r ∩ E)", "Penerima yang layak", "Eligible recipients",
+        "Penerima di wilayah ini yang layak menurut register mana pun.",
+        "Recipients in the region who are eligible in any region's register.",
+        "int",
+    ),
+    Indicator(
+        "not_in_register", "count(R_r \\ register)", "Penerima di luar register", "Recipients not in the register",
+        "Penerima yang tidak ada di register wilayah mana pun; dihitung tidak layak.",
+        "Recipients absent from every region's register; they count as not eligible.",
+        "int",
+    ),
+    Indicator(
+        "coverage", "eligible_covered / eligible_families", "Cakupan", "Coverage",
+        "Bagian keluarga layak yang menerima program: |E_r ∩ R| / |E_r|.",
+        "Share of eligible families who receive the programme: |E_r ∩ R| / |E_r|.",
+        "pct", numerator="eligible_covered", denominator="eligible_families",
+    ),
+    Indicator(
+        "exclusion_error", "1 - eligible_covered / eligible_families", "Exclusion error", "Exclusion error",
+        "Bagian keluarga layak yang tidak menerima: 1 − cakupan. Penyebutnya keluarga layak, berbeda dari inclusion error; keduanya tidak dijumlahkan.",
+        "Share of eligible families left out: 1 − coverage. Its denominator is eligible families, unlike the inclusion error; the two do not add up.",
+        "pct", numerator="eligible_families - eligible_covered", denominator="eligible_families", lower_is_better=True,
+    ),
+    Indicator(
+        "inclusion_error", "(recipients - eligible_recipients) / recipients", "Inclusion error", "Inclusion error",
+        "Bagian penerima yang tidak layak (termasuk yang tidak ada di register): |R_r \\ E| / |R_r|.",
+        "Share of recipients who are not eligible (including those not in the register): |R_r \\ E| / |R_r|.",
+        "pct", numerator="recipients - eligible_recipients", denominator="recipients", lower_is_better=True,
+    ),
+    Indicator(
+        "allocated_amount", "sum(nominal)", "Nilai dialokasikan", "Amount allocated",
+        "Jumlah nominal yang dialokasikan, dalam rupiah.", "Amount allocated, in rupiah.", "rp",
+    ),
+    Indicator(
+        "disbursed_amount", "sum(nominal) where status_salur = tersalur", "Nilai tersalur", "Amount paid",
+        "Jumlah nominal berstatus tersalur, dalam rupiah.", "Amount with status tersalur (paid), in rupiah.", "rp",
+    ),
+    Indicator(
+        "disbursement_rate", "disbursed_amount / allocated_amount", "Realisasi penyaluran (nilai)", "Disbursement rate (amount)",
+        "Nilai tersalur dibagi nilai dialokasikan.", "Amount paid divided by amount allocated.",
+        "pct", numerator="disbursed_amount", denominator="allocated_amount",
+    ),
+    Indicator(
+        "disbursement_rate_families", "paid_families / recipients", "Realisasi penyaluran (keluarga)", "Disbursement rate (families)",
+        "Keluarga yang sudah dibayar dibagi keluarga yang dialokasikan.", "Families paid divided by families allocated.",
+        "pct", numerator="paid_families", denominator="recipients",
+    ),
+    Indicator(
+        "timeliness", "timely_families / recipients", "Ketepatan waktu", "Timeliness",
+        "Keluarga yang dibayar paling lambat N hari (pengaturan, bawaan 30) sejak awal tahap, dibagi keluarga yang dialokasikan.",
+        "Families paid within N days (a setting, default 30) of the tranche start, divided by families allocated.",
+        "pct", numerator="timely_families", denominator="recipients",
+    ),
+    Indicator(
+        "channel_share", "disbursed_amount(institution) / disbursed_amount", "Bauran lembaga penyalur", "Channel mix",
+        "Bagian nilai tersalur per lembaga penyalur (bank Himbara, BSI, PT Pos).",
+        "Share of the amount paid by paying institution (state banks, BSI, PT Pos).",
+        "pct", numerator="disbursed_amount (institution)", denominator="disbursed_amount",
+    ),
+    Indicator(
+        "self_registered_share", "channel_mandiri / new_registrations", "Daftar mandiri", "Self-registered",
+        "Bagian pendaftaran baru yang dilakukan sendiri lewat aplikasi (kanal mandiri).",
+        "Share of new registrations made by the family in the app (channel mandiri).",
+        "pct", numerator="channel_mandiri", denominator="new_registrations",
+    ),
+    Indicator(
+        "layak_rate", "layak / decided", "Diputus layak", "Decided layak",
+        "Bagian pendaftaran baru yang sudah diputus dan dinyatakan layak.",
+        "Share of decided new registrations found layak (eligible).",
+        "pct", numerator="layak", denominator="decided",
+    ),
+    Indicator(
+        "upheld_rate", "upheld / appealed", "Sanggahan diterima", "Appeals upheld",
+        "Bagian sanggahan atas keputusan tidak layak yang diterima.",
+        "Share of appeals against a tidak layak decision that were upheld.",
+        "pct", numerator="upheld", denominator="appealed",
+    ),
+    Indicator(
+        "did", "(pilot_rate_2 - pilot_rate_1) - (comp_rate_2 - comp_rate_1)", "Selisih perubahan (DiD)", "Difference in differences (DiD)",
+        "Perubahan indikator di wilayah pilot antara dua tahap dikurangi perubahannya di wilayah pembanding (pembilang dan penyebut dijumlahkan).",
+        "The change of a metric in the pilot between two tranches minus its change in the comparison regions (numerators and denominators summed).",
+        "pp",
+    ),
+)
+
+BY_ID = {indicator.id: indicator for indicator in INDICATORS}
+
+RATE_INDICATORS = tuple(i for i in INDICATORS if i.numerator and i.format == "pct")
