@@ -26,6 +26,7 @@ WITH chosen AS (
            CASE WHEN t.year = $year1 AND t.tranche = $tranche1 THEN 1 ELSE 2 END AS period,
            sum(t.eligible_families) AS eligible_families, sum(t.eligible_covered) AS eligible_covered,
            sum(t.recipients) AS recipients, sum(t.eligible_recipients) AS eligible_recipients,
+           sum(t.recipients) FILTER (WHERE t.eligible_recipients IS NOT NULL) AS recipients_assessed,
            coalesce(sum(a.allocated), 0) AS allocated, coalesce(sum(a.disbursed), 0) AS disbursed
     FROM members m
     JOIN mart_targeting t ON t.region_code = m.region_code
@@ -41,7 +42,7 @@ WITH chosen AS (
     UNION ALL
     SELECT pilot_code, grp, period, 'exclusion_error', eligible_families - eligible_covered, eligible_families FROM grouped
     UNION ALL
-    SELECT pilot_code, grp, period, 'inclusion_error', recipients - eligible_recipients, recipients FROM grouped
+    SELECT pilot_code, grp, period, 'inclusion_error', recipients_assessed - eligible_recipients, recipients_assessed FROM grouped
     UNION ALL
     SELECT pilot_code, grp, period, 'disbursement_rate', disbursed, allocated FROM grouped
 ), wide AS (

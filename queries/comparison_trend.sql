@@ -6,7 +6,7 @@
 --             denominators (DESIGN §5).
 -- Columns:    pilot_code, pilot_name, grp, regions (in the group), year,
 --             tranche, eligible_families, eligible_covered, recipients,
---             eligible_recipients, allocated_amount, disbursed_amount,
+--             eligible_recipients, recipients_assessed, allocated_amount, disbursed_amount,
 --             coverage, exclusion_error, inclusion_error, disbursement_rate,
 --             small.
 WITH chosen AS (
@@ -26,6 +26,7 @@ WITH chosen AS (
     SELECT m.pilot_code, m.grp, t.year, t.tranche, count(*) AS regions,
            sum(t.eligible_families) AS eligible_families, sum(t.eligible_covered) AS eligible_covered,
            sum(t.recipients) AS recipients, sum(t.eligible_recipients) AS eligible_recipients,
+           sum(t.recipients) FILTER (WHERE t.eligible_recipients IS NOT NULL) AS recipients_assessed,
            coalesce(sum(a.allocated), 0) AS allocated_amount, coalesce(sum(a.disbursed), 0) AS disbursed_amount
     FROM members m
     JOIN mart_targeting t ON t.region_code = m.region_code
@@ -37,13 +38,13 @@ WITH chosen AS (
     GROUP BY ALL
 )
 SELECT g.pilot_code, r.name AS pilot_name, g.grp, g.regions, g.year, g.tranche,
-       g.eligible_families, g.eligible_covered, g.recipients, g.eligible_recipients,
+       g.eligible_families, g.eligible_covered, g.recipients, g.eligible_recipients, g.recipients_assessed,
        g.allocated_amount, g.disbursed_amount,
        g.eligible_covered / NULLIF(g.eligible_families, 0) AS coverage,
        1 - g.eligible_covered / NULLIF(g.eligible_families, 0) AS exclusion_error,
-       (g.recipients - g.eligible_recipients) / NULLIF(g.recipients, 0) AS inclusion_error,
+       (g.recipients_assessed - g.eligible_recipients) / NULLIF(g.recipients_assessed, 0) AS inclusion_error,
        g.disbursed_amount / NULLIF(g.allocated_amount, 0) AS disbursement_rate,
-       coalesce(g.eligible_families < $min_families OR g.recipients < $min_families, true) AS small
+       coalesce(g.eligible_families < $min_families OR g.recipients_assessed < $min_families, true) AS small
 FROM grouped g
 JOIN ref_region r ON r.code = g.pilot_code
 ORDER BY g.pilot_code, g.grp DESC, g.year, g.tranche
