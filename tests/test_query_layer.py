@@ -1,0 +1,189 @@
+"""The query layer: every SQL file is documented, bound, scoped, runs on an
+empty and on a small warehouse, and its callers pass exactly its parameters."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from bansos import queries
+from bansos.queries import QueryError, QueryRunner, load_query, query_names
+from tests.app_fixtures import app_key_file, demo_db, empty_db  # noqa: F401
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Values for every caller parameter used by any query.
+SAMPLE = {
+    "as_of": None, "basis": "desil", "program": "PKH", "year": 2026, "tranche": 1, "province": None,
+    "regions": None, "region": "35.10", "year1": 2025, "tranche1": 1, "year2": 2026, "tranche2": 1,
+    "pilots": None, "load_id": None, "reason": None, "limit": 50,
+}
+
+
+def sample_params(name: str) -> dict:
+    return {p: SAMPLE[p] for p in load_query(name).caller_parameters}
+
+
+def test_there_are_queries():
+    assert len(query_names()) >= 20
+
+
+@pytest.mark.parametrize("name", query_names())
+def test_header_documents_purpose_parameters_grain_columns(name):
+    header = load_query(name).header
+    for part in ("Parameters:", "Grain:", "Columns:"):
+        assert part in header, f"{name}.sql header lacks {part}"
+    # every caller parameter is named in the header
+    for parameter in load_query(name).caller_parameters:
+        assert f"${parameter}" in header, f"{name}.sql header does not document ${parameter}"
+
+
+@pytest.mark.parametrize("name", query_names())
+def test_regional_queries_apply_the_scope(name):
+    query = load_query(name)
+    if query.regional:
+        assert "scope" in query.parameters, f"{name}.sql is regional but ignores $scope"
+
+
+@pytest.mark.parametrize("name", query_names())
+def test_no_string_interpolation_placeholders(name):
+    text = load_query(name).sql
+    assert not re.search(r"\{[a-z_]+\}|%\(|%s", text), f"{name}.sql looks string-formatted; bind $parameters"
+
+
+@pytest.mark.parametrize("name", query_names())
+def test_runs_on_empty_warehouse(name, empty_db):
+    runner = QueryRunner(empty_db, cache=False)
+    try:
+        frame = runner.run(name, **sample_params(name))
+    finally:
+        runner.close()
+    assert frame is not None
+
+
+@pytest.mark.parametrize("name", query_names())
+def test_runs_on_demo_warehouse(name, demo_db):
+    runner = QueryRunner(demo_db, cache=False)
+    try:
+        frame = runner.run(name, **sample_params(name))
+    finally:
+        runner.close()
+    documented = load_query(name).header
+    for column in frame.columns:
+        base = re.sub(r"_(1|2)$", "", column)
+        assert column in documented or base in documented or column.startswith("prev_") or "*" in documented, (
+            f"{name}.sql returns undocumented column {column}"
+        )
+
+
+def test_wrong_parameters_are_refused(demo_db):
+    runner = QueryRunner(demo_db, cache=False)
+    with pytest.raises(QueryError, match="missing"):
+        runner.run("region_indicators", basis="desil")
+    with pytest.raises(QueryError, match="unexpected"):
+        runner.run("programs", colour="red")
+    with pytest.raises(QueryError):
+        runner.run("../etc/passwd")
+    runner.close()
+
+
+def test_scope_narrows_every_regional_query(demo_db):
+    everything = QueryRunner(demo_db, cache=False)
+    scoped = QueryRunner(demo_db, scope=("35.10",), cache=False)
+    try:
+        all_regions = set(everything.run("region_indicators", **sample_params("region_indicators")).region_code)
+        one = set(scoped.run("region_indicators", **sample_params("region_indicators")).region_code)
+        assert len(all_regions) > 1 and one == {"35.10"}
+        assert set(scoped.run("options_regions").region_code) == {"35.10"}
+        assert set(scoped.run("freshness").region_code) == {"35.10"}
+    finally:
+        everything.close()
+        scoped.close()
+
+
+def test_a_place_name_with_an_apostrophe_is_just_a_value(demo_db):
+    runner = QueryRunner(demo_db, cache=False)
+    params = sample_params("region_indicators") | {"regions": ["Jum'at' OR 1=1 --"]}
+    assert runner.run("region_indicators", **params).empty
+    runner.close()
+
+
+def test_cache_follows_the_data_version(demo_db, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(demo_db, copy)
+    runner = QueryRunner(copy)
+    first = runner.run("warehouse_meta")
+    assert runner.run("warehouse_meta").equals(first)
+    assert len(runner._cache) == 1
+    # A load swaps in a new file: the version changes and the cache is dropped.
+    replacement = tmp_path / "replacement.duckdb"
+    shutil.copyfile(demo_db, replacement)
+    replacement.replace(copy)
+    runner.run("warehouse_meta")
+    assert runner._version == runner.version()
+    assert len(runner._cache) == 1
+    runner.close()
+
+
+# -- callers pass exactly the parameters their query takes -------------------------
+
+
+def _calls(path: Path):
+    """(query name, keyword names or None when not statically known) for each
+    q()/safe_query()/run() call with a literal query name."""
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name not in ("q", "safe_query", "run") or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+            continue
+        keywords: set[str] | None = set()
+        for keyword in node.keywords:
+            if keyword.arg is not None:
+                keywords.add(keyword.arg)
+                continue
+            value = keyword.value
+            if (
+                isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "params"
+                and all(isinstance(a, ast.Constant) for a in value.args)
+            ):
+                keywords |= {a.value for a in value.args}
+            else:
+                keywords = None
+                break
+        yield node.args[0].value, keywords, node.lineno
+
+
+CALLER_FILES = sorted([*(REPO / "pages").glob("*.py"), *(REPO / "bansos").rglob("*.py"), REPO / "dashboard.py"])
+
+
+def test_callers_pass_the_parameters_of_their_query():
+    checked = 0
+    names = set(query_names())
+    for path in CALLER_FILES:
+        for query, keywords, line in _calls(path):
+            if query not in names:
+                continue
+            checked += 1
+            if keywords is None:
+                continue
+            expected = set(load_query(query).caller_parameters)
+            assert keywords == expected, f"{path.name}:{line} calls {query} with {sorted(keywords)}, query takes {sorted(expected)}"
+    assert checked >= 5
+
+
+def test_every_query_file_is_used_somewhere():
+    text = "\n".join(p.read_text() for p in CALLER_FILES)
+    unused = [n for n in query_names() if f'"{n}"' not in text]
+    assert not unused, f"query files nobody runs: {unused}"
+
+
+def test_runner_parameters_are_not_caller_parameters():
+    assert set(queries.RUNNER_PARAMS) == {"scope", "min_families", "timely_days", "target_2026", "target_next"}
