@@ -111,6 +111,8 @@ class QueryRunner:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._version: str | None = None
         self._cache: OrderedDict = OrderedDict()
+        # The benchmark sets a list here to learn which queries a page runs.
+        self.recorder: list[tuple[str, dict]] | None = None
 
     # -- connection -----------------------------------------------------------
 
@@ -152,6 +154,8 @@ class QueryRunner:
                 f"{name}: parameters do not match the query (missing {sorted(missing)}, unexpected {sorted(unexpected)})"
             )
         bound = {k: _freeze(v) for k, v in params.items()}
+        if self.recorder is not None:
+            self.recorder.append((name, dict(params)))
         for runner_param, default in RUNNER_PARAMS.items():
             if runner_param in query.parameters:
                 bound[runner_param] = self.scope if runner_param == "scope" else default()

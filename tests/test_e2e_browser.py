@@ -1,0 +1,192 @@
+"""End-to-end flows in a real browser: Debian's Chromium driven by Playwright
+against a real `streamlit run` of dashboard.py on a synthetic warehouse.
+Waits on the app's own state (never sleeps). Screenshots of every page, in
+both languages, are saved under tests/artifacts/ for people to look at."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from bansos import i18n
+from tests.app_fixtures import app_key_file, demo_db, empty_db  # noqa: F401
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+PAGES = ["ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "ekspor", "kualitas", "metodologi"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serve(db: Path, key_file: Path):
+    port = _free_port()
+    env = {**os.environ, "BANSOS_DB": str(db), "BANSOS_KEY_FILE": str(key_file)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("streamlit did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, app_key_file):
+    process, url = _serve(demo_db, app_key_file)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def empty_server(empty_db, app_key_file):
+    process, url = _serve(empty_db, app_key_file)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is required for browser tests: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def _open(browser, url: str, width: int = 1400):
+    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector(READY, timeout=90_000)
+    return context, page
+
+
+def _settle(page) -> None:
+    # After an interaction the script reruns: wait for it to start, then to finish.
+    try:
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']", timeout=3_000)
+    except Exception:
+        pass
+    page.wait_for_selector(READY, timeout=90_000)
+
+
+def _exceptions(page) -> list[str]:
+    return page.locator("[data-testid='stException']").all_inner_texts()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_page_renders_without_exception(server, browser, lang):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    suffix = "?lang=English" if lang == "en" else ""
+    for name in PAGES:
+        context, page = _open(browser, f"{server}/{name}{suffix}")
+        try:
+            assert not _exceptions(page), f"{name}: {_exceptions(page)}"
+            heading = page.locator("h1").first.inner_text()
+            assert heading.strip() == i18n.t(f"nav.{name}", lang), name
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}.png"), full_page=True)
+        finally:
+            context.close()
+
+
+def test_empty_warehouse_pages_say_what_to_do(empty_server, browser):
+    for name in PAGES:
+        context, page = _open(browser, f"{empty_server}/{name}")
+        try:
+            assert not _exceptions(page), f"{name}: {_exceptions(page)}"
+            assert "ingest" in page.locator("[data-testid='stMain']").inner_text(), name
+            if name == "ringkasan":
+                page.screenshot(path=str(ARTIFACTS / "ringkasan-empty.png"), full_page=True)
+        finally:
+            context.close()
+
+
+def test_switching_language_changes_the_labels(server, browser):
+    context, page = _open(browser, f"{server}/ringkasan")
+    try:
+        assert page.locator("h1").first.inner_text().strip() == "Ringkasan"
+        page.get_by_text("English", exact=True).click()
+        _settle(page)
+        page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').innerText.trim() === 'Overview'")
+        assert "lang=English" in page.url
+        assert page.get_by_text("Coverage & Disbursement").count() >= 1  # navigation translated too
+    finally:
+        context.close()
+
+
+def test_a_filter_lands_in_the_url_and_the_url_restores_it(server, browser):
+    context, page = _open(browser, f"{server}/sasaran")
+    try:
+        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Program").click()
+        page.get_by_role("option", name="SEMBAKO").click()
+        _settle(page)
+        page.wait_for_function("window.location.search.includes('prog=SEMBAKO')")
+        shared = page.url
+    finally:
+        context.close()
+    assert parse_qs(urlparse(shared).query)["prog"] == ["SEMBAKO"]
+    context, page = _open(browser, shared)
+    try:
+        box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Program")
+        assert "SEMBAKO" in box.inner_text()
+    finally:
+        context.close()
+
+
+def test_phone_width_has_no_sideways_scroll(server, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name in ("ringkasan", "perbandingan"):
+        context, page = _open(browser, f"{server}/{name}", width=390)
+        try:
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"{name} scrolls sideways by {overflow}px at 390px"
+            page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
+        finally:
+            context.close()
+
+
+def test_download_matches_the_filter(server, browser):
+    context, page = _open(browser, f"{server}/ekspor?prog=SEMBAKO")
+    try:
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name=i18n.t("download.csv", "id")).first.click()
+        download = info.value
+        body = Path(download.path()).read_bytes().decode("utf-8-sig")
+    finally:
+        context.close()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert rows, "the CSV has data rows"
+    assert {r["program"] for r in rows} == {"SEMBAKO"}
+    assert all(r["region_code"].count(".") == 1 for r in rows)

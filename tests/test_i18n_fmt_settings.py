@@ -1,0 +1,87 @@
+"""Translations are complete, numbers read the Indonesian way, every setting
+is documented in the README, indicator records are complete."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bansos import fmt, i18n, settings
+from bansos.indicators import INDICATORS
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("key", sorted(i18n.STRINGS))
+def test_every_key_has_both_languages(key):
+    texts = i18n.STRINGS[key]
+    assert len(texts) == 2, key
+    indonesian, english = texts
+    assert indonesian.strip() and english.strip(), f"{key} lacks a translation"
+    # The same placeholders in both languages.
+    assert set(re.findall(r"\{(\w+)\}", indonesian)) == set(re.findall(r"\{(\w+)\}", english)), key
+
+
+def test_missing_english_falls_back_to_indonesian(monkeypatch):
+    monkeypatch.setitem(i18n.STRINGS, "test.only_id", ("Hanya Indonesia", ""))
+    assert i18n.t("test.only_id", "en") == "Hanya Indonesia"
+    assert i18n.t("nav.ringkasan", "xx") == "Ringkasan"  # unknown language → default
+
+
+def test_unknown_key_is_an_error():
+    with pytest.raises(i18n.MissingTranslation):
+        i18n.t("no.such.key", "id")
+
+
+def test_keys_used_in_code_exist():
+    used = set()
+    for path in [*(REPO / "pages").glob("*.py"), *(REPO / "bansos").rglob("*.py"), REPO / "dashboard.py"]:
+        used |= set(re.findall(r"""\btr\(\s*["']([a-z0-9_.]+)["']""", path.read_text()))
+        used |= set(re.findall(r"""i18n\.t\(\s*["']([a-z0-9_.]+)["']""", path.read_text()))
+    missing = sorted(k for k in used if k not in i18n.STRINGS)
+    assert not missing, missing
+
+
+@pytest.mark.parametrize(
+    "value, lang, expected",
+    [
+        (1234567, "id", "1.234.567"),
+        (1234567, "en", "1,234,567"),
+        (0, "id", "0"),
+        (None, "id", "–"),
+        (float("nan"), "id", "–"),
+    ],
+)
+def test_number(value, lang, expected):
+    assert fmt.number(value, lang) == expected
+
+
+def test_rupiah_and_percent():
+    assert fmt.rupiah(600000, "id") == "Rp 600.000"
+    assert fmt.rupiah(600000, "en") == "Rp 600,000"
+    assert fmt.rupiah(1_250_000_000, "id", compact=True) == "Rp 1,2 M"
+    assert fmt.pct(0.125, "id") == "12,5%"
+    assert fmt.pct(0.125, "en") == "12.5%"
+    assert fmt.pct(None) == "–"  # an empty rate is not 0%
+    assert fmt.pp(-0.032, "id") == "-3,2 poin"
+    assert fmt.pp(0.032, "en") == "+3.2 pp"
+    assert fmt.day("2026-01-31", "id") == "31 Jan 2026"
+    assert fmt.day("2026-08-17", "id") == "17 Agu 2026"
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (REPO / "README.md").read_text()
+    for setting in settings.SETTINGS.values():
+        assert f"`{setting.env}`" in readme, f"{setting.env} is not documented in README.md"
+
+
+def test_indicator_records_are_complete():
+    ids = [i.id for i in INDICATORS]
+    assert len(ids) == len(set(ids))
+    for indicator in INDICATORS:
+        assert indicator.label_id and indicator.label_en and indicator.description_id and indicator.description_en
+        assert indicator.sql and indicator.source and indicator.format in ("pct", "int", "rp", "pp")
+        if indicator.format == "pct":
+            assert indicator.numerator and indicator.denominator, indicator.id
