@@ -37,12 +37,17 @@ class RejectedFile(Exception):
 
 @dataclass
 class StagedFile:
-    table: str
+    table: str  # a TEMP VIEW: the file's rows are read once, by validation
     kind: Kind
     columns: dict[str, str]  # canonical column → header as written in the file
-    rows_read: int
     line_label: str  # "line", "row" — how `_line` reads to a person
     warnings: list[str] = field(default_factory=list)
+    registered: str | None = None  # the Arrow table behind the view, to unregister
+
+    def release(self, con) -> None:
+        con.execute(f"DROP VIEW IF EXISTS {self.table}")
+        if self.registered:
+            con.unregister(self.registered)
 
 
 @dataclass
@@ -75,19 +80,36 @@ def missing_required(kind: Kind, present: set[str]) -> list[str]:
     return missing
 
 
+def _columns_of(kind: Kind, headers: list[str]) -> dict[str, int]:
+    lookup = _lookup(kind)
+    columns: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        canonical = lookup.get(normalise_header(header))
+        if canonical and canonical not in columns:
+            columns[canonical] = position
+    return columns
+
+
 def match_header(cells: list, kind_hint: str | None, optional_ok: set[str] = frozenset()) -> tuple[HeaderMatch | None, dict[str, list[str]]]:
     """Match one candidate header row against the kinds, in detection order.
     Returns the match (or None) and, per kind, the required columns missing."""
     headers = ["" if c is None else str(c).strip() for c in cells]
     kinds = [KIND_BY_NAME[kind_hint]] if kind_hint else list(DETECTION_ORDER)
     misses: dict[str, list[str]] = {}
+    if kind_hint:
+        # A header that is complete for a kind detected before the hinted one
+        # is that kind (a payment file is never a register, --as-of or not).
+        for other in DETECTION_ORDER:
+            if other.name == kind_hint:
+                break
+            if not missing_required(other, set(_columns_of(other, headers))):
+                lacks = missing_required(KIND_BY_NAME[kind_hint], set(_columns_of(KIND_BY_NAME[kind_hint], headers)))
+                raise RejectedFile(
+                    f"is a {other.name} extract, not {kind_hint}: its header row has every required {other.name} column"
+                    + (f" and lacks {', '.join(lacks)}" if lacks else "")
+                )
     for kind in kinds:
-        lookup = _lookup(kind)
-        columns: dict[str, int] = {}
-        for position, header in enumerate(headers):
-            canonical = lookup.get(normalise_header(header))
-            if canonical and canonical not in columns:
-                columns[canonical] = position
+        columns = _columns_of(kind, headers)
         missing = [m for m in missing_required(kind, set(columns)) if m not in optional_ok]
         if not missing:
             return HeaderMatch(kind, columns, headers), misses
@@ -239,12 +261,9 @@ def _stage_csv(con, path: Path, table: str, kind_hint, optional_ok, warnings, sc
         rows = _read_csv_duckdb(con, text_path, delimiter, header_index, width)
     if rows is None:
         rows = _read_csv_python(text_path, delimiter, header_index, width)
-    raw_table, positions = rows
-    _create_staging(con, table, match, raw_table, positions)
-    count = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    if count == 0:
-        raise RejectedFile("has a header row but no data rows")
-    return StagedFile(table, match.kind, {c: match.headers[p] for c, p in match.columns.items()}, count, "line", warnings)
+    raw_table, _ = rows
+    registered = _create_staging(con, table, match, raw_table)
+    return StagedFile(table, match.kind, _header_names(match), "line", warnings, registered)
 
 
 def _read_csv_duckdb(con, text_path: Path, delimiter: str, header_index: int, width: int):
@@ -282,9 +301,9 @@ def _read_csv_duckdb(con, text_path: Path, delimiter: str, header_index: int, wi
     extra = []
     for index, (error_type, text) in sorted(rejected_index.items()):
         text = (text or "").strip("\r\n")
-        if not text.strip():
-            continue  # a line of spaces is a blank line, not a row
         fields = next(csv.reader([text], delimiter=delimiter), [])
+        if all(not f.strip() for f in fields):
+            continue  # spaces or delimiters only: a blank line, not a row
         reason = "too_many_fields" if error_type == "TOO MANY COLUMNS" else "missing_required"
         extra.append((int(lines[index]), reason, fields))
     if extra:
@@ -320,8 +339,8 @@ def _read_csv_python(text_path: Path, delimiter: str, header_index: int, width: 
             record += 1
             if record <= header_index + 1:
                 continue
-            if not fields or all(not f.strip() for f in fields) and len(fields) <= 1:
-                continue
+            if all(not f.strip() for f in fields):
+                continue  # a blank line, or a row of delimiters only: not a row
             reason = None
             if len(fields) < width:
                 reason = "missing_required"
@@ -373,7 +392,9 @@ def _stage_xlsx(con, path: Path, table: str, kind_hint, optional_ok, warnings) -
             cells = sheet.to_python(skip_empty_area=False)
         except Exception as error:
             raise RejectedFile(f"sheet {sheet_name!r} cannot be read ({type(error).__name__}: {error})") from error
-        first_row = (sheet.start[0] if sheet.start else 0) + 1
+        # to_python(skip_empty_area=False) starts at sheet row 1, whatever
+        # the first used row is.
+        first_row = 1
         for index, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
             match, misses = match_header(row, kind_hint, optional_ok)
             if not match:
@@ -384,16 +405,16 @@ def _stage_xlsx(con, path: Path, table: str, kind_hint, optional_ok, warnings) -
             rows = []
             for offset, row_cells in enumerate(cells[index + 1 :], start=index + 1):
                 values = [_cell_text(v, p in identifiers) for p, v in enumerate(row_cells[:width])]
-                if all(v is None or not str(v).strip() for v in values):
+                extra = any(v not in (None, "") and str(v).strip() for v in row_cells[width:])
+                if not extra and all(v is None or not str(v).strip() for v in values):
                     continue  # blank line, not a row
-                extra = any(v not in (None, "") for v in row_cells[width:])
                 rows.append((first_row + offset, "too_many_fields" if extra else None, [v or "" for v in values]))
-            _create_staging(con, table, match, _rows_to_arrow(rows, width), None)
             if not rows:
                 raise RejectedFile(f"sheet {sheet_name!r} has a header row but no data rows")
+            registered = _create_staging(con, table, match, _rows_to_arrow(rows, width))
             if len(workbook.sheet_names) > 1:
                 warnings.append(f"read sheet {sheet_name!r}")
-            return StagedFile(table, match.kind, {c: match.headers[p] for c, p in match.columns.items()}, len(rows), "row", warnings)
+            return StagedFile(table, match.kind, _header_names(match), "row", warnings, registered)
     if not workbook.sheet_names:
         raise RejectedFile("is an empty workbook")
     raise RejectedFile(_no_kind_message(all_misses, kind_hint))
@@ -432,26 +453,35 @@ def _stage_parquet(con, path: Path, table: str, kind_hint, optional_ok, warnings
             expr = f"CAST({quoted} AS VARCHAR)"
         selects.append(f"{expr} AS {column.name}")
     try:
+        # A view: the file is read once, by validation. Its path is a
+        # literal because views cannot hold bound parameters.
+        literal = "'" + str(path).replace("'", "''") + "'"
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT file_row_number + 1 AS _line, NULL::VARCHAR AS _pre_reason, "
+            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT file_row_number + 1 AS _line, NULL::VARCHAR AS _pre_reason, "
             + ", ".join(selects)
-            + " FROM read_parquet($path, file_row_number = true)",
-            {"path": str(path)},
+            + f" FROM read_parquet({literal}, file_row_number = true)"
         )
+        rows = con.execute("SELECT num_rows FROM parquet_file_metadata($path)", {"path": str(path)}).fetchone()[0]
     except duckdb.Error as error:
         raise RejectedFile(f"cannot be read as Parquet ({str(error).splitlines()[0]})") from error
-    count = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    if count == 0:
+    if rows == 0:
         raise RejectedFile("has no rows")
-    return StagedFile(table, match.kind, {c: match.headers[p] for c, p in match.columns.items()}, count, "row", warnings)
+    return StagedFile(table, match.kind, _header_names(match), "row", warnings)
 
 
 # -- common -------------------------------------------------------------------
 
 
-def _create_staging(con, table: str, match: HeaderMatch, raw: pa.Table, _positions) -> None:
-    """Rename positional columns c0..cN to canonical names; NULL for the
-    kind's columns the file lacks; blank strings become NULL."""
+def _header_names(match: HeaderMatch) -> dict[str, str]:
+    return {c: match.headers[p] for c, p in match.columns.items()}
+
+
+def _create_staging(con, table: str, match: HeaderMatch, raw: pa.Table) -> str:
+    """A view over the Arrow rows: positional columns c0..cN renamed to
+    canonical names, NULL for the kind's columns the file lacks, blank
+    strings NULL, and rows of empty fields only (`;;;;` that Excel leaves
+    below a table) dropped: they are blank lines, not rows. Returns the name
+    the Arrow table is registered under."""
     selects = ["_line", "_pre_reason"]
     for column in match.kind.columns:
         if column.name in match.columns:
@@ -459,15 +489,15 @@ def _create_staging(con, table: str, match: HeaderMatch, raw: pa.Table, _positio
             selects.append(f"NULLIF(trim({source}), '') AS {column.name}")
         else:
             selects.append(f"NULL::VARCHAR AS {column.name}")
-    con.register("_raw_arrow", raw)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {', '.join(selects)} FROM _raw_arrow")
-        # A row of empty fields only (`;;;;` that Excel leaves below a table)
-        # is a blank line, not a row.
-        checks = " AND ".join(f"{c.name} IS NULL" for c in match.kind.columns)
-        con.execute(f"DELETE FROM {table} WHERE _pre_reason IS NULL AND {checks}")
-    finally:
-        con.unregister("_raw_arrow")
+    fields = [name for name in raw.column_names if name.startswith("c")]
+    any_value = " OR ".join(f"NULLIF(trim({name}), '') IS NOT NULL" for name in fields) or "false"
+    registered = f"{table}_arrow"
+    con.register(registered, raw)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {', '.join(selects)} FROM {registered} "
+        f"WHERE _pre_reason IS NOT NULL OR {any_value}"
+    )
+    return registered
 
 
 def stage_file(

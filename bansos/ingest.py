@@ -124,31 +124,54 @@ def _load_one(con, request: LoadRequest, number: int, key: str, replace: bool, l
             )
             return result
         staged = stage_file(con, path, f"stg_{number}", request.kind, request.as_of is not None, force_python_csv)
+        checked = f"chk_{number}"
+        try:
+            rows_read = validate.check(con, staged, checked, request.as_of)
+        finally:
+            staged.release(con)
+        if rows_read == 0:
+            con.execute(f"DROP TABLE IF EXISTS {checked}")
+            raise RejectedFile("has a header row but no data rows")
     except RejectedFile as rejection:
         result.message = f"{name}: rejected — {rejection}; nothing from it was loaded"
         return result
     result.kind = staged.kind.name
     result.warnings = list(staged.warnings)
-    checked = f"chk_{number}"
-    validate.check(con, staged, checked, request.as_of)
+    kind = staged.kind.name
+    valid_rows = _pseudonymised(kind, checked)
+    params = {"key": key, "as_of": request.as_of, "load_date": load_date}
+    # Fast path: a tranche or snapshot not stored yet cannot collide with a
+    # stored key (the period is part of the key), so the rows go straight in.
+    direct = not replace and not _period_stored(con, kind, checked)
     new = f"new_{number}"
-    _pseudonymise(con, staged.kind.name, checked, new, request.as_of, load_date, key)
+    if not direct:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {new} AS {valid_rows}", _used(valid_rows, params))
     load_id = con.execute(f"SELECT coalesce(max(load_id), 0) + 1 FROM {WAREHOUSE}.load_ledger").fetchone()[0]
     con.execute("BEGIN TRANSACTION")
     try:
-        removed = _remove_replaced(con, staged.kind.name, new) if replace else 0
-        superseded = _merge(con, staged.kind.name, new, load_id)
+        if direct:
+            removed, superseded = 0, 0
+            columns = ", ".join(FACT_COLUMNS[kind])
+            con.execute(
+                f"INSERT INTO {WAREHOUSE}.{FACT[kind]} ({columns}, load_id) SELECT *, $load_id FROM ({valid_rows})",
+                _used(valid_rows, params) | {"load_id": load_id},
+            )
+        else:
+            removed = _remove_replaced(con, kind, new) if replace else 0
+            superseded = _merge(con, kind, new, load_id)
         quarantined = _quarantine(con, staged, checked, load_id, name, key)
         reasons = dict(
             con.execute(
                 f"SELECT r, count(*) FROM (SELECT unnest(reasons) AS r FROM {checked} WHERE len(reasons) > 0) GROUP BY r ORDER BY r"
             ).fetchall()
         )
-        loaded = staged.rows_read - quarantined
+        loaded = rows_read - quarantined
         extract_date = request.as_of or (
-            con.execute(f"SELECT max(snapshot_date) FROM {new}").fetchone()[0] if staged.kind.name == KELUARGA else load_date
+            con.execute(f"SELECT max(snapshot_date) FROM {checked} WHERE len(reasons) = 0").fetchone()[0]
+            if kind == KELUARGA
+            else load_date
         )
-        message = f"{name}: loaded {loaded:,} of {staged.rows_read:,} {staged.kind.name} rows; {quarantined:,} quarantined"
+        message = f"{name}: loaded {loaded:,} of {rows_read:,} {staged.kind.name} rows; {quarantined:,} quarantined"
         if superseded:
             message += f"; {superseded:,} rows were older than rows already stored and did not replace them"
         if removed:
@@ -158,7 +181,7 @@ def _load_one(con, request: LoadRequest, number: int, key: str, replace: bool, l
                 $read, $loaded, $quarantined, $superseded, $removed, $at, $message, $warnings)""",
             {
                 "id": load_id, "file": name, "hash": digest, "kind": staged.kind.name,
-                "as_of": request.as_of, "replace": replace, "extract": extract_date, "read": staged.rows_read,
+                "as_of": request.as_of, "replace": replace, "extract": extract_date, "read": rows_read,
                 "loaded": loaded, "quarantined": quarantined, "superseded": superseded, "removed": removed,
                 "at": datetime.now(timezone.utc).replace(tzinfo=None), "message": message,
                 "warnings": "; ".join(result.warnings) or None,
@@ -169,50 +192,67 @@ def _load_one(con, request: LoadRequest, number: int, key: str, replace: bool, l
         con.execute("ROLLBACK")
         raise
     finally:
-        for table in (staged.table, checked, new):
+        for table in (checked, new):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     result.status = LOADED
-    result.rows_read, result.rows_loaded, result.rows_quarantined = staged.rows_read, loaded, quarantined
+    result.rows_read, result.rows_loaded, result.rows_quarantined = rows_read, loaded, quarantined
     result.reasons = reasons
     result.message = message
     return result
+
+
+def _used(sql: str, params: dict) -> dict:
+    """DuckDB refuses unused parameters: bind the ones the statement names."""
+    return {name: value for name, value in params.items() if f"${name}" in sql}
 
 
 def _hash(column: str) -> str:
     return keys.HASH_SQL.format(col=column)
 
 
-def _pseudonymise(con, kind: str, checked: str, new: str, as_of: str | None, load_date: str, key: str) -> None:
-    """Valid rows with identifiers replaced by keyed hashes. Still in memory:
-    raw ids never reach the warehouse file."""
+FAMILY_SELECT = """
+    SELECT {family_key} AS family_key, snapshot_date, w_region AS region_code, w_kecamatan AS kecamatan_code,
+           w_code AS wilayah_code, v_desil::TINYINT AS desil, v_members::SMALLINT AS members, v_channel AS channel,
+           v_registration_date AS registration_date, v_decision AS decision, alasan AS reason, v_appeal AS appeal,
+           {head_key} AS head_key, coalesce($as_of::DATE, snapshot_date) AS extract_date
+    FROM {checked} WHERE len(reasons) = 0
+"""
+ALLOCATION_SELECT = """
+    SELECT {family_key} AS family_key, v_program AS program, v_year::SMALLINT AS year, v_tranche::TINYINT AS tranche,
+           w_region AS region_code, w_kecamatan AS kecamatan_code, w_code AS wilayah_code, v_amount AS amount,
+           v_status AS status, v_institution AS institution, v_paid_date AS paid_date, id_transaksi AS transaction_id,
+           {recipient_key} AS recipient_key, coalesce($as_of::DATE, $load_date::DATE) AS extract_date
+    FROM {checked} WHERE len(reasons) = 0
+"""
+
+
+def _pseudonymised(kind: str, checked: str) -> str:
+    """The valid rows with identifiers replaced by keyed hashes (parameters
+    $key, $as_of, $load_date). Raw ids never reach the warehouse file."""
     if kind == KELUARGA:
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE {new} AS
-            SELECT {_hash('no_kk')} AS family_key, snapshot_date, w_region AS region_code, w_kecamatan AS kecamatan_code,
-                   w_code AS wilayah_code, v_desil::TINYINT AS desil, v_members::SMALLINT AS members, v_channel AS channel,
-                   v_registration_date AS registration_date, v_decision AS decision, alasan AS reason, v_appeal AS appeal,
-                   {_hash('nik_kepala')} AS head_key, coalesce($as_of::DATE, snapshot_date) AS extract_date
-            FROM {checked} WHERE len(reasons) = 0
-            """,
-            {"key": key, "as_of": as_of},
-        )
+        return FAMILY_SELECT.format(family_key=_hash("no_kk"), head_key=_hash("nik_kepala"), checked=checked)
+    sql = ALLOCATION_SELECT.format(family_key=_hash("no_kk"), recipient_key=_hash("nik"), checked=checked)
+    return sql
+
+
+def _period_stored(con, kind: str, checked: str) -> bool:
+    if kind == KELUARGA:
+        probe = f"SELECT DISTINCT snapshot_date FROM {checked} WHERE len(reasons) = 0"
+        on = "f.snapshot_date = p.snapshot_date"
     else:
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE {new} AS
-            SELECT {_hash('no_kk')} AS family_key, v_program AS program, v_year::SMALLINT AS year, v_tranche::TINYINT AS tranche,
-                   w_region AS region_code, w_kecamatan AS kecamatan_code, w_code AS wilayah_code, v_amount AS amount,
-                   v_status AS status, v_institution AS institution, v_paid_date AS paid_date, id_transaksi AS transaction_id,
-                   {_hash('nik')} AS recipient_key, coalesce($as_of::DATE, $load_date::DATE) AS extract_date
-            FROM {checked} WHERE len(reasons) = 0
-            """,
-            {"key": key, "as_of": as_of, "load_date": load_date},
-        )
+        probe = f"SELECT DISTINCT v_program AS program, v_year AS year, v_tranche AS tranche FROM {checked} WHERE len(reasons) = 0"
+        on = "f.program = p.program AND f.year = p.year AND f.tranche = p.tranche"
+    return con.execute(f"SELECT EXISTS (SELECT 1 FROM {WAREHOUSE}.{FACT[kind]} f JOIN ({probe}) p ON {on})").fetchone()[0]
 
 
 FACT = {KELUARGA: "fact_family", "penyaluran": "fact_allocation"}
 KEY = {KELUARGA: ("family_key", "snapshot_date"), "penyaluran": ("family_key", "program", "year", "tranche")}
+FACT_COLUMNS = {
+    KELUARGA: ("family_key", "snapshot_date", "region_code", "kecamatan_code", "wilayah_code", "desil", "members",
+               "channel", "registration_date", "decision", "reason", "appeal", "head_key", "extract_date"),
+    "penyaluran": ("family_key", "program", "year", "tranche", "region_code", "kecamatan_code", "wilayah_code", "amount",
+                   "status", "institution", "paid_date", "transaction_id", "recipient_key", "extract_date"),
+}
 SLICE = {KELUARGA: ("region_code", "snapshot_date"), "penyaluran": ("region_code", "program", "year", "tranche", "institution")}
 
 
@@ -223,14 +263,10 @@ def _merge(con, kind: str, new: str, load_id: int) -> int:
     valid rows were older than what is stored."""
     fact = f"{WAREHOUSE}.{FACT[kind]}"
     on = " AND ".join(f"f.{k} = n.{k}" for k in KEY[kind])
+    columns = ", ".join(FACT_COLUMNS[kind])
+    insert = f"INSERT INTO {fact} ({columns}, load_id) SELECT n.*, $load_id FROM {new} n"
     con.execute(f"DELETE FROM {fact} f USING {new} n WHERE {on} AND n.extract_date >= f.extract_date")
-    columns = [row[0] for row in con.execute(f"DESCRIBE {new}").fetchall()]
-    inserted = con.execute(
-        f"""INSERT INTO {fact} ({', '.join(columns)}, load_id)
-            SELECT n.*, $load_id FROM {new} n
-            WHERE NOT EXISTS (SELECT 1 FROM {fact} f WHERE {on})""",
-        {"load_id": load_id},
-    ).fetchone()[0]
+    inserted = con.execute(insert + f" WHERE NOT EXISTS (SELECT 1 FROM {fact} f WHERE {on})", {"load_id": load_id}).fetchone()[0]
     total = con.execute(f"SELECT count(*) FROM {new}").fetchone()[0]
     return total - inserted
 

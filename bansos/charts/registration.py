@@ -1,0 +1,206 @@
+"""Charts of the registration funnel (Pendaftaran & Sanggah page).
+
+Pure functions: a DataFrame from a query, the language and already
+translated labels in, a plotly Figure out. Rates come from the queries; the
+builders only place and format them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from bansos import fmt
+from bansos.charts import theme
+
+# The main path (each step a subset of the one before), the first decision
+# (layak) and the tidak-layak branch (appeals) are told apart by colour.
+BRANCH_COLOURS = {
+    "main": "#2171B5",
+    "decision": theme.GOOD,
+    "appeal": theme.BAD,
+}
+
+# Registration channels: not blue/orange, which mean pilot/comparison.
+CHANNEL_COLOURS = {
+    "mandiri": theme.GOOD,
+    "agen": "#56B4E9",
+    "musdes": "#CC79A7",
+    "dinsos": "#F0E442",
+}
+
+APPEAL_COLOURS = {
+    "upheld": theme.GOOD,
+    "appeal_rejected": theme.BAD,
+    "appeal_pending": theme.NEUTRAL,
+}
+
+SMALL_MARK = "⚠"
+
+
+def _text_colour(hex_colour: str) -> str:
+    """Black or white text, whichever reads better on the bar colour."""
+    value = hex_colour.lstrip("#")
+    red, green, blue = (int(value[i:i + 2], 16) for i in (0, 2, 4))
+    return "#1F2937" if (0.299 * red + 0.587 * green + 0.114 * blue) > 150 else "white"
+
+
+def _legend_below(fig: go.Figure) -> None:
+    """Legend at the foot of the figure, under the axis title: on a phone a
+    four-item legend wraps to several rows and would cover the title."""
+    fig.update_layout(
+        legend=dict(traceorder="normal", orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
+        margin=dict(l=10, r=10, t=60, b=110),
+    )
+    fig.update_layout(height=fig.layout.height + 60)
+
+
+def funnel_chart(steps: pd.DataFrame, lang: str, title: str, x_title: str, of_word: str) -> go.Figure:
+    """The registration funnel.
+
+    `steps` has one row per step, in funnel order, with columns `label`
+    (translated step name), `families`, `rate` (share of the base step, NULL
+    for the first), `base_label` (translated name of the base step), `branch`
+    (main / decision / appeal) and `small` (base below the small-number
+    threshold). Each bar reads "count · rate", the step's name says what the
+    rate is a share of, and a small base is flagged with ⚠.
+    """
+    texts, hovers, colours, ticks = [], [], [], []
+    for row in steps.itertuples():
+        count = fmt.number(row.families, lang)
+        has_base = isinstance(row.base_label, str) and row.base_label
+        text = f"{count} · {fmt.pct(row.rate, lang)}" if has_base else count
+        if bool(row.small):
+            text += f" {SMALL_MARK}"
+        base = f"% {of_word} {row.base_label}" if has_base else ""
+        ticks.append(f"{row.label}<br><span style='font-size:11px;color:#6B7280'>{base}</span>" if base else row.label)
+        colours.append(BRANCH_COLOURS.get(row.branch, theme.NEUTRAL))
+        texts.append(text)
+        hovers.append(f"<b>{row.label}</b><br>{count}" + (f"<br>{fmt.pct(row.rate, lang)} {of_word} {row.base_label}" if has_base else ""))
+    fig = go.Figure(
+        go.Funnel(
+            y=ticks,
+            x=[0 if pd.isna(v) else float(v) for v in steps["families"]],
+            text=texts,
+            textinfo="text",
+            textposition="auto",
+            insidetextanchor="middle",
+            textfont=dict(size=13),
+            insidetextfont=dict(color=[_text_colour(c) for c in colours]),
+            outsidetextfont=dict(color="#1F2937"),
+            hovertext=hovers,
+            hoverinfo="text",
+            marker=dict(color=colours),
+            connector=dict(line=dict(color="#D1D5DB", width=1), fillcolor="#F3F4F6"),
+            constraintext="none",
+            cliponaxis=False,
+        )
+    )
+    theme.apply(fig, lang, title, x_title=x_title, height=max(380, 90 + 50 * len(steps)))
+    fig.update_xaxes(visible=True, showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(categoryorder="array", categoryarray=ticks)
+    fig.update_layout(showlegend=False, margin=dict(l=10, r=10, t=60, b=40))
+    return fig
+
+
+def channel_share_chart(
+    frame: pd.DataFrame,
+    lang: str,
+    title: str,
+    x_title: str,
+    channel_labels: dict[str, str],
+    hover_template: str,
+    reference: tuple[float, str] | None = None,
+) -> go.Figure:
+    """Share of new registrations by channel, one stacked bar per region.
+
+    `frame` is long (region × channel) with columns `label` (the bar's name,
+    region or "all regions", already flagged), `channel`, `share`, `families`
+    and `new_registrations`, in the order the bars should appear (top first).
+    `hover_template` is a translated sentence with {channel}, {share},
+    {families} and {total}. `reference` = (share, label) draws a dotted line,
+    e.g. a reported self-registration share.
+    """
+    labels = list(dict.fromkeys(frame["label"]))
+    fig = go.Figure()
+    for channel, colour in CHANNEL_COLOURS.items():
+        part = frame[frame["channel"] == channel]
+        if part.empty:
+            continue
+        name = channel_labels.get(channel, channel)
+        hovers = [
+            hover_template.format(
+                channel=name, share=fmt.pct(row.share, lang),
+                families=fmt.number(row.families, lang), total=fmt.number(row.new_registrations, lang),
+            )
+            for row in part.itertuples()
+        ]
+        fig.add_trace(
+            go.Bar(
+                y=list(part["label"]), x=[0 if pd.isna(v) else float(v) for v in part["share"]],
+                name=name, orientation="h", marker=dict(color=colour),
+                text=[fmt.pct(v, lang, 0) if not pd.isna(v) and v >= 0.08 else "" for v in part["share"]],
+                textposition="inside", insidetextanchor="middle",
+                textfont=dict(color=_text_colour(colour)),
+                hovertext=[f"<b>{label}</b><br>{hover}" for label, hover in zip(part["label"], hovers)],
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    theme.apply(fig, lang, title, x_title=x_title, height=max(300, 130 + 34 * len(labels)))
+    theme.percent_axis(fig, axis="x")
+    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1])
+    _legend_below(fig)
+    if reference is not None:
+        # A line shape has no legend entry: a dotted line trace spanning the
+        # bars carries the label in the legend instead of over a bar.
+        value, label = reference
+        fig.add_trace(
+            go.Scatter(
+                x=[value, value], y=[labels[0], labels[-1]], mode="lines", name=label,
+                line=dict(color="#1F2937", dash="dot", width=2), hoverinfo="skip",
+            )
+        )
+    return fig
+
+
+def appeals_chart(
+    frame: pd.DataFrame,
+    lang: str,
+    title: str,
+    x_title: str,
+    outcome_labels: dict[str, str],
+    hover_template: str,
+) -> go.Figure:
+    """Appeals per region: upheld, rejected and still pending, stacked (they
+    add up to the appeals lodged).
+
+    `frame` has one row per region with `label`, `appealed`, `upheld`,
+    `appeal_rejected`, `appeal_pending` and `upheld_rate`, top first.
+    `hover_template` is a translated sentence with {appealed}, {upheld} and
+    {rate}.
+    """
+    labels = list(frame["label"])
+    fig = go.Figure()
+    for column, colour in APPEAL_COLOURS.items():
+        hovers = [
+            f"<b>{row.label}</b><br>{outcome_labels[column]}: {fmt.number(getattr(row, column), lang)}<br>"
+            + hover_template.format(
+                appealed=fmt.number(row.appealed, lang), upheld=fmt.number(row.upheld, lang),
+                rate=fmt.pct(row.upheld_rate, lang),
+            )
+            for row in frame.itertuples()
+        ]
+        fig.add_trace(
+            go.Bar(
+                y=labels, x=[0 if pd.isna(v) else float(v) for v in frame[column]], name=outcome_labels[column],
+                orientation="h", marker=dict(color=colour),
+                hovertext=hovers, hoverinfo="text",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    theme.apply(fig, lang, title, x_title=x_title, height=max(300, 130 + 30 * len(labels)))
+    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1])
+    fig.update_xaxes(rangemode="tozero", tickformat=",d")
+    _legend_below(fig)
+    return fig

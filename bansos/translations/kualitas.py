@@ -1,0 +1,159 @@
+"""Strings of the Kualitas Data (loads, quarantine, freshness) page."""
+
+STRINGS = {
+    "kualitas.intro": (
+        "Apa yang sudah dimuat, apa yang ditolak ke karantina dan mengapa, wilayah mana yang datanya tertinggal, dan cara "
+        "memperbaikinya di sumber.",
+        "What has been loaded, what went to quarantine and why, which regions are behind, and how to fix it at source.",
+    ),
+    "kualitas.empty": (
+        "Belum ada file yang dimuat. Muat ekstrak dengan `python -m bansos ingest FILE…`; hasil setiap file (baris dibaca, "
+        "dimuat, dikarantina) akan tampil di sini.",
+        "No file loaded yet. Load extracts with `python -m bansos ingest FILE…`; each file's outcome (rows read, loaded, "
+        "quarantined) will show here.",
+    ),
+    # tiles
+    "kualitas.tile.files": ("File dimuat", "Files loaded"),
+    "kualitas.tile.files.caption": ("{keluarga} register · {penyaluran} penyaluran", "{keluarga} register · {penyaluran} disbursement"),
+    "kualitas.tile.rows": ("Baris dimuat", "Rows loaded"),
+    "kualitas.tile.rows.caption": ("dari {read} baris dibaca", "of {read} rows read"),
+    "kualitas.tile.quarantine": ("Baris dikarantina", "Rows quarantined"),
+    "kualitas.tile.quarantine.help": (
+        "Baris yang melanggar aturan kontrak ekstrak, disimpan terpisah (identitas disamarkan) dan tidak dihitung. "
+        "Baris dibaca = dimuat + dikarantina, untuk setiap file.",
+        "Rows that broke a rule of the extract contract, kept apart (identifiers masked) and not counted. Rows read = "
+        "loaded + quarantined, for every file.",
+    ),
+    "kualitas.tile.last": ("Muat terakhir", "Last load"),
+    "kualitas.tile.last.caption": ("{warnings} file dengan peringatan", "{warnings} files with warnings"),
+    # ledger
+    "kualitas.ledger.heading": ("Catatan muat", "Load ledger"),
+    "kualitas.ledger.caption": (
+        "Setiap file yang dimuat, terbaru di atas. File yang ditolak utuh (tidak terbaca, kolom wajib hilang) tidak "
+        "masuk catatan: pesannya tampil saat `ingest` dijalankan.",
+        "Every file loaded, newest first. A file rejected whole (unreadable, a required column missing) is not in the "
+        "ledger: its message shows when `ingest` runs.",
+    ),
+    "kualitas.col.load_id": ("No.", "No."),
+    "kualitas.col.file": ("File", "File"),
+    "kualitas.col.kind": ("Jenis", "Kind"),
+    "kualitas.col.loaded_at": ("Waktu muat (UTC)", "Loaded at (UTC)"),
+    "kualitas.col.extract_date": ("Tanggal ekstrak", "Extract date"),
+    "kualitas.col.read": ("Dibaca", "Read"),
+    "kualitas.col.loaded": ("Dimuat", "Loaded"),
+    "kualitas.col.quarantined": ("Karantina", "Quarantined"),
+    "kualitas.col.superseded": ("Lebih lama", "Superseded"),
+    "kualitas.col.removed": ("Dihapus", "Removed"),
+    "kualitas.col.message": ("Pesan", "Message"),
+    "kualitas.col.warnings": ("Peringatan", "Warnings"),
+    "kualitas.col.superseded.help": (
+        "Baris valid yang lebih lama dari baris tersimpan dengan kunci yang sama (tidak diterapkan).",
+        "Valid rows older than the stored row with the same key (not applied).",
+    ),
+    "kualitas.col.removed.help": (
+        "Baris tersimpan yang tidak ada lagi di terbitan ulang `--replace`.",
+        "Stored rows a `--replace` re-issue no longer contained.",
+    ),
+    "kualitas.kind.keluarga": ("Register (keluarga)", "Register (keluarga)"),
+    "kualitas.kind.penyaluran": ("Penyaluran", "Disbursement (penyaluran)"),
+    # quarantine
+    "kualitas.reasons.heading": ("Karantina menurut alasan", "Quarantine by reason"),
+    "kualitas.reasons.title": ("Baris dikarantina menurut alasan", "Quarantined rows by reason"),
+    "kualitas.reasons.x": ("Baris dikarantina (jumlah)", "Quarantined rows (count)"),
+    "kualitas.reasons.y": ("Alasan", "Reason"),
+    "kualitas.reasons.hover": ("{rows} baris di {files} file", "{rows} rows in {files} files"),
+    "kualitas.reasons.caption": (
+        "Satu baris bisa melanggar beberapa aturan, jadi jumlah per alasan bisa lebih dari jumlah baris karantina "
+        "({rows} baris).",
+        "A row may break several rules, so the counts by reason can add up to more than the quarantined rows "
+        "({rows} rows).",
+    ),
+    "kualitas.reasons.none": ("Tidak ada baris yang dikarantina.", "No rows were quarantined."),
+    "kualitas.by_file": ("Per file dan alasan", "By file and reason"),
+    "kualitas.col.reason": ("Alasan", "Reason"),
+    "kualitas.col.reason_code": ("Kode", "Code"),
+    "kualitas.col.rows": ("Baris", "Rows"),
+    "kualitas.col.first_line": ("Baris pertama", "First line"),
+    "kualitas.col.share": ("Bagian", "Share"),
+    # sample
+    "kualitas.sample.heading": ("Contoh baris karantina", "Sample of quarantined rows"),
+    "kualitas.sample.file": ("File", "File"),
+    "kualitas.sample.reason": ("Alasan", "Reason"),
+    "kualitas.sample.all_files": ("Semua file", "All files"),
+    "kualitas.sample.all_reasons": ("Semua alasan", "All reasons"),
+    "kualitas.sample.caption": (
+        "{shown} baris pertama yang cocok (paling banyak {limit}). No KK dan NIK selalu disamarkan (6 digit awal dan "
+        "4 digit akhir); nilai lain tampil seperti di file. Cari baris ini di file sumber lewat nomor barisnya.",
+        "The first {shown} matching rows (at most {limit}). KK numbers and NIKs are always masked (first 6 and last 4 "
+        "digits); other values show as in the file. Find a row in the source file by its line number.",
+    ),
+    "kualitas.sample.none": ("Tidak ada baris karantina untuk pilihan ini.", "No quarantined rows for this choice."),
+    "kualitas.col.line": ("Baris", "Line"),
+    "kualitas.col.reasons": ("Alasan", "Reasons"),
+    "kualitas.col.no_kk_masked": ("No KK (disamarkan)", "KK number (masked)"),
+    "kualitas.col.nik_masked": ("NIK (disamarkan)", "NIK (masked)"),
+    "kualitas.fix.for": ("Cara memperbaiki **{reason}**: {fix}", "How to fix **{reason}**: {fix}"),
+    # freshness
+    "kualitas.fresh.heading": ("Kemutakhiran per wilayah", "Freshness by region"),
+    "kualitas.fresh.caption": (
+        "Snapshot register dan tahap penyaluran terakhir yang dimuat per wilayah. Register dibandingkan dengan snapshot "
+        "terbaru di kelompoknya (pilot atau pembanding); penyaluran dengan tahap terbaru di seluruh gudang data "
+        "({latest}). Termasuk pilot di daftar yang belum punya data sama sekali.",
+        "Latest register snapshot and disbursement tranche loaded per region. Registers are compared with the latest "
+        "snapshot of their group (pilot or comparison); disbursements with the latest tranche in the whole warehouse "
+        "({latest}). Pilots on the list with no data at all are included.",
+    ),
+    "kualitas.fresh.only": ("Hanya yang perlu perhatian", "Only those needing attention"),
+    "kualitas.fresh.summary": (
+        "{n} dari {total} wilayah perlu perhatian.",
+        "{n} of {total} regions need attention.",
+    ),
+    "kualitas.fresh.all_ok": (
+        "Semua {total} wilayah memiliki snapshot register terbaru kelompoknya dan tahap penyaluran terbaru ({latest}).",
+        "All {total} regions have their group's latest register snapshot and the latest tranche ({latest}).",
+    ),
+    "kualitas.fresh.none_attention": ("Tidak ada wilayah yang perlu perhatian.", "No region needs attention."),
+    "kualitas.col.region": ("Wilayah", "Region"),
+    "kualitas.col.group": ("Kelompok", "Group"),
+    "kualitas.col.status": ("Status", "Status"),
+    "kualitas.col.snapshot": ("Snapshot register", "Register snapshot"),
+    "kualitas.col.snapshots": ("Jumlah snapshot", "Snapshots"),
+    "kualitas.col.tranche": ("Tahap terakhir", "Latest tranche"),
+    "kualitas.col.programs": ("Program (tahap terakhir)", "Programmes (latest tranche)"),
+    "kualitas.status.ok": ("✓ mutakhir", "✓ up to date"),
+    "kualitas.status.no_data": ("⚠ pilot tanpa data", "⚠ pilot without data"),
+    "kualitas.status.no_register": ("⚠ tanpa register", "⚠ no register"),
+    "kualitas.status.no_allocations": ("⚠ tanpa penyaluran", "⚠ no disbursements"),
+    "kualitas.status.register_behind": ("⚠ register tertinggal (terbaru {date})", "⚠ register behind (latest {date})"),
+    "kualitas.status.tranche_behind": ("⚠ tahap tertinggal (terbaru {period})", "⚠ tranche behind (latest {period})"),
+    "kualitas.status.missing_programs": ("⚠ belum ada {programs}", "⚠ {programs} missing"),
+    # fixes
+    "kualitas.fixes.heading": ("Cara memperbaiki kesalahan umum", "How to fix common errors"),
+    "kualitas.fixes.caption": (
+        "Perbaiki di sistem sumber lalu muat ulang file (baris yang sudah benar tidak dihitung dua kali). Alasan yang "
+        "ada di gudang data ini tampil lebih dulu.",
+        "Fix at the source system, then load the file again (rows already loaded are not counted twice). Reasons present "
+        "in this warehouse come first.",
+    ),
+    "kualitas.fixes.present": ("{reason} — {rows} baris", "{reason} — {rows} rows"),
+    "kualitas.fixes.others": ("Alasan lain ({n})", "Other reasons ({n})"),
+    "kualitas.fixes.all": ("Semua alasan ({n})", "All reasons ({n})"),
+    # reason labels (meaning of each code in bansos.contract.REASONS)
+    "kualitas.reason.missing_required": ("Kolom wajib kosong / baris terpotong", "Required value blank / row cut off"),
+    "kualitas.reason.too_many_fields": ("Kolom lebih banyak dari judul", "More fields than the header"),
+    "kualitas.reason.no_kk_invalid": ("No KK bukan 16 digit teks", "KK number not 16 digits of text"),
+    "kualitas.reason.nik_invalid": ("NIK bukan 16 digit teks", "NIK not 16 digits of text"),
+    "kualitas.reason.kode_wilayah_unknown": ("Kode wilayah tidak dikenal", "Unknown region code"),
+    "kualitas.reason.desil_out_of_range": ("Desil di luar 1-10", "Decile outside 1-10"),
+    "kualitas.reason.jumlah_anggota_invalid": ("Jumlah anggota tidak sah", "Invalid family size"),
+    "kualitas.reason.kanal_unknown": ("Kanal registrasi tidak dikenal", "Unknown registration channel"),
+    "kualitas.reason.status_unknown": ("Status tidak dikenal", "Unknown status"),
+    "kualitas.reason.sanggah_unknown": ("Nilai sanggah tidak dikenal", "Unknown appeal value"),
+    "kualitas.reason.program_unknown": ("Program tidak dikenal", "Unknown programme"),
+    "kualitas.reason.tahun_invalid": ("Tahun tidak sah", "Invalid year"),
+    "kualitas.reason.tahap_invalid": ("Tahap tidak sah", "Invalid tranche"),
+    "kualitas.reason.nominal_invalid": ("Nominal tidak sah", "Invalid amount"),
+    "kualitas.reason.lembaga_unknown": ("Lembaga penyalur tidak dikenal", "Unknown paying institution"),
+    "kualitas.reason.tanggal_invalid": ("Tanggal tidak sah", "Invalid date"),
+    "kualitas.reason.duplicate_in_file": ("Duplikat dalam file", "Duplicate in the file"),
+}

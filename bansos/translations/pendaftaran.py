@@ -1,0 +1,136 @@
+"""Strings of the Pendaftaran & Sanggah (registration funnel) page."""
+
+STRINGS = {
+    "pendaftaran.intro": (
+        "Dari pendaftaran baru sampai pembayaran: lewat kanal apa keluarga mendaftar, berapa yang diputus layak, berapa "
+        "yang menyanggah dan diterima, dan berapa yang akhirnya menerima dan dibayar.",
+        "From new registration to payment: through which channel families register, how many are found layak, how "
+        "many appeal and win, and how many finally receive the programme and are paid.",
+    ),
+    "pendaftaran.scope": (
+        "Register: snapshot terakhir tiap wilayah pada atau sebelum {snapshot}. Penerima dan pembayaran: {program}, {period}. "
+        "Halaman ini tidak memakai basis kelayakan: ia mengikuti keputusan layak / tidak layak dan sanggahan yang tercatat.",
+        "Register: each region's latest snapshot on or before {snapshot}. Recipients and payments: {program}, {period}. "
+        "This page does not use the eligibility basis: it follows the layak / tidak layak decisions and appeals recorded.",
+    ),
+    "pendaftaran.none": (
+        "Tidak ada data pendaftaran untuk wilayah yang dipilih pada snapshot ini. Data pendaftaran (kanal, keputusan, "
+        "sanggah) hanya ada di register wilayah pilot; wilayah pembanding hanya punya data DTSEN. Pilih kelompok "
+        "**Pilot** atau snapshot register yang lebih baru di panel kiri.",
+        "No registration data for the regions chosen at this snapshot. Registration data (channel, decision, appeal) "
+        "exists only in the pilot regions' registers; comparison regions have DTSEN data only. Choose the **Pilots** "
+        "group or a later register snapshot in the left panel.",
+    ),
+    "pendaftaran.without": (
+        "Tanpa data pendaftaran (tidak ditampilkan, bukan nol): {regions}.",
+        "No registration data (left out, not zero): {regions}.",
+    ),
+    "pendaftaran.regions_used": (
+        "Dihitung dari {n} wilayah dengan data pendaftaran; angka dijumlahkan antarwilayah lalu dibagi.",
+        "Computed over {n} regions with registration data; counts are added over regions, then divided.",
+    ),
+    # tiles
+    "pendaftaran.tile.new": ("Pendaftaran baru", "New registrations"),
+    "pendaftaran.tile.new.caption": ("keluarga, lewat mandiri, agen, musdes atau dinsos", "families, via self, agent, village or office"),
+    "pendaftaran.tile.self": ("Daftar mandiri", "Self-registered"),
+    "pendaftaran.tile.layak": ("Diputus layak", "Decided layak"),
+    "pendaftaran.tile.upheld": ("Sanggahan diterima", "Appeals upheld"),
+    "pendaftaran.tile.received": ("Menerima {program}", "Receiving {program}"),
+    "pendaftaran.tile.received.help": (
+        "Pendaftar baru yang layak akhir (layak + sanggahan diterima) dan dialokasikan {program} pada {period}, dibagi "
+        "semua pendaftar baru yang layak akhir. Tidak semua yang layak memenuhi syarat setiap program.",
+        "New registrants found layak in the end (layak + appeal upheld) and allocated {program} in {period}, divided by "
+        "all final-layak new registrants. Not everyone layak qualifies for every programme.",
+    ),
+    # funnel
+    "pendaftaran.funnel.title": ("Corong pendaftaran · {program} {period}", "Registration funnel · {program} {period}"),
+    "pendaftaran.funnel.x": ("Keluarga (jumlah)", "Families (count)"),
+    "pendaftaran.funnel.read": (
+        "Setiap batang: jumlah keluarga · persentase dari langkah yang disebut di bawah namanya. Biru = jalur utama (setiap langkah bagian "
+        "dari langkah sebelumnya); hijau = layak pada keputusan pertama; merah = cabang tidak layak dan sanggahan. "
+        "Layak akhir = layak + sanggahan diterima.",
+        "Each bar: families · share of the step named under it. Blue = main path (each step a subset of the one before); green = "
+        "layak at the first decision; red = the tidak layak branch and appeals. Final layak = layak + appeal upheld.",
+    ),
+    "pendaftaran.step.new_registrations": ("Pendaftaran baru", "New registrations"),
+    "pendaftaran.step.decided": ("Sudah diputus", "Decided"),
+    "pendaftaran.step.layak": ("Layak (keputusan awal)", "Layak (first decision)"),
+    "pendaftaran.step.tidak_layak": ("Tidak layak", "Tidak layak (not eligible)"),
+    "pendaftaran.step.appealed": ("Mengajukan sanggah", "Appealed"),
+    "pendaftaran.step.upheld": ("Sanggahan diterima", "Appeal upheld"),
+    "pendaftaran.step.final_layak": ("Layak akhir", "Final layak"),
+    "pendaftaran.step.recipients": ("Penerima {program}", "{program} recipients"),
+    "pendaftaran.step.paid": ("Sudah dibayar", "Paid"),
+    "pendaftaran.base.new_registrations": ("pendaftaran baru", "new registrations"),
+    "pendaftaran.base.decided": ("yang diputus", "decided"),
+    "pendaftaran.base.tidak_layak": ("tidak layak", "tidak layak"),
+    "pendaftaran.base.appealed": ("sanggahan", "appeals"),
+    "pendaftaran.base.final_layak": ("layak akhir", "final layak"),
+    "pendaftaran.base.recipients": ("penerima", "recipients"),
+    "pendaftaran.register_apart": (
+        "Tidak dihitung sebagai pendaftaran baru: {dtsen} keluarga yang sudah ada di DTSEN (kanal dtsen) dan {blank} "
+        "keluarga tanpa kanal tercatat.",
+        "Not counted as new registrations: {dtsen} families already in DTSEN (channel dtsen) and {blank} families with "
+        "no channel recorded.",
+    ),
+    "pendaftaran.register_apart.dtsen": (
+        "Tidak dihitung sebagai pendaftaran baru: {dtsen} keluarga yang sudah ada di DTSEN (kanal dtsen).",
+        "Not counted as new registrations: {dtsen} families already in DTSEN (channel dtsen).",
+    ),
+    # channels
+    "pendaftaran.channels.heading": ("Kanal pendaftaran", "Registration channels"),
+    "pendaftaran.channels.title": ("Pendaftaran baru menurut kanal", "New registrations by channel"),
+    "pendaftaran.channels.x": ("Bagian dari pendaftaran baru (%)", "Share of new registrations (%)"),
+    "pendaftaran.channels.all": ("Semua wilayah terpilih", "All regions chosen"),
+    "pendaftaran.channels.hover": (
+        "{channel}: {share} ({families} dari {total} pendaftaran baru)",
+        "{channel}: {share} ({families} of {total} new registrations)",
+    ),
+    "pendaftaran.channels.reference": ("Banyuwangi 2025 (dilaporkan): ±30% mandiri", "Banyuwangi 2025 (reported): ~30% self"),
+    "pendaftaran.channels.read": (
+        "Apakah keluarga mendaftar sendiri di aplikasi, atau didaftarkan agen? Uji coba Banyuwangi 2025 dilaporkan sekitar "
+        "30% mandiri dan 70% lewat agen (garis titik-titik). Diurutkan menurut bagian mandiri.",
+        "Do families register themselves in the app, or do agents register them? Banyuwangi's 2025 trial reportedly had "
+        "about 30% self-registration and 70% through agents (dotted line). Sorted by self-registered share.",
+    ),
+    "pendaftaran.channel.mandiri": ("Mandiri (aplikasi)", "Self (app)"),
+    "pendaftaran.channel.agen": ("Agen / pendamping", "Field agent"),
+    "pendaftaran.channel.musdes": ("Musyawarah desa", "Village meeting (musdes)"),
+    "pendaftaran.channel.dinsos": ("Dinas sosial", "Social affairs office (dinsos)"),
+    # appeals
+    "pendaftaran.appeals.heading": ("Sanggahan", "Appeals"),
+    "pendaftaran.appeals.title": ("Sanggahan atas keputusan tidak layak, per wilayah", "Appeals against tidak layak, per region"),
+    "pendaftaran.appeals.x": ("Sanggahan (jumlah keluarga)", "Appeals (families)"),
+    "pendaftaran.appeals.upheld": ("Diterima", "Upheld"),
+    "pendaftaran.appeals.rejected": ("Ditolak", "Rejected"),
+    "pendaftaran.appeals.pending": ("Masih diproses", "Pending"),
+    "pendaftaran.appeals.hover": (
+        "Diterima {upheld} dari {appealed} sanggahan ({rate})",
+        "Upheld {upheld} of {appealed} appeals ({rate})",
+    ),
+    "pendaftaran.appeals.none": (
+        "Belum ada sanggahan tercatat di wilayah yang dipilih.",
+        "No appeals recorded in the regions chosen.",
+    ),
+    # table
+    "pendaftaran.table.heading": ("Per wilayah", "By region"),
+    "pendaftaran.table.caption": (
+        "Persentase dengan jumlah di sampingnya: mandiri dari pendaftaran baru, layak dari yang diputus, diterima dari "
+        "sanggahan, dibayar dari penerima.",
+        "Rates with their counts: self from new registrations, layak from decided, upheld from appeals, paid from recipients.",
+    ),
+    "pendaftaran.col.region": ("Wilayah", "Region"),
+    "pendaftaran.col.snapshot": ("Snapshot", "Snapshot"),
+    "pendaftaran.col.new": ("Pendaftaran baru", "New registrations"),
+    "pendaftaran.col.self": ("Mandiri", "Self"),
+    "pendaftaran.col.decided": ("Diputus", "Decided"),
+    "pendaftaran.col.layak": ("Layak", "Layak"),
+    "pendaftaran.col.tidak_layak": ("Tidak layak", "Tidak layak"),
+    "pendaftaran.col.appealed": ("Sanggah", "Appealed"),
+    "pendaftaran.col.upheld": ("Diterima", "Upheld"),
+    "pendaftaran.col.rejected": ("Ditolak", "Rejected"),
+    "pendaftaran.col.pending": ("Diproses", "Pending"),
+    "pendaftaran.col.final_layak": ("Layak akhir", "Final layak"),
+    "pendaftaran.col.recipients": ("Penerima {program}", "{program} recipients"),
+    "pendaftaran.col.paid": ("Dibayar", "Paid"),
+}
