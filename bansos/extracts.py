@@ -278,6 +278,9 @@ def _read_csv_duckdb(con, text_path: Path, delimiter: str, header_index: int, wi
         "rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans', max_line_size = 10000000)"
     )
     params = {"path": str(text_path), "delim": delimiter, "skip": header_index + 1, "columns": columns}
+    # Rows must come out in file order to line up with the byte scan.
+    ordered = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("SET preserve_insertion_order = true")
     try:
         good = con.sql(relation_sql, params=params).to_arrow_table()
         rejects = con.execute(
@@ -287,6 +290,7 @@ def _read_csv_duckdb(con, text_path: Path, delimiter: str, header_index: int, wi
     except duckdb.Error:
         return None
     finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if ordered else 'false'}")
         con.execute("DROP TABLE IF EXISTS csv_reject_errors")
         con.execute("DROP TABLE IF EXISTS csv_reject_scans")
     data = np.arange(header_index + 1, len(starts))  # 0-based record indices after the header

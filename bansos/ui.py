@@ -136,8 +136,10 @@ def sidebar_filters() -> None:
     """Render the shared filters in the sidebar. Every widget is bound to the
     URL (`bind="query-params"`), so a copied link reopens the same view."""
     sidebar = st.sidebar
+    # One label in both languages: on a shared link's first run the widget
+    # has not yet read `lang` from the URL when the label is drawn.
     sidebar.radio(
-        i18n.t("filter.language", lang()), i18n.LANGS, key="lang", bind="query-params", horizontal=True,
+        "Bahasa / Language", i18n.LANGS, key="lang", bind="query-params", horizontal=True,
         format_func=lambda code: {"id": "Bahasa Indonesia", "en": "English"}[code],
     )
     # Format functions must not read session state: AppTest (and Streamlit
@@ -269,7 +271,7 @@ def rule_statement(f: Filters) -> str:
 
 
 def show_rule(f: Filters) -> None:
-    st.caption(rule_statement(f) + " " + tr("rule.source"))
+    st.caption(rule_statement(f) + ". " + tr("rule.source"))
 
 
 def empty_state(key: str) -> None:

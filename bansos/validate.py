@@ -34,10 +34,14 @@ FIRST_DATE, LAST_DATE = "2000-01-01", "2100-12-31"  # contract: dates between 20
 
 MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO bansos_date(v) AS
-    CASE WHEN v IS NULL THEN NULL ELSE coalesce(
-        TRY_CAST(v AS DATE),
-        CAST(coalesce(try_strptime(v, '%d/%m/%Y'), try_strptime(v, '%d-%m-%Y'),
-                      try_strptime(v, '%Y-%m-%d %H:%M:%S'), try_strptime(v, '%Y/%m/%d')) AS DATE)) END;
+    CASE WHEN v IS NULL THEN NULL
+         WHEN substr(v, 5, 1) = '-' AND length(v) = 10 THEN TRY_CAST(v AS DATE)
+         WHEN substr(v, 3, 1) = '/' AND length(v) = 10 THEN CAST(try_strptime(v, '%d/%m/%Y') AS DATE)
+         WHEN substr(v, 3, 1) = '-' AND length(v) = 10 THEN CAST(try_strptime(v, '%d-%m-%Y') AS DATE)
+         ELSE coalesce(
+            TRY_CAST(v AS DATE),
+            CAST(coalesce(try_strptime(v, '%d/%m/%Y'), try_strptime(v, '%d-%m-%Y'),
+                          try_strptime(v, '%Y-%m-%d %H:%M:%S'), try_strptime(v, '%Y/%m/%d')) AS DATE)) END;
 CREATE OR REPLACE TEMP MACRO bansos_date_ok(d) AS d BETWEEN DATE '{FIRST_DATE}' AND DATE '{LAST_DATE}';
 -- Fast paths: a cast that prints back as the same text was plain digits
 -- (TRY_CAST alone is too lenient: it takes '3.5', '1e3', '1_000').
@@ -55,10 +59,8 @@ CREATE OR REPLACE TEMP MACRO bansos_amount_general(t) AS
         WHEN regexp_full_match(t, '[0-9]+(,0+)?') THEN TRY_CAST(split_part(t, ',', 1) AS BIGINT)
         WHEN regexp_full_match(t, '[0-9]+(\.0+)?') THEN TRY_CAST(split_part(t, '.', 1) AS BIGINT)
     END;
-CREATE OR REPLACE TEMP MACRO bansos_amount(v) AS
-    CASE WHEN v IS NULL THEN NULL
-         WHEN CAST(TRY_CAST(v AS BIGINT) AS VARCHAR) = v AND TRY_CAST(v AS BIGINT) >= 0 THEN TRY_CAST(v AS BIGINT)
-         ELSE bansos_amount_general(bansos_amount_text(v)) END;
+CREATE OR REPLACE TEMP MACRO bansos_amount_plain(v) AS
+    CASE WHEN CAST(TRY_CAST(v AS BIGINT) AS VARCHAR) = v AND TRY_CAST(v AS BIGINT) >= 0 THEN TRY_CAST(v AS BIGINT) END;
 CREATE OR REPLACE TEMP MACRO bansos_id_ok(v) AS regexp_full_match(v, '[0-9]{{16}}');
 """
 
@@ -100,9 +102,16 @@ def _enum(mapping: dict[str, str], column: str) -> str:
     return f"CASE lower(trim({column})) {whens} END"
 
 
-def _reasons(items: list[str]) -> str:
-    cases = ",\n            ".join(items)
-    return f"list_filter([_pre_reason,\n            {cases}], lambda x: x IS NOT NULL)"
+def _reasons(rules: list[tuple[str, str]]) -> str:
+    """The reasons list from (condition, code) pairs. Building a list per
+    row is costly, so rows that break no rule get an empty list from a
+    plain boolean test first."""
+    any_broken = " OR ".join(f"coalesce({condition}, false)" for condition, _ in rules)
+    cases = ",\n            ".join(f"CASE WHEN {condition} THEN '{code}' END" for condition, code in rules)
+    return (
+        f"CASE WHEN p._pre_reason IS NULL AND NOT ({any_broken}) THEN []::VARCHAR[] "
+        f"ELSE list_distinct(list_filter([p._pre_reason,\n            {cases}], lambda x: x IS NOT NULL)) END"
+    )
 
 
 def check(con: duckdb.DuckDBPyConnection, staged: StagedFile, out_table: str, as_of: str | None) -> int:
@@ -144,8 +153,8 @@ def _finish(con, out: str, parsed_sql: str, key: list[str], reasons: str, params
             FROM parsed WHERE {key_not_null}
             GROUP BY ALL HAVING count(*) > 1
         )
-        SELECT p.*, list_distinct({reasons}
-                    || CASE WHEN p._line > d.first_line THEN ['duplicate_in_file'] ELSE [] END) AS reasons
+        SELECT p.*, CASE WHEN d.first_line IS NULL OR p._line = d.first_line THEN {reasons}
+                         ELSE list_append({reasons}, 'duplicate_in_file') END AS reasons
         FROM parsed p LEFT JOIN dups d ON {key_join}
         """,
         params,
@@ -155,23 +164,21 @@ def _finish(con, out: str, parsed_sql: str, key: list[str], reasons: str, params
 def _check_keluarga(con, source: str, regions: str, out: str, as_of: str | None) -> None:
     reasons = _reasons(
         [
-            "CASE WHEN no_kk IS NULL OR kode_wilayah IS NULL OR (snapshot_date IS NULL AND tanggal_data IS NULL) THEN 'missing_required' END",
-            "CASE WHEN no_kk IS NOT NULL AND NOT bansos_id_ok(no_kk) THEN 'no_kk_invalid' END",
-            "CASE WHEN nik_kepala IS NOT NULL AND NOT bansos_id_ok(nik_kepala) THEN 'nik_invalid' END",
-            "CASE WHEN kode_wilayah IS NOT NULL AND w_code IS NULL THEN 'kode_wilayah_unknown' END",
-            "CASE WHEN desil IS NOT NULL AND (v_desil IS NULL OR v_desil NOT BETWEEN 1 AND 10) THEN 'desil_out_of_range' END",
-            "CASE WHEN jumlah_anggota IS NOT NULL AND (v_members IS NULL OR v_members < 1) THEN 'jumlah_anggota_invalid' END",
-            "CASE WHEN kanal_registrasi IS NOT NULL AND v_channel IS NULL THEN 'kanal_unknown' END",
-            "CASE WHEN status_kelayakan IS NOT NULL AND v_decision IS NULL THEN 'status_unknown' END",
-            "CASE WHEN sanggah IS NOT NULL AND v_appeal IS NULL THEN 'sanggah_unknown' END",
-            "CASE WHEN (tanggal_data IS NOT NULL AND NOT coalesce(bansos_date_ok(d_data), false)) "
-            "OR (tanggal_registrasi IS NOT NULL AND NOT coalesce(bansos_date_ok(v_registration_date), false)) THEN 'tanggal_invalid' END",
+            ("no_kk IS NULL OR kode_wilayah IS NULL OR (snapshot_date IS NULL AND tanggal_data IS NULL)", "missing_required"),
+            ("no_kk IS NOT NULL AND NOT bansos_id_ok(no_kk)", "no_kk_invalid"),
+            ("nik_kepala IS NOT NULL AND NOT bansos_id_ok(nik_kepala)", "nik_invalid"),
+            ("kode_wilayah IS NOT NULL AND w_code IS NULL", "kode_wilayah_unknown"),
+            ("desil IS NOT NULL AND (v_desil IS NULL OR v_desil NOT BETWEEN 1 AND 10)", "desil_out_of_range"),
+            ("jumlah_anggota IS NOT NULL AND (v_members IS NULL OR v_members < 1)", "jumlah_anggota_invalid"),
+            ("kanal_registrasi IS NOT NULL AND v_channel IS NULL", "kanal_unknown"),
+            ("status_kelayakan IS NOT NULL AND v_decision IS NULL", "status_unknown"),
+            ("sanggah IS NOT NULL AND v_appeal IS NULL", "sanggah_unknown"),
+            ("(tanggal_data IS NOT NULL AND NOT coalesce(bansos_date_ok(d_data), false)) OR (tanggal_registrasi IS NOT NULL AND NOT coalesce(bansos_date_ok(v_registration_date), false))", "tanggal_invalid"),
         ]
     )
     parsed = f"""
         SELECT s.*, w.code AS w_code, w.region_code AS w_region, w.kecamatan_code AS w_kecamatan,
-            bansos_date(s.tanggal_data) AS d_data,
-            coalesce(CASE WHEN bansos_date_ok(bansos_date(s.tanggal_data)) THEN bansos_date(s.tanggal_data) END,
+            coalesce(CASE WHEN bansos_date_ok(s.d_data) THEN s.d_data END,
                      CASE WHEN s.tanggal_data IS NULL THEN $as_of::DATE END) AS snapshot_date,
             bansos_date(s.tanggal_registrasi) AS v_registration_date,
             bansos_int(s.desil) AS v_desil,
@@ -179,7 +186,8 @@ def _check_keluarga(con, source: str, regions: str, out: str, as_of: str | None)
             {_enum(KANAL_REGISTRASI, 's.kanal_registrasi')} AS v_channel,
             {_enum(STATUS_KELAYAKAN, 's.status_kelayakan')} AS v_decision,
             {_enum(SANGGAH, 's.sanggah')} AS v_appeal
-        FROM {source} s LEFT JOIN {regions} w ON w.raw = s.kode_wilayah
+        FROM (SELECT *, bansos_date(tanggal_data) AS d_data FROM {source}) s
+        LEFT JOIN {regions} w ON w.raw = s.kode_wilayah
     """
     _finish(con, out, parsed, ["no_kk", "snapshot_date"], reasons, {"as_of": as_of})
 
@@ -188,18 +196,17 @@ def _check_penyaluran(con, source: str, regions: str, out: str) -> None:
     periode = "^\\s*([0-9]{4})\\s*[-/ ]?\\s*(?i:tahap|tw|t|q)?\\s*([0-9])\\s*$"
     reasons = _reasons(
         [
-            "CASE WHEN no_kk IS NULL OR program IS NULL OR kode_wilayah IS NULL OR nominal IS NULL OR status_salur IS NULL "
-            "OR (tahun IS NULL AND periode IS NULL) OR (tahap IS NULL AND periode IS NULL) THEN 'missing_required' END",
-            "CASE WHEN no_kk IS NOT NULL AND NOT bansos_id_ok(no_kk) THEN 'no_kk_invalid' END",
-            "CASE WHEN nik IS NOT NULL AND NOT bansos_id_ok(nik) THEN 'nik_invalid' END",
-            "CASE WHEN kode_wilayah IS NOT NULL AND w_code IS NULL THEN 'kode_wilayah_unknown' END",
-            "CASE WHEN program IS NOT NULL AND v_program IS NULL THEN 'program_unknown' END",
-            "CASE WHEN v_year NOT BETWEEN 2000 AND 2100 OR (tahun IS NOT NULL AND v_year IS NULL) THEN 'tahun_invalid' END",
-            "CASE WHEN (tahap IS NOT NULL OR periode IS NOT NULL) AND (v_tranche IS NULL OR v_tranche NOT BETWEEN 1 AND 4) THEN 'tahap_invalid' END",
-            "CASE WHEN nominal IS NOT NULL AND v_amount IS NULL THEN 'nominal_invalid' END",
-            "CASE WHEN status_salur IS NOT NULL AND v_status IS NULL THEN 'status_unknown' END",
-            "CASE WHEN lembaga_penyalur IS NOT NULL AND v_institution IS NULL THEN 'lembaga_unknown' END",
-            "CASE WHEN tanggal_salur IS NOT NULL AND NOT coalesce(bansos_date_ok(v_paid_date), false) THEN 'tanggal_invalid' END",
+            ("no_kk IS NULL OR program IS NULL OR kode_wilayah IS NULL OR nominal IS NULL OR status_salur IS NULL OR (tahun IS NULL AND periode IS NULL) OR (tahap IS NULL AND periode IS NULL)", "missing_required"),
+            ("no_kk IS NOT NULL AND NOT bansos_id_ok(no_kk)", "no_kk_invalid"),
+            ("nik IS NOT NULL AND NOT bansos_id_ok(nik)", "nik_invalid"),
+            ("kode_wilayah IS NOT NULL AND w_code IS NULL", "kode_wilayah_unknown"),
+            ("program IS NOT NULL AND v_program IS NULL", "program_unknown"),
+            ("v_year NOT BETWEEN 2000 AND 2100 OR (tahun IS NOT NULL AND v_year IS NULL)", "tahun_invalid"),
+            ("(tahap IS NOT NULL OR periode IS NOT NULL) AND (v_tranche IS NULL OR v_tranche NOT BETWEEN 1 AND 4)", "tahap_invalid"),
+            ("nominal IS NOT NULL AND v_amount IS NULL", "nominal_invalid"),
+            ("status_salur IS NOT NULL AND v_status IS NULL", "status_unknown"),
+            ("lembaga_penyalur IS NOT NULL AND v_institution IS NULL", "lembaga_unknown"),
+            ("tanggal_salur IS NOT NULL AND NOT coalesce(bansos_date_ok(v_paid_date), false)", "tanggal_invalid"),
         ]
     )
     parsed = f"""
@@ -209,11 +216,16 @@ def _check_penyaluran(con, source: str, regions: str, out: str) -> None:
                  ELSE TRY_CAST(nullif(regexp_extract(s.periode, '{periode}', 1), '') AS INTEGER) END AS v_year,
             CASE WHEN s.tahap IS NOT NULL THEN bansos_tranche(s.tahap)
                  ELSE TRY_CAST(nullif(regexp_extract(s.periode, '{periode}', 2), '') AS INTEGER) END AS v_tranche,
-            bansos_amount(s.nominal) AS v_amount,
+            coalesce(s.amount_plain, bansos_amount_general(s.amount_text)) AS v_amount,
             {_enum(STATUS_SALUR, 's.status_salur')} AS v_status,
             {_enum(LEMBAGA_PENYALUR, 's.lembaga_penyalur')} AS v_institution,
             bansos_date(s.tanggal_salur) AS v_paid_date
-        FROM {source} s
+        FROM (
+            -- Normalise once what several expressions read (macros would
+            -- repeat the work in every place they are used).
+            SELECT *, CASE WHEN amount_plain IS NULL THEN bansos_amount_text(nominal) END AS amount_text
+            FROM (SELECT *, bansos_amount_plain(nominal) AS amount_plain FROM {source})
+        ) s
         LEFT JOIN {regions} w ON w.raw = s.kode_wilayah
         LEFT JOIN program_alias a ON a.alias = upper(trim(s.program))
     """

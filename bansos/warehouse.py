@@ -104,6 +104,10 @@ def write_session(db_path: str | os.PathLike, reference_dir: Path | None = None)
             # Spills of staged raw rows go to the system temp folder, never
             # beside the warehouse.
             con.execute(f"SET temp_directory = {_quote_literal(tempfile.gettempdir())}")
+            # Fact rows carry their own line numbers and keys: no statement
+            # needs insertion order, and without it DuckDB inserts in parallel.
+            # (The CSV reader turns it back on where it needs file order.)
+            con.execute("SET preserve_insertion_order = false")
             con.execute(f"ATTACH {_quote_literal(str(copy))} AS {WAREHOUSE}")
             con.execute(f"USE {WAREHOUSE}")
             con.execute(SCHEMA_FILE.read_text())

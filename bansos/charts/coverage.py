@@ -86,7 +86,7 @@ def coverage_by_region(
     fig.update_xaxes(range=[0, 1.15], tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     fig.update_yaxes(categoryorder="array", categoryarray=list(rated["region_name"]))
     if reference is not None and not pd.isna(reference):
-        fig.add_vline(reference, line=dict(color="#374151", dash="dash", width=1.5), layer="below",
+        fig.add_vline(reference, line=dict(color="#9CA3AF", dash="dash", width=1), layer="below",
                       annotation_text=reference_label or "", annotation_position="top")
     fig.update_layout(barmode="overlay", bargap=0.25)
     return legend_on_top(fig)

@@ -24,7 +24,7 @@ TREND_INPUTS = {
 }
 
 
-def legend_on_top(fig: go.Figure, margin_top: int = 100) -> go.Figure:
+def legend_on_top(fig: go.Figure, margin_top: int = 90) -> go.Figure:
     """Title at the very top, the legend between it and the plot. On a phone
     the legend wraps to two or three lines; the extra top margin keeps it off
     the title (the template's default lets them overlap)."""

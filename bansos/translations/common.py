@@ -19,7 +19,6 @@ STRINGS = {
     "nav.section.data": ("Data", "Data"),
     # filters
     "filter.heading": ("Filter", "Filters"),
-    "filter.language": ("Bahasa", "Language"),
     "filter.province": ("Provinsi", "Province"),
     "filter.province.all": ("Semua provinsi", "All provinces"),
     "filter.group": ("Kelompok wilayah", "Region group"),

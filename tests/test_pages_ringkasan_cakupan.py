@@ -1,0 +1,267 @@
+"""AppTest of the Ringkasan (overview) and Cakupan & Penyaluran pages: they
+render on the demo and the empty warehouse in both languages, their tiles
+show what the queries return, and filters change what is shown."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from bansos import fmt
+from bansos.queries import QueryRunner
+from tests.app_fixtures import app_key_file, demo_db, empty_db  # noqa: F401
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = ("pages/ringkasan.py", "pages/cakupan.py")
+TITLES = {
+    ("pages/ringkasan.py", "id"): "Ringkasan", ("pages/ringkasan.py", "en"): "Overview",
+    ("pages/cakupan.py", "id"): "Cakupan & Penyaluran", ("pages/cakupan.py", "en"): "Coverage & Disbursement",
+}
+
+
+def open_page(db: Path, page: str, lang: str = "id", query: dict | None = None):
+    """dashboard.py in AppTest on `db`, language set before the first run."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["BANSOS_DB"] = str(db)
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def set_filter(at, key: str, value):
+    """Change a shared sidebar filter and rerun. (After switch_page, AppTest
+    1.67 shows an empty sidebar tree, so `at.sidebar.selectbox(key=...)` is not
+    reachable; the widget state is, and the script reads it like a click.)"""
+    at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at, label: str):
+    found = [m for m in at.metric if m.label == label]
+    assert found, f"no tile {label!r} in {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def markdown_text(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def caption_text(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def totals(db, program="PKH", year=2026, tranche=2, regions=None, basis="desil"):
+    runner = QueryRunner(db, cache=False)
+    try:
+        if regions is None:
+            pilots = runner.run("options_regions")
+            regions = list(pilots.loc[pilots.is_pilot, "region_code"])
+        frame = runner.run("ringkasan_totals", as_of=None, basis=basis, program=program, regions=regions)
+    finally:
+        runner.close()
+    return frame[(frame.year == year) & (frame.tranche == tranche)].iloc[0]
+
+
+# -- renders ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_renders_on_demo(demo_db, page, lang):
+    at = open_page(demo_db, page, lang)
+    assert at.title[0].value == TITLES[(page, lang)]
+    assert len(at.metric) >= 4
+    assert any(c.value.startswith("Aturan kelayakan" if lang == "id" else "Eligibility rule") for c in at.caption)
+    assert "⚠" in caption_text(at)  # the small-number note
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_renders_on_empty_warehouse(empty_db, page, lang):
+    at = open_page(empty_db, page, lang)
+    assert at.title[0].value == TITLES[(page, lang)]
+    assert not at.metric
+    assert "python -m bansos ingest" in at.info[0].value
+    assert ("Gudang data masih kosong" if lang == "id" else "The warehouse is empty") in at.info[0].value
+
+
+# -- Ringkasan -------------------------------------------------------------------------
+
+
+def test_ringkasan_tiles_show_the_query_figures_with_change_and_ratio(demo_db):
+    at = open_page(demo_db, "pages/ringkasan.py")
+    row = totals(demo_db)
+    coverage = metric(at, "Cakupan")
+    assert coverage.value.startswith(fmt.pct(row.coverage, "id"))
+    assert coverage.delta == fmt.pp(row.coverage_change, "id")
+    assert metric(at, "Exclusion error").value.startswith(fmt.pct(row.exclusion_error, "id"))
+    assert metric(at, "Inclusion error").value.startswith(fmt.pct(row.inclusion_error, "id"))
+    assert metric(at, "Realisasi penyaluran (nilai)").value == fmt.pct(row.disbursement_rate, "id")
+    assert metric(at, "Penerima (KPM)").value == fmt.number(row.recipients, "id")
+    assert metric(at, "Wilayah pilot dalam tampilan").value == "14"
+    captions = caption_text(at)
+    assert f"{fmt.number(row.eligible_covered, 'id')} dari {fmt.number(row.eligible_families, 'id')} keluarga" in captions
+    assert f"{fmt.number(row.ineligible_recipients, 'id')} dari {fmt.number(row.recipients, 'id')} keluarga" in captions
+    assert "target < 10% (2026), < 5% berikutnya" in captions
+    assert "mendaftar sendiri lewat aplikasi" in captions
+    text = markdown_text(at)
+    assert "**PKH** · Tahap 2 2026 · 14 wilayah pilot · register per 31 Jan 2026" in text
+    assert f"- Pada Tahap 2 2026, {fmt.pct(row.coverage, 'id')} keluarga layak di 14 wilayah pilot menerima PKH" in text
+
+
+def test_ringkasan_in_english_uses_english_numbers(demo_db):
+    at = open_page(demo_db, "pages/ringkasan.py", "en")
+    row = totals(demo_db)
+    assert metric(at, "Coverage").value.startswith(fmt.pct(row.coverage, "en"))
+    assert metric(at, "Coverage").delta.endswith(" pp")
+    assert f"In Tranche 2 2026, {fmt.pct(row.coverage, 'en')} of eligible families across 14 pilot regions received PKH" in markdown_text(at)
+
+
+def test_ringkasan_programme_and_tranche_filters_change_the_tiles(demo_db):
+    at = open_page(demo_db, "pages/ringkasan.py")
+    before = metric(at, "Cakupan").value
+    set_filter(at, "prog", "SEMBAKO")
+    sembako = totals(demo_db, program="SEMBAKO")
+    assert metric(at, "Cakupan").value.startswith(fmt.pct(sembako.coverage, "id"))
+    assert metric(at, "Cakupan").value != before
+    assert "**SEMBAKO** · Tahap 2 2026" in markdown_text(at)
+    set_filter(at, "tahap", "2025-4")
+    earlier = totals(demo_db, program="SEMBAKO", year=2025, tranche=4)
+    assert metric(at, "Cakupan").value.startswith(fmt.pct(earlier.coverage, "id"))
+    assert "Tahap 4 2025" in markdown_text(at)
+
+
+def test_ringkasan_one_region_is_named_and_the_map_is_a_choropleth(demo_db):
+    at = open_page(demo_db, "pages/ringkasan.py")
+    set_filter(at, "prov", "18")  # Lampung: one pilot, Kota Metro
+    assert metric(at, "Wilayah pilot dalam tampilan").value == "1"
+    text = markdown_text(at)
+    assert "keluarga layak di Kota Metro menerima PKH" in text
+    assert "Cakupan tertinggi" not in text  # no ranking with one region
+    assert "Wilayah abu-abu" in caption_text(at) or "Batas wilayah tidak dimuat" in caption_text(at)
+
+
+def test_ringkasan_map_indicator_switch_changes_the_map(demo_db):
+    at = open_page(demo_db, "pages/ringkasan.py")
+
+    def map_title():
+        charts = [c for c in at.get("plotly_chart") if "rk_map_chart" in c.proto.id]
+        return json.loads(charts[0].proto.spec)["layout"]["title"]["text"]
+
+    assert map_title().startswith("Exclusion error")
+    at.button_group(key="rk_map").set_value("coverage").run()
+    assert not at.exception
+    assert map_title().startswith("Cakupan")
+
+
+def test_a_shared_link_opens_the_same_view(demo_db):
+    at = open_page(demo_db, "pages/cakupan.py", query={"prog": "SEMBAKO", "tahap": "Tahap 1 2026"})
+    assert "**SEMBAKO** · Tahap 1 2026" in markdown_text(at)
+    row = totals(demo_db, program="SEMBAKO", year=2026, tranche=1)
+    assert metric(at, "Cakupan").value.startswith(fmt.pct(row.coverage, "id"))
+
+
+def test_ringkasan_trend_draws_both_targets(demo_db):
+    at = open_page(demo_db, "pages/ringkasan.py")
+    chart = [c for c in at.get("plotly_chart") if "rk_trend_chart" in c.proto.id][0]
+    spec = json.loads(chart.proto.spec)
+    assert [t["name"] for t in spec["data"]] == ["Cakupan", "Exclusion error", "Inclusion error"]
+    assert sorted(s["y0"] for s in spec["layout"]["shapes"] if s["type"] == "line") == [0.05, 0.1]
+
+
+# -- Cakupan -------------------------------------------------------------------------
+
+
+def test_cakupan_tiles_show_the_query_figures(demo_db):
+    at = open_page(demo_db, "pages/cakupan.py")
+    row = totals(demo_db)
+    assert metric(at, "Cakupan").value == fmt.pct(row.coverage, "id")
+    assert metric(at, "Realisasi (nilai)").value == fmt.pct(row.disbursement_rate, "id")
+    assert metric(at, "Realisasi (keluarga)").value == fmt.pct(row.disbursement_rate_families, "id")
+    timely = metric(at, "Dibayar ≤ 30 hari")
+    assert timely.value == fmt.pct(row.timeliness, "id") and timely.delta == fmt.pp(row.timeliness_change, "id")
+    captions = caption_text(at)
+    assert f"{fmt.number(row.timely_families, 'id')} dari {fmt.number(row.recipients, 'id')} keluarga" in captions
+    assert "BANSOS_TIMELY_DAYS" in captions  # N is said
+    assert "Tersalur" in captions and "Gagal" in captions and "Retur" in captions and "Proses" in captions
+
+
+def test_cakupan_programme_filter_changes_the_tiles(demo_db):
+    at = open_page(demo_db, "pages/cakupan.py")
+    before = metric(at, "Realisasi (nilai)").value
+    set_filter(at, "prog", "SEMBAKO")
+    sembako = totals(demo_db, program="SEMBAKO")
+    assert metric(at, "Realisasi (nilai)").value == fmt.pct(sembako.disbursement_rate, "id") != before
+
+
+def test_cakupan_comparison_regions_can_be_added_to_the_region_table(demo_db):
+    at = open_page(demo_db, "pages/cakupan.py")
+    table = at.dataframe[0].value
+    groups = set(table["Kelompok"])
+    assert groups == {"Pilot", "Pembanding"} and (table["Kelompok"] == "Pilot").sum() == 14
+    at.toggle(key="ck_compare").set_value(False).run()
+    assert not at.exception
+    assert set(at.dataframe[0].value["Kelompok"]) == {"Pilot"}
+
+
+def test_cakupan_kecamatan_drill_down_follows_the_region(demo_db):
+    at = open_page(demo_db, "pages/cakupan.py")
+
+    def kecamatan_codes():
+        tables = [d.value for d in at.dataframe if "Kecamatan" in d.value.columns]
+        assert tables, "no kecamatan table"
+        return set(tables[0]["Kode"])
+
+    first = kecamatan_codes()
+    assert all(code.startswith("13.71.") for code in first)  # the first region in view: Kota Padang
+    at.selectbox(key="ck_region").select("18.72").run()
+    assert not at.exception
+    assert all(code.startswith("18.72.") for code in kecamatan_codes())
+    at.button_group(key="ck_kmetric").set_value("disbursement_rate").run()
+    assert not at.exception
+    chart = [c for c in at.get("plotly_chart") if "ck_kec_chart" in c.proto.id][0]
+    assert json.loads(chart.proto.spec)["layout"]["title"]["text"].startswith("Realisasi penyaluran (nilai) per kecamatan · Kota Metro")
+
+
+# -- partial warehouses ------------------------------------------------------------------
+
+
+@pytest.fixture
+def allocations_only(warehouse, tmp_path):
+    """A warehouse with one tranche of PKH payments in Kota Metro and no register."""
+    from bansos.ingest import LoadRequest, ingest
+
+    rows = ["no_kk,program,tahun,tahap,kode_wilayah,nominal,status_salur,lembaga_penyalur,tanggal_salur"]
+    for i in range(40):
+        status = "tersalur" if i < 30 else "gagal"
+        paid = "2026-04-10" if status == "tersalur" else ""
+        rows.append(f"{1872010101000000 + i},PKH,2026,2,18.72.01.1001,750000,{status},BRI,{paid}")
+    extract = tmp_path / "salur.csv"
+    extract.write_text("\n".join(rows) + "\n")
+    results = ingest(warehouse, [LoadRequest(extract)])
+    assert results[0].status == "loaded", results[0].message
+    return warehouse
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_without_a_register_the_pages_say_the_figure_is_not_available(allocations_only, page):
+    at = open_page(allocations_only, page)
+    assert metric(at, "Cakupan").value == "–"
+    assert "belum ada register keluarga" in caption_text(at)
+    if page == "pages/ringkasan.py":
+        assert metric(at, "Realisasi penyaluran (nilai)").value == "75,0%"  # 30 × 750.000 of 40 × 750.000
+        assert "cakupan PKH di Kota Metro belum tersedia" in markdown_text(at)
+    else:
+        assert metric(at, "Realisasi (keluarga)").value == "75,0%"
