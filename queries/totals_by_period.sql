@@ -6,7 +6,8 @@
 --             runner: $scope, $min_families.
 -- Grain:      program × year × tranche.
 -- Columns:    program, year, tranche, period_index (1 = first tranche of the
---             programme loaded), regions, regions_with_register,
+--             programme loaded), regions, regions_with_register (regions with
+--             register-based indicators on this basis),
 --             eligible_families, eligible_covered, recipients,
 --             eligible_recipients, recipients_assessed (recipients of regions
 --             with a register: the inclusion error's denominator), not_in_register, allocated_amount,
@@ -35,7 +36,7 @@ WITH chosen AS (
     GROUP BY ALL
 ), summed AS (
     SELECT program, year, tranche,
-           count(*) AS regions, count(*) FILTER (WHERE has_register) AS regions_with_register,
+           count(*) AS regions, count(*) FILTER (WHERE eligible_families IS NOT NULL) AS regions_with_register,
            sum(eligible_families) AS eligible_families, sum(eligible_covered) AS eligible_covered,
            sum(recipients) AS recipients, sum(eligible_recipients) AS eligible_recipients,
            -- the inclusion error's denominator: recipients of regions where it is defined

@@ -91,7 +91,7 @@ def league_bars(
                 x=data[rate], y=names, orientation="h",
                 marker=dict(
                     color=theme.PILOT,
-                    pattern=dict(shape=[HATCH if s else "" for s in small], fgcolor="white"),
+                    pattern=dict(shape=[HATCH if s else "" for s in small], fgcolor="white", fillmode="overlay"),
                     opacity=[0.55 if s else 1.0 for s in small],
                 ),
                 text=[fmt.pct(v, lang) for v in data[rate]], textposition="outside", cliponaxis=False,
@@ -160,7 +160,10 @@ def compare_bars(
             fig.add_trace(
                 go.Bar(
                     x=part[metric["id"]], y=part_names, orientation="h", name=group_name,
-                    marker=dict(color=colour, pattern=dict(shape=[HATCH if s else "" for s in small], fgcolor="white")),
+                    marker=dict(
+                        color=colour,
+                        pattern=dict(shape=[HATCH if s else "" for s in small], fgcolor="white", fillmode="overlay"),
+                    ),
                     text=[fmt.pct(v, lang) + (" ⚠" if s else "") for v, s in zip(part[metric["id"]], small)],
                     textposition="outside", cliponaxis=False,
                     hovertext=hover, hoverinfo="text", legendgroup=group_name,

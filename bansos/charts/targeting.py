@@ -81,7 +81,7 @@ def add_target_lines(
     return fig
 
 
-def legend_below(fig: go.Figure, x_title: bool = True) -> go.Figure:
+def legend_below(fig: go.Figure, x_title: bool = True, offset: int | None = None) -> go.Figure:
     """Put the legend under the x axis. A legend above the plot wraps into
     more rows on a phone and then covers the title; below the axis it grows
     downwards and plotly widens the bottom margin to fit it."""
@@ -90,7 +90,8 @@ def legend_below(fig: go.Figure, x_title: bool = True) -> go.Figure:
     top = margin.t if margin and margin.t is not None else 60
     bottom = margin.b if margin and margin.b is not None else 10
     plot = max(height - top - bottom, 100)
-    offset = 62 if x_title else 36  # px: tick labels (and the axis title) first
+    if offset is None:
+        offset = 62 if x_title else 36  # px: tick labels (and the axis title) first
     fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-offset / plot, yanchor="top"))
     return fig
 
@@ -256,15 +257,21 @@ def dumbbell(
 # -- decile distribution -----------------------------------------------------------
 
 
-def decile_bars(frame: pd.DataFrame, lang: str, threshold: int | None, labels: dict) -> go.Figure:
+def decile_bars(
+    frame: pd.DataFrame, lang: str, threshold: int | None, labels: dict, register: pd.DataFrame | None = None,
+) -> go.Figure:
     """Recipients by DTSEN decile, plus `unranked` and `not in register`;
     deciles within the programme's threshold highlighted and the threshold
-    marked.
+    marked. With `register`, the register's own families by decile are
+    drawn as markers on the same scale, so concentration in the lowest
+    deciles reads against the population it is drawn from.
 
     frame (decile_distribution): desil_group, recipients, share.
+    register (register_decile, optional): desil_group, families, share.
     labels: title, x, y, eligible, ineligible, unranked, not_in_register,
     threshold (format field: max_desil), hover (fields: group, recipients,
-    share).
+    share); with `register` also register and register_hover (fields:
+    group, families, share).
     """
     by_group = frame.set_index("desil_group") if not frame.empty else pd.DataFrame(columns=["recipients", "share"])
     categories, colours, values, counts, names = [], [], [], [], []
@@ -303,17 +310,38 @@ def decile_bars(frame: pd.DataFrame, lang: str, threshold: int | None, labels: d
         (labels["not_in_register"], ABSENT_COLOUR),
     ):
         fig.add_trace(go.Bar(x=[None], y=[None], name=name, marker_color=colour, showlegend=True, hoverinfo="skip"))
+    register_values: list[float] = []
+    if register is not None and not register.empty:
+        in_register = register.set_index("desil_group")
+        points = [(label, group) for label, group in zip(categories, DECILE_GROUPS) if group in in_register.index]
+        register_values = [_num(in_register.loc[group, "share"]) or 0 for _, group in points]
+        fig.add_trace(go.Scatter(
+            x=[label for label, _ in points], y=register_values, mode="markers", name=labels["register"],
+            marker=dict(symbol="diamond", size=10, color="#111827", line=dict(color="white", width=1)),
+            hovertext=[
+                labels["register_hover"].format(
+                    group=label, families=fmt.number(in_register.loc[group, "families"], lang),
+                    share=fmt.pct(in_register.loc[group, "share"], lang),
+                )
+                for label, group in points
+            ],
+            hoverinfo="text",
+        ))
     if threshold is not None and 1 <= threshold <= 10:
         # categories sit at 0..11; the line falls between decile t and t+1
         fig.add_vline(
             x=threshold - 0.5, line=dict(color=theme.TARGET, dash="dash", width=2),
             annotation_text=labels["threshold"].format(max_desil=threshold), annotation_position="top right",
         )
-    top = max([v for v in values if v is not None] or [0])
+    top = max([v for v in values + register_values if v is not None] or [0])
     theme.apply(fig, lang, labels["title"], labels["x"], labels["y"], height=440)
-    legend_below(fig)
     theme.percent_axis(fig, "y", max_value=None)
     fig.update_yaxes(range=[0, max(0.05, math.ceil(top * 12) / 10)])
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=categories)
+    # Two-line labels for the two groups that are not deciles, kept
+    # horizontal: rotated labels on a phone run into the legend.
+    ticks = [c if c.isdigit() else "<br>".join(c.rsplit(" ", 1)) for c in categories]
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=categories,
+                     tickvals=categories, ticktext=ticks, tickangle=0, tickfont=dict(size=11))
+    legend_below(fig, offset=96)
     fig.update_layout(barmode="overlay", bargap=0.25)
     return fig

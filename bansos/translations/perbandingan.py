@@ -146,6 +146,12 @@ STRINGS = {
         "Wilayah pembanding belum punya angka untuk program ini.",
         "The comparison regions have no figures for this programme yet.",
     ),
+    "perbandingan.trend.one_period": (
+        "Program ini baru punya satu tahap penyaluran, jadi belum ada tren. Pilih program lain di panel kiri atau muat "
+        "tahap berikutnya.",
+        "This programme has only one tranche loaded, so there is no trend yet. Choose another programme in the left "
+        "panel or load a later tranche.",
+    ),
     "perbandingan.layak": (
         "Basis keputusan layak: wilayah tanpa data pendaftaran (biasanya wilayah pembanding) tidak punya indikator "
         "berbasis register pada basis ini. Pilih basis desil DTSEN untuk membandingkan cakupan dan galat.",

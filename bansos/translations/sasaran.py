@@ -13,10 +13,10 @@ STRINGS = {
     ),
     # tiles
     "sasaran.tiles.scope": (
-        "Semua wilayah dalam filter dijumlahkan ({regions} wilayah, {with_register} dengan register): pembilang dan "
-        "penyebut dijumlahkan, lalu dibagi.",
-        "All regions in the filter summed ({regions} regions, {with_register} with a register): numerators and "
-        "denominators are added, then divided.",
+        "Semua wilayah dalam filter dijumlahkan ({regions} wilayah, {with_register} dengan indikator berbasis "
+        "register): pembilang dan penyebut dijumlahkan, lalu dibagi.",
+        "All regions in the filter summed ({regions} regions, {with_register} with register-based indicators): "
+        "numerators and denominators are added, then divided.",
     ),
     "sasaran.tile.exclusion.caption": (
         "{covered} dari {eligible} keluarga layak menerima",
@@ -170,4 +170,15 @@ STRINGS = {
         "No recipients for this programme and tranche in the regions of the filter.",
     ),
     "sasaran.decile.table": ("Angka per desil", "Figures by decile"),
+    "sasaran.decile.register": ("Keluarga di register", "Families in the register"),
+    "sasaran.decile.register.hover": (
+        "<b>{group}</b><br>{families} keluarga di register ({share})",
+        "<b>{group}</b><br>{families} families in the register ({share})",
+    ),
+    "sasaran.decile.register.read": (
+        "Belah ketupat hitam: sebaran semua keluarga di register wilayah yang sama menurut desil. Batang yang jauh di "
+        "atasnya di desil bawah berarti penerima terkonsentrasi pada keluarga termiskin.",
+        "Black diamonds: all families in the same regions' register by decile. Bars well above them in the lowest "
+        "deciles mean recipients are concentrated among the poorest families.",
+    ),
 }
