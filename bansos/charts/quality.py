@@ -65,3 +65,65 @@ def reasons_chart(
     )
     return fig
 
+
+
+def loaded_matrix_chart(
+    frame: pd.DataFrame,
+    lang: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    pilots: set[str],
+    group_labels: dict[bool, str],
+    kind_prefix: dict[str, str],
+    hover_template: str,
+) -> go.Figure:
+    """What is loaded, region × period: a filled cell where a register
+    snapshot or a programme's tranche is loaded for the region, a blank one
+    where it is missing, so gaps stand out. Pilot rows in the pilot colour,
+    comparison rows in the comparison colour.
+
+    `frame` (from warehouse_status) has `kind` (keluarga / penyaluran),
+    `region_code`, `label` (the row's name), `period` and `rows`, with the
+    regions in display order (top first). `kind_prefix` labels the columns of
+    each kind (e.g. "Register" before a snapshot date); `hover_template` is a
+    translated sentence with {region}, {period} and {rows}.
+    """
+    frame = frame.assign(column=[f"{kind_prefix.get(k, k)} {p}".strip() for k, p in zip(frame["kind"], frame["period"])])
+    register = sorted(frame.loc[frame["kind"] == "keluarga", "column"].unique())
+    allocation = sorted(frame.loc[frame["kind"] != "keluarga", "column"].unique())
+    columns = register + allocation
+    regions = list(dict.fromkeys(frame["region_code"]))
+    labels = dict(zip(frame["region_code"], frame["label"]))
+    counts = frame.pivot_table(index="region_code", columns="column", values="rows", aggfunc="first")
+    counts = counts.reindex(index=regions, columns=columns)
+    fig = go.Figure()
+    for is_pilot, colour in ((True, theme.PILOT), (False, theme.COMPARISON)):
+        rows = [code for code in regions if (code in pilots) == is_pilot]
+        if not rows:
+            continue
+        part = counts.loc[rows]
+        fig.add_trace(go.Heatmap(
+            x=columns, y=[labels[code] for code in rows],
+            z=[[None if pd.isna(v) else 1 for v in values] for values in part.to_numpy()],
+            colorscale=[[0, colour], [1, colour]], showscale=False, xgap=2, ygap=2,
+            name=group_labels[is_pilot], showlegend=True,
+            hovertext=[
+                [hover_template.format(region=labels[code], period=column, rows=fmt.number(value, lang))
+                 for column, value in zip(columns, values)]
+                for code, values in zip(rows, part.to_numpy())
+            ],
+            hoverinfo="text",
+        ))
+    theme.apply(fig, lang, title, x_title=x_title, y_title=y_title, height=max(320, 170 + 20 * len(regions)))
+    fig.update_yaxes(categoryorder="array", categoryarray=[labels[code] for code in regions][::-1], gridcolor="white")
+    # every period labelled (plotly would skip some on a phone)
+    fig.update_xaxes(side="top", tickangle=-90, tickmode="array", tickvals=columns, tickfont=dict(size=11),
+                     gridcolor="white", title_standoff=4)
+    fig.update_layout(
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
+        # the title above the period labels, which sit on top of the grid
+        title=dict(yref="container", y=0.995, yanchor="top"),
+        margin=dict(l=10, r=10, t=170, b=50),
+    )
+    return fig

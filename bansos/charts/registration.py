@@ -30,12 +30,18 @@ CHANNEL_COLOURS = {
 }
 
 APPEAL_COLOURS = {
+    "appealed": "#E5E7EB",
     "upheld": theme.GOOD,
     "appeal_rejected": theme.BAD,
-    "appeal_pending": theme.NEUTRAL,
 }
 
 SMALL_MARK = "⚠"
+
+
+def short_region_name(name: str) -> str:
+    """`Kabupaten Polewali Mandar` → `Kab. Polewali Mandar`: the usual
+    abbreviation, so bar labels leave room for the bars on a phone."""
+    return "Kab. " + name[len("Kabupaten "):] if isinstance(name, str) and name.startswith("Kabupaten ") else name
 
 
 def _text_colour(hex_colour: str) -> str:
@@ -172,33 +178,41 @@ def appeals_chart(
     outcome_labels: dict[str, str],
     hover_template: str,
 ) -> go.Figure:
-    """Appeals per region: upheld, rejected and still pending, stacked (they
-    add up to the appeals lodged).
+    """Appeals per region: a light bar for all appeals lodged, with the
+    upheld (from zero) and the rejected (after the upheld) drawn over it; the
+    light part left over is what is still pending. No count is derived here.
 
     `frame` has one row per region with `label`, `appealed`, `upheld`,
-    `appeal_rejected`, `appeal_pending` and `upheld_rate`, top first.
-    `hover_template` is a translated sentence with {appealed}, {upheld} and
-    {rate}.
+    `appeal_rejected` and `upheld_rate`, top first. `outcome_labels` names
+    `appealed`, `upheld` and `appeal_rejected`; `hover_template` is a
+    translated sentence with {appealed}, {upheld} and {rate}.
     """
     labels = list(frame["label"])
-    fig = go.Figure()
-    for column, colour in APPEAL_COLOURS.items():
-        hovers = [
-            f"<b>{row.label}</b><br>{outcome_labels[column]}: {fmt.number(getattr(row, column), lang)}<br>"
-            + hover_template.format(
-                appealed=fmt.number(row.appealed, lang), upheld=fmt.number(row.upheld, lang),
-                rate=fmt.pct(row.upheld_rate, lang),
-            )
-            for row in frame.itertuples()
-        ]
-        fig.add_trace(
-            go.Bar(
-                y=labels, x=[0 if pd.isna(v) else float(v) for v in frame[column]], name=outcome_labels[column],
-                orientation="h", marker=dict(color=colour),
-                hovertext=hovers, hoverinfo="text",
-            )
+    hovers = [
+        f"<b>{row.label}</b><br>"
+        + hover_template.format(
+            appealed=fmt.number(row.appealed, lang), upheld=fmt.number(row.upheld, lang), rate=fmt.pct(row.upheld_rate, lang),
         )
-    fig.update_layout(barmode="stack")
+        + f"<br>{outcome_labels['appeal_rejected']}: {fmt.number(row.appeal_rejected, lang)}"
+        for row in frame.itertuples()
+    ]
+    values = {column: [0 if pd.isna(v) else float(v) for v in frame[column]] for column in APPEAL_COLOURS}
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=labels, x=values["appealed"], name=outcome_labels["appealed"], orientation="h",
+        marker=dict(color=APPEAL_COLOURS["appealed"], line=dict(color=theme.NEUTRAL, width=1)),
+        hovertext=hovers, hoverinfo="text",
+    ))
+    fig.add_trace(go.Bar(
+        y=labels, x=values["upheld"], name=outcome_labels["upheld"], orientation="h",
+        marker=dict(color=APPEAL_COLOURS["upheld"]), width=0.5, hovertext=hovers, hoverinfo="text",
+    ))
+    fig.add_trace(go.Bar(
+        y=labels, x=values["appeal_rejected"], base=values["upheld"], name=outcome_labels["appeal_rejected"],
+        orientation="h", marker=dict(color=APPEAL_COLOURS["appeal_rejected"]), width=0.5,
+        hovertext=hovers, hoverinfo="text",
+    ))
+    fig.update_layout(barmode="overlay")
     theme.apply(fig, lang, title, x_title=x_title, height=max(300, 130 + 30 * len(labels)))
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1])
     fig.update_xaxes(rangemode="tozero", tickformat=",d")

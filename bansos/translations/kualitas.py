@@ -25,7 +25,7 @@ STRINGS = {
         "loaded + quarantined, for every file.",
     ),
     "kualitas.tile.last": ("Muat terakhir", "Last load"),
-    "kualitas.tile.last.caption": ("{warnings} file dengan peringatan", "{warnings} files with warnings"),
+    "kualitas.tile.last.caption": ("File dengan peringatan: {warnings}", "Files with warnings: {warnings}"),
     # ledger
     "kualitas.ledger.heading": ("Catatan muat", "Load ledger"),
     "kualitas.ledger.caption": (
@@ -96,23 +96,32 @@ STRINGS = {
     # freshness
     "kualitas.fresh.heading": ("Kemutakhiran per wilayah", "Freshness by region"),
     "kualitas.fresh.caption": (
-        "Snapshot register dan tahap penyaluran terakhir yang dimuat per wilayah. Register dibandingkan dengan snapshot "
-        "terbaru di kelompoknya (pilot atau pembanding); penyaluran dengan tahap terbaru di seluruh gudang data "
-        "({latest}). Termasuk pilot di daftar yang belum punya data sama sekali.",
-        "Latest register snapshot and disbursement tranche loaded per region. Registers are compared with the latest "
-        "snapshot of their group (pilot or comparison); disbursements with the latest tranche in the whole warehouse "
-        "({latest}). Pilots on the list with no data at all are included.",
+        "Snapshot register dan tahap penyaluran terakhir yang dimuat per wilayah. Perlu perhatian: register lebih lama "
+        "dari snapshot terbaru kelompoknya (pilot atau pembanding), tahap penyaluran terbaru belum dimuat, program tahap "
+        "terbaru belum ada, atau pilot di daftar yang belum punya data sama sekali.",
+        "Latest register snapshot and disbursement tranche loaded per region. Needs attention: a register older than "
+        "the latest snapshot of its group (pilot or comparison), the latest tranche not loaded, a programme of the latest "
+        "tranche missing, or a pilot on the list with no data at all.",
     ),
-    "kualitas.fresh.only": ("Hanya yang perlu perhatian", "Only those needing attention"),
-    "kualitas.fresh.summary": (
-        "{n} dari {total} wilayah perlu perhatian.",
-        "{n} of {total} regions need attention.",
-    ),
+    "kualitas.fresh.summary": ("{n} wilayah perlu perhatian:", "{n} regions need attention:"),
     "kualitas.fresh.all_ok": (
-        "Semua {total} wilayah memiliki snapshot register terbaru kelompoknya dan tahap penyaluran terbaru ({latest}).",
-        "All {total} regions have their group's latest register snapshot and the latest tranche ({latest}).",
+        "Semua {total} wilayah memiliki snapshot register terbaru kelompoknya dan tahap penyaluran terbaru, dan setiap "
+        "pilot di daftar punya data.",
+        "All {total} regions have their group's latest register snapshot and the latest tranche, and every pilot on the "
+        "list has data.",
     ),
-    "kualitas.fresh.none_attention": ("Tidak ada wilayah yang perlu perhatian.", "No region needs attention."),
+    "kualitas.matrix.title": ("Data yang sudah dimuat", "Data loaded"),
+    "kualitas.matrix.x": ("Periode", "Period"),
+    "kualitas.matrix.y": ("Kabupaten/kota", "Regency/city"),
+    "kualitas.matrix.register": ("Register", "Register"),
+    "kualitas.matrix.hover": ("{region} · {period}: {rows} keluarga", "{region} · {period}: {rows} families"),
+    "kualitas.matrix.caption": (
+        "Kotak terisi = data dimuat untuk wilayah dan periode itu; kotak kosong = belum ada. Biru = pilot, oranye = "
+        "pembanding. Arahkan kursor untuk jumlah keluarga.",
+        "Filled cell = data loaded for that region and period; empty cell = missing. Blue = pilot, orange = comparison. "
+        "Hover for the number of families.",
+    ),
+    "kualitas.fresh.all_regions": ("Semua wilayah dengan data", "All regions with data"),
     "kualitas.col.region": ("Wilayah", "Region"),
     "kualitas.col.group": ("Kelompok", "Group"),
     "kualitas.col.status": ("Status", "Status"),

@@ -99,11 +99,15 @@ STRINGS = {
     "pendaftaran.channel.dinsos": ("Dinas sosial", "Social affairs office (dinsos)"),
     # appeals
     "pendaftaran.appeals.heading": ("Sanggahan", "Appeals"),
-    "pendaftaran.appeals.title": ("Sanggahan atas keputusan tidak layak, per wilayah", "Appeals against tidak layak, per region"),
+    "pendaftaran.appeals.title": ("Sanggahan per wilayah", "Appeals by region"),
     "pendaftaran.appeals.x": ("Sanggahan (jumlah keluarga)", "Appeals (families)"),
     "pendaftaran.appeals.upheld": ("Diterima", "Upheld"),
     "pendaftaran.appeals.rejected": ("Ditolak", "Rejected"),
-    "pendaftaran.appeals.pending": ("Masih diproses", "Pending"),
+    "pendaftaran.appeals.appealed": ("Diajukan (semua)", "Lodged (all)"),
+    "pendaftaran.appeals.read": (
+        "Batang abu-abu = semua sanggahan yang diajukan; hijau = diterima, merah = ditolak; sisa abu-abu = masih diproses.",
+        "Grey bar = all appeals lodged; green = upheld, red = rejected; the grey left over = still pending.",
+    ),
     "pendaftaran.appeals.hover": (
         "Diterima {upheld} dari {appealed} sanggahan ({rate})",
         "Upheld {upheld} of {appealed} appeals ({rate})",
@@ -116,8 +120,9 @@ STRINGS = {
     "pendaftaran.table.heading": ("Per wilayah", "By region"),
     "pendaftaran.table.caption": (
         "Persentase dengan jumlah di sampingnya: mandiri dari pendaftaran baru, layak dari yang diputus, diterima dari "
-        "sanggahan, dibayar dari penerima.",
-        "Rates with their counts: self from new registrations, layak from decided, upheld from appeals, paid from recipients.",
+        "sanggahan. Penerima dan dibayar: pendaftar baru yang layak akhir.",
+        "Rates with their counts: self from new registrations, layak from decided, upheld from appeals. Recipients and "
+        "paid: final-layak new registrants.",
     ),
     "pendaftaran.col.region": ("Wilayah", "Region"),
     "pendaftaran.col.snapshot": ("Snapshot", "Snapshot"),
@@ -129,7 +134,6 @@ STRINGS = {
     "pendaftaran.col.appealed": ("Sanggah", "Appealed"),
     "pendaftaran.col.upheld": ("Diterima", "Upheld"),
     "pendaftaran.col.rejected": ("Ditolak", "Rejected"),
-    "pendaftaran.col.pending": ("Diproses", "Pending"),
     "pendaftaran.col.final_layak": ("Layak akhir", "Final layak"),
     "pendaftaran.col.recipients": ("Penerima {program}", "{program} recipients"),
     "pendaftaran.col.paid": ("Dibayar", "Paid"),

@@ -1,0 +1,398 @@
+"""The Pendaftaran, Ekspor, Kualitas and Metodologi pages: their queries
+agree with the funnel / ledger they summarise, and every page renders on the
+demo and the empty warehouse in both languages, reacts to its filters, and
+(Ekspor) builds on click the same file the command line builds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from bansos import contract, fixes, fmt, i18n
+from bansos.indicators import INDICATORS
+from bansos.queries import QueryRunner
+from bansos.translations import glossary
+from tests.app_fixtures import app_key_file, demo_db, empty_db  # noqa: F401
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = ("pendaftaran", "ekspor", "kualitas", "metodologi")
+FUNNEL_COUNTS = ("new_registrations", "decided", "layak", "tidak_layak", "appealed", "upheld", "final_layak",
+                 "recipients", "paid")
+
+
+def run_page(db: Path, page: str, lang: str = "id", query: dict | None = None) -> AppTest:
+    os.environ["BANSOS_DB"] = str(db)
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    if lang == "en":
+        at.session_state["lang"] = "en"  # before the first run (see tests/app_fixtures.py)
+    at.run()
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def set_filter(at: AppTest, key: str, value) -> AppTest:
+    """Set a shared (sidebar) filter and rerun. After switch_page, AppTest's
+    tree has no sidebar elements, so the widget's state is set directly — as
+    the widget (or a URL bound to it) would."""
+    widgets = [w for w in at.sidebar if getattr(w, "key", None) == key]
+    if widgets:
+        widgets[0].set_value(value)
+    else:
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def runner(db: Path) -> QueryRunner:
+    return QueryRunner(db, cache=False)
+
+
+def metric(at: AppTest, label: str):
+    found = [m for m in at.metric if m.label == label]
+    assert found, f"no tile {label!r} among {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "success", "error") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def latest_period(db: Path, program: str) -> tuple[int, int]:
+    periods = runner(db).run("options_periods")
+    mine = periods[periods.program == program]
+    return int(mine.year.iloc[-1]), int(mine.tranche.iloc[-1])
+
+
+def pilot_codes(db: Path) -> list[str]:
+    regions = runner(db).run("options_regions")
+    return list(regions[regions.is_pilot].region_code)
+
+
+# -- the queries behind the pages ------------------------------------------------
+
+
+def funnel_params(db: Path, program: str = "PKH") -> dict:
+    year, tranche = latest_period(db, program)
+    return dict(as_of=None, program=program, year=year, tranche=tranche, province=None, regions=None)
+
+
+def test_funnel_steps_add_the_regions_with_registration_data(demo_db):
+    params = funnel_params(demo_db)
+    funnel = runner(demo_db).run("funnel", **params)
+    steps = runner(demo_db).run("pendaftaran_steps", **params).set_index("step")
+    with_data = funnel[funnel.new_registrations > 0]
+    assert 0 < len(with_data) < len(funnel)  # comparison regions have no registration data
+    assert not funnel[funnel.new_registrations == 0].is_pilot.any()
+    for column in FUNNEL_COUNTS:
+        assert steps.loc[column, "families"] == funnel[column].sum() == with_data[column].sum(), column
+    assert steps.loc["new_registrations", "regions"] == len(with_data)
+    for step in steps.itertuples():
+        if step.base_step is None or pd.isna(step.base_step):
+            continue
+        assert step.base_families == steps.loc[step.base_step, "families"]
+        assert step.rate == pytest.approx(step.families / step.base_families)
+        assert step.small == (step.base_families < 30)
+    # final layak = layak + upheld
+    assert steps.loc["final_layak", "families"] == steps.loc["layak", "families"] + steps.loc["upheld", "families"]
+    # the funnel's own rates are its numerators over its denominators
+    assert (with_data.self_registered_share == with_data.channel_mandiri / with_data.new_registrations).all()
+    assert funnel[funnel.new_registrations == 0].self_registered_share.isna().all()
+
+
+def test_funnel_steps_on_one_region_and_on_none(demo_db):
+    code = pilot_codes(demo_db)[0]
+    params = {**funnel_params(demo_db), "regions": [code]}
+    one = runner(demo_db).run("pendaftaran_steps", **params).set_index("step")
+    region = runner(demo_db).run("funnel", **params).iloc[0]
+    assert one.loc["decided", "families"] == region.decided
+    assert one.loc["layak", "rate"] == pytest.approx(region.layak_rate)
+    comparison = runner(demo_db).run("options_regions")
+    comparison = list(comparison[~comparison.is_pilot].region_code)
+    none = runner(demo_db).run("pendaftaran_steps", **{**params, "regions": comparison})
+    assert (none.families == 0).all() and none.rate.isna().all() and (none.regions == 0).all()
+
+
+def test_channel_shares_per_region_and_in_total(demo_db):
+    channels = runner(demo_db).run("pendaftaran_channels", as_of=None, province=None, regions=None)
+    total = channels[channels.is_total].set_index("channel")
+    regional = channels[~channels.is_total]
+    assert list(total.index) == ["mandiri", "agen", "musdes", "dinsos"]
+    assert total.share.sum() == pytest.approx(1.0)
+    assert total.loc["mandiri", "families"] == regional[regional.channel == "mandiri"].families.sum()
+    for _, region in regional.groupby("region_code"):
+        assert region.share.sum() == pytest.approx(1.0)
+    # sorted by self-registered share, highest first
+    order = regional.drop_duplicates("region_code").self_registered_share.tolist()
+    assert order == sorted(order, reverse=True)
+
+
+def test_quality_totals_match_the_ledger(demo_db):
+    loads = runner(demo_db).run("loads")
+    totals = runner(demo_db).run("kualitas_totals").iloc[0]
+    assert totals.files == len(loads)
+    assert totals.rows_read == loads.rows_read.sum() == totals.rows_loaded + totals.rows_quarantined
+    assert totals.quarantine_rate == pytest.approx(totals.rows_quarantined / totals.rows_read)
+    reasons = runner(demo_db).run("kualitas_reasons")
+    by_file = runner(demo_db).run("quarantine_by_reason")
+    assert reasons.rows.sum() == by_file.rows.sum()
+    assert set(reasons.reason) <= set(contract.REASONS)
+
+
+def test_attention_flags_a_pilot_without_the_latest_tranche(demo_db, tmp_path):
+    stale = tmp_path / "stale.duckdb"
+    shutil.copyfile(demo_db, stale)
+    pilot = pilot_codes(demo_db)[0]
+    with duckdb.connect(str(stale)) as con:
+        latest = con.execute("SELECT max(year * 10 + tranche) FROM mart_allocation").fetchone()[0]
+        con.execute("DELETE FROM mart_allocation WHERE region_code = ? AND year * 10 + tranche = ?", [pilot, latest])
+    attention = runner(stale).run("kualitas_attention")
+    assert list(attention.region_code) == [pilot]
+    row = attention.iloc[0]
+    assert row.tranche_behind and not row.register_behind and not row.no_allocations
+    assert row.latest_year * 10 + row.latest_tranche < latest
+    assert runner(demo_db).run("kualitas_attention").empty  # the demo is current everywhere
+
+
+def test_attention_lists_every_pilot_without_data(empty_db):
+    attention = runner(empty_db).run("kualitas_attention")
+    pilots = runner(empty_db).run("kualitas_pilots")
+    assert set(attention.region_code) == set(pilots.region_code) and len(pilots) == pilots.pilots.iloc[0]
+    assert attention.no_register.all() and attention.no_allocations.all()
+    assert runner(empty_db).run("freshness").empty
+
+
+# -- every page, both warehouses, both languages ----------------------------------
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_the_demo_warehouse(demo_db, page, lang):
+    at = run_page(demo_db, page, lang)
+    assert at.title[0].value == i18n.t(f"nav.{page}", lang)
+    assert "demo" in texts(at).lower()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_page_says_what_to_do_on_an_empty_warehouse(empty_db, page, lang):
+    at = run_page(empty_db, page, lang)
+    assert at.title[0].value == i18n.t(f"nav.{page}", lang)
+    assert "ingest" in texts(at)
+    assert not at.download_button
+
+
+# -- Pendaftaran & Sanggah ---------------------------------------------------------
+
+
+def test_registration_tiles_show_the_query_figures_with_their_counts(demo_db):
+    at = run_page(demo_db, "pendaftaran")
+    steps = runner(demo_db).run("pendaftaran_steps", **{**funnel_params(demo_db), "regions": pilot_codes(demo_db)})
+    steps = steps.set_index("step")
+    assert metric(at, "Pendaftaran baru").value == fmt.number(steps.loc["new_registrations", "families"], "id")
+    layak = metric(at, "Diputus layak").value
+    assert layak.startswith(fmt.pct(steps.loc["layak", "rate"], "id"))
+    captions = texts(at)
+    assert f"{fmt.number(steps.loc['layak', 'families'], 'id')} dari {fmt.number(steps.loc['decided', 'families'], 'id')}" in captions
+    table = at.dataframe[0].value
+    assert len(table) == len(pilot_codes(demo_db))
+
+
+def test_changing_the_programme_changes_the_recipient_step(demo_db):
+    at = run_page(demo_db, "pendaftaran")
+    before = metric(at, "Menerima PKH").value
+    set_filter(at, "prog", "SEMBAKO")
+    after = metric(at, "Menerima SEMBAKO").value
+    steps = runner(demo_db).run(
+        "pendaftaran_steps", **{**funnel_params(demo_db, "SEMBAKO"), "regions": pilot_codes(demo_db)}
+    ).set_index("step")
+    assert after.startswith(fmt.pct(steps.loc["recipients", "rate"], "id"))
+    assert after != before
+    assert "Penerima SEMBAKO" in at.dataframe[0].value.columns
+
+
+def test_comparison_regions_are_named_not_shown_as_zeros(demo_db):
+    at = run_page(demo_db, "pendaftaran")
+    set_filter(at, "grup", "comparison")
+    assert not at.metric and not at.dataframe
+    assert i18n.t("pendaftaran.none", "id") in [i.value for i in at.info]
+    set_filter(at, "grup", "all")
+    table = at.dataframe[0].value
+    regions = runner(demo_db).run("options_regions")
+    comparison_names = set(regions[~regions.is_pilot].region_name)
+    assert not comparison_names & {name.rstrip(" ⚠") for name in table["Wilayah"]}
+    assert any(name in texts(at) for name in comparison_names)  # named in the caption instead
+
+
+# -- Ekspor Data ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def deferred(monkeypatch):
+    """The callables handed to download buttons, by deferred file id."""
+    captured: dict[str, tuple] = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+        captured[file_id] = (data_callable, file_name, mimetype)
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return captured
+
+
+def download(at: AppTest, deferred: dict, key: str) -> tuple[bytes, str]:
+    button = at.download_button(key=key)
+    data_callable, file_name, _ = deferred[button.proto.deferred_file_id]
+    return data_callable(), file_name
+
+
+def csv_rows(payload: bytes) -> list[dict]:
+    assert payload.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(payload.decode("utf-8-sig"))))
+
+
+def test_download_buttons_offer_aggregate_tables_only(demo_db, deferred):
+    at = run_page(demo_db, "ekspor")
+    keys = {b.key for b in at.download_button}
+    for table in ("region-indicators", "loads", "quarantine-summary"):
+        for part in ("csv", "xlsx", "parquet", "meta"):
+            assert f"ek_dl_{table}_{part}" in keys
+    assert not any("families" in k or k.startswith("ek_dl_quarantine_") for k in keys)
+    assert all(b.proto.deferred_file_id and not b.proto.url for b in at.download_button)  # built on click
+    assert "python -m bansos export families" in "\n".join(c.value for c in at.code)
+
+
+def test_the_csv_built_on_click_matches_the_filters(demo_db, deferred):
+    at = run_page(demo_db, "ekspor")
+    set_filter(at, "prog", "SEMBAKO")
+    payload, name = download(at, deferred, "ek_dl_region-indicators_csv")
+    rows = csv_rows(payload)
+    year, tranche = latest_period(demo_db, "SEMBAKO")
+    assert rows and {r["program"] for r in rows} == {"SEMBAKO"}
+    assert {(r["year"], r["tranche"]) for r in rows} == {(str(year), str(tranche))}
+    assert {r["region_code"] for r in rows} == set(pilot_codes(demo_db))
+    assert name == f"region-indicators_SEMBAKO_{year}-T{tranche}.csv"
+    assert len(rows) == len(at.dataframe[0].value)  # the preview shows the same rows
+    meta, meta_name = download(at, deferred, "ek_dl_region-indicators_meta")
+    assert meta_name == name + ".meta.json"
+    assert '"program": "SEMBAKO"' in meta.decode()
+
+
+def test_scope_widens_to_all_tranches_then_all_programmes(demo_db, deferred):
+    at = run_page(demo_db, "ekspor", query={"prog": "SEMBAKO"})
+    at.radio(key="ek_scope").set_value("program").run()
+    rows = csv_rows(download(at, deferred, "ek_dl_region-indicators_csv")[0])
+    assert {r["program"] for r in rows} == {"SEMBAKO"}
+    assert len({(r["year"], r["tranche"]) for r in rows}) > 1
+    at.radio(key="ek_scope").set_value("all").run()
+    rows = csv_rows(download(at, deferred, "ek_dl_region-indicators_csv")[0])
+    assert {"PKH", "SEMBAKO"} <= {r["program"] for r in rows}
+
+
+def test_the_xlsx_and_parquet_built_on_click_open(demo_db, deferred):
+    at = run_page(demo_db, "ekspor")
+    xlsx, _ = download(at, deferred, "ek_dl_region-indicators_xlsx")
+    parquet, _ = download(at, deferred, "ek_dl_region-indicators_parquet")
+    frame = pd.read_parquet(io.BytesIO(parquet))
+    assert set(frame.program) == {"PKH"}
+    assert xlsx[:2] == b"PK"
+    loads = csv_rows(download(at, deferred, "ek_dl_loads_csv")[0])
+    assert len(loads) == len(runner(demo_db).run("loads"))
+
+
+# -- Kualitas Data ----------------------------------------------------------------------
+
+
+def test_quality_tiles_and_ledger(demo_db):
+    at = run_page(demo_db, "kualitas")
+    loads = runner(demo_db).run("loads")
+    assert metric(at, "File dimuat").value == fmt.number(len(loads), "id")
+    assert metric(at, "Baris dikarantina").value == fmt.number(loads.rows_quarantined.sum(), "id")
+    assert len(at.dataframe[0].value) == len(loads)
+
+
+def test_choosing_a_reason_shows_its_rows_masked_and_its_fix(demo_db):
+    at = run_page(demo_db, "kualitas")
+    at.selectbox(key="kq_reason").select("no_kk_invalid").run()
+    assert not at.exception
+    assert any(fixes.fix("no_kk_invalid", "id") in i.value for i in at.info)
+    sample = next(d.value for d in at.dataframe if "no_kk" in d.value.columns)
+    assert len(sample) > 0
+    assert sample["Alasan"].str.contains("no_kk_invalid").all()
+    shown = sample.astype(str).to_csv()
+    assert not re.search(r"(?<!\d)\d{16}(?!\d)", shown), "a raw 16-digit identifier is shown"
+    assert "*" in "".join(sample["no_kk"].astype(str))
+
+
+def test_choosing_a_file_narrows_the_sample(demo_db):
+    at = run_page(demo_db, "kualitas")
+    loads = runner(demo_db).run("loads")
+    chosen = loads[loads.rows_quarantined > 0].iloc[-1]
+    at.selectbox(key="kq_file").select(str(int(chosen.load_id))).run()
+    sample = next(d.value for d in at.dataframe if "Baris" in d.value.columns and "no_kk" in d.value.columns)
+    assert len(sample) == min(int(chosen.rows_quarantined), 50)
+    assert "File" not in sample.columns  # one file: its name is in the selector
+
+
+def test_empty_warehouse_lists_every_pilot_without_data_and_every_fix(empty_db):
+    at = run_page(empty_db, "kualitas", "en")
+    attention = at.dataframe[0].value
+    assert len(attention) == len(runner(empty_db).run("kualitas_pilots"))
+    assert set(attention["Status"]) == {i18n.t("kualitas.status.no_data", "en")}
+    body = texts(at)
+    for reason in contract.REASONS:
+        assert fixes.fix(reason, "en") in body
+
+
+def test_current_demo_says_every_region_is_up_to_date(demo_db):
+    at = run_page(demo_db, "kualitas")
+    fresh = runner(demo_db).run("freshness")
+    assert i18n.t("kualitas.fresh.all_ok", "id", total=fmt.number(len(fresh), "id")) in [s.value for s in at.success]
+    table = next(d.value for d in at.dataframe if "Program (tahap terakhir)" in d.value.columns)
+    assert len(table) == len(fresh)
+
+
+# -- Metodologi ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_methodology_is_generated_from_the_records(demo_db, lang):
+    at = run_page(demo_db, "metodologi", lang)
+    labels = [e.label for e in at.expander]
+    for indicator in INDICATORS:
+        assert any(indicator.label(lang) in label and indicator.id in label for label in labels), indicator.id
+    body = texts(at)
+    for indicator in INDICATORS:
+        assert indicator.description(lang) in body
+        assert indicator.sql in body
+    for term in glossary.TERMS:
+        assert i18n.t(f"glossary.{term}.def", lang) in body
+    programs = next(d.value for d in at.dataframe if len(d.value) == len(runner(demo_db).run("programs")))
+    assert set(programs.iloc[:, 0]) == set(runner(demo_db).run("programs").code)
+    assert "data/reference/pilots.csv" in body
+    pilots = runner(demo_db).run("kualitas_pilots")
+    assert f"**{len(pilots)}**" in body
+    assert "BANSOS_MIN_FAMILIES" in "".join(d.value.to_csv() for d in at.dataframe)
+
+
+def test_methodology_settings_follow_the_environment(demo_db, monkeypatch):
+    monkeypatch.setenv("BANSOS_MIN_FAMILIES", "50")
+    at = run_page(demo_db, "metodologi")
+    assert "kurang dari 50 keluarga" in texts(at)
