@@ -1,4 +1,10 @@
-"""Entry point: page config, the shared filters, navigation. Nothing else."""
+"""Entry point: page config, the shared filters, navigation. Nothing else.
+
+The page files live in app_pages/, not pages/: Streamlit still treats a
+folder named pages/ beside the entry file as an old-style multipage app, and
+then a shared deep link (/sasaran?prog=…) opened first on a fresh server runs
+the page without this file — no filters, no navigation.
+"""
 
 import streamlit as st
 
@@ -8,16 +14,16 @@ st.set_page_config(page_title="Bansos · Pemantauan Pilot", page_icon=":material
 
 PAGES = {
     "nav.section.monitor": [
-        ("pages/ringkasan.py", "nav.ringkasan", ":material/home:", True),
-        ("pages/cakupan.py", "nav.cakupan", ":material/payments:", False),
-        ("pages/sasaran.py", "nav.sasaran", ":material/target:", False),
-        ("pages/perbandingan.py", "nav.perbandingan", ":material/leaderboard:", False),
-        ("pages/pendaftaran.py", "nav.pendaftaran", ":material/how_to_reg:", False),
+        ("app_pages/ringkasan.py", "nav.ringkasan", ":material/home:", True),
+        ("app_pages/cakupan.py", "nav.cakupan", ":material/payments:", False),
+        ("app_pages/sasaran.py", "nav.sasaran", ":material/target:", False),
+        ("app_pages/perbandingan.py", "nav.perbandingan", ":material/leaderboard:", False),
+        ("app_pages/pendaftaran.py", "nav.pendaftaran", ":material/how_to_reg:", False),
     ],
     "nav.section.data": [
-        ("pages/ekspor.py", "nav.ekspor", ":material/download:", False),
-        ("pages/kualitas.py", "nav.kualitas", ":material/fact_check:", False),
-        ("pages/metodologi.py", "nav.metodologi", ":material/menu_book:", False),
+        ("app_pages/ekspor.py", "nav.ekspor", ":material/download:", False),
+        ("app_pages/kualitas.py", "nav.kualitas", ":material/fact_check:", False),
+        ("app_pages/metodologi.py", "nav.metodologi", ":material/menu_book:", False),
     ],
 }
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import pandas as pd
+
 EMPTY = "–"
 
 
 def _missing(value) -> bool:
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return True
     try:
         return bool(math.isnan(value))
@@ -58,7 +60,7 @@ def pp(value, lang: str = "id", decimals: int = 1) -> str:
 
 
 def day(value, lang: str = "id") -> str:
-    if _missing(value) or value is None:
+    if _missing(value):
         return EMPTY
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])

@@ -54,7 +54,7 @@ def empty_db(tmp_path_factory, app_key_file) -> Path:
 
 def app_test(db: Path, page: str | None = None, query: dict | None = None, timeout: int = 60):
     """An AppTest of dashboard.py on warehouse `db`, switched to `page`
-    (e.g. "pages/ringkasan.py"), with URL query parameters `query`."""
+    (e.g. "app_pages/ringkasan.py"), with URL query parameters `query`."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["BANSOS_DB"] = str(db)

@@ -37,7 +37,7 @@ def test_unknown_key_is_an_error():
 
 def test_keys_used_in_code_exist():
     used = set()
-    for path in [*(REPO / "pages").glob("*.py"), *(REPO / "bansos").rglob("*.py"), REPO / "dashboard.py"]:
+    for path in [*(REPO / "app_pages").glob("*.py"), *(REPO / "bansos").rglob("*.py"), REPO / "dashboard.py"]:
         used |= set(re.findall(r"""\btr\(\s*["']([a-z0-9_.]+)["']""", path.read_text()))
         used |= set(re.findall(r"""i18n\.t\(\s*["']([a-z0-9_.]+)["']""", path.read_text()))
     missing = sorted(k for k in used if k not in i18n.STRINGS)

@@ -38,7 +38,7 @@ def run_page(db: Path, page: str, lang: str = "id", query: dict | None = None) -
     if lang == "en":
         at.session_state["lang"] = "en"  # before the first run (see tests/app_fixtures.py)
     at.run()
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"app_pages/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

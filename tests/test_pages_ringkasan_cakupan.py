@@ -15,10 +15,10 @@ from bansos.queries import QueryRunner
 from tests.app_fixtures import app_key_file, demo_db, empty_db  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
-PAGES = ("pages/ringkasan.py", "pages/cakupan.py")
+PAGES = ("app_pages/ringkasan.py", "app_pages/cakupan.py")
 TITLES = {
-    ("pages/ringkasan.py", "id"): "Ringkasan", ("pages/ringkasan.py", "en"): "Overview",
-    ("pages/cakupan.py", "id"): "Cakupan & Penyaluran", ("pages/cakupan.py", "en"): "Coverage & Disbursement",
+    ("app_pages/ringkasan.py", "id"): "Ringkasan", ("app_pages/ringkasan.py", "en"): "Overview",
+    ("app_pages/cakupan.py", "id"): "Cakupan & Penyaluran", ("app_pages/cakupan.py", "en"): "Coverage & Disbursement",
 }
 
 
@@ -101,7 +101,7 @@ def test_renders_on_empty_warehouse(empty_db, page, lang):
 
 
 def test_ringkasan_tiles_show_the_query_figures_with_change_and_ratio(demo_db):
-    at = open_page(demo_db, "pages/ringkasan.py")
+    at = open_page(demo_db, "app_pages/ringkasan.py")
     row = totals(demo_db)
     coverage = metric(at, "Cakupan")
     assert coverage.value.startswith(fmt.pct(row.coverage, "id"))
@@ -122,7 +122,7 @@ def test_ringkasan_tiles_show_the_query_figures_with_change_and_ratio(demo_db):
 
 
 def test_ringkasan_in_english_uses_english_numbers(demo_db):
-    at = open_page(demo_db, "pages/ringkasan.py", "en")
+    at = open_page(demo_db, "app_pages/ringkasan.py", "en")
     row = totals(demo_db)
     assert metric(at, "Coverage").value.startswith(fmt.pct(row.coverage, "en"))
     assert metric(at, "Coverage").delta.endswith(" pp")
@@ -130,7 +130,7 @@ def test_ringkasan_in_english_uses_english_numbers(demo_db):
 
 
 def test_ringkasan_programme_and_tranche_filters_change_the_tiles(demo_db):
-    at = open_page(demo_db, "pages/ringkasan.py")
+    at = open_page(demo_db, "app_pages/ringkasan.py")
     before = metric(at, "Cakupan").value
     set_filter(at, "prog", "SEMBAKO")
     sembako = totals(demo_db, program="SEMBAKO")
@@ -144,7 +144,7 @@ def test_ringkasan_programme_and_tranche_filters_change_the_tiles(demo_db):
 
 
 def test_ringkasan_one_region_is_named_and_the_map_is_a_choropleth(demo_db):
-    at = open_page(demo_db, "pages/ringkasan.py")
+    at = open_page(demo_db, "app_pages/ringkasan.py")
     set_filter(at, "prov", "18")  # Lampung: one pilot, Kota Metro
     assert metric(at, "Wilayah pilot dalam tampilan").value == "1"
     text = markdown_text(at)
@@ -154,7 +154,7 @@ def test_ringkasan_one_region_is_named_and_the_map_is_a_choropleth(demo_db):
 
 
 def test_ringkasan_map_indicator_switch_changes_the_map(demo_db):
-    at = open_page(demo_db, "pages/ringkasan.py")
+    at = open_page(demo_db, "app_pages/ringkasan.py")
 
     def map_title():
         charts = [c for c in at.get("plotly_chart") if "rk_map_chart" in c.proto.id]
@@ -167,14 +167,14 @@ def test_ringkasan_map_indicator_switch_changes_the_map(demo_db):
 
 
 def test_a_shared_link_opens_the_same_view(demo_db):
-    at = open_page(demo_db, "pages/cakupan.py", query={"prog": "SEMBAKO", "tahap": "Tahap 1 2026"})
+    at = open_page(demo_db, "app_pages/cakupan.py", query={"prog": "SEMBAKO", "tahap": "Tahap 1 2026"})
     assert "**SEMBAKO** · Tahap 1 2026" in markdown_text(at)
     row = totals(demo_db, program="SEMBAKO", year=2026, tranche=1)
     assert metric(at, "Cakupan").value.startswith(fmt.pct(row.coverage, "id"))
 
 
 def test_ringkasan_trend_draws_both_targets(demo_db):
-    at = open_page(demo_db, "pages/ringkasan.py")
+    at = open_page(demo_db, "app_pages/ringkasan.py")
     chart = [c for c in at.get("plotly_chart") if "rk_trend_chart" in c.proto.id][0]
     spec = json.loads(chart.proto.spec)
     assert [t["name"] for t in spec["data"]] == ["Cakupan", "Exclusion error", "Inclusion error"]
@@ -185,7 +185,7 @@ def test_ringkasan_trend_draws_both_targets(demo_db):
 
 
 def test_cakupan_tiles_show_the_query_figures(demo_db):
-    at = open_page(demo_db, "pages/cakupan.py")
+    at = open_page(demo_db, "app_pages/cakupan.py")
     row = totals(demo_db)
     assert metric(at, "Cakupan").value == fmt.pct(row.coverage, "id")
     assert metric(at, "Realisasi (nilai)").value == fmt.pct(row.disbursement_rate, "id")
@@ -199,7 +199,7 @@ def test_cakupan_tiles_show_the_query_figures(demo_db):
 
 
 def test_cakupan_programme_filter_changes_the_tiles(demo_db):
-    at = open_page(demo_db, "pages/cakupan.py")
+    at = open_page(demo_db, "app_pages/cakupan.py")
     before = metric(at, "Realisasi (nilai)").value
     set_filter(at, "prog", "SEMBAKO")
     sembako = totals(demo_db, program="SEMBAKO")
@@ -207,7 +207,7 @@ def test_cakupan_programme_filter_changes_the_tiles(demo_db):
 
 
 def test_cakupan_comparison_regions_can_be_added_to_the_region_table(demo_db):
-    at = open_page(demo_db, "pages/cakupan.py")
+    at = open_page(demo_db, "app_pages/cakupan.py")
     table = at.dataframe[0].value
     groups = set(table["Kelompok"])
     assert groups == {"Pilot", "Pembanding"} and (table["Kelompok"] == "Pilot").sum() == 14
@@ -217,7 +217,7 @@ def test_cakupan_comparison_regions_can_be_added_to_the_region_table(demo_db):
 
 
 def test_cakupan_kecamatan_drill_down_follows_the_region(demo_db):
-    at = open_page(demo_db, "pages/cakupan.py")
+    at = open_page(demo_db, "app_pages/cakupan.py")
 
     def kecamatan_codes():
         tables = [d.value for d in at.dataframe if "Kecamatan" in d.value.columns]
@@ -260,7 +260,7 @@ def test_without_a_register_the_pages_say_the_figure_is_not_available(allocation
     at = open_page(allocations_only, page)
     assert metric(at, "Cakupan").value == "–"
     assert "belum ada register keluarga" in caption_text(at)
-    if page == "pages/ringkasan.py":
+    if page == "app_pages/ringkasan.py":
         assert metric(at, "Realisasi penyaluran (nilai)").value == "75,0%"  # 30 × 750.000 of 40 × 750.000
         assert "cakupan PKH di Kota Metro belum tersedia" in markdown_text(at)
     else:

@@ -19,8 +19,8 @@ from bansos import fmt, i18n
 from bansos.queries import QueryRunner
 from tests.app_fixtures import REPO, app_key_file, demo_db, empty_db  # noqa: F401
 
-SASARAN = "pages/sasaran.py"
-PERBANDINGAN = "pages/perbandingan.py"
+SASARAN = "app_pages/sasaran.py"
+PERBANDINGAN = "app_pages/perbandingan.py"
 
 
 def open_page(db, page: str, lang: str = "id", state: dict | None = None, query: dict | None = None) -> AppTest:

@@ -161,7 +161,7 @@ def _calls(path: Path):
         yield node.args[0].value, keywords, node.lineno
 
 
-CALLER_FILES = sorted([*(REPO / "pages").glob("*.py"), *(REPO / "bansos").rglob("*.py"), REPO / "dashboard.py"])
+CALLER_FILES = sorted([*(REPO / "app_pages").glob("*.py"), *(REPO / "bansos").rglob("*.py"), REPO / "dashboard.py"])
 
 
 def test_callers_pass_the_parameters_of_their_query():
