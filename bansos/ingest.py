@@ -144,8 +144,12 @@ def _load_one(con, request: LoadRequest, number: int, key: str, replace: bool, l
     # stored key (the period is part of the key), so the rows go straight in.
     direct = not replace and not _period_stored(con, kind, checked)
     new = f"new_{number}"
+    direct_from_new = False
     if not direct:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {new} AS {valid_rows}", _used(valid_rows, params))
+        # Several institutions pay the same tranche to different families:
+        # when no key collides, the rows still go straight in.
+        direct_from_new = not replace and not _keys_stored(con, kind, new)
     load_id = con.execute(f"SELECT coalesce(max(load_id), 0) + 1 FROM {WAREHOUSE}.load_ledger").fetchone()[0]
     con.execute("BEGIN TRANSACTION")
     try:
@@ -156,6 +160,10 @@ def _load_one(con, request: LoadRequest, number: int, key: str, replace: bool, l
                 f"INSERT INTO {WAREHOUSE}.{FACT[kind]} ({columns}, load_id) SELECT *, $load_id FROM ({valid_rows})",
                 _used(valid_rows, params) | {"load_id": load_id},
             )
+        elif direct_from_new:
+            removed, superseded = 0, 0
+            columns = ", ".join(FACT_COLUMNS[kind])
+            con.execute(f"INSERT INTO {WAREHOUSE}.{FACT[kind]} ({columns}, load_id) SELECT *, $load_id FROM {new}", {"load_id": load_id})
         else:
             removed = _remove_replaced(con, kind, new) if replace else 0
             superseded = _merge(con, kind, new, load_id)
@@ -233,6 +241,11 @@ def _pseudonymised(kind: str, checked: str) -> str:
         return FAMILY_SELECT.format(family_key=_hash("no_kk"), head_key=_hash("nik_kepala"), checked=checked)
     sql = ALLOCATION_SELECT.format(family_key=_hash("no_kk"), recipient_key=_hash("nik"), checked=checked)
     return sql
+
+
+def _keys_stored(con, kind: str, new: str) -> bool:
+    on = " AND ".join(f"f.{k} = n.{k}" for k in KEY[kind])
+    return con.execute(f"SELECT EXISTS (SELECT 1 FROM {new} n JOIN {WAREHOUSE}.{FACT[kind]} f ON {on})").fetchone()[0]
 
 
 def _period_stored(con, kind: str, checked: str) -> bool:
