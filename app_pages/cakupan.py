@@ -16,8 +16,6 @@ KECAMATAN_METRICS = ("coverage", "disbursement_rate")
 SAME = 0.0005  # a change that rounds to 0.0 pp shows grey, without an arrow
 
 
-def _missing(value) -> bool:
-    return value is None or bool(pd.isna(value))
 
 
 def _label(metric: str, lang: str) -> str:
@@ -26,13 +24,13 @@ def _label(metric: str, lang: str) -> str:
 
 def _rate_tile(label: str, metric: str, row: pd.Series, lang: str, caption: str, help_text: str) -> None:
     change = row.get(f"{metric}_change")
-    flat = not _missing(change) and abs(change) < SAME
+    flat = not fmt.is_missing(change) and abs(change) < SAME
     previous = None
-    if not _missing(change) and not _missing(row.get("prev_year")):
+    if not fmt.is_missing(change) and not fmt.is_missing(row.get("prev_year")):
         previous = ui.tr("cakupan.tile.vs", period=ui.period_label(row["prev_year"], row["prev_tranche"], short=True))
     st.metric(
         label, fmt.pct(row.get(metric), lang),
-        delta=None if _missing(change) else fmt.pp(change, lang),
+        delta=None if fmt.is_missing(change) else fmt.pp(change, lang),
         delta_color="off" if flat else "normal", delta_arrow="off" if flat else "auto",
         delta_description=previous, help=help_text, border=True,
     )
@@ -42,10 +40,10 @@ def _rate_tile(label: str, metric: str, row: pd.Series, lang: str, caption: str,
 def tiles(row: pd.Series, lang: str, days: int) -> None:
     columns = st.columns(4)
     with columns[0]:
-        small = " ⚠" if bool(row.get("coverage_small")) and not _missing(row.get("coverage")) else ""
+        small = " ⚠" if bool(row.get("coverage_small")) and not fmt.is_missing(row.get("coverage")) else ""
         caption = ui.ratio_caption(row["eligible_covered"], row["eligible_families"]) + small
-        if _missing(row.get("coverage")):
-            caption = ui.tr("cakupan.tile.no_register" if _missing(row.get("eligible_families")) else "cakupan.tile.no_eligible")
+        if fmt.is_missing(row.get("coverage")):
+            caption = ui.tr("cakupan.tile.no_register" if fmt.is_missing(row.get("eligible_families")) else "cakupan.tile.no_eligible")
         _rate_tile(_label("coverage", lang), "coverage", row, lang, caption, BY_ID["coverage"].description(lang))
     with columns[1]:
         _rate_tile(

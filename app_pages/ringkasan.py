@@ -16,8 +16,6 @@ TREND_METRICS = ("coverage", "exclusion_error", "inclusion_error")
 SAME = 0.0005  # a change that rounds to 0.0 pp shows grey, without an arrow
 
 
-def _missing(value) -> bool:
-    return value is None or bool(pd.isna(value))
 
 
 def _label(metric: str, lang: str) -> str:
@@ -30,7 +28,7 @@ def _short(metric: str, lang: str) -> str:
 
 
 def _prev_text(row: pd.Series) -> str | None:
-    if _missing(row.get("prev_year")):
+    if fmt.is_missing(row.get("prev_year")):
         return None
     return ui.tr("ringkasan.tile.vs", period=ui.period_label(row["prev_year"], row["prev_tranche"], short=True))
 
@@ -38,14 +36,14 @@ def _prev_text(row: pd.Series) -> str | None:
 def _rate_tile(metric: str, row: pd.Series, history: pd.DataFrame, lang: str, caption: str, small: bool) -> None:
     indicator = BY_ID[metric]
     change = row.get(f"{metric}_change")
-    value = fmt.pct(row.get(metric), lang) + (" ⚠" if small and not _missing(row.get(metric)) else "")
-    flat = not _missing(change) and abs(change) < SAME
+    value = fmt.pct(row.get(metric), lang) + (" ⚠" if small and not fmt.is_missing(row.get(metric)) else "")
+    flat = not fmt.is_missing(change) and abs(change) < SAME
     st.metric(
         indicator.label(lang), value,
-        delta=None if _missing(change) else fmt.pp(change, lang),
+        delta=None if fmt.is_missing(change) else fmt.pp(change, lang),
         delta_color="off" if flat else ("inverse" if indicator.lower_is_better else "normal"),
         delta_arrow="off" if flat else "auto",
-        delta_description=None if _missing(change) else _prev_text(row),
+        delta_description=None if fmt.is_missing(change) else _prev_text(row),
         help=indicator.description(lang), border=True,
         chart_data=history[metric].dropna().tolist() or None, chart_type="line",
     )
@@ -54,7 +52,7 @@ def _rate_tile(metric: str, row: pd.Series, history: pd.DataFrame, lang: str, ca
 
 def _count_tile(label: str, value, change, row: pd.Series, lang: str, caption: str, help_text: str | None = None) -> None:
     delta = None
-    if not _missing(change):
+    if not fmt.is_missing(change):
         delta = ("+" if change > 0 else "") + fmt.number(change, lang)
     st.metric(
         label, fmt.number(value, lang), delta=delta, delta_color="off",
@@ -70,20 +68,20 @@ def tiles(f: ui.Filters, row: pd.Series, history: pd.DataFrame, registration: pd
         target=fmt.pct(settings.get_float("target_2026"), lang, 0), next=fmt.pct(settings.get_float("target_next"), lang, 0),
     )
     small_word = ui.tr("ringkasan.tile.small", n=settings.get_int("min_families"))
-    coverage_small = bool(row.get("coverage_small")) and not _missing(row.get("coverage"))
-    inclusion_small = bool(row.get("inclusion_small")) and not _missing(row.get("inclusion_error"))
+    coverage_small = bool(row.get("coverage_small")) and not fmt.is_missing(row.get("coverage"))
+    inclusion_small = bool(row.get("inclusion_small")) and not fmt.is_missing(row.get("inclusion_error"))
 
     st.markdown(f"**{ui.tr('ringkasan.tiles.targeting')}**")
     columns = st.columns(4)
     no_register = ui.tr("ringkasan.tile.no_register")
     no_eligible = ui.tr("ringkasan.tile.no_eligible")
-    if _missing(row.get("coverage")):
-        coverage_caption = exclusion_caption = no_register if _missing(row.get("eligible_families")) else no_eligible
+    if fmt.is_missing(row.get("coverage")):
+        coverage_caption = exclusion_caption = no_register if fmt.is_missing(row.get("eligible_families")) else no_eligible
     else:
         small = f" · {small_word}" if coverage_small else ""
         coverage_caption = ui.ratio_caption(row["eligible_covered"], row["eligible_families"]) + small
         exclusion_caption = ui.ratio_caption(row["excluded_families"], row["eligible_families"]) + f" · {targets}" + small
-    if _missing(row.get("inclusion_error")):
+    if fmt.is_missing(row.get("inclusion_error")):
         inclusion_caption = ui.tr("ringkasan.tile.no_recipients") if not row.get("recipients") else no_register
     else:
         inclusion_caption = ui.ratio_caption(row["ineligible_recipients"], row["recipients"]) + f" · {targets}" + (
@@ -113,7 +111,7 @@ def tiles(f: ui.Filters, row: pd.Series, history: pd.DataFrame, registration: pd
     with columns[1]:
         reg = registration.iloc[0] if not registration.empty else pd.Series(dtype=object)
         registered = reg.get("new_registrations")
-        if _missing(registered) or registered == 0:
+        if fmt.is_missing(registered) or registered == 0:
             caption = ui.tr("ringkasan.tile.registered.none")
             registered = None
         else:
@@ -137,7 +135,7 @@ def tiles(f: ui.Filters, row: pd.Series, history: pd.DataFrame, registration: pd
         outside = row.get("not_in_register")
         _count_tile(
             _label("recipients", lang), row["recipients"], row.get("recipients_change"), row, lang,
-            no_register if _missing(outside) else ui.tr("ringkasan.tile.recipients.caption", n=fmt.number(outside, lang)),
+            no_register if fmt.is_missing(outside) else ui.tr("ringkasan.tile.recipients.caption", n=fmt.number(outside, lang)),
             BY_ID["recipients"].description(lang),
         )
 

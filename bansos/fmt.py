@@ -13,7 +13,8 @@ import pandas as pd
 EMPTY = "–"
 
 
-def _missing(value) -> bool:
+def is_missing(value) -> bool:
+    """None, NaN, pandas NA/NaT: a value to show as empty, never as 0."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     try:
@@ -30,13 +31,13 @@ def _swap(text: str, lang: str) -> str:
 
 
 def number(value, lang: str = "id", decimals: int = 0) -> str:
-    if _missing(value):
+    if is_missing(value):
         return EMPTY
     return _swap(f"{value:,.{decimals}f}", lang)
 
 
 def rupiah(value, lang: str = "id", compact: bool = False) -> str:
-    if _missing(value):
+    if is_missing(value):
         return EMPTY
     if compact:
         for size, unit_id, unit_en in ((1e12, "T", "T"), (1e9, "M", "B"), (1e6, "jt", "M")):
@@ -46,21 +47,21 @@ def rupiah(value, lang: str = "id", compact: bool = False) -> str:
 
 
 def pct(value, lang: str = "id", decimals: int = 1) -> str:
-    if _missing(value):
+    if is_missing(value):
         return EMPTY
     return _swap(f"{value * 100:,.{decimals}f}", lang) + "%"
 
 
 def pp(value, lang: str = "id", decimals: int = 1) -> str:
     """A change of a rate, in percentage points, always signed."""
-    if _missing(value):
+    if is_missing(value):
         return EMPTY
     unit = " pp" if lang == "en" else " poin"
     return _swap(f"{value * 100:+,.{decimals}f}", lang) + unit
 
 
 def day(value, lang: str = "id") -> str:
-    if _missing(value):
+    if is_missing(value):
         return EMPTY
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
@@ -84,7 +85,7 @@ def by_format(value, kind: str, lang: str = "id") -> str:
         return number(value, lang)
     if kind == "date":
         return day(value, lang)
-    return EMPTY if _missing(value) else str(value)
+    return EMPTY if is_missing(value) else str(value)
 
 
 def plotly_separators(lang: str) -> str:

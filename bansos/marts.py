@@ -42,6 +42,6 @@ def rebuild(con: duckdb.DuckDBPyConnection, schema: str) -> None:
         for table in ("t_as_of", "t_slice", "t_reg", "t_fam", "t_periods", "t_bases", "t_eligible",
                       "t_covered", "t_recipient", "t_recipient_area", "t_area", "t_reg_detail"):
             con.execute(f"DROP TABLE IF EXISTS temp.main.{table}")
-        con.execute(f"INSERT OR REPLACE INTO meta VALUES ('marts_built_at', CAST(now() AS VARCHAR))")
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('marts_built_at', CAST(now() AS VARCHAR))")
     finally:
         con.execute("USE memory")

@@ -11,7 +11,6 @@ them with bansos.fmt. Words live in bansos/translations/ringkasan.py under
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 
@@ -27,17 +26,8 @@ def _t(key: str, lang: str, **values) -> str:
     return i18n.t(PREFIX + key, lang, **values)
 
 
-def _missing(value) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(math.isnan(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _flag(value) -> bool:
-    return False if _missing(value) else bool(value)
+    return False if fmt.is_missing(value) else bool(value)
 
 
 def _period(year, tranche, lang: str) -> str:
@@ -91,12 +81,12 @@ def _change(metric_key: str, current: pd.Series, column: str, lang: str, lower_i
     """The sentence on the change of one rate against the previous tranche."""
     prev_year, prev_tranche = current.get("prev_year"), current.get("prev_tranche")
     metric = _t(f"metric.{metric_key}", lang)
-    if _missing(prev_year) or _missing(prev_tranche):
+    if fmt.is_missing(prev_year) or fmt.is_missing(prev_tranche):
         return None
     prev_period = _period(prev_year, prev_tranche, lang)
     prev = current.get(f"prev_{column}")
     change = current.get(f"{column}_change")
-    if _missing(prev) or _missing(change):
+    if fmt.is_missing(prev) or fmt.is_missing(change):
         return _t("change.prev_missing", lang, metric=metric, prev_period=prev_period)
     values = dict(metric=metric, prev_period=prev_period, prev=fmt.pct(prev, lang))
     if abs(change) < SAME:
@@ -112,9 +102,9 @@ def coverage_sentences(current: pd.Series, regions: pd.DataFrame, lang: str, pro
     period = _period(current["year"], current["tranche"], lang)
     place = where(current, regions, lang)
     coverage = current.get("coverage")
-    if _missing(coverage):
+    if fmt.is_missing(coverage):
         eligible = current.get("eligible_families")
-        if _missing(eligible):
+        if fmt.is_missing(eligible):
             key = "coverage.no_decisions" if basis == "layak" else "coverage.no_register"
         else:
             key = "coverage.no_eligible"
@@ -125,7 +115,7 @@ def coverage_sentences(current: pd.Series, regions: pd.DataFrame, lang: str, pro
     )]
     if _flag(current.get("coverage_small")):
         out.append(_t("coverage.small", lang, n=min_families))
-    if _missing(current.get("prev_year")):
+    if fmt.is_missing(current.get("prev_year")):
         out.append(_t("change.first", lang, period=period, program=program))
     else:
         out.append(_change("coverage", current, "coverage", lang, lower_is_better=False))
@@ -135,7 +125,7 @@ def coverage_sentences(current: pd.Series, regions: pd.DataFrame, lang: str, pro
 def error_sentences(current: pd.Series, lang: str, program: str, target: float, target_next: float, min_families: int) -> list[str]:
     out: list[str] = []
     exclusion = current.get("exclusion_error")
-    if not _missing(exclusion):
+    if not fmt.is_missing(exclusion):
         out.append(_t(
             "exclusion", lang, rate=fmt.pct(exclusion, lang),
             num=fmt.number(current.get("excluded_families"), lang), den=fmt.number(current.get("eligible_families"), lang),
@@ -143,8 +133,8 @@ def error_sentences(current: pd.Series, lang: str, program: str, target: float, 
         ))
     inclusion = current.get("inclusion_error")
     recipients = current.get("recipients")
-    if _missing(inclusion):
-        if _missing(recipients) or recipients == 0:
+    if fmt.is_missing(inclusion):
+        if fmt.is_missing(recipients) or recipients == 0:
             out.append(_t("inclusion.no_recipients", lang, program=program))
         else:
             out.append(_t("inclusion.no_register", lang))
@@ -164,7 +154,7 @@ def error_sentences(current: pd.Series, lang: str, program: str, target: float, 
 
 def disbursement_sentence(current: pd.Series, lang: str, program: str) -> str:
     rate = current.get("disbursement_rate")
-    if _missing(rate):
+    if fmt.is_missing(rate):
         return _t("disbursement.none", lang, program=program)
     return _t(
         "disbursement", lang, rate=fmt.pct(rate, lang),

@@ -3,7 +3,6 @@ rebuilds the marts: a changed programme threshold changes the indicators."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 

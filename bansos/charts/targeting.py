@@ -34,21 +34,14 @@ def short_name(name: str) -> str:
     return name.replace("Kabupaten ", "Kab. ", 1) if name.startswith("Kabupaten ") else name
 
 
-def _missing(value) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _num(value) -> float | None:
-    return None if _missing(value) else float(value)
+    return None if fmt.is_missing(value) else float(value)
 
 
 def _flag(small: object, flag: str) -> str:
-    return f" {flag}" if (not _missing(small) and bool(small)) else ""
+    return f" {flag}" if (not fmt.is_missing(small) and bool(small)) else ""
 
 
 def _group_colour(is_pilot: bool) -> str:
@@ -99,7 +92,7 @@ def legend_below(fig: go.Figure, x_title: bool = True, offset: int | None = None
 def upper_bound(*series: pd.Series) -> float:
     """Axis end for rates: the largest value plus room, in steps of 10%,
     between 20% and 100% (so targets at 5-10% stay visible and points spread)."""
-    values = [float(v) for s in series for v in s if not _missing(v)]
+    values = [float(v) for s in series for v in s if not fmt.is_missing(v)]
     top = max(values) if values else 1.0
     return min(1.0, max(0.2, math.ceil((top + 0.05) * 10) / 10))
 
