@@ -1,0 +1,1114 @@
+#!/usr/bin/env python
+"""The benchmark of DESIGN §9: `make bench` (SCALE=1 by default).
+
+    .venv/bin/python benchmarks/bench.py --scale 1
+
+What it does, in order (each step is skipped with a --skip-* flag):
+1. Synthetic extracts and a warehouse at that scale in a cache outside the
+   repository (~/.cache/bansos-bench/scale-<X>/, or --cache), built once and
+   reused. Building it IS the ingestion measurement: every CSV and Parquet
+   extract in one `ingest()` call (validation, pseudonymisation, marts, the
+   copy and the swap included), timed phase by phase and statement by
+   statement, in a child process (so its peak memory is its own). The
+   figures are kept beside the cached warehouse and reused until the
+   warehouse is rebuilt (--remeasure-ingest measures again into a scratch file).
+2. XLSX ingestion: a 50,000-row penyaluran workbook (ids as text cells, dates
+   as date cells, title rows above the header) into an empty warehouse.
+3. Which queries each page runs: every page of dashboard.py under Streamlit's
+   AppTest, with default filters and with one region selected (--region),
+   recording `runner.recorder`. Discovered fresh on every run, so pages that
+   change are measured as they are.
+4. Each page's distinct queries replayed with a fresh `QueryRunner(db,
+   cache=False)`: cold = the first replay on a newly opened connection, then
+   --runs warm replays → p50 and p95 of the page total.
+5. The same questions in pandas (benchmarks/pandas_pages.py): Parquet read per
+   request, then filtered and grouped (pandas_p50_ms); also the compute alone,
+   with the frames already in memory (in bench-detail.json). Skipped above
+   scale 1 unless --pandas.
+6. A real Streamlit server on the warehouse and Debian's Chromium: one browser
+   visiting every page (peak server RSS), then ten contexts of one Chromium,
+   each visiting every page twice. The server's own script-run times are
+   logged by hooks this script installs when it launches the server (see
+   `_serve`), and the browser-side times (navigation → script state
+   `notRunning`) are recorded too.
+
+Writes benchmarks/out/bench.json (the figures the README quotes) and
+benchmarks/out/bench-detail.json (per query, per phase, per statement).
+Timings on a shared 2-core machine are noisy: compare p50s, and rerun before
+believing a p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import pickle
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+
+OUT_DIR = REPO / "benchmarks" / "out"
+CACHE_ROOT = Path(os.environ.get("BANSOS_BENCH_CACHE", "~/.cache/bansos-bench")).expanduser()
+SEED = 7
+XLSX_ROWS = 50_000
+XLSX_AS_OF = "2026-01-15"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+BUDGETS = {  # DESIGN §9, at scale 1
+    "page_p95_ms": 150.0,
+    "pandas_ratio": 10.0,
+    "ingest_rows_per_s": 300_000,
+    "app_rss_mb": 1536.0,
+    "concurrent_p95_ms": 1000.0,
+}
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def pct(values, q: float) -> float | None:
+    return round(float(np.percentile(np.asarray(values, dtype=float), q)), 2) if len(values) else None
+
+
+def scale_label(scale: float) -> str:
+    return f"{scale:g}"
+
+
+def dedupe(queries: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """A page's distinct queries: a repeat within one run is the runner's
+    cache hit in the app, so it is not work the page does twice."""
+    seen, out = set(), []
+    for name, params in queries:
+        key = (name, repr(sorted(params.items())))
+        if key not in seen:
+            seen.add(key)
+            out.append((name, params))
+    return out
+
+
+def page_files() -> dict[str, str]:
+    """The pages in navigation order, as dashboard.py declares them:
+    name (the file's stem, also its URL path) → path relative to the repo."""
+    found = re.findall(r'"((?:[a-z0-9_]+/)+[a-z0-9_]+\.py)"', (REPO / "dashboard.py").read_text())
+    return {Path(path).stem: path for path in dict.fromkeys(found)}
+
+
+# -- child processes ----------------------------------------------------------------------
+
+
+def run_worker(name: str, payload: dict, logs: Path, timeout: float | None = None) -> dict:
+    logs.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bansos-bench-") as scratch:
+        request, result = Path(scratch) / "request.pkl", Path(scratch) / "result.pkl"
+        request.write_bytes(pickle.dumps(payload))
+        stamp = datetime.now().strftime("%H%M%S")
+        with open(logs / f"{name}-{stamp}.log", "w") as err:
+            completed = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--worker", name, str(request), str(result)],
+                cwd=REPO, stdout=err, stderr=subprocess.STDOUT, timeout=timeout, env=payload.get("env") or os.environ.copy(),
+            )
+        if completed.returncode != 0 or not result.exists():
+            raise RuntimeError(f"worker {name} failed (exit {completed.returncode}); see {logs}/{name}-{stamp}.log")
+        return pickle.loads(result.read_bytes())
+
+
+def worker_main(name: str, request: str, result: str) -> None:
+    payload = pickle.loads(Path(request).read_bytes())
+    out = {"ingest": _ingest_worker, "discover": _discover_worker, "pandas": _pandas_worker}[name](payload)
+    Path(result).write_bytes(pickle.dumps(out))
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+# -- 1, 2. ingestion, profiled --------------------------------------------------------------
+
+
+class Profile:
+    """Wall time per ingestion phase, per file, and per SQL statement."""
+
+    def __init__(self):
+        self.phases: dict[str, float] = {}
+        self.statements: dict[tuple[str, str], list] = {}
+        self.files: list[dict] = []
+        self.current: dict | None = None
+        self.marks: dict[str, float] = {}
+
+    def add(self, phase: str, seconds: float) -> None:
+        self.phases[phase] = self.phases.get(phase, 0.0) + seconds
+        if self.current is not None:
+            self.current["phases"][phase] = self.current["phases"].get(phase, 0.0) + seconds
+
+    def statement(self, phase: str, sql: str, seconds: float) -> None:
+        # One label per statement shape: per-file table names (chk_3, new_3) folded.
+        label = re.sub(r"\b(chk|new|stg)_\d+\b", r"\1_N", " ".join(str(sql).split()))[:110]
+        entry = self.statements.setdefault((phase, label), [0, 0.0])
+        entry[0] += 1
+        entry[1] += seconds
+
+
+class TimedConnection:
+    """A DuckDB connection that times every `execute` under a phase."""
+
+    def __init__(self, con, profile: Profile, phase: str):
+        self._con, self._profile, self._phase = con, profile, phase
+
+    def execute(self, sql, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return self._con.execute(sql, *args, **kwargs)
+        finally:
+            self._profile.statement(self._phase, sql, time.perf_counter() - started)
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def _install_profile(profile: Profile) -> None:
+    from bansos import ingest, marts, validate
+
+    def raw(con):
+        return con._con if isinstance(con, TimedConnection) else con
+
+    def timed(module, attribute: str, phase: str, con_arg: bool = True):
+        # Ingestion is being optimised by others: time what exists; the
+        # statement-level profile covers the rest whatever its shape.
+        original = getattr(module, attribute, None)
+        if original is None:
+            return
+
+        def wrapper(*args, **kwargs):
+            if con_arg and args:
+                args = (TimedConnection(raw(args[0]), profile, phase), *args[1:])
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                profile.add(phase, time.perf_counter() - started)
+                profile.marks[f"{phase}_end"] = time.perf_counter()
+
+        setattr(module, attribute, wrapper)
+
+    timed(ingest, "content_hash", "hash", con_arg=False)
+    timed(ingest, "stage_file", "read (stage)")
+    timed(validate, "check", "read+validate")
+    timed(ingest, "_pseudonymise", "pseudonymise")
+    timed(ingest, "_period_stored", "period check")
+    timed(ingest, "_remove_replaced", "replace")
+    timed(ingest, "_merge", "merge")
+    timed(ingest, "_quarantine", "quarantine")
+    timed(validate, "prepare", "prepare")
+    timed(marts, "rebuild", "marts")
+
+    load_one = ingest._load_one
+
+    def load_one_wrapper(con, request, *args, **kwargs):
+        profile.current = {"file": Path(request.path).name, "phases": {}}
+        started = time.perf_counter()
+        try:
+            return load_one(TimedConnection(raw(con), profile, "load (insert, ledger, transaction)"), request, *args, **kwargs)
+        finally:
+            profile.current["seconds"] = time.perf_counter() - started
+            profile.files.append(profile.current)
+            profile.current = None
+
+    ingest._load_one = load_one_wrapper
+
+    copyfile = shutil.copyfile
+
+    def copy_wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return copyfile(*args, **kwargs)
+        finally:
+            profile.add("copy live file", time.perf_counter() - started)
+
+    shutil.copyfile = copy_wrapper
+
+
+def _ingest_worker(p: dict) -> dict:
+    os.environ.pop("BANSOS_KEY", None)
+    os.environ["BANSOS_KEY_FILE"] = p["key_file"]
+    from bansos.ingest import LoadRequest, ingest
+
+    db = Path(p["db"])
+    if p.get("template"):
+        shutil.copyfile(p["template"], db)
+    profile = Profile()
+    if p.get("profile", True):
+        _install_profile(profile)
+    requests = [LoadRequest(Path(f), kind, as_of) for f, kind, as_of in p["files"]]
+    started = time.perf_counter()
+    results = ingest(db, requests)
+    seconds = time.perf_counter() - started
+    # total = copy + session setup + prepare + Σ files + marts + finish
+    phases = dict(profile.phases)
+    marts_end = profile.marks.get("marts_end")
+    finish = (started + seconds - marts_end) if marts_end else 0.0
+    phases["checkpoint, close, fsync, rename"] = finish
+    files_total = sum(f["seconds"] for f in profile.files)
+    phases["load (insert, ledger, transaction)"] = files_total - sum(sum(f["phases"].values()) for f in profile.files)
+    phases["session setup (schema, key check)"] = max(0.0, seconds - files_total - finish - sum(
+        phases.get(k, 0.0) for k in ("copy live file", "prepare", "marts")))
+    statements = sorted(
+        ({"phase": k[0], "statement": k[1], "calls": v[0], "seconds": round(v[1], 3)} for k, v in profile.statements.items()),
+        key=lambda s: -s["seconds"],
+    )
+    return {
+        "seconds": seconds,
+        "results": [asdict(r) for r in results],
+        "phases": {k: round(v, 3) for k, v in sorted(phases.items(), key=lambda kv: -kv[1])},
+        "files": [{"file": f["file"], "seconds": round(f["seconds"], 3),
+                   "phases": {k: round(v, 3) for k, v in f["phases"].items()}} for f in profile.files],
+        "statements": statements[:40],
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _summarise_ingest(run: dict, label: str) -> dict:
+    rows_read = sum(r["rows_read"] for r in run["results"])
+    loaded = [r for r in run["results"] if r["status"] == "loaded"]
+    by_format: dict[str, dict] = {}
+    for f, r in zip(run["files"], loaded):
+        suffix = Path(f["file"]).suffix.lstrip(".")
+        entry = by_format.setdefault(suffix, {"files": 0, "rows": 0, "seconds": 0.0})
+        entry["files"] += 1
+        entry["rows"] += r["rows_read"]
+        entry["seconds"] += f["seconds"]
+    for entry in by_format.values():
+        entry["rows_per_s_file_work_only"] = round(entry["rows"] / entry["seconds"]) if entry["seconds"] else None
+        entry["seconds"] = round(entry["seconds"], 2)
+    return {
+        "what": label,
+        "files": len(run["results"]),
+        "rejected": [r["file"] for r in run["results"] if r["status"] == "rejected"],
+        "rows_read": rows_read,
+        "rows_loaded": sum(r["rows_loaded"] for r in run["results"]),
+        "rows_quarantined": sum(r["rows_quarantined"] for r in run["results"]),
+        "seconds": round(run["seconds"], 2),
+        "rows_per_s": round(rows_read / run["seconds"]) if run["seconds"] else None,
+        "peak_rss_mb": run["peak_rss_mb"],
+        "by_format": by_format,
+        "phases_s": run["phases"],
+        "slowest_statements": run["statements"][:15],
+        "slowest_files": sorted(run["files"], key=lambda f: -f["seconds"])[:5],
+    }
+
+
+def build_or_reuse(args, paths: dict) -> dict:
+    """Extracts and warehouse at the scale: reuse when present, else build
+    (building the warehouse is the ingestion measurement)."""
+    from bansos.synthetic import generate
+
+    info: dict = {}
+    extracts, db = paths["extracts"], paths["db"]
+    manifest = extracts / "MANIFEST.json"
+    if manifest.exists():
+        log(f"extracts: reusing {extracts}")
+        info["generate_s"] = None
+    else:
+        log(f"extracts: generating scale {args.scale} into {extracts} …")
+        started = time.perf_counter()
+        generate(extracts, scale=args.scale, seed=SEED)
+        info["generate_s"] = round(time.perf_counter() - started, 1)
+        log(f"extracts: generated in {info['generate_s']} s")
+    files = extract_files(extracts)
+    ingest_json = paths["cache"] / "ingest.json"
+    if db.exists() and not args.remeasure_ingest:
+        log(f"warehouse: reusing {db}")
+        if ingest_json.exists():
+            info["ingest"] = json.loads(ingest_json.read_text())
+            info["ingest"]["reused_from"] = str(ingest_json)
+        elif not args.skip_ingest:
+            info["ingest"] = measure_ingest(args, paths, files, target=paths["cache"] / "scratch.duckdb", keep=False)
+            ingest_json.write_text(json.dumps(info["ingest"], indent=1, default=str))
+    else:
+        target = db if not db.exists() else paths["cache"] / "scratch.duckdb"
+        info["ingest"] = measure_ingest(args, paths, files, target=target, keep=target == db)
+        ingest_json.write_text(json.dumps(info["ingest"], indent=1, default=str))
+    return info
+
+
+def extract_files(extracts: Path) -> list[tuple[str, str, str | None]]:
+    """The CSV and Parquet extracts of the manifest, in the order to load them."""
+    manifest = json.loads((extracts / "MANIFEST.json").read_text())
+    files = []
+    for entry in manifest.get("files", []):
+        name = entry.get("file") or entry.get("name") or entry.get("path")
+        path = extracts / Path(name).name
+        if path.suffix.lower() in (".csv", ".parquet"):
+            files.append((str(path), entry.get("kind"), entry.get("as_of")))
+    if not files:
+        raise SystemExit(f"no CSV or Parquet extracts listed in {extracts / 'MANIFEST.json'}")
+    return files
+
+
+def measure_ingest(args, paths: dict, files, target: Path, keep: bool) -> dict:
+    for leftover in (target, Path(str(target) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    log(f"ingest: {len(files)} CSV/Parquet files → {target} (one ingest call, profiled) …")
+    run = run_worker("ingest", {"db": str(target), "files": files, "key_file": str(paths["key"])}, paths["logs"])
+    summary = _summarise_ingest(run, "every CSV and Parquet extract of the scale, one `ingest` call into a new warehouse")
+    summary["measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    log(f"ingest: {summary['rows_read']:,} rows in {summary['seconds']} s = {summary['rows_per_s']:,} rows/s")
+    if not keep:
+        for leftover in (target, Path(str(target) + ".wal"), Path(str(target) + ".lock")):
+            leftover.unlink(missing_ok=True)
+    return summary
+
+
+def measure_xlsx(paths: dict) -> dict:
+    """50,000 rows of one bank's extract, as an XLSX workbook and as CSV,
+    each loaded into a copy of an empty warehouse."""
+    import pyarrow.parquet as pq
+
+    folder = paths["root"] / "xlsx"
+    folder.mkdir(parents=True, exist_ok=True)
+    xlsx, csv = folder / f"penyaluran_{XLSX_ROWS // 1000}k.xlsx", folder / f"penyaluran_{XLSX_ROWS // 1000}k.csv"
+    if not xlsx.exists() or not csv.exists():
+        source = sorted(paths["extracts"].glob("salur_*_2025.parquet"))
+        if not source:
+            raise SystemExit("no salur_*_2025.parquet extract to build the XLSX from")
+        frame = pq.read_table(source[0]).slice(0, XLSX_ROWS).to_pandas()
+        frame = frame.rename(columns=_canonical_names(list(frame.columns)))
+        _write_xlsx(frame, xlsx)
+        frame.to_csv(csv, index=False)
+    empty = paths["root"] / "empty.duckdb"
+    if not empty.exists():
+        run_worker("ingest", {"db": str(empty), "files": [], "key_file": str(paths["key"]), "profile": False}, paths["logs"])
+    out = {}
+    for label, path in (("xlsx", xlsx), ("csv", csv)):
+        scratch = folder / f"scratch-{label}.duckdb"
+        run = run_worker("ingest", {"db": str(scratch), "files": [(str(path), "penyaluran", XLSX_AS_OF)],
+                                    "key_file": str(paths["key"]), "template": str(empty)}, paths["logs"])
+        for leftover in (scratch, Path(str(scratch) + ".wal"), Path(str(scratch) + ".lock")):
+            leftover.unlink(missing_ok=True)
+        out[label] = _summarise_ingest(run, f"{XLSX_ROWS:,}-row penyaluran {label.upper()} into an empty warehouse")
+        log(f"ingest {label}: {out[label]['rows_read']:,} rows in {out[label]['seconds']} s = {out[label]['rows_per_s']:,} rows/s")
+    return out
+
+
+def _canonical_names(headers: list[str]) -> dict[str, str]:
+    """Header as written → canonical penyaluran column (`NOMOR_KK` → `no_kk`)."""
+    from bansos.contract import KIND_BY_NAME
+    from bansos.extracts import _columns_of
+
+    positions = _columns_of(KIND_BY_NAME["penyaluran"], headers)
+    return {headers[position]: name for name, position in positions.items()}
+
+
+def _write_xlsx(frame, path: Path) -> None:
+    """Like an office's own workbook: title rows, ids as text, dates as dates."""
+    import datetime as dt
+
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                               "strings_to_formulas": False, "strings_to_urls": False})
+    sheet = workbook.add_worksheet("Penyaluran")
+    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    sheet.write_string(0, 0, "DAFTAR PENYALURAN BANTUAN SOSIAL (benchmark)")
+    header = ["ID Transaksi", "No KK", "NIK", "Program", "Tahun", "Tahap", "Kode Wilayah", "Nominal", "Status Salur",
+              "Lembaga Penyalur", "Tanggal Salur"]
+    columns = ["id_transaksi", "no_kk", "nik", "program", "tahun", "tahap", "kode_wilayah", "nominal", "status_salur",
+               "lembaga_penyalur", "tanggal_salur"]
+    for j, name in enumerate(header):
+        sheet.write_string(2, j, name)
+    rows = frame[columns].itertuples(index=False)
+    for i, row in enumerate(rows, start=3):
+        for j, value in enumerate(row):
+            if value is None or (isinstance(value, float) and np.isnan(value)):
+                continue
+            if columns[j] in ("tahun", "tahap", "nominal"):
+                sheet.write_number(i, j, int(value))
+            elif columns[j] == "tanggal_salur":
+                sheet.write_datetime(i, j, dt.datetime.combine(value, dt.time()), date_format)
+            else:
+                sheet.write_string(i, j, str(value))
+    workbook.close()
+
+
+# -- 3. which queries each page runs ---------------------------------------------------------
+
+
+def _discover_worker(p: dict) -> dict:
+    os.environ["BANSOS_DB"] = p["db"]
+    from streamlit.testing.v1 import AppTest
+
+    from bansos import ui
+
+    runs = _script_timer()
+    found: dict = {}
+    for suffix, chosen in (("", None), (f"@{p['region']}", [p["region"]])):
+        at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=p["timeout"])
+        if chosen:
+            at.session_state["wil"] = chosen
+        at.run()
+        runner = ui.runner()
+        for page, path in p["pages"].items():
+            key = page + suffix
+            started = time.perf_counter()
+            try:
+                at.switch_page(path).run()
+                runner.recorder = []
+                at.run()
+                queries = list(runner.recorder)
+                problems = [str(getattr(e, "value", e))[:300] for e in at.exception]
+                state_wil = list(at.session_state["wil"]) if "wil" in at.session_state else None
+            except Exception as error:  # a page that fails is reported, not fatal
+                queries, problems, state_wil = [], [f"{type(error).__name__}: {error}"[:300]], None
+            finally:
+                runner.recorder = None
+            # The page's whole script run (filters, queries, charts, layout),
+            # with the app's query cache emptied, then warm (every query a hit).
+            script_ms = {}
+            for label in ("uncached", "cached"):
+                if label == "uncached":
+                    runner._cache.clear()
+                runs.clear()
+                try:
+                    at.run()
+                    script_ms[label] = runs[-1] if runs else None
+                except Exception:
+                    script_ms[label] = None
+            found[key] = {"page": page, "regions": chosen, "queries": queries, "exceptions": problems,
+                          "wil_after_run": state_wil, "apptest_s": round(time.perf_counter() - started, 2),
+                          "script_ms": script_ms}
+    return found
+
+
+def _script_timer() -> list:
+    """Time every Streamlit script run of this process (AppTest included)."""
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.runtime.scriptrunner_utils import script_run_context
+
+    runs: list = []
+    on_start = script_run_context.ScriptRunContext.on_script_start
+    on_finished = script_runner.ScriptRunner._on_script_finished
+
+    def timed_start(self):
+        self._bench_started = time.perf_counter()
+        return on_start(self)
+
+    def timed_finished(self, ctx, *args, **kwargs):
+        started = getattr(ctx, "_bench_started", None)
+        if started is not None:
+            ctx._bench_started = None
+            runs.append(round((time.perf_counter() - started) * 1000, 1))
+        return on_finished(self, ctx, *args, **kwargs)
+
+    script_run_context.ScriptRunContext.on_script_start = timed_start
+    script_runner.ScriptRunner._on_script_finished = timed_finished
+    from streamlit.testing.v1 import local_script_runner  # AppTest's runner overrides the hook
+
+    local_finished = local_script_runner.LocalScriptRunner._on_script_finished
+
+    def local_timed_finished(self, ctx, *args, **kwargs):
+        started = getattr(ctx, "_bench_started", None)
+        if started is not None:
+            ctx._bench_started = None
+            runs.append(round((time.perf_counter() - started) * 1000, 1))
+        return local_finished(self, ctx, *args, **kwargs)
+
+    local_script_runner.LocalScriptRunner._on_script_finished = local_timed_finished
+    return runs
+
+
+# -- 4. replay: SQL ---------------------------------------------------------------------------
+
+
+def replay(db: Path, variants: dict, runs: int) -> dict:
+    from bansos.queries import QueryRunner
+
+    out = {}
+    for key, variant in variants.items():
+        queries = dedupe(variant["queries"])
+        runner = QueryRunner(db, cache=False)
+        try:
+            started = time.perf_counter()
+            runner._connection()
+            connect = time.perf_counter() - started
+            for name, params in queries:
+                runner.run(name, **params)
+            cold = time.perf_counter() - started
+            per_query = [[] for _ in queries]
+            totals = []
+            for _ in range(runs):
+                total = 0.0
+                for index, (name, params) in enumerate(queries):
+                    t = time.perf_counter()
+                    runner.run(name, **params)
+                    elapsed = time.perf_counter() - t
+                    per_query[index].append(elapsed * 1000)
+                    total += elapsed
+                totals.append(total * 1000)
+        finally:
+            runner.close()
+        out[key] = {
+            "cold_ms": round(cold * 1000, 2), "connect_ms": round(connect * 1000, 2),
+            "p50_ms": pct(totals, 50), "p95_ms": pct(totals, 95), "runs": runs,
+            "queries": [{"name": name, "params": params, "p50_ms": pct(times, 50), "p95_ms": pct(times, 95)}
+                        for (name, params), times in zip(queries, per_query)],
+        }
+    return out
+
+
+# -- 5. the pandas baseline ---------------------------------------------------------------------
+
+
+def _pandas_worker(p: dict) -> dict:
+    import gc
+
+    from benchmarks.pandas_pages import PandasPages, load_page_parquet
+
+    folder = Path(p["parquet"])
+    out: dict = {}
+    started = time.perf_counter()
+    data = load_page_parquet(folder)
+    out["_load_s"] = round(time.perf_counter() - started, 2)
+    for key, queries in p["variants"].items():
+        queries = dedupe(queries)
+        missing = sorted({name for name, _ in queries if not callable(getattr(PandasPages, name, None))})
+        if missing:
+            out[key] = {"missing": missing}
+            continue
+        compute = []
+        try:
+            for _ in range(p["compute_runs"]):
+                t = time.perf_counter()
+                pages = PandasPages(data)
+                for name, params in queries:
+                    pages.run(name, **params)
+                compute.append((time.perf_counter() - t) * 1000)
+                del pages
+        except Exception as error:  # a query whose parameters changed under the baseline
+            out[key] = {"error": f"{type(error).__name__}: {error}"[:300]}
+            continue
+        out[key] = {"compute_p50_ms": pct(compute, 50), "compute_runs": len(compute)}
+    del data
+    gc.collect()
+    for key, queries in p["variants"].items():
+        if "missing" in out[key] or "error" in out[key]:
+            continue
+        queries = dedupe(queries)
+        full = []
+        for _ in range(p["runs"]):
+            t = time.perf_counter()
+            data = load_page_parquet(folder)
+            pages = PandasPages(data)
+            for name, params in queries:
+                pages.run(name, **params)
+            full.append((time.perf_counter() - t) * 1000)
+            del data, pages
+            gc.collect()
+        out[key].update({"p50_ms": pct(full, 50), "runs": len(full)})
+    out["_peak_rss_mb"] = _peak_rss_mb()
+    return out
+
+
+def measure_pandas(paths: dict, variants: dict, runs: int) -> dict:
+    from benchmarks.pandas_pages import export_page_parquet
+
+    folder = paths["cache"] / "parquet"
+    stamp = folder / "SOURCE"
+    source = f"{paths['db']} {paths['db'].stat().st_mtime_ns}"
+    if not stamp.exists() or stamp.read_text() != source:
+        shutil.rmtree(folder, ignore_errors=True)
+        log(f"pandas: exporting the facts to Parquet ({folder}) …")
+        export_page_parquet(paths["db"], folder)
+        stamp.write_text(source)
+    log(f"pandas: {len(variants)} page variants × {runs} runs (Parquet read per request) …")
+    return run_worker("pandas", {"parquet": str(folder), "runs": runs, "compute_runs": max(1, runs - 1),
+                                 "variants": {k: v["queries"] for k, v in variants.items()}}, paths["logs"])
+
+
+# -- 6. the app in a browser ----------------------------------------------------------------------
+
+
+def _serve(argv: list[str]) -> None:
+    """Run the Streamlit server with the script-run timing hooks installed:
+    every script run (shared filters and page body) is logged by
+    bansos.timing.record with scope "script". The app's files are unchanged."""
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.runtime.scriptrunner_utils import script_run_context
+    from streamlit.web import cli
+
+    from bansos import timing
+
+    on_start = script_run_context.ScriptRunContext.on_script_start
+
+    def timed_start(self):
+        self._bench_started = time.perf_counter()
+        return on_start(self)
+
+    on_finished = script_runner.ScriptRunner._on_script_finished
+
+    def timed_finished(self, ctx, event, *args, **kwargs):
+        started = getattr(ctx, "_bench_started", None)
+        if started is not None:
+            ctx._bench_started = None
+            try:
+                info = ctx.pages_manager.get_pages().get(ctx.page_script_hash, {})
+                page = Path(info["script_path"]).stem if info.get("script_path") else info.get("url_pathname")
+            except Exception:
+                page = None
+            timing.record(scope="script", page=page, session=ctx.session_id,
+                          ms=round((time.perf_counter() - started) * 1000, 2), status=getattr(event, "name", str(event)))
+        return on_finished(self, ctx, event, *args, **kwargs)
+
+    script_run_context.ScriptRunContext.on_script_start = timed_start
+    script_runner.ScriptRunner._on_script_finished = timed_finished
+    sys.argv = ["streamlit", *argv]
+    cli.main()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, db: Path, logs: Path, timing_log: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.timing_log = timing_log
+        timing_log.unlink(missing_ok=True)
+        env = {**os.environ, "BANSOS_DB": str(db), "BANSOS_TIMING_LOG": str(timing_log)}
+        self.log_file = open(logs / "streamlit.log", "w")
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--serve", "run", str(REPO / "dashboard.py"),
+             "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
+            cwd=REPO, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited early; see {logs / 'streamlit.log'}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("streamlit did not become healthy in 120 s")
+        self.sampler = RssSampler(self.process.pid)
+
+    def runs(self, since: float, until: float) -> list[dict]:
+        if not self.timing_log.exists():
+            return []
+        rows = [json.loads(line) for line in self.timing_log.read_text().splitlines() if line.strip()]
+        return [r for r in rows if since <= r["t"] <= until + 1]
+
+    def cpu_seconds(self) -> float:
+        times = self.sampler.process.cpu_times()
+        return times.user + times.system
+
+    def stop(self) -> None:
+        self.sampler.stop()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log_file.close()
+
+
+class RssSampler:
+    """Peak resident memory of the server process (and any children), per phase."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        import psutil
+
+        self.process = psutil.Process(pid)
+        self.interval = interval
+        self.peaks: dict[str, float] = {}
+        self.phase = "startup"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                rss = self.process.memory_info().rss
+                for child in self.process.children(recursive=True):
+                    rss += child.memory_info().rss
+            except psutil.Error:
+                break
+            mb = rss / 2**20
+            self.peaks[self.phase] = max(self.peaks.get(self.phase, 0.0), mb)
+            self._stop.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+
+STATE_SCRIPT = """
+() => {
+  if (window.__runs) return;
+  window.__runs = [];
+  const watch = () => {
+    const app = document.querySelector("[data-testid='stApp']");
+    if (!app) { setTimeout(watch, 20); return; }
+    // Every change of the script state, with the value it left: a record
+    // whose oldValue is 'running' is a finished run, even when React applied
+    // both changes in one batch.
+    new MutationObserver((records) => {
+      for (const r of records) {
+        window.__runs.push({old: r.oldValue, state: app.getAttribute('data-test-script-state'), t: performance.now()});
+      }
+    }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
+  };
+  watch();
+}
+"""
+
+FINISHED = """
+([from, t0]) => {
+  const runs = window.__runs || [];
+  for (let i = from; i < runs.length; i++) {
+    if (runs[i].old === 'running') return runs[i].t - t0;
+  }
+  return null;
+}
+"""
+
+SETTLED = """
+([name, quiet]) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const runs = window.__runs || [];
+  const last = runs.length ? runs[runs.length - 1].t : 0;
+  const here = name === null || location.pathname.replace(/\\/$/, '').endsWith('/' + name) || location.pathname === '/';
+  return app && app.getAttribute('data-test-script-state') === 'notRunning' && here && performance.now() - last > quiet;
+}
+"""
+
+
+async def _visit(page, server_url: str, pages: list[str], query: str, rounds: int, record) -> None:
+    """One session: open the app, then walk the navigation `rounds` times."""
+    await page.add_init_script(f"({STATE_SCRIPT})()")
+    t0 = await page.evaluate("performance.now()")
+    await page.goto(f"{server_url}/{query}", wait_until="domcontentloaded")
+    await page.evaluate(f"({STATE_SCRIPT})()")
+    await _wait_run(page, 0, t0, pages[0], record, first=True)
+    sequence = [p for _ in range(rounds) for p in pages][1:]
+    for name in sequence:
+        link = page.locator(f"[data-testid='stSidebarNavLink'][href$='/{name}']")
+        if await link.count() == 0:
+            link = page.locator("[data-testid='stSidebarNavLink']").nth(pages.index(name))
+        start = await page.evaluate("window.__runs.length")
+        t0 = await page.evaluate("performance.now()")
+        await link.first.click()
+        await _wait_run(page, start, t0, name, record)
+
+
+async def _wait_run(page, start: int, t0: float, name: str, record, first: bool = False) -> None:
+    """Wait for the run the navigation started to finish; time it from the
+    browser (navigation → script state leaves `running`). The server's own
+    log is the authoritative time; this one adds the websocket and render."""
+    entry = {"page": name, "browser_ms": None, "exceptions": 0, "timeout": False, "observed": True}
+    try:
+        handle = await page.wait_for_function(f"({FINISHED})([{start}, {t0}])", timeout=60_000, polling=25)
+        ms = await handle.json_value()
+        entry["browser_ms"] = round(ms, 1) if ms is not None else None
+    except Exception:
+        # No finished run observed: it may have been too quick to see. It
+        # counts as done when the app is idle on the right page.
+        entry["observed"] = False
+        try:
+            await page.wait_for_function(f"({SETTLED})([{json.dumps(name if not first else None)}, 500])",
+                                         timeout=60_000, polling=100)
+        except Exception as error:
+            entry["timeout"] = True
+            entry["error"] = f"{type(error).__name__}: {error}"[:200]
+    try:
+        entry["exceptions"] = await page.locator("[data-testid='stException']").count()
+    except Exception:
+        pass
+    record(entry)
+
+
+async def _browser_phase(server: Server, pages: list[str], region: str, sessions: int, rounds: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    out: dict = {}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            # (a) one browser visiting every page, default filters then one region
+            server.sampler.phase = "single"
+            visits: list[dict] = []
+            errors: list[str] = []
+            context = await browser.new_context(viewport={"width": 1400, "height": 900})
+            page = await context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)[:200]))
+            since = time.time()
+            await _visit(page, server.url, pages, "", 1, visits.append)
+            await context.close()
+            context = await browser.new_context(viewport={"width": 1400, "height": 900})
+            page = await context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)[:200]))
+            await _visit(page, server.url, pages, f"?wil={region}", 1, visits.append)
+            await context.close()
+            until = time.time()
+            server_runs = server.runs(since, until)
+            out["single"] = {
+                "visits": visits, "page_errors": errors,
+                "server_runs": len(server_runs),
+                "server_p50_ms": pct([r["ms"] for r in server_runs], 50),
+                "server_p95_ms": pct([r["ms"] for r in server_runs], 95),
+                "rss_peak_mb": round(server.sampler.peaks.get("single", 0.0), 1),
+            }
+            # (b) ten contexts of one Chromium, each visiting every page `rounds` times
+            server.sampler.phase = "concurrent"
+            results: list[dict] = []
+            page_errors: list[str] = []
+
+            async def session(index: int):
+                ctx = await browser.new_context(viewport={"width": 1400, "height": 900})
+                pg = await ctx.new_page()
+                pg.on("pageerror", lambda e: page_errors.append(str(e)[:200]))
+                query = f"?wil={region}" if index % 2 else ""
+                await _visit(pg, server.url, pages, query, rounds, lambda r: results.append({**r, "session": index}))
+                await ctx.close()
+
+            since = time.time()
+            started = time.perf_counter()
+            cpu_before = server.cpu_seconds()
+            await asyncio.gather(*(session(i) for i in range(sessions)))
+            wall = time.perf_counter() - started
+            server_cpu = server.cpu_seconds() - cpu_before
+            until = time.time()
+            runs = server.runs(since, until)
+            times = [r["ms"] for r in runs]
+            browser_times = [r["browser_ms"] for r in results if r["browser_ms"] is not None]
+            errors_count = sum(r["exceptions"] for r in results) + sum(r["timeout"] for r in results) + len(page_errors)
+            by_page: dict[str, list] = {}
+            for r in runs:
+                by_page.setdefault(r.get("page") or "?", []).append(r["ms"])
+            out["concurrent"] = {
+                "sessions": sessions, "visits_per_page": rounds,
+                "page_runs": len(runs), "p50_ms": pct(times, 50), "p95_ms": pct(times, 95),
+                "max_ms": round(max(times), 1) if times else None,
+                "errors": errors_count,
+                "navigations": len(results),
+                "browser_p50_ms": pct(browser_times, 50), "browser_p95_ms": pct(browser_times, 95),
+                "wall_s": round(wall, 1),
+                "server_cpu_s": round(server_cpu, 1),
+                "load_average": [round(x, 2) for x in os.getloadavg()],
+                "rss_peak_mb": round(server.sampler.peaks.get("concurrent", 0.0), 1),
+                "measured": "server script-run time (hooks in benchmarks/bench.py --serve), every run in the window",
+                "by_page": {k: {"runs": len(v), "p50_ms": pct(v, 50), "p95_ms": pct(v, 95)} for k, v in sorted(by_page.items())},
+                "problems": [r for r in results if r["timeout"] or r["exceptions"]][:10] + [{"pageerror": e} for e in page_errors[:5]],
+            }
+        finally:
+            await browser.close()
+    return out
+
+
+def measure_app(paths: dict, pages: list[str], region: str, sessions: int, rounds: int) -> dict:
+    log(f"app: starting Streamlit on {paths['db']} …")
+    server = Server(paths["db"], paths["logs"], paths["logs"] / "runs.jsonl")
+    try:
+        out = asyncio.run(_browser_phase(server, pages, region, sessions, rounds))
+        out["rss_peak_mb_overall"] = round(max(server.sampler.peaks.values()), 1)
+        out["rss_by_phase_mb"] = {k: round(v, 1) for k, v in server.sampler.peaks.items()}
+    finally:
+        server.stop()
+    return out
+
+
+# -- report ----------------------------------------------------------------------------------------
+
+
+def warehouse_rows(db: Path) -> dict:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            "families": con.execute("SELECT count(DISTINCT family_key) FROM fact_family").fetchone()[0],
+            "family_rows": con.execute("SELECT count(*) FROM fact_family").fetchone()[0],
+            "allocation_rows": con.execute("SELECT count(*) FROM fact_allocation").fetchone()[0],
+        }
+    finally:
+        con.close()
+
+
+def print_table(bench: dict, detail: dict) -> None:
+    print()
+    print(f"scale {bench['scale']}: {bench['rows']['families']:,} families ({bench['rows']['family_rows']:,} register rows), "
+          f"{bench['rows']['allocation_rows']:,} allocation rows")
+    print(f"{'page':<24}{'queries':>8}{'cold ms':>10}{'p50 ms':>9}{'p95 ms':>9}{'pandas ms':>11}{'ratio':>8}  budget")
+    for key, entry in bench["pages"].items():
+        queries = len(detail["pages"][key]["queries"])
+        ratio = (entry["pandas_p50_ms"] / entry["p50_ms"]) if entry.get("pandas_p50_ms") and entry["p50_ms"] else None
+        ok = entry["p95_ms"] is not None and entry["p95_ms"] <= BUDGETS["page_p95_ms"] and (ratio is None or ratio >= BUDGETS["pandas_ratio"])
+        print(f"{key:<24}{queries:>8}{entry['cold_ms']:>10.1f}{entry['p50_ms']:>9.1f}{entry['p95_ms']:>9.1f}"
+              f"{(entry['pandas_p50_ms'] or float('nan')):>11.0f}{(ratio or float('nan')):>8.0f}  {'ok' if ok else 'MISS'}")
+    print(f"ingestion CSV+Parquet: {bench['ingest_rows_per_s']} rows/s; XLSX: {bench['ingest_xlsx_rows_per_s']} rows/s")
+    print(f"app RSS peak: {bench['app_rss_mb']} MB; concurrent: {json.dumps({k: bench['concurrent'].get(k) for k in ('sessions', 'page_runs', 'p50_ms', 'p95_ms', 'errors')}) if bench['concurrent'] else None}")
+    print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--cache", type=Path, help="cache folder (default ~/.cache/bansos-bench/scale-<X>)")
+    parser.add_argument("--db", type=Path, help="use this warehouse instead of the cached one (not rebuilt)")
+    parser.add_argument("--extracts", type=Path, help="use these extracts (with MANIFEST.json)")
+    parser.add_argument("--key-file", type=Path, help="pseudonymisation key file of --db (default: the cache's)")
+    parser.add_argument("--runs", type=int, default=25, help="warm replays per page (at least 20)")
+    parser.add_argument("--pandas-runs", type=int, help="pandas runs per page (default 3 below scale 1, else 2)")
+    parser.add_argument("--pandas", action="store_true", help="run the pandas baseline above scale 1 too")
+    parser.add_argument("--region", default="18.72", help="the region of the one-region page variants")
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=2, help="visits of every page per concurrent session")
+    parser.add_argument("--remeasure-ingest", action="store_true", help="measure ingestion again (into a scratch warehouse)")
+    parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--skip-xlsx", action="store_true")
+    parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--out", type=Path, default=OUT_DIR / "bench.json")
+    args = parser.parse_args(argv)
+    if args.runs < 20:
+        parser.error("--runs must be at least 20")
+
+    root = CACHE_ROOT
+    cache = args.cache or root / f"scale-{scale_label(args.scale)}"
+    cache.mkdir(parents=True, exist_ok=True)
+    key = args.key_file or root / "key"
+    if not key.exists():
+        key.write_text(os.urandom(32).hex() + "\n")
+        key.chmod(0o600)
+    paths = {"root": root, "cache": cache, "extracts": args.extracts or cache / "extracts",
+             "db": args.db or cache / "warehouse.duckdb", "key": key, "logs": cache / "logs"}
+    paths["logs"].mkdir(parents=True, exist_ok=True)
+    os.environ.pop("BANSOS_KEY", None)
+    os.environ["BANSOS_KEY_FILE"] = str(key)
+    started = time.perf_counter()
+    detail: dict = {"command": " ".join([Path(sys.executable).name, "benchmarks/bench.py", *(argv or sys.argv[1:])]),
+                    "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+                    "paths": {k: str(v) for k, v in paths.items()}, "budgets": BUDGETS}
+    try:
+        import duckdb
+        import pandas
+        import streamlit
+
+        detail["machine"]["versions"] = {"duckdb": duckdb.__version__, "pandas": pandas.__version__, "streamlit": streamlit.__version__}
+        detail["machine"]["load_average_start"] = os.getloadavg()
+    except Exception:
+        pass
+
+    if args.db and not args.db.exists():
+        parser.error(f"no warehouse at {args.db}")
+    build = build_or_reuse(args, paths) if not args.db or not args.skip_ingest else {}
+    detail["build"] = build
+    if not args.skip_xlsx:
+        detail["xlsx"] = measure_xlsx(paths)
+
+    files = page_files()
+    if not files:
+        raise SystemExit("found no pages in dashboard.py")
+    pages = list(files)
+    log(f"discover: {len(pages)} pages × 2 filter settings under AppTest …")
+    variants = run_worker("discover", {"db": str(paths["db"]), "pages": files, "region": args.region, "timeout": 300},
+                          paths["logs"])
+    for key_, variant in variants.items():
+        if variant["exceptions"]:
+            log(f"discover: {key_} raised: {variant['exceptions'][0][:160]}")
+    log(f"replay: {sum(len(dedupe(v['queries'])) for v in variants.values())} queries, {args.runs} warm runs each page …")
+    sql = replay(paths["db"], variants, args.runs)
+    run_pandas = not args.skip_pandas and (args.scale <= 1 or args.pandas)
+    if args.pandas_runs is None:
+        args.pandas_runs = 3 if args.scale < 1 else 2
+    pandas_out, app = {}, {}
+    if run_pandas:
+        try:
+            pandas_out = measure_pandas(paths, variants, args.pandas_runs)
+        except Exception as error:  # report what was measured, and why this part is missing
+            log(f"pandas: failed: {error}")
+            detail["pandas_error"] = str(error)
+    if not args.skip_browser:
+        try:
+            app = measure_app(paths, pages, args.region, args.sessions, args.rounds)
+        except Exception as error:
+            log(f"app: failed: {error}")
+            detail["app_error"] = f"{type(error).__name__}: {error}"
+
+    bench_pages = {}
+    detail["pages"] = {}
+    for key_, variant in variants.items():
+        p = pandas_out.get(key_, {})
+        bench_pages[key_] = {"p50_ms": sql[key_]["p50_ms"], "p95_ms": sql[key_]["p95_ms"], "cold_ms": sql[key_]["cold_ms"],
+                             "pandas_p50_ms": p.get("p50_ms")}
+        detail["pages"][key_] = {**sql[key_], "apptest_exceptions": variant["exceptions"], "raw_query_calls": len(variant["queries"]),
+                                 "script_ms_apptest": variant.get("script_ms"),
+                                 "wil_after_run": variant["wil_after_run"], "pandas": p}
+    detail["pandas"] = {k: v for k, v in pandas_out.items() if k.startswith("_")}
+    detail["app"] = app
+    ingest = (build.get("ingest") or {})
+    xlsx = detail.get("xlsx", {}).get("xlsx", {})
+    bench = {
+        "scale": args.scale,
+        "rows": warehouse_rows(paths["db"]),
+        "pages": bench_pages,
+        "ingest_rows_per_s": ingest.get("rows_per_s"),
+        "ingest_xlsx_rows_per_s": xlsx.get("rows_per_s"),
+        "app_rss_mb": app.get("single", {}).get("rss_peak_mb"),
+        "concurrent": {k: v for k, v in app.get("concurrent", {}).items() if k not in ("by_page", "problems")} if app else None,
+    }
+    detail["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    detail["took_s"] = round(time.perf_counter() - started, 1)
+    try:
+        detail["machine"]["load_average_end"] = os.getloadavg()
+    except OSError:
+        pass
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(bench, indent=1, default=str) + "\n")
+    detail_path = args.out.with_name(args.out.stem + "-detail.json")
+    detail_path.write_text(json.dumps(detail, indent=1, default=str) + "\n")
+    print_table(bench, detail)
+    log(f"wrote {args.out} and {detail_path} in {detail['took_s']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        worker_main(*sys.argv[2:5])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--serve":
+        _serve(sys.argv[2:])
+    else:
+        sys.exit(main())
