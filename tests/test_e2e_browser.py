@@ -153,8 +153,16 @@ def test_switching_language_changes_the_labels(server, browser):
 def test_a_filter_lands_in_the_url_and_the_url_restores_it(server, browser):
     context, page = _open(browser, f"{server}/sasaran")
     try:
-        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Program").click()
-        page.get_by_role("option", name="SEMBAKO").click()
+        combo = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Program").locator("input")
+        option = page.get_by_role("option", name="SEMBAKO")
+        for _ in range(3):  # on a busy machine the first click may land before the list is wired
+            combo.click()
+            try:
+                option.wait_for(state="visible", timeout=10_000)
+                break
+            except Exception:
+                page.keyboard.press("Escape")
+        option.click()
         _settle(page)
         page.wait_for_function("window.location.search.includes('prog=SEMBAKO')")
         shared = page.url
