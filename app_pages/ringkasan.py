@@ -84,7 +84,7 @@ def tiles(f: ui.Filters, row: pd.Series, history: pd.DataFrame, registration: pd
     if fmt.is_missing(row.get("inclusion_error")):
         inclusion_caption = ui.tr("ringkasan.tile.no_recipients") if not row.get("recipients") else no_register
     else:
-        inclusion_caption = ui.ratio_caption(row["ineligible_recipients"], row["recipients"]) + f" · {targets}" + (
+        inclusion_caption = ui.ratio_caption(row["ineligible_recipients"], row["recipients_assessed"]) + f" · {targets}" + (
             f" · {small_word}" if inclusion_small else "")
     with columns[0]:
         _rate_tile("coverage", row, history, lang, coverage_caption, coverage_small)

@@ -132,7 +132,8 @@ def error_sentences(current: pd.Series, lang: str, program: str, target: float, 
             status=_target_status(exclusion, target, target_next, lang),
         ))
     inclusion = current.get("inclusion_error")
-    recipients = current.get("recipients")
+    # The inclusion error counts recipients of regions with a register only.
+    recipients = current.get("recipients_assessed", current.get("recipients"))
     if fmt.is_missing(inclusion):
         if fmt.is_missing(recipients) or recipients == 0:
             out.append(_t("inclusion.no_recipients", lang, program=program))

@@ -11,7 +11,9 @@
 --             comparison_regions (non-pilot regions), regions_with_register,
 --             eligible_families, eligible_covered, excluded_families
 --             (eligible, not allocated), recipients, eligible_recipients,
---             ineligible_recipients, not_in_register, allocated_amount,
+--             ineligible_recipients, recipients_assessed (recipients of regions
+--             with register-based indicators: the inclusion error's
+--             denominator), not_in_register, allocated_amount,
 --             disbursed_amount, paid_families, timely_families, coverage,
 --             exclusion_error, inclusion_error, disbursement_rate,
 --             disbursement_rate_families, timeliness, coverage_small,
@@ -46,26 +48,28 @@ WITH chosen AS (
            count(*) AS regions,
            count(*) FILTER (WHERE is_pilot) AS pilot_regions,
            count(*) FILTER (WHERE NOT is_pilot) AS comparison_regions,
-           count(*) FILTER (WHERE has_register) AS regions_with_register,
+           count(*) FILTER (WHERE eligible_families IS NOT NULL) AS regions_with_register,
            sum(eligible_families) AS eligible_families, sum(eligible_covered) AS eligible_covered,
            sum(recipients) AS recipients, sum(eligible_recipients) AS eligible_recipients,
+           -- the inclusion error's denominator: recipients of regions where it is defined
+           sum(recipients) FILTER (WHERE eligible_recipients IS NOT NULL) AS recipients_assessed,
            sum(not_in_register) AS not_in_register
     FROM picked
     GROUP BY ALL
 ), rated AS (
     SELECT s.*,
            s.eligible_families - s.eligible_covered AS excluded_families,
-           s.recipients - s.eligible_recipients AS ineligible_recipients,
+           s.recipients_assessed - s.eligible_recipients AS ineligible_recipients,
            coalesce(a.allocated_amount, 0) AS allocated_amount, coalesce(a.disbursed_amount, 0) AS disbursed_amount,
            coalesce(a.paid_families, 0) AS paid_families, coalesce(a.timely_families, 0) AS timely_families,
            s.eligible_covered / NULLIF(s.eligible_families, 0) AS coverage,
            1 - s.eligible_covered / NULLIF(s.eligible_families, 0) AS exclusion_error,
-           (s.recipients - s.eligible_recipients) / NULLIF(s.recipients, 0) AS inclusion_error,
+           (s.recipients_assessed - s.eligible_recipients) / NULLIF(s.recipients_assessed, 0) AS inclusion_error,
            a.disbursed_amount / NULLIF(a.allocated_amount, 0) AS disbursement_rate,
            a.paid_families / NULLIF(s.recipients, 0) AS disbursement_rate_families,
            a.timely_families / NULLIF(s.recipients, 0) AS timeliness,
            coalesce(s.eligible_families < $min_families, false) AS coverage_small,
-           s.recipients < $min_families AS inclusion_small,
+           coalesce(s.recipients_assessed < $min_families, true) AS inclusion_small,
            row_number() OVER (ORDER BY s.year, s.tranche) AS period_index
     FROM summed s
     LEFT JOIN alloc a ON a.year = s.year AND a.tranche = s.tranche

@@ -221,6 +221,19 @@ def test_sums_over_regions_add_numerators_and_denominators(runner):
     assert (t2.prev_year, t2.prev_tranche) == (2026, 1)
 
 
+def test_overview_totals_count_inclusion_only_where_it_is_defined(runner):
+    totals = runner.run("ringkasan_totals", as_of=None, basis="desil", program="PKH", regions=[A, B, C])
+    t1 = totals[(totals.year == 2026) & (totals.tranche == 1)].iloc[0]
+    # Same sums as totals_by_period: C's 2 recipients have no register and are not errors.
+    assert (t1.recipients, t1.recipients_assessed, t1.eligible_recipients, t1.ineligible_recipients) == (10, 8, 5, 3)
+    assert t1.inclusion_error == pytest.approx(3 / 8) and t1.regions_with_register == 2
+    layak = runner.run("ringkasan_totals", as_of=None, basis="layak", program="PKH", regions=[A, B, C])
+    l1 = layak[(layak.year == 2026) & (layak.tranche == 1)].iloc[0]
+    # Layak basis: only A has decisions → inclusion over A's 5 recipients, 2 of them layak.
+    assert (l1.recipients_assessed, l1.eligible_recipients, l1.regions_with_register) == (5, 2, 1)
+    assert l1.inclusion_error == pytest.approx(0.6)
+
+
 def test_kecamatan_drill_down(runner):
     frame = runner.run("kecamatan_indicators", region=A, as_of=None, basis="desil", program="PKH", year=2026, tranche=1)
     rows = {r.kecamatan_code: r for r in frame.itertuples()}
