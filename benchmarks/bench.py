@@ -134,8 +134,16 @@ def run_worker(name: str, payload: dict, logs: Path, timeout: float | None = Non
 
 def worker_main(name: str, request: str, result: str) -> None:
     payload = pickle.loads(Path(request).read_bytes())
-    out = {"ingest": _ingest_worker, "discover": _discover_worker, "pandas": _pandas_worker}[name](payload)
+    workers = {"ingest": _ingest_worker, "discover": _discover_worker, "pandas": _pandas_worker, "generate": _generate_worker}
+    out = workers[name](payload)
     Path(result).write_bytes(pickle.dumps(out))
+
+
+def _generate_worker(p: dict) -> dict:
+    from bansos.synthetic import generate
+
+    generate(Path(p["out"]), scale=p["scale"], seed=p["seed"])
+    return {"peak_rss_mb": _peak_rss_mb()}
 
 
 def _peak_rss_mb() -> float:
@@ -321,8 +329,6 @@ def _summarise_ingest(run: dict, label: str) -> dict:
 def build_or_reuse(args, paths: dict) -> dict:
     """Extracts and warehouse at the scale: reuse when present, else build
     (building the warehouse is the ingestion measurement)."""
-    from bansos.synthetic import generate
-
     info: dict = {}
     extracts, db = paths["extracts"], paths["db"]
     manifest = extracts / "MANIFEST.json"
@@ -332,7 +338,9 @@ def build_or_reuse(args, paths: dict) -> dict:
     else:
         log(f"extracts: generating scale {args.scale} into {extracts} …")
         started = time.perf_counter()
-        generate(extracts, scale=args.scale, seed=SEED)
+        # In a child process: the generator's arrays would otherwise stay in
+        # this process's memory for the rest of the run.
+        run_worker("generate", {"out": str(extracts), "scale": args.scale, "seed": SEED}, paths["logs"])
         info["generate_s"] = round(time.perf_counter() - started, 1)
         log(f"extracts: generated in {info['generate_s']} s")
     files = extract_files(extracts)

@@ -830,21 +830,22 @@ class PandasPages:
         picked = self._picked(as_of, basis, program, None, regions, join_region=False)
         a = self._allocation_mart()
         alloc = a[(a.program == program) & a.region_code.isin(picked.region_code.unique())]
-        s = self._period_totals(picked, alloc, assessed=False)
+        s = self._period_totals(picked, alloc, assessed=True)
         out = s[["program", "year", "tranche", "regions", "pilot_regions", "comparison_regions", "regions_with_register",
-                 "eligible_families", "eligible_covered", "recipients", "eligible_recipients", "not_in_register"]].copy()
+                 "eligible_families", "eligible_covered", "recipients", "eligible_recipients", "recipients_assessed",
+                 "not_in_register"]].copy()
         out["excluded_families"] = s.eligible_families - s.eligible_covered
-        out["ineligible_recipients"] = s.recipients - s.eligible_recipients
+        out["ineligible_recipients"] = s.recipients_assessed - s.eligible_recipients
         for column in ("allocated_amount", "disbursed_amount", "paid_families", "timely_families"):
             out[column] = s[column].fillna(0)
         out["coverage"] = _div(s.eligible_covered, s.eligible_families)
         out["exclusion_error"] = 1 - out.coverage
-        out["inclusion_error"] = _div(s.recipients - s.eligible_recipients, s.recipients)
+        out["inclusion_error"] = _div(s.recipients_assessed - s.eligible_recipients, s.recipients_assessed)
         out["disbursement_rate"] = _div(s.disbursed_amount, s.allocated_amount)
         out["disbursement_rate_families"] = _div(s.paid_families, s.recipients)
         out["timeliness"] = _div(s.timely_families, s.recipients)
         out["coverage_small"] = (s.eligible_families < self.min_families).fillna(False).astype(bool)
-        out["inclusion_small"] = s.recipients < self.min_families
+        out["inclusion_small"] = (s.recipients_assessed < self.min_families).where(s.recipients_assessed.notna(), True).astype(bool)
         out["period_index"] = np.arange(1, len(out) + 1)
         lagged = ["year", "tranche", "coverage", "exclusion_error", "inclusion_error", "disbursement_rate",
                   "disbursement_rate_families", "timeliness", "eligible_families", "recipients", "disbursed_amount",
