@@ -66,5 +66,5 @@ def run(navigation) -> None:
         status = type(error).__name__
         raise
     finally:
-        record(scope="page", page=getattr(navigation, "url_path", None), session=_session_id(),
-               ms=round((time.perf_counter() - started) * 1000, 2), status=status)
+        elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
+        record(scope="page", page=getattr(navigation, "url_path", None), session=_session_id(), ms=elapsed_ms, status=status)

@@ -990,6 +990,39 @@ def print_table(bench: dict, detail: dict) -> None:
     print()
 
 
+def report(paths: list[str]) -> str:
+    """Markdown tables of several bench.json files (one per scale), for RESULTS.md."""
+    runs = sorted((json.loads(Path(p).read_text()) for p in paths), key=lambda b: b["scale"])
+    lines = ["| page | " + " | ".join(f"scale {b['scale']:g}: p50 / p95 / cold ms (pandas p50 ms, ×)" for b in runs) + " |",
+             "|---|" + "---|" * len(runs)]
+    keys = list(dict.fromkeys(k for b in runs for k in b["pages"]))
+    for key in keys:
+        cells = []
+        for b in runs:
+            e = b["pages"].get(key)
+            if not e:
+                cells.append("–")
+                continue
+            pandas = e.get("pandas_p50_ms")
+            extra = f" ({pandas:,.0f}, {pandas / e['p50_ms']:.0f}×)" if pandas else ""
+            cells.append(f"{e['p50_ms']:.0f} / {e['p95_ms']:.0f} / {e['cold_ms']:.0f}{extra}")
+        lines.append(f"| `{key}` | " + " | ".join(cells) + " |")
+    lines += ["", "| | " + " | ".join(f"scale {b['scale']:g}" for b in runs) + " |", "|---|" + "---|" * len(runs)]
+    rows = [
+        ("families (register rows)", lambda b: f"{b['rows']['families']:,} ({b['rows']['family_rows']:,})"),
+        ("allocation rows", lambda b: f"{b['rows']['allocation_rows']:,}"),
+        ("ingestion CSV + Parquet, rows/s", lambda b: f"{b['ingest_rows_per_s']:,}" if b.get("ingest_rows_per_s") else "–"),
+        ("ingestion XLSX, rows/s", lambda b: f"{b['ingest_xlsx_rows_per_s']:,}" if b.get("ingest_xlsx_rows_per_s") else "–"),
+        ("app RSS peak, MB", lambda b: f"{b['app_rss_mb']}" if b.get("app_rss_mb") else "–"),
+        ("10 sessions: server p50 / p95 ms, errors",
+         lambda b: f"{b['concurrent']['p50_ms']:.0f} / {b['concurrent']['p95_ms']:.0f}, {b['concurrent']['errors']}" if b.get("concurrent") else "–"),
+        ("10 sessions: server RSS peak, MB", lambda b: f"{b['concurrent'].get('rss_peak_mb')}" if b.get("concurrent") else "–"),
+    ]
+    for label, cell in rows:
+        lines.append(f"| {label} | " + " | ".join(cell(b) for b in runs) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -1108,6 +1141,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(bench, indent=1, default=str) + "\n")
     detail_path = args.out.with_name(args.out.stem + "-detail.json")
     detail_path.write_text(json.dumps(detail, indent=1, default=str) + "\n")
+    # A copy per scale, so that runs at several scales can be compared (RESULTS.md).
+    for path, text in ((args.out, json.dumps(bench, indent=1, default=str)), (detail_path, json.dumps(detail, indent=1, default=str))):
+        path.with_name(f"{path.stem}-scale-{scale_label(args.scale)}.json").write_text(text + "\n")
     print_table(bench, detail)
     log(f"wrote {args.out} and {detail_path} in {detail['took_s']} s")
     return 0
@@ -1118,5 +1154,7 @@ if __name__ == "__main__":
         worker_main(*sys.argv[2:5])
     elif len(sys.argv) > 1 and sys.argv[1] == "--serve":
         _serve(sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--report":
+        print(report(sys.argv[2:]))
     else:
         sys.exit(main())
