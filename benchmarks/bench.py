@@ -584,6 +584,61 @@ def replay(db: Path, variants: dict, runs: int) -> dict:
     return out
 
 
+def national_marts(paths: dict, variants: dict, runs: int, copies: int = 15, pilot_copies: int = 3) -> dict:
+    """An estimate for national scale, where marts grow with regions (514
+    kab/kota, ~40 pilots), not with families: a copy of this warehouse whose
+    marts are repeated onto `copies`× the regions (real kab/kota codes) with
+    `pilot_copies`× the pilots, and every page's queries replayed on it
+    ("the pilots in view" becoming all of them)."""
+    import duckdb
+
+    target = paths["cache"] / "national-marts.duckdb"
+    shutil.copyfile(paths["db"], target)
+    con = duckdb.connect(str(target))
+    try:
+        study = [r[0] for r in con.execute("SELECT DISTINCT region_code FROM mart_targeting ORDER BY 1").fetchall()]
+        pilots = [r[0] for r in con.execute("SELECT region_code FROM ref_pilot ORDER BY 1").fetchall()]
+        free = iter(r[0] for r in con.execute(
+            "SELECT code FROM ref_region WHERE code NOT IN (SELECT region_code FROM mart_targeting) "
+            "AND code NOT IN (SELECT region_code FROM ref_pilot) ORDER BY code").fetchall())
+        mapping = [(k, code, next(free)) for k in range(1, copies) for code in study]
+        con.execute("CREATE TEMP TABLE copy_map (k INTEGER, src VARCHAR, dst VARCHAR)")
+        con.executemany("INSERT INTO copy_map VALUES (?, ?, ?)", mapping)
+        marts = ["mart_snapshot", "mart_targeting", "mart_targeting_kecamatan", "mart_decile", "mart_allocation",
+                 "mart_funnel", "mart_funnel_recipients", "mart_register_decile"]
+        for table in marts:
+            con.execute(f"INSERT INTO {table} SELECT x.* REPLACE (m.dst AS region_code) FROM {table} x "
+                        "JOIN copy_map m ON m.src = x.region_code")
+        con.execute("INSERT INTO mart_comparison SELECT a.dst, b.dst, c.source FROM mart_comparison c "
+                    "JOIN copy_map a ON a.src = c.pilot_code JOIN copy_map b ON b.src = c.comparison_code AND b.k = a.k "
+                    f"WHERE a.k < {pilot_copies}")
+        con.execute("INSERT INTO ref_pilot SELECT m.dst, r.name, r.province_code, NULL, p.cohort, p.status, p.source "
+                    f"FROM ref_pilot p JOIN copy_map m ON m.src = p.region_code AND m.k < {pilot_copies} "
+                    "JOIN ref_region r ON r.code = m.dst")
+        all_pilots = [r[0] for r in con.execute("SELECT region_code FROM ref_pilot ORDER BY 1").fetchall()]
+        sizes = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in [*marts, "mart_comparison", "ref_pilot"]}
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    widened = {}
+    for key, variant in variants.items():
+        queries = []
+        for name, params in variant["queries"]:
+            params = dict(params)
+            if params.get("regions") and sorted(params["regions"]) == sorted(pilots):
+                params["regions"] = all_pilots
+            queries.append((name, params))
+        widened[key] = {"queries": queries}
+    log(f"national marts: {sizes['mart_targeting']:,} targeting rows, {sizes['mart_allocation']:,} allocation rows; replaying …")
+    out = replay(target, widened, runs)
+    for leftover in (target, Path(str(target) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    return {"mart_rows": sizes, "regions": len(study) * copies, "pilots": len(all_pilots),
+            "pages": {k: {"p50_ms": v["p50_ms"], "p95_ms": v["p95_ms"], "cold_ms": v["cold_ms"],
+                          "slowest": sorted(((q["p50_ms"], q["name"]) for q in v["queries"]), reverse=True)[:3]}
+                      for k, v in out.items()}}
+
+
 # -- 5. the pandas baseline ---------------------------------------------------------------------
 
 
@@ -1037,6 +1092,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=2, help="visits of every page per concurrent session")
     parser.add_argument("--remeasure-ingest", action="store_true", help="measure ingestion again (into a scratch warehouse)")
+    parser.add_argument("--national-marts", action="store_true",
+                        help="also replay the pages on a copy whose marts cover 15x the regions (national estimate)")
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-xlsx", action="store_true")
     parser.add_argument("--skip-pandas", action="store_true")
@@ -1092,6 +1149,10 @@ def main(argv: list[str] | None = None) -> int:
             log(f"discover: {key_} raised: {variant['exceptions'][0][:160]}")
     log(f"replay: {sum(len(dedupe(v['queries'])) for v in variants.values())} queries, {args.runs} warm runs each page …")
     sql = replay(paths["db"], variants, args.runs)
+    if args.national_marts:
+        detail["national_marts"] = national_marts(paths, variants, args.runs)
+        for key_, entry in detail["national_marts"]["pages"].items():
+            log(f"national marts: {key_:<22} p50 {entry['p50_ms']:6.1f} ms  p95 {entry['p95_ms']:6.1f} ms")
     run_pandas = not args.skip_pandas and (args.scale <= 1 or args.pandas)
     if args.pandas_runs is None:
         args.pandas_runs = 3 if args.scale < 1 else 2
