@@ -796,22 +796,20 @@ class PandasPages:
             out[name] = out[value].where(ranked).groupby([out[c] for c in slot]).rank(method="min", ascending=not descending)
         return out.sort_values(["program", "year", "tranche", "province_code", "region_code"]).reset_index(drop=True)
 
-    def _period_totals(self, picked: pd.DataFrame, alloc: pd.DataFrame, assessed: bool) -> pd.DataFrame:
+    def _period_totals(self, picked: pd.DataFrame, alloc: pd.DataFrame) -> pd.DataFrame:
         sums = ["eligible_families", "eligible_covered", "recipients", "eligible_recipients", "not_in_register"]
         group = picked.groupby(["program", "year", "tranche"], as_index=False)
         s = group.agg(regions=("region_code", "size"))
         for column in sums:
             s[column] = group[column].agg(_sum)[column]
-        if assessed:  # regions with register-based indicators on this basis
-            s["regions_with_register"] = group.eligible_families.count().eligible_families
-        else:
-            s["regions_with_register"] = group.has_register.sum().has_register
+        # regions with register-based indicators on this basis
+        s["regions_with_register"] = group.eligible_families.count().eligible_families
         s["pilot_regions"] = group.is_pilot.sum().is_pilot
         s["comparison_regions"] = s.regions - s.pilot_regions
-        if assessed:
-            s["recipients_assessed"] = picked.assign(
-                ra=picked.recipients.where(picked.eligible_recipients.notna())
-            ).groupby(["program", "year", "tranche"]).ra.agg(_sum).to_numpy()
+        # the inclusion error's denominator: recipients of regions where it is defined
+        s["recipients_assessed"] = picked.assign(
+            ra=picked.recipients.where(picked.eligible_recipients.notna())
+        ).groupby(["program", "year", "tranche"]).ra.agg(_sum).to_numpy()
         a = alloc.groupby(["year", "tranche"], as_index=False)[
             ["allocated_amount", "disbursed_amount", "paid_families", "timely_families"]].sum()
         s = s.merge(a, on=["year", "tranche"], how="left", suffixes=("", "_a"))
@@ -830,7 +828,7 @@ class PandasPages:
         picked = self._picked(as_of, basis, program, None, regions, join_region=False)
         a = self._allocation_mart()
         alloc = a[(a.program == program) & a.region_code.isin(picked.region_code.unique())]
-        s = self._period_totals(picked, alloc, assessed=True)
+        s = self._period_totals(picked, alloc)
         out = s[["program", "year", "tranche", "regions", "pilot_regions", "comparison_regions", "regions_with_register",
                  "eligible_families", "eligible_covered", "recipients", "eligible_recipients", "recipients_assessed",
                  "not_in_register"]].copy()
@@ -861,7 +859,7 @@ class PandasPages:
         picked = self._picked(as_of, basis, program, province, regions, join_region=True)
         a = self._allocation_mart()
         alloc = a[(a.program == program) & a.region_code.isin(picked.region_code.unique())]
-        s = self._period_totals(picked, alloc, assessed=True)
+        s = self._period_totals(picked, alloc)
         out = s[["program", "year", "tranche", "regions", "regions_with_register", "eligible_families", "eligible_covered",
                  "recipients", "eligible_recipients", "recipients_assessed", "not_in_register"]].copy()
         for column in ("allocated_amount", "disbursed_amount", "paid_families", "timely_families"):
