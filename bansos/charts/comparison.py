@@ -227,8 +227,8 @@ def small_trend(
         )
         fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
     if metric.get("error") and target is not None and target_next is not None:
-        fig.add_hline(target, line=dict(color=theme.TARGET, dash="dash", width=1.2))
-        fig.add_hline(target_next, line=dict(color=theme.TARGET_NEXT, dash="dot", width=1.2))
+        theme.add_rule(fig, target, "y", dict(color=theme.TARGET, dash="dash", width=1.2))
+        theme.add_rule(fig, target_next, "y", dict(color=theme.TARGET_NEXT, dash="dot", width=1.2))
     theme.apply(fig, lang, title, None, labels["y"], height=260)
     theme.percent_axis(fig, "y")
     fig.update_layout(margin=dict(l=10, r=10, t=50, b=10), title=dict(font=dict(size=14)))

@@ -86,8 +86,8 @@ def coverage_by_region(
     fig.update_xaxes(range=[0, 1.15], tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     fig.update_yaxes(categoryorder="array", categoryarray=list(rated["region_name"]))
     if reference is not None and not pd.isna(reference):
-        fig.add_vline(reference, line=dict(color="#9CA3AF", dash="dash", width=1), layer="below",
-                      annotation_text=reference_label or "", annotation_position="top")
+        theme.add_rule(fig, reference, "x", dict(color="#9CA3AF", dash="dash", width=1), reference_label, "top",
+                       layer="below")
     fig.update_layout(barmode="overlay", bargap=0.25)
     return legend_on_top(fig)
 
@@ -106,18 +106,19 @@ def coverage_by_program(
     tranche, every programme) as a heatmap with the rate written in each cell."""
     programs = list(dict.fromkeys(frame["program"]))
     regions = list(dict.fromkeys(frame["region_name"]))
+    # One lookup per cell; filtering the frame per cell cost more than the chart.
+    cells = {(row["region_name"], row["program"]): row for row in frame.to_dict("records")}
     z, text, hover = [], [], []
     for region in regions:
         row_z, row_text, row_hover = [], [], []
         for program in programs:
-            cell = frame[(frame["region_name"] == region) & (frame["program"] == program)]
-            if cell.empty or pd.isna(cell["coverage"].iloc[0]):
+            item = cells.get((region, program))
+            if item is None or fmt.is_missing(item["coverage"]):
                 row_z.append(None)
                 row_text.append(empty_text)
                 row_hover.append(f"<b>{region}</b> · {program}<br>{empty_text}")
                 continue
-            item = cell.iloc[0]
-            small = bool(item.get("coverage_small", False))
+            small = not fmt.is_missing(item.get("coverage_small")) and bool(item.get("coverage_small"))
             row_z.append(item["coverage"])
             row_text.append(fmt.pct(item["coverage"], lang) + (" ⚠" if small else ""))
             row_hover.append(
@@ -184,7 +185,7 @@ def allocated_vs_paid(
         keys = list(zip(frame["year"].astype(int), frame["tranche"].astype(int)))
         if tuple(selected) in keys:
             index = keys.index(tuple(selected))
-            fig.add_vrect(x0=index - 0.5, x1=index + 0.5, fillcolor="#9CA3AF", opacity=0.15, line_width=0, layer="below")
+            theme.add_band(fig, index - 0.5, index + 0.5)
     return fig
 
 

@@ -10,11 +10,11 @@ explicit centre and zoom, which need no tile server.
 
 from __future__ import annotations
 
-import json
 import math
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -25,47 +25,77 @@ KABKOTA_FILE = "kabkota.geojson"
 PROVINSI_FILE = "provinsi.geojson"
 
 
+# National context outlines: parts smaller than this (in square degrees, about
+# 25 km² near the equator) are left out. Indonesia's province files hold some
+# 16,000 islands; below this size they are under a pixel at national zoom and
+# made up 90% of the coordinates the server copied and sent on every run.
+OUTLINE_MIN_PART = 0.002
+
+
+def _rings(polygon) -> list[np.ndarray]:
+    return [np.asarray(ring.coords)[:, :2].round(4) for ring in (polygon.exterior, *polygon.interiors)]
+
+
+def _geometry(geom) -> dict:
+    """A shapely (Multi)Polygon as a GeoJSON geometry whose rings are numpy
+    arrays. Plotly copies every figure it is given (deep copies, several
+    times per page run); a ring held as one array is copied in one step
+    instead of one Python list per vertex. Plotly's JSON encoder writes the
+    arrays out as ordinary coordinate lists, so the browser gets plain GeoJSON."""
+    if geom.geom_type == "Polygon":
+        return {"type": "Polygon", "coordinates": _rings(geom)}
+    return {"type": "MultiPolygon", "coordinates": [_rings(part) for part in geom.geoms]}
+
+
 @lru_cache(maxsize=4)
-def _read_geojson(path: str, tolerance: float) -> dict | None:
+def _read_geojson(path: str, tolerance: float, min_part: float = 0.0) -> dict | None:
     file = Path(path)
     if not file.exists():
         return None
     import geopandas as gpd
+    import shapely
 
     frame = gpd.read_file(file)
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if min_part:
+        parts = frame.explode(index_parts=False)
+        # Areas in square degrees on purpose: "too small to see at national
+        # zoom" is a question about the map, not about km².
+        area = shapely.area(parts.geometry.values)
+        largest = parts.assign(_area=area).groupby(level=0)["_area"].transform("max")
+        parts = parts[(area >= min_part) | (area == largest)]  # every province keeps its largest part
+        frame = parts.dissolve(by="kode", as_index=False, aggfunc="first")
     if tolerance:
         frame["geometry"] = frame.geometry.simplify(tolerance, preserve_topology=True)
-    frame["kode"] = frame["kode"].astype(str)
-    return json.loads(frame[["kode", "nama", "geometry"]].to_json())
+    features = [
+        {"type": "Feature", "properties": {"kode": str(kode), "nama": nama}, "geometry": _geometry(geom)}
+        for kode, nama, geom in zip(frame["kode"], frame["nama"], frame.geometry)
+        if geom is not None and not geom.is_empty and geom.geom_type in ("Polygon", "MultiPolygon")
+    ]
+    return {"type": "FeatureCollection", "features": features}
 
 
 def boundaries(geo_dir: str | Path | None) -> dict | None:
-    """kab/kota boundaries as GeoJSON (feature property `kode` = `35.10`), or None."""
+    """kab/kota boundaries as GeoJSON (feature property `kode` = `35.10`,
+    rings as numpy arrays), or None."""
     if not geo_dir:
         return None
     return _read_geojson(str(Path(geo_dir) / KABKOTA_FILE), 0.002)
 
 
 def province_outlines(geo_dir: str | Path | None) -> dict | None:
+    """Light province outlines for national context (small islands left out), or None."""
     if not geo_dir:
         return None
-    return _read_geojson(str(Path(geo_dir) / PROVINSI_FILE), 0.05)
+    return _read_geojson(str(Path(geo_dir) / PROVINSI_FILE), 0.05, OUTLINE_MIN_PART)
 
 
 def _bounds_of(features: list[dict]) -> tuple[float, float, float, float]:
-    lons, lats = [], []
-
-    def walk(coords):
-        if coords and isinstance(coords[0], (int, float)):
-            lons.append(coords[0])
-            lats.append(coords[1])
-        else:
-            for item in coords:
-                walk(item)
-
-    for feature in features:
-        walk(feature["geometry"]["coordinates"])
-    return min(lons), min(lats), max(lons), max(lats)
+    geometries = [f["geometry"] for f in features]
+    rings = [ring for g in geometries for ring in (g["coordinates"] if g["type"] == "Polygon" else
+                                                 [r for part in g["coordinates"] for r in part])]
+    points = np.concatenate([np.asarray(ring) for ring in rings])
+    return points[:, 0].min(), points[:, 1].min(), points[:, 0].max(), points[:, 1].max()
 
 
 def _view(min_lon, min_lat, max_lon, max_lat) -> tuple[dict, float]:
@@ -100,19 +130,20 @@ def region_map(
     if shapes is not None and len(provinces) == 1:
         features = [f for f in shapes["features"] if f["properties"]["kode"].startswith(f"{provinces[0]}.")]
         if features:
-            geojson = {"type": "FeatureCollection", "features": features}
             present = set(frame.region_code)
             # Regions of the province without data: drawn grey, for context.
-            others = [f["properties"]["kode"] for f in features if f["properties"]["kode"] not in present]
+            # Each trace gets only its own shapes, so no shape is sent twice.
+            others = [f for f in features if f["properties"]["kode"] not in present]
             if others:
                 fig.add_trace(go.Choroplethmap(
-                    geojson=geojson, locations=others, z=[0] * len(others), featureidkey="properties.kode",
+                    geojson={"type": "FeatureCollection", "features": others},
+                    locations=[f["properties"]["kode"] for f in others], z=[0] * len(others), featureidkey="properties.kode",
                     colorscale=[[0, "#EEEEEE"], [1, "#EEEEEE"]], showscale=False, marker_line_color="white",
-                    hovertext=[f["properties"]["nama"] for f in features if f["properties"]["kode"] in others],
-                    hoverinfo="text", name="",
+                    hovertext=[f["properties"]["nama"] for f in others], hoverinfo="text", name="",
                 ))
             fig.add_trace(go.Choroplethmap(
-                geojson=geojson, locations=frame.region_code, z=frame[value], featureidkey="properties.kode",
+                geojson={"type": "FeatureCollection", "features": [f for f in features if f["properties"]["kode"] in present]},
+                locations=frame.region_code, z=frame[value], featureidkey="properties.kode",
                 colorscale=scale, marker_line_color="white", marker_line_width=1,
                 zmin=0, zmax=1 if value_format == "pct" else None,
                 colorbar=dict(title=value_label, tickformat=".0%" if value_format == "pct" else None),

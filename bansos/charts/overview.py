@@ -85,7 +85,7 @@ def trend(
         keys = list(zip(frame["year"].astype(int), frame["tranche"].astype(int)))
         if tuple(selected) in keys:
             index = keys.index(tuple(selected))
-            fig.add_vrect(x0=index - 0.5, x1=index + 0.5, fillcolor="#9CA3AF", opacity=0.15, line_width=0, layer="below")
+            theme.add_band(fig, index - 0.5, index + 0.5)
     fig.update_layout(hovermode="closest")
     return legend_on_top(fig)
 

@@ -60,11 +60,9 @@ def add_target_lines(
     lines on the given axes, named in the legend rather than written inside
     the plot, where labels collide with region names and points near 0%.
     Same colours and dashes as theme.add_targets."""
-    where = {} if row is None else {"row": row, "col": col}
     for axis in axes:
-        adder = fig.add_vline if axis == "x" else fig.add_hline
-        adder(target, line=dict(color=theme.TARGET, dash="dash", width=1.5), **where)
-        adder(target_next, line=dict(color=theme.TARGET_NEXT, dash="dot", width=1.5), **where)
+        theme.add_rule(fig, target, axis, dict(color=theme.TARGET, dash="dash", width=1.5), row=row, col=col)
+        theme.add_rule(fig, target_next, axis, dict(color=theme.TARGET_NEXT, dash="dot", width=1.5), row=row, col=col)
     if legend:
         for name, colour, dash in ((label_now, theme.TARGET, "dash"), (label_next, theme.TARGET_NEXT, "dot")):
             fig.add_trace(go.Scatter(
@@ -322,9 +320,9 @@ def decile_bars(
         ))
     if threshold is not None and 1 <= threshold <= 10:
         # categories sit at 0..11; the line falls between decile t and t+1
-        fig.add_vline(
-            x=threshold - 0.5, line=dict(color=theme.TARGET, dash="dash", width=2),
-            annotation_text=labels["threshold"].format(max_desil=threshold), annotation_position="top right",
+        theme.add_rule(
+            fig, threshold - 0.5, "x", dict(color=theme.TARGET, dash="dash", width=2),
+            labels["threshold"].format(max_desil=threshold), "top right",
         )
     top = max([v for v in values + register_values if v is not None] or [0])
     theme.apply(fig, lang, labels["title"], labels["x"], labels["y"], height=440)

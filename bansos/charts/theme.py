@@ -59,9 +59,55 @@ def percent_axis(fig: go.Figure, axis: str = "y", max_value: float | None = 1.0)
     return fig
 
 
+# Where plotly's add_hline / add_vline put a line's label for each
+# annotation_position: (xanchor, yanchor, place along the line: 0 start, 1 end).
+_RULE_LABEL = {
+    ("y", "top left"): ("left", "bottom", 0), ("y", "bottom left"): ("left", "top", 0),
+    ("y", "top right"): ("right", "bottom", 1), ("y", "bottom right"): ("right", "top", 1),
+    ("x", "top left"): ("right", "top", 1), ("x", "top right"): ("left", "top", 1),
+    ("x", "bottom left"): ("right", "bottom", 0), ("x", "bottom right"): ("left", "bottom", 0),
+    ("x", "top"): ("center", "bottom", 1),
+}
+
+
+def add_rule(
+    fig: go.Figure, value: float, axis: str = "y", line: dict | None = None, label: str | None = None,
+    label_position: str = "top left", row: int | None = None, col: int | None = None, layer: str = "above",
+) -> go.Figure:
+    """A line across the plot at `value` on `axis` ("y": horizontal, "x":
+    vertical), optionally labelled: what fig.add_hline / fig.add_vline draw,
+    appended to the layout in one step. Plotly's helpers cost several ms a
+    line, which on pages with a dozen target lines was a large part of each
+    run's time under concurrent sessions."""
+    xref, yref = "x", "y"
+    if row is not None:
+        subplot = fig.get_subplot(row, col)
+        xref, yref = subplot.xaxis.plotly_name.replace("axis", ""), subplot.yaxis.plotly_name.replace("axis", "")
+    if axis == "y":
+        shape = dict(type="line", xref=f"{xref} domain", x0=0, x1=1, yref=yref, y0=value, y1=value, line=line or {})
+    else:
+        shape = dict(type="line", xref=xref, x0=value, x1=value, yref=f"{yref} domain", y0=0, y1=1, line=line or {})
+    fig.layout.shapes += (dict(shape, layer=layer),)
+    if label:
+        xanchor, yanchor, end = _RULE_LABEL[(axis, label_position)]
+        if axis == "y":
+            at = dict(xref=f"{xref} domain", x=end, yref=yref, y=value)
+        else:
+            at = dict(xref=xref, x=value, yref=f"{yref} domain", y=end)
+        fig.layout.annotations += (dict(text=label, showarrow=False, xanchor=xanchor, yanchor=yanchor, **at),)
+    return fig
+
+
+def add_band(fig: go.Figure, x0: float, x1: float) -> go.Figure:
+    """A light grey band from x0 to x1 behind the data (the selected tranche);
+    what fig.add_vrect draws, in one step."""
+    fig.layout.shapes += (dict(type="rect", xref="x", x0=x0, x1=x1, yref="y domain", y0=0, y1=1,
+                               fillcolor="#9CA3AF", opacity=0.15, line_width=0, layer="below"),)
+    return fig
+
+
 def add_targets(fig: go.Figure, target: float, target_next: float, label_now: str, label_next: str, axis: str = "y") -> go.Figure:
     """Both error targets drawn (DESIGN §5: below 10% in 2026, then below 5%)."""
-    adder = fig.add_hline if axis == "y" else fig.add_vline
-    adder(target, line=dict(color=TARGET, dash="dash", width=1.5), annotation_text=label_now, annotation_position="top left")
-    adder(target_next, line=dict(color=TARGET_NEXT, dash="dot", width=1.5), annotation_text=label_next, annotation_position="bottom left")
+    add_rule(fig, target, axis, dict(color=TARGET, dash="dash", width=1.5), label_now, "top left")
+    add_rule(fig, target_next, axis, dict(color=TARGET_NEXT, dash="dot", width=1.5), label_next, "bottom left")
     return fig
