@@ -138,35 +138,33 @@ def _load_one(con, request: LoadRequest, number: int, key: str, replace: bool, l
     result.kind = staged.kind.name
     result.warnings = list(staged.warnings)
     kind = staged.kind.name
-    valid_rows = _pseudonymised(kind, checked)
+    valid_rows = _pseudonymised(con, kind, checked)
     params = {"key": key, "as_of": request.as_of, "load_date": load_date}
-    # Fast path: a tranche or snapshot not stored yet cannot collide with a
-    # stored key (the period is part of the key), so the rows go straight in.
-    direct = not replace and not _period_stored(con, kind, checked)
+    # A tranche or snapshot not stored yet cannot collide with a stored key
+    # (the period is part of the key): no collision check is needed then.
+    period_stored = _period_stored(con, kind, checked)
     new = f"new_{number}"
-    direct_from_new = False
-    if not direct:
+    if replace:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {new} AS {valid_rows}", _used(valid_rows, params))
-        # Several institutions pay the same tranche to different families:
-        # when no key collides, the rows still go straight in.
-        direct_from_new = not replace and not _keys_stored(con, kind, new)
     load_id = con.execute(f"SELECT coalesce(max(load_id), 0) + 1 FROM {WAREHOUSE}.load_ledger").fetchone()[0]
     con.execute("BEGIN TRANSACTION")
     try:
-        if direct:
-            removed, superseded = 0, 0
+        if replace:
+            removed = _remove_replaced(con, kind, new)
+            superseded = _merge(con, kind, new, load_id)
+        else:
+            # The rows go straight into the fact table; the rare collisions
+            # with stored keys are settled afterwards, inside the same
+            # transaction. (Staging them in a temporary table first cost a
+            # second write of every row, for files that almost never collide:
+            # several institutions pay the same tranche to different families.)
+            removed = 0
             columns = ", ".join(FACT_COLUMNS[kind])
             con.execute(
                 f"INSERT INTO {WAREHOUSE}.{FACT[kind]} ({columns}, load_id) SELECT *, $load_id FROM ({valid_rows})",
                 _used(valid_rows, params) | {"load_id": load_id},
             )
-        elif direct_from_new:
-            removed, superseded = 0, 0
-            columns = ", ".join(FACT_COLUMNS[kind])
-            con.execute(f"INSERT INTO {WAREHOUSE}.{FACT[kind]} ({columns}, load_id) SELECT *, $load_id FROM {new}", {"load_id": load_id})
-        else:
-            removed = _remove_replaced(con, kind, new) if replace else 0
-            superseded = _merge(con, kind, new, load_id)
+            superseded = _settle(con, kind, load_id) if period_stored else 0
         quarantined = _quarantine(con, staged, checked, load_id, name, key)
         reasons = dict(
             con.execute(
@@ -230,22 +228,38 @@ ALLOCATION_SELECT = """
            w_region AS region_code, w_kecamatan AS kecamatan_code, w_code AS wilayah_code, v_amount AS amount,
            v_status AS status, v_institution AS institution, v_paid_date AS paid_date, id_transaksi AS transaction_id,
            {recipient_key} AS recipient_key, coalesce($as_of::DATE, $load_date::DATE) AS extract_date
-    FROM {checked} WHERE len(reasons) = 0
+    FROM {source}
 """
 
 
-def _pseudonymised(kind: str, checked: str) -> str:
+# A payment file covering several tranches names each family once per
+# tranche: hashing each distinct (no_kk, nik) pair once and joining the keys
+# back is then cheaper than hashing every row (SHA-256 was the largest single
+# cost of loading such files). Below this share of distinct pairs the join pays.
+DISTINCT_SHARE_FOR_JOIN = 0.6
+
+KEYS_ONCE = """
+    {checked} c JOIN (
+        SELECT no_kk, nik, {family_key} AS family_key, {recipient_key} AS recipient_key
+        FROM (SELECT DISTINCT no_kk, nik FROM {checked} WHERE len(reasons) = 0)
+    ) ids ON c.no_kk IS NOT DISTINCT FROM ids.no_kk AND c.nik IS NOT DISTINCT FROM ids.nik
+    WHERE len(c.reasons) = 0
+"""
+
+
+def _pseudonymised(con, kind: str, checked: str) -> str:
     """The valid rows with identifiers replaced by keyed hashes (parameters
     $key, $as_of, $load_date). Raw ids never reach the warehouse file."""
     if kind == KELUARGA:
         return FAMILY_SELECT.format(family_key=_hash("no_kk"), head_key=_hash("nik_kepala"), checked=checked)
-    sql = ALLOCATION_SELECT.format(family_key=_hash("no_kk"), recipient_key=_hash("nik"), checked=checked)
-    return sql
-
-
-def _keys_stored(con, kind: str, new: str) -> bool:
-    on = " AND ".join(f"f.{k} = n.{k}" for k in KEY[kind])
-    return con.execute(f"SELECT EXISTS (SELECT 1 FROM {new} n JOIN {WAREHOUSE}.{FACT[kind]} f ON {on})").fetchone()[0]
+    rows, pairs = con.execute(
+        f"SELECT count(*), approx_count_distinct(no_kk || ':' || coalesce(nik, '')) FROM {checked} WHERE len(reasons) = 0"
+    ).fetchone()
+    if rows and pairs < DISTINCT_SHARE_FOR_JOIN * rows:
+        source = KEYS_ONCE.format(checked=checked, family_key=_hash("no_kk"), recipient_key=_hash("nik"))
+        return ALLOCATION_SELECT.format(family_key="ids.family_key", recipient_key="ids.recipient_key", source=source)
+    return ALLOCATION_SELECT.format(family_key=_hash("no_kk"), recipient_key=_hash("nik"),
+                                    source=f"{checked} WHERE len(reasons) = 0")
 
 
 def _period_stored(con, kind: str, checked: str) -> bool:
@@ -282,6 +296,21 @@ def _merge(con, kind: str, new: str, load_id: int) -> int:
     inserted = con.execute(insert + f" WHERE NOT EXISTS (SELECT 1 FROM {fact} f WHERE {on})", {"load_id": load_id}).fetchone()[0]
     total = con.execute(f"SELECT count(*) FROM {new}").fetchone()[0]
     return total - inserted
+
+
+def _settle(con, kind: str, load_id: int) -> int:
+    """The merge rule of `_merge` for rows already inserted by load `load_id`:
+    where a key is stored twice, the row from the later extract stays (on
+    the same extract date, the new one). Returns how many of the new rows
+    were older than what was stored (and were removed again)."""
+    fact = f"{WAREHOUSE}.{FACT[kind]}"
+    on = " AND ".join(f"f.{k} = n.{k}" for k in KEY[kind])
+    both = f"{on} AND n.load_id = $id AND f.load_id <> $id"
+    if not con.execute(f"SELECT EXISTS (SELECT 1 FROM {fact} n JOIN {fact} f ON {both})", {"id": load_id}).fetchone()[0]:
+        return 0
+    con.execute(f"DELETE FROM {fact} f USING {fact} n WHERE {both} AND n.extract_date >= f.extract_date", {"id": load_id})
+    return con.execute(f"DELETE FROM {fact} n USING {fact} f WHERE {both} AND f.extract_date > n.extract_date",
+                       {"id": load_id}).fetchone()[0]
 
 
 def _remove_replaced(con, kind: str, new: str) -> int:

@@ -176,6 +176,40 @@ def test_load_order_does_not_change_the_facts(warehouse, tmp_path, empty_warehou
     assert fetch(warehouse, "SELECT desil FROM fact_family WHERE desil <> 1") == [(2,)]
 
 
+def test_a_file_of_several_tranches_gets_the_same_keys_as_one_file_per_tranche(warehouse, tmp_path, empty_warehouse_template):
+    # 4 families x 3 tranches: 4 distinct (no_kk, nik) pairs in 12 rows, so the
+    # ids are hashed once per pair and joined back (ingest.KEYS_ONCE); a file
+    # of one tranche hashes every row. The facts must not tell them apart.
+    from bansos import ingest
+
+    rows = [row_for("penyaluran", i, tahap=str(t), id_transaksi=f"T{t}-{i}") for t in (1, 2, 3) for i in (1, 2, 3, 4)]
+    whole = _payments(tmp_path / "bri_2026.csv", rows)
+    sql = ingest._pseudonymised(duckdb_for_check(whole), "penyaluran", "chk")
+    assert "DISTINCT no_kk, nik" in sql  # the once-per-pair path is the one under test
+    other = tmp_path / "other" / "warehouse.duckdb"
+    other.parent.mkdir()
+    shutil.copyfile(empty_warehouse_template[0], other)
+
+    assert load(warehouse, whole)[0].rows_loaded == 12
+    for t in (1, 2, 3):
+        part = _payments(tmp_path / f"bri_2026_t{t}.csv", [r for r in rows if r["tahap"] == str(t)])
+        assert load(other, part)[0].rows_loaded == 4
+
+    assert fact_snapshot(warehouse, "fact_allocation") == fact_snapshot(other, "fact_allocation")
+    assert scalar(warehouse, "SELECT count(DISTINCT family_key) FROM fact_allocation") == 4
+    assert scalar(warehouse, "SELECT count(DISTINCT recipient_key) FROM fact_allocation") == 4
+
+
+def duckdb_for_check(path):
+    """A connection holding `chk`: the file's rows as validation leaves them
+    (raw ids, empty reasons), enough for ingest._pseudonymised to choose."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE chk AS SELECT no_kk, nik, []::VARCHAR[] AS reasons FROM read_csv('{path}', all_varchar=true)")
+    return con
+
+
 def test_register_snapshot_date_from_the_file_wins_over_as_of(warehouse, tmp_path):
     path = write_csv(tmp_path / "reg.csv", KELUARGA_HEADER, [
         row_for("keluarga", 1, tanggal_data="2026-02-28"),
