@@ -52,7 +52,7 @@ def regions_frame(codes: list[str], province: list[str]) -> pd.DataFrame:
 
 def spec_traces(fig) -> list[dict]:
     """The traces as the browser receives them (the JSON Streamlit sends)."""
-    return json.loads(pio.to_json(fig, validate=False))["data"]
+    return json.loads(pio.to_json(fig.figure(), validate=False))["data"]
 
 
 def rings(geometry: dict) -> list:
@@ -86,13 +86,13 @@ def test_one_province_is_a_choropleth_and_each_shape_is_sent_once(geo_dir):
     # Lampung Barat has no data: drawn grey, alone in its trace
     assert grey["locations"] == ["18.01"]
     assert [f["properties"]["kode"] for f in grey["geojson"]["features"]] == ["18.01"]
-    assert values["locations"] == ["18.71", "18.72"] and list(fig.data[1].z) == pytest.approx([0.5, 0.6])
+    assert values["locations"] == ["18.71", "18.72"] and fig.data[1]["z"] == pytest.approx([0.5, 0.6])
     assert sorted(f["properties"]["kode"] for f in values["geojson"]["features"]) == ["18.71", "18.72"]
     # Banyuwangi (another province) is not sent at all
     assert "35.10" not in json.dumps([grey["geojson"], values["geojson"]])
     # the view is centred on the province's shapes (105.0-106.0, -6.0 to -5.0)
-    assert fig.layout.map.center.lon == pytest.approx(105.5)
-    assert fig.layout.map.center.lat == pytest.approx(-5.5)
+    center = fig.figure().layout.map.center
+    assert (center.lon, center.lat) == (pytest.approx(105.5), pytest.approx(-5.5))
 
 
 def test_without_boundary_files_the_map_shows_points_only(tmp_path):

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from bansos import fmt
 from bansos.charts import theme
+from bansos.charts.figure import Fig, merge
 from bansos.charts.targeting import add_target_lines, legend_below, short_name
 
 HATCH = "/"  # bars of a rate on few families
@@ -47,7 +47,7 @@ def _period_labels(frame: pd.DataFrame, template: str) -> list[str]:
     return [template.format(year=int(y), tranche=int(t)) for y, t in zip(frame["year"], frame["tranche"])]
 
 
-def _targets(fig: go.Figure, metric: dict, target: float | None, target_next: float | None, labels: dict, axis: str) -> None:
+def _targets(fig: Fig, metric: dict, target: float | None, target_next: float | None, labels: dict, axis: str) -> None:
     if metric.get("error") and target is not None and target_next is not None:
         theme.add_targets(fig, target, target_next, labels.get("target_now", ""), labels.get("target_next", ""), axis=axis)
 
@@ -69,7 +69,7 @@ def league_bars(
     """
     rate, rank_column, small_column = metric["id"], metric["rank"], metric["small"]
     data = frame.dropna(subset=[rate]).copy() if not frame.empty else frame.copy()
-    fig = go.Figure()
+    fig = Fig()
     if not data.empty:
         data["_ranked"] = data[rank_column].notna()
         # best first; ascending rank, unranked at the end
@@ -86,18 +86,16 @@ def league_bars(
             )
             for _, row in data.iterrows()
         ]
-        fig.add_trace(
-            go.Bar(
-                x=data[rate], y=names, orientation="h",
-                marker=dict(
-                    color=theme.PILOT,
-                    pattern=dict(shape=[HATCH if s else "" for s in small], fgcolor="white", fillmode="overlay"),
-                    opacity=[0.55 if s else 1.0 for s in small],
-                ),
-                text=[fmt.pct(v, lang) for v in data[rate]], textposition="outside", cliponaxis=False,
-                hovertext=hover, hoverinfo="text", showlegend=False,
-            )
-        )
+        fig.add_trace(dict(
+            type="bar", x=list(data[rate]), y=names, orientation="h",
+            marker=dict(
+                color=theme.PILOT,
+                pattern=dict(shape=[HATCH if s else "" for s in small], fgcolor="white", fillmode="overlay"),
+                opacity=[0.55 if s else 1.0 for s in small],
+            ),
+            text=[fmt.pct(v, lang) for v in data[rate]], textposition="outside", cliponaxis=False,
+            hovertext=hover, hoverinfo="text", showlegend=False,
+        ))
         fig.update_yaxes(type="category", categoryorder="array", categoryarray=names)
     if metric.get("error") and target is not None and target_next is not None:
         add_target_lines(fig, target, target_next, labels["target_now"], labels["target_next"], axes=("x",))
@@ -106,7 +104,7 @@ def league_bars(
     legend_below(fig)
     theme.percent_axis(fig, "x", max_value=1.12)
     fig.update_xaxes(tickvals=[0, 0.25, 0.5, 0.75, 1.0])
-    return fig
+    return fig.figure()
 
 
 # -- side by side --------------------------------------------------------------------
@@ -132,7 +130,7 @@ def compare_bars(
     per_panel = 30 * max(len(names), 1) + 20
     gap = 48  # px between panels: room for the next panel's title
     height = per_panel * panels + gap * (panels - 1) + 150
-    fig = make_subplots(
+    fig = Fig.subplots(
         rows=panels, cols=1, subplot_titles=[m["label"] for m in metrics],
         vertical_spacing=gap / (height - 150) if panels > 1 else 0.0, shared_xaxes=True,
     )
@@ -158,8 +156,8 @@ def compare_bars(
             ]
             colour = theme.PILOT if is_pilot else theme.COMPARISON
             fig.add_trace(
-                go.Bar(
-                    x=part[metric["id"]], y=part_names, orientation="h", name=group_name,
+                dict(
+                    type="bar", x=list(part[metric["id"]]), y=part_names, orientation="h", name=group_name,
                     marker=dict(
                         color=colour,
                         pattern=dict(shape=[HATCH if s else "" for s in small], fgcolor="white", fillmode="overlay"),
@@ -177,16 +175,17 @@ def compare_bars(
         if metric.get("error") and target is not None and target_next is not None:
             add_target_lines(
                 fig, target, target_next, labels["target_now"], labels["target_next"], axes=("x",),
-                legend=not any(t.name == labels["target_now"] for t in fig.data), row=index, col=1,
+                legend=not any(t.get("name") == labels["target_now"] for t in fig.data), row=index, col=1,
             )
     theme.apply(fig, lang, labels["title"], None, None, height=height)
     fig.update_layout(margin=dict(t=90))  # the chart title, then the first panel's title
     legend_below(fig)
-    fig.update_xaxes(title_text=labels["x"], row=panels, col=1)
+    fig.update_xaxes(title=dict(text=labels["x"]), row=panels, col=1)
     # panel titles left-aligned, like the chart title
-    fig.for_each_annotation(lambda a: a.update(x=0, xanchor="left", font=dict(size=14)))
+    for annotation in fig.layout.get("annotations", []):
+        merge(annotation, dict(x=0, xanchor="left", font=dict(size=14)))
     fig.update_layout(barmode="group")
-    return fig
+    return fig.figure()
 
 
 # -- trends ---------------------------------------------------------------------------
@@ -205,7 +204,7 @@ def small_trend(
     period, rate, ratio), target_now, target_next.
     """
     data = frame.sort_values(["year", "tranche"]) if not frame.empty else frame
-    fig = go.Figure()
+    fig = Fig()
     colour = theme.PILOT if is_pilot else theme.COMPARISON
     if not data.empty:
         periods = _period_labels(data, labels["period"])
@@ -218,13 +217,12 @@ def small_trend(
             )
             for p, s, (_, row) in zip(periods, small, data.iterrows())
         ]
-        fig.add_trace(
-            go.Scatter(
-                x=periods, y=data[metric["id"]], mode="lines+markers", line=dict(color=colour, width=2.5),
-                marker=dict(size=7, color=colour, symbol=["circle-open" if s else "circle" for s in small]),
-                hovertext=hover, hoverinfo="text", showlegend=False, connectgaps=False,
-            )
-        )
+        fig.add_trace(dict(
+            type="scatter", x=periods, y=list(data[metric["id"]]), mode="lines+markers",
+            line=dict(color=colour, width=2.5),
+            marker=dict(size=7, color=colour, symbol=["circle-open" if s else "circle" for s in small]),
+            hovertext=hover, hoverinfo="text", showlegend=False, connectgaps=False,
+        ))
         fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
     if metric.get("error") and target is not None and target_next is not None:
         theme.add_rule(fig, target, "y", dict(color=theme.TARGET, dash="dash", width=1.2))
@@ -233,7 +231,7 @@ def small_trend(
     theme.percent_axis(fig, "y")
     fig.update_layout(margin=dict(l=10, r=10, t=50, b=10), title=dict(font=dict(size=14)))
     fig.update_xaxes(tickangle=-45, tickfont=dict(size=11))
-    return fig
+    return fig.figure()
 
 
 def group_trend(
@@ -250,7 +248,7 @@ def group_trend(
     small_flag, hover (fields: group, period, rate, ratio),
     target_now, target_next.
     """
-    fig = go.Figure()
+    fig = Fig()
     all_periods: list[str] = []
     if not frame.empty:
         ordered = frame.sort_values(["year", "tranche"])
@@ -272,16 +270,14 @@ def group_trend(
                 )
                 for p, s, (_, row) in zip(periods, small, part.iterrows())
             ]
-            fig.add_trace(
-                go.Scatter(
-                    x=periods, y=part[metric["id"]], mode="lines+markers", name=name,
-                    line=dict(color=colour, width=3, dash=dash),
-                    marker=dict(size=8, color=colour, symbol=["circle-open" if s else "circle" for s in small]),
-                    hovertext=hover, hoverinfo="text",
-                )
-            )
+            fig.add_trace(dict(
+                type="scatter", x=periods, y=list(part[metric["id"]]), mode="lines+markers", name=name,
+                line=dict(color=colour, width=3, dash=dash),
+                marker=dict(size=8, color=colour, symbol=["circle-open" if s else "circle" for s in small]),
+                hovertext=hover, hoverinfo="text",
+            ))
         fig.update_xaxes(type="category", categoryorder="array", categoryarray=all_periods)
     _targets(fig, metric, target, target_next, labels, "y")
     theme.apply(fig, lang, labels["title"], labels["x"], labels["y"], height=400)
     theme.percent_axis(fig, "y")
-    return fig
+    return fig.figure()

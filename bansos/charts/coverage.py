@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from bansos import fmt
 from bansos.charts import theme
+from bansos.charts.figure import Fig
 from bansos.charts.overview import legend_on_top, period_labels
 
 STATUS_COLOURS = {
@@ -60,7 +61,7 @@ def coverage_by_region(
     "{num} of {den} eligible families" for the hover. Regions without a rate
     are left out (the page says which). `reference` draws the view's total."""
     rated = frame[frame["coverage"].notna()].sort_values("coverage", ascending=True, kind="stable")
-    fig = go.Figure()
+    fig = Fig()
     for is_pilot, name, colour in ((True, pilot_label, theme.PILOT), (False, comparison_label, theme.COMPARISON)):
         part = rated[rated["is_pilot"].astype(bool) == is_pilot]
         if part.empty:
@@ -75,8 +76,8 @@ def coverage_by_region(
                 part["region_name"], part["region_code"], part["coverage"], part["eligible_covered"], part["eligible_families"], small
             )
         ]
-        fig.add_trace(go.Bar(
-            x=part["coverage"], y=part["region_name"], orientation="h", name=name,
+        fig.add_trace(dict(
+            type="bar", x=list(part["coverage"]), y=list(part["region_name"]), orientation="h", name=name,
             marker=dict(color=colour, opacity=[0.45 if s else 1.0 for s in small]),
             text=text, textposition="outside", cliponaxis=False,
             customdata=hover, hovertemplate="%{customdata}<extra></extra>",
@@ -89,7 +90,7 @@ def coverage_by_region(
         theme.add_rule(fig, reference, "x", dict(color="#9CA3AF", dash="dash", width=1), reference_label, "top",
                        layer="below")
     fig.update_layout(barmode="overlay", bargap=0.25)
-    return legend_on_top(fig)
+    return legend_on_top(fig).figure()
 
 
 def coverage_by_program(
@@ -128,16 +129,15 @@ def coverage_by_program(
         z.append(row_z)
         text.append(row_text)
         hover.append(row_hover)
-    scale = [[i / (len(theme.SEQUENTIAL) - 1), c] for i, c in enumerate(theme.SEQUENTIAL)]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=programs, y=regions, text=text, texttemplate="%{text}", customdata=hover,
-        hovertemplate="%{customdata}<extra></extra>", colorscale=scale, zmin=0, zmax=1,
-        colorbar=dict(title=colour_title, tickformat=".0%"), xgap=2, ygap=2,
-    ))
+    fig = Fig(data=[dict(
+        type="heatmap", z=z, x=programs, y=regions, text=text, texttemplate="%{text}", customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>", colorscale=theme.colour_scale(), zmin=0, zmax=1,
+        colorbar=dict(title=dict(text=colour_title), tickformat=".0%"), xgap=2, ygap=2,
+    )])
     theme.apply(fig, lang, title, x_title, None, height=_bar_height(len(regions), per_row=30))
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(side="top", showgrid=False, title_standoff=4)
-    return fig
+    fig.update_xaxes(side="top", showgrid=False, title=dict(standoff=4))
+    return fig.figure()
 
 
 def allocated_vs_paid(
@@ -163,14 +163,16 @@ def allocated_vs_paid(
         f"{fmt.pct(r, lang)} ({fmt.rupiah(p, lang, compact=True)} / {fmt.rupiah(a, lang, compact=True)})"
         for r, p, a in zip(frame["disbursement_rate"], frame["disbursed_amount"], frame["allocated_amount"])
     ]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=x, y=frame["allocated_amount"], name=allocated_label, marker_color=ALLOCATED_COLOUR,
-                         customdata=allocated_text, hovertemplate="<b>%{x}</b> · " + allocated_label + ": %{customdata}<extra></extra>"))
-    fig.add_trace(go.Bar(x=x, y=frame["disbursed_amount"], name=paid_label, marker_color=PAID_COLOUR,
-                         customdata=paid_text, hovertemplate="<b>%{x}</b> · " + paid_label + ": %{customdata}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=x, y=frame["disbursement_rate"], name=rate_label, yaxis="y2", mode="lines+markers",
-                             line=dict(color=RATE_COLOUR, width=2.5), marker=dict(size=8),
-                             customdata=rate_text, hovertemplate="<b>%{x}</b> · " + rate_label + ": %{customdata}<extra></extra>"))
+    fig = Fig()
+    fig.add_trace(dict(type="bar", x=x, y=list(frame["allocated_amount"]), name=allocated_label,
+                       marker=dict(color=ALLOCATED_COLOUR), customdata=allocated_text,
+                       hovertemplate="<b>%{x}</b> · " + allocated_label + ": %{customdata}<extra></extra>"))
+    fig.add_trace(dict(type="bar", x=x, y=list(frame["disbursed_amount"]), name=paid_label,
+                       marker=dict(color=PAID_COLOUR), customdata=paid_text,
+                       hovertemplate="<b>%{x}</b> · " + paid_label + ": %{customdata}<extra></extra>"))
+    fig.add_trace(dict(type="scatter", x=x, y=list(frame["disbursement_rate"]), name=rate_label, yaxis="y2",
+                       mode="lines+markers", line=dict(color=RATE_COLOUR, width=2.5), marker=dict(size=8),
+                       customdata=rate_text, hovertemplate="<b>%{x}</b> · " + rate_label + ": %{customdata}<extra></extra>"))
     theme.apply(fig, lang, title, x_title, y_title, height=400)
     fig.update_layout(
         barmode="group",
@@ -186,7 +188,7 @@ def allocated_vs_paid(
         if tuple(selected) in keys:
             index = keys.index(tuple(selected))
             theme.add_band(fig, index - 0.5, index + 0.5)
-    return fig
+    return fig.figure()
 
 
 def payment_status(
@@ -201,7 +203,7 @@ def payment_status(
 ) -> go.Figure:
     """Payment status by tranche (cakupan_payment_status rows) as stacked bars
     of each status's share of the families allocated."""
-    fig = go.Figure()
+    fig = Fig()
     ordered = frame.sort_values(["status_order", "year", "tranche"], kind="stable")
     for status in dict.fromkeys(ordered["status"]):
         part = ordered[ordered["status"] == status].sort_values(["year", "tranche"], kind="stable")
@@ -210,16 +212,16 @@ def payment_status(
             f"{fmt.pct(s, lang)} · " + ratio_word.format(num=fmt.number(n, lang), den=fmt.number(d, lang))
             for s, n, d in zip(part["share"], part["families"], part["recipients"])
         ]
-        fig.add_trace(go.Bar(
-            x=period_labels(part, lang), y=part["share"], name=label,
-            marker_color=STATUS_COLOURS.get(status, theme.NEUTRAL),
+        fig.add_trace(dict(
+            type="bar", x=period_labels(part, lang), y=list(part["share"]), name=label,
+            marker=dict(color=STATUS_COLOURS.get(status, theme.NEUTRAL)),
             customdata=hover, hovertemplate="<b>%{x}</b> · " + label + ": %{customdata}<extra></extra>",
         ))
     theme.apply(fig, lang, title, x_title, y_title, height=400)
     theme.percent_axis(fig)
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category")
-    return legend_on_top(fig)
+    return legend_on_top(fig).figure()
 
 
 def channel_mix(
@@ -242,16 +244,16 @@ def channel_mix(
         + ratio_word.format(num=fmt.number(p, lang), den=fmt.number(r, lang))
         for label, a, s, p, r in zip(data["label"], data["disbursed_amount"], data["share"], data["paid_families"], data["recipients"])
     ]
-    fig = go.Figure(go.Bar(
-        x=data["disbursed_amount"], y=data["label"], orientation="h", marker_color=CHANNEL_COLOUR,
-        text=text, textposition="outside", cliponaxis=False, customdata=hover,
+    fig = Fig(data=[dict(
+        type="bar", x=list(data["disbursed_amount"]), y=list(data["label"]), orientation="h",
+        marker=dict(color=CHANNEL_COLOUR), text=text, textposition="outside", cliponaxis=False, customdata=hover,
         hovertemplate="%{customdata}<extra></extra>", name=x_title,
-    ))
+    )])
     theme.apply(fig, lang, title, x_title, None, height=_bar_height(len(data), per_row=40, base=160))
     top = data["disbursed_amount"].max() if len(data) else 0
     fig.update_layout(xaxis=rupiah_axis(top, lang, headroom=1.45))
     fig.update_layout(showlegend=False)
-    return fig
+    return fig.figure()
 
 
 def timeliness(
@@ -269,7 +271,7 @@ def timeliness(
     (timeliness) and paid at all (disbursement_rate_families), by tranche
     (disbursement_by_tranche rows)."""
     x = period_labels(frame, lang)
-    fig = go.Figure()
+    fig = Fig()
     series = (
         ("timeliness", "timely_families", timely_label, theme.GOOD, "solid"),
         ("disbursement_rate_families", "paid_families", paid_label, "#000000", "dot"),
@@ -279,8 +281,9 @@ def timeliness(
             f"{fmt.pct(v, lang)} · " + ratio_word.format(num=fmt.number(n, lang), den=fmt.number(d, lang))
             for v, n, d in zip(frame[column], frame[numerator], frame["recipients"])
         ]
-        fig.add_trace(go.Scatter(
-            x=x, y=frame[column], name=label, mode="lines+markers+text" if column == "timeliness" else "lines+markers",
+        fig.add_trace(dict(
+            type="scatter", x=x, y=list(frame[column]), name=label,
+            mode="lines+markers+text" if column == "timeliness" else "lines+markers",
             text=[fmt.pct(v, lang, 0) for v in frame[column]] if column == "timeliness" else None,
             textposition="bottom center",
             line=dict(color=colour, width=3 if column == "timeliness" else 2, dash=dash), marker=dict(size=8),
@@ -289,7 +292,7 @@ def timeliness(
     theme.apply(fig, lang, title, x_title, y_title, height=380)
     theme.percent_axis(fig)
     fig.update_xaxes(type="category")
-    return legend_on_top(fig)
+    return legend_on_top(fig).figure()
 
 
 KECAMATAN_INPUTS = {
@@ -333,15 +336,15 @@ def kecamatan_bars(
         + (f"<br>{small_label}" if s else "")
         for label, code, v, n, d, s in zip(data["label"], data["kecamatan_code"], data[metric], data[numerator], data[denominator], small)
     ]
-    fig = go.Figure(go.Bar(
-        x=data[metric], y=data["label"], orientation="h",
+    fig = Fig(data=[dict(
+        type="bar", x=list(data[metric]), y=list(data["label"]), orientation="h",
         marker=dict(color=colour, opacity=[0.45 if s else 1.0 for s in small]),
         text=text, textposition="outside", cliponaxis=False, customdata=hover,
         hovertemplate="%{customdata}<extra></extra>", name=x_title,
-    ))
+    )])
     theme.apply(fig, lang, title, x_title, None, height=_bar_height(len(data)))
     theme.percent_axis(fig, axis="x", max_value=1.15)
     fig.update_xaxes(range=[0, 1.15], tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     fig.update_yaxes(categoryorder="array", categoryarray=list(data["label"]))
     fig.update_layout(showlegend=False)
-    return fig
+    return fig.figure()

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from bansos import fmt
 from bansos.charts import theme
+from bansos.charts.figure import Fig
 
 KABKOTA_FILE = "kabkota.geojson"
 PROVINSI_FILE = "provinsi.geojson"
@@ -114,18 +114,18 @@ def region_map(
     value_format: str = "pct",
     reverse_scale: bool = False,
     height: int = 460,
-) -> tuple[go.Figure, bool]:
+) -> tuple[Fig, bool]:
     """A map of `value` per region. `frame` needs region_code, region_name,
     province_code, is_pilot, lat, lon and the value column.
-    Returns (figure, used_boundaries)."""
-    scale = [[i / (len(theme.SEQUENTIAL) - 1), c] for i, c in enumerate(theme.SEQUENTIAL)]
-    if reverse_scale:
-        scale = [[1 - p, c] for p, c in reversed(scale)]
+    Returns (figure under construction, used_boundaries); `overview.readable_map`
+    finishes it."""
+    scale = theme.colour_scale(reverse_scale)
     labels = [fmt.by_format(v, value_format, lang) for v in frame[value]]
     hover = [f"<b>{name}</b> ({code})<br>{value_label}: {text}" for name, code, text in zip(frame.region_name, frame.region_code, labels)]
+    colorbar = dict(title=dict(text=value_label), tickformat=".0%" if value_format == "pct" else None)
     provinces = frame.province_code.dropna().unique()
     shapes = boundaries(geo_dir)
-    fig = go.Figure()
+    fig = Fig()
     used = False
     if shapes is not None and len(provinces) == 1:
         features = [f for f in shapes["features"] if f["properties"]["kode"].startswith(f"{provinces[0]}.")]
@@ -135,18 +135,18 @@ def region_map(
             # Each trace gets only its own shapes, so no shape is sent twice.
             others = [f for f in features if f["properties"]["kode"] not in present]
             if others:
-                fig.add_trace(go.Choroplethmap(
-                    geojson={"type": "FeatureCollection", "features": others},
+                fig.add_trace(dict(
+                    type="choroplethmap", geojson={"type": "FeatureCollection", "features": others},
                     locations=[f["properties"]["kode"] for f in others], z=[0] * len(others), featureidkey="properties.kode",
-                    colorscale=[[0, "#EEEEEE"], [1, "#EEEEEE"]], showscale=False, marker_line_color="white",
+                    colorscale=[[0, "#EEEEEE"], [1, "#EEEEEE"]], showscale=False, marker=dict(line=dict(color="white")),
                     hovertext=[f["properties"]["nama"] for f in others], hoverinfo="text", name="",
                 ))
-            fig.add_trace(go.Choroplethmap(
+            fig.add_trace(dict(
+                type="choroplethmap",
                 geojson={"type": "FeatureCollection", "features": [f for f in features if f["properties"]["kode"] in present]},
-                locations=frame.region_code, z=frame[value], featureidkey="properties.kode",
-                colorscale=scale, marker_line_color="white", marker_line_width=1,
-                zmin=0, zmax=1 if value_format == "pct" else None,
-                colorbar=dict(title=value_label, tickformat=".0%" if value_format == "pct" else None),
+                locations=list(frame.region_code), z=list(frame[value]), featureidkey="properties.kode",
+                colorscale=scale, marker=dict(line=dict(color="white", width=1)),
+                zmin=0, zmax=1 if value_format == "pct" else None, colorbar=colorbar,
                 hovertext=hover, hoverinfo="text", name=value_label,
             ))
             center, zoom = _view(*_bounds_of(features))
@@ -155,19 +155,18 @@ def region_map(
         outlines = province_outlines(geo_dir)
         if outlines is not None:
             codes = [f["properties"]["kode"] for f in outlines["features"]]
-            fig.add_trace(go.Choroplethmap(
-                geojson=outlines, locations=codes, z=[0] * len(codes), featureidkey="properties.kode",
-                colorscale=[[0, "#F1F1F1"], [1, "#F1F1F1"]], showscale=False, marker_line_color="#BDBDBD",
-                marker_line_width=0.5, hoverinfo="skip", name="",
+            fig.add_trace(dict(
+                type="choroplethmap", geojson=outlines, locations=codes, z=[0] * len(codes), featureidkey="properties.kode",
+                colorscale=[[0, "#F1F1F1"], [1, "#F1F1F1"]], showscale=False,
+                marker=dict(line=dict(color="#BDBDBD", width=0.5)), hoverinfo="skip", name="",
             ))
-        points = frame.dropna(subset=["lat", "lon"])
-        point_hover = [h for h, ok in zip(hover, frame.lat.notna() & frame.lon.notna()) if ok]
-        fig.add_trace(go.Scattermap(
-            lat=points.lat, lon=points.lon, mode="markers",
-            marker=dict(size=[16 if p else 11 for p in points.is_pilot], color=points[value], colorscale=scale,
-                        cmin=0, cmax=1 if value_format == "pct" else None, showscale=True,
-                        colorbar=dict(title=value_label, tickformat=".0%" if value_format == "pct" else None)),
-            hovertext=point_hover, hoverinfo="text", name=value_label,
+        placed = (frame.lat.notna() & frame.lon.notna()).tolist()
+        points = frame[placed]
+        fig.add_trace(dict(
+            type="scattermap", lat=list(points.lat), lon=list(points.lon), mode="markers",
+            marker=dict(size=[16 if p else 11 for p in points.is_pilot], color=list(points[value]), colorscale=scale,
+                        cmin=0, cmax=1 if value_format == "pct" else None, showscale=True, colorbar=colorbar),
+            hovertext=[h for h, ok in zip(hover, placed) if ok], hoverinfo="text", name=value_label,
         ))
         if len(points):
             pad = 1.0

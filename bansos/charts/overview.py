@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from bansos import fmt, i18n
 from bansos.charts import theme
+from bansos.charts.figure import Fig, merge
 
 # Metric lines of the trend: colour and dash differ from the target lines
 # (red dashed, pink dotted) and from the pilot/comparison blue and orange.
@@ -24,16 +25,15 @@ TREND_INPUTS = {
 }
 
 
-def legend_on_top(fig: go.Figure, margin_top: int = 90) -> go.Figure:
+def legend_on_top(fig: Fig, margin_top: int = 90) -> Fig:
     """Title at the very top, the legend between it and the plot. On a phone
     the legend wraps to two or three lines; the extra top margin keeps it off
     the title (the template's default lets them overlap)."""
-    fig.update_layout(
+    return fig.update_layout(
         title=dict(yref="container", y=1, yanchor="top", pad=dict(t=10)),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, traceorder="normal"),
         margin=dict(t=margin_top),
     )
-    return fig
 
 
 def period_labels(frame: pd.DataFrame, lang: str) -> list[str]:
@@ -61,7 +61,7 @@ def trend(
     template like "{num} of {den} eligible families" for the hover.
     Rates on few families get an open marker and `small_label` in the hover."""
     x = period_labels(frame, lang)
-    fig = go.Figure()
+    fig = Fig()
     for metric, style in TREND_STYLE.items():
         num_col, den_col, small_col = TREND_INPUTS[metric]
         small = frame[small_col].fillna(False).astype(bool) if small_col in frame else pd.Series(False, index=frame.index)
@@ -70,8 +70,8 @@ def trend(
             + (f"<br>{small_label}" if s else "")
             for rate, n, d, s in zip(frame[metric], frame[num_col], frame[den_col], small)
         ]
-        fig.add_trace(go.Scatter(
-            x=x, y=frame[metric], name=labels[metric], mode="lines+markers",
+        fig.add_trace(dict(
+            type="scatter", x=x, y=list(frame[metric]), name=labels[metric], mode="lines+markers",
             line=dict(color=style["color"], width=3, dash=style["dash"]),
             marker=dict(size=9, symbol=["circle-open" if s else "circle" for s in small], line=dict(width=2)),
             customdata=hover, hovertemplate="<b>%{x}</b> · " + labels[metric] + ": %{customdata}<extra></extra>",
@@ -87,11 +87,11 @@ def trend(
             index = keys.index(tuple(selected))
             theme.add_band(fig, index - 0.5, index + 0.5)
     fig.update_layout(hovermode="closest")
-    return legend_on_top(fig)
+    return legend_on_top(fig).figure()
 
 
-def readable_map(fig: go.Figure, frame: pd.DataFrame | None = None, pilot_size: int = 18, other_size: int = 12,
-                    halo: str = "#4B5563") -> go.Figure:
+def readable_map(fig: Fig, frame: pd.DataFrame | None = None, pilot_size: int = 18, other_size: int = 12,
+                 halo: str = "#4B5563") -> go.Figure:
     """Make a `maps.region_map` figure readable on a projector.
 
     Point map: larger markers, each over a slightly larger dark disc, so that
@@ -100,19 +100,20 @@ def readable_map(fig: go.Figure, frame: pd.DataFrame | None = None, pilot_size: 
     scale, so each region in `frame` (region_code, lat, lon, is_pilot) also
     gets a marker in the same colour scale, hover text taken from the
     choropleth."""
-    points = [t for t in fig.data if t.type == "scattermap"]
+    points = [t for t in fig.data if t["type"] == "scattermap"]
     if not points and frame is not None:
-        shapes = [t for t in fig.data if t.type == "choroplethmap" and t.showscale is not False]
+        shapes = [t for t in fig.data if t["type"] == "choroplethmap" and t.get("showscale") is not False]
         if shapes:
             shape = shapes[-1]
-            by_code = {code: (z, text) for code, z, text in zip(shape.locations, shape.z, shape.hovertext or [""] * len(shape.z))}
+            by_code = {code: (z, text) for code, z, text in
+                       zip(shape["locations"], shape["z"], shape.get("hovertext") or [""] * len(shape["z"]))}
             placed = frame[frame["region_code"].isin(list(by_code)) & frame["lat"].notna() & frame["lon"].notna()]
             if len(placed):
-                fig.add_trace(go.Scattermap(
-                    lat=placed["lat"], lon=placed["lon"], mode="markers", name="",
+                fig.add_trace(dict(
+                    type="scattermap", lat=list(placed["lat"]), lon=list(placed["lon"]), mode="markers", name="",
                     marker=dict(size=[pilot_size if p else other_size for p in placed["is_pilot"]],
                                 color=[by_code[c][0] for c in placed["region_code"]],
-                                colorscale=shape.colorscale, cmin=shape.zmin, cmax=shape.zmax, showscale=False),
+                                colorscale=shape["colorscale"], cmin=shape.get("zmin"), cmax=shape.get("zmax"), showscale=False),
                     hovertext=[by_code[c][1] for c in placed["region_code"]], hoverinfo="text",
                 ))
                 points = [fig.data[-1]]
@@ -121,29 +122,27 @@ def readable_map(fig: go.Figure, frame: pd.DataFrame | None = None, pilot_size: 
     bar = dict(orientation="h", x=0.5, xanchor="center", y=-0.02, yanchor="top", thickness=12, len=0.9,
                title=dict(side="top"))
     for trace in fig.data:
-        if trace.type == "choroplethmap" and trace.showscale is not False:
-            trace.colorbar.update(bar)
-        elif trace.type == "scattermap" and trace.marker.showscale:
-            trace.marker.colorbar.update(bar)
+        if trace["type"] == "choroplethmap" and trace.get("showscale") is not False:
+            merge(trace.setdefault("colorbar", {}), bar)
+        elif trace["type"] == "scattermap" and trace.get("marker", {}).get("showscale"):
+            merge(trace["marker"].setdefault("colorbar", {}), bar)
     fig.update_layout(margin=dict(b=70))
     if not points:
-        return fig
+        return fig.figure()
     for trace in points:
-        sizes = trace.marker.size
+        sizes = trace["marker"].get("size")
         if isinstance(sizes, (list, tuple)) and sizes:
             biggest = max(sizes)
-            trace.marker.size = [pilot_size if s == biggest else other_size for s in sizes]
+            trace["marker"]["size"] = [pilot_size if s == biggest else other_size for s in sizes]
         else:
-            trace.marker.size = pilot_size
+            trace["marker"]["size"] = pilot_size
     halos = []
     for trace in points:
-        sizes = trace.marker.size if isinstance(trace.marker.size, (list, tuple)) else [trace.marker.size] * len(trace.lat)
-        halos.append(go.Scattermap(
-            lat=trace.lat, lon=trace.lon, mode="markers", hoverinfo="skip", showlegend=False, name="",
-            marker=dict(size=[size + 4 for size in sizes], color=halo),
+        sizes = trace["marker"]["size"] if isinstance(trace["marker"]["size"], list) else [trace["marker"]["size"]] * len(trace["lat"])
+        halos.append(dict(
+            type="scattermap", lat=trace["lat"], lon=trace["lon"], mode="markers", hoverinfo="skip", showlegend=False,
+            name="", marker=dict(size=[size + 4 for size in sizes], color=halo),
         ))
-    others = [t for t in fig.data if t.type != "scattermap"]
-    fig.data = ()
-    for trace in [*others, *halos, *points]:
-        fig.add_trace(trace)
-    return fig
+    others = [t for t in fig.data if t["type"] != "scattermap"]
+    fig.data = [*others, *halos, *points]
+    return fig.figure()

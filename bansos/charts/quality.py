@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from bansos import fmt
 from bansos.charts import theme
+from bansos.charts.figure import Fig
 
 # The two kinds of extract; not blue/orange, which mean pilot/comparison.
 KIND_COLOURS = {
@@ -37,24 +38,22 @@ def reasons_chart(
     translated sentence with {rows} and {files}.
     """
     order = list(dict.fromkeys(frame["label"]))
-    fig = go.Figure()
+    fig = Fig()
     for kind, colour in KIND_COLOURS.items():
         part = frame[frame["kind"] == kind]
         if part.empty:
             continue
         name = kind_labels.get(kind, kind)
-        fig.add_trace(
-            go.Bar(
-                y=list(part["label"]), x=[float(v) for v in part["rows"]], name=name, orientation="h",
-                marker=dict(color=colour),
-                hovertext=[
-                    f"<b>{row.label}</b> · {name}<br>"
-                    + hover_template.format(rows=fmt.number(row.rows, lang), files=fmt.number(row.files, lang))
-                    for row in part.itertuples()
-                ],
-                hoverinfo="text",
-            )
-        )
+        fig.add_trace(dict(
+            type="bar", y=list(part["label"]), x=[float(v) for v in part["rows"]], name=name, orientation="h",
+            marker=dict(color=colour),
+            hovertext=[
+                f"<b>{row.label}</b> · {name}<br>"
+                + hover_template.format(rows=fmt.number(row.rows, lang), files=fmt.number(row.files, lang))
+                for row in part.itertuples()
+            ],
+            hoverinfo="text",
+        ))
     fig.update_layout(barmode="stack")
     theme.apply(fig, lang, title, x_title=x_title, y_title=y_title, height=max(300, 130 + 28 * len(order)))
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
@@ -63,7 +62,7 @@ def reasons_chart(
         legend=dict(traceorder="normal", orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
         margin=dict(l=10, r=10, t=60, b=100),
     )
-    return fig
+    return fig.figure()
 
 
 
@@ -97,14 +96,14 @@ def loaded_matrix_chart(
     labels = dict(zip(frame["region_code"], frame["label"]))
     counts = frame.pivot_table(index="region_code", columns="column", values="rows", aggfunc="first")
     counts = counts.reindex(index=regions, columns=columns)
-    fig = go.Figure()
+    fig = Fig()
     for is_pilot, colour in ((True, theme.PILOT), (False, theme.COMPARISON)):
         rows = [code for code in regions if (code in pilots) == is_pilot]
         if not rows:
             continue
         part = counts.loc[rows]
-        fig.add_trace(go.Heatmap(
-            x=columns, y=[labels[code] for code in rows],
+        fig.add_trace(dict(
+            type="heatmap", x=columns, y=[labels[code] for code in rows],
             z=[[None if pd.isna(v) else 1 for v in values] for values in part.to_numpy()],
             colorscale=[[0, colour], [1, colour]], showscale=False, xgap=2, ygap=2,
             name=group_labels[is_pilot], showlegend=True,
@@ -119,11 +118,11 @@ def loaded_matrix_chart(
     fig.update_yaxes(categoryorder="array", categoryarray=[labels[code] for code in regions][::-1], gridcolor="white")
     # every period labelled (plotly would skip some on a phone)
     fig.update_xaxes(side="top", tickangle=-90, tickmode="array", tickvals=columns, tickfont=dict(size=11),
-                     gridcolor="white", title_standoff=4)
+                     gridcolor="white", title=dict(standoff=4))
     fig.update_layout(
         legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
         # the title above the period labels, which sit on top of the grid
         title=dict(yref="container", y=0.995, yanchor="top"),
         margin=dict(l=10, r=10, t=170, b=50),
     )
-    return fig
+    return fig.figure()

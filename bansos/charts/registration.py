@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from bansos import fmt
 from bansos.charts import theme
+from bansos.charts.figure import Fig
 
 # The main path (each step a subset of the one before), the first decision
 # (layak) and the tidak-layak branch (appeals) are told apart by colour.
@@ -51,14 +52,14 @@ def _text_colour(hex_colour: str) -> str:
     return "#1F2937" if (0.299 * red + 0.587 * green + 0.114 * blue) > 150 else "white"
 
 
-def _legend_below(fig: go.Figure) -> None:
+def _legend_below(fig: Fig) -> None:
     """Legend at the foot of the figure, under the axis title: on a phone a
     four-item legend wraps to several rows and would cover the title."""
     fig.update_layout(
         legend=dict(traceorder="normal", orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
         margin=dict(l=10, r=10, t=60, b=110),
     )
-    fig.update_layout(height=fig.layout.height + 60)
+    fig.update_layout(height=fig.layout["height"] + 60)
 
 
 def funnel_chart(steps: pd.DataFrame, lang: str, title: str, x_title: str, of_word: str) -> go.Figure:
@@ -83,30 +84,30 @@ def funnel_chart(steps: pd.DataFrame, lang: str, title: str, x_title: str, of_wo
         colours.append(BRANCH_COLOURS.get(row.branch, theme.NEUTRAL))
         texts.append(text)
         hovers.append(f"<b>{row.label}</b><br>{count}" + (f"<br>{fmt.pct(row.rate, lang)} {of_word} {row.base_label}" if has_base else ""))
-    fig = go.Figure(
-        go.Funnel(
-            y=ticks,
-            x=[0 if pd.isna(v) else float(v) for v in steps["families"]],
-            text=texts,
-            textinfo="text",
-            textposition="auto",
-            insidetextanchor="middle",
-            textfont=dict(size=13),
-            insidetextfont=dict(color=[_text_colour(c) for c in colours]),
-            outsidetextfont=dict(color="#1F2937"),
-            hovertext=hovers,
-            hoverinfo="text",
-            marker=dict(color=colours),
-            connector=dict(line=dict(color="#D1D5DB", width=1), fillcolor="#F3F4F6"),
-            constraintext="none",
-            cliponaxis=False,
-        )
-    )
+    fig = Fig()
+    fig.add_trace(dict(
+        type="funnel",
+        y=ticks,
+        x=[0 if pd.isna(v) else float(v) for v in steps["families"]],
+        text=texts,
+        textinfo="text",
+        textposition="auto",
+        insidetextanchor="middle",
+        textfont=dict(size=13),
+        insidetextfont=dict(color=[_text_colour(c) for c in colours]),
+        outsidetextfont=dict(color="#1F2937"),
+        hovertext=hovers,
+        hoverinfo="text",
+        marker=dict(color=colours),
+        connector=dict(line=dict(color="#D1D5DB", width=1), fillcolor="#F3F4F6"),
+        constraintext="none",
+        cliponaxis=False,
+    ))
     theme.apply(fig, lang, title, x_title=x_title, height=max(380, 90 + 50 * len(steps)))
     fig.update_xaxes(visible=True, showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(categoryorder="array", categoryarray=ticks)
     fig.update_layout(showlegend=False, margin=dict(l=10, r=10, t=60, b=40))
-    return fig
+    return fig.figure()
 
 
 def channel_share_chart(
@@ -128,7 +129,7 @@ def channel_share_chart(
     e.g. a reported self-registration share.
     """
     labels = list(dict.fromkeys(frame["label"]))
-    fig = go.Figure()
+    fig = Fig()
     for channel, colour in CHANNEL_COLOURS.items():
         part = frame[frame["channel"] == channel]
         if part.empty:
@@ -141,17 +142,15 @@ def channel_share_chart(
             )
             for row in part.itertuples()
         ]
-        fig.add_trace(
-            go.Bar(
-                y=list(part["label"]), x=[0 if pd.isna(v) else float(v) for v in part["share"]],
-                name=name, orientation="h", marker=dict(color=colour),
-                text=[fmt.pct(v, lang, 0) if not pd.isna(v) and v >= 0.08 else "" for v in part["share"]],
-                textposition="inside", insidetextanchor="middle",
-                textfont=dict(color=_text_colour(colour)),
-                hovertext=[f"<b>{label}</b><br>{hover}" for label, hover in zip(part["label"], hovers)],
-                hoverinfo="text",
-            )
-        )
+        fig.add_trace(dict(
+            type="bar", y=list(part["label"]), x=[0 if pd.isna(v) else float(v) for v in part["share"]],
+            name=name, orientation="h", marker=dict(color=colour),
+            text=[fmt.pct(v, lang, 0) if not pd.isna(v) and v >= 0.08 else "" for v in part["share"]],
+            textposition="inside", insidetextanchor="middle",
+            textfont=dict(color=_text_colour(colour)),
+            hovertext=[f"<b>{label}</b><br>{hover}" for label, hover in zip(part["label"], hovers)],
+            hoverinfo="text",
+        ))
     fig.update_layout(barmode="stack")
     theme.apply(fig, lang, title, x_title=x_title, height=max(300, 130 + 34 * len(labels)))
     theme.percent_axis(fig, axis="x")
@@ -161,13 +160,11 @@ def channel_share_chart(
         # A line shape has no legend entry: a dotted line trace spanning the
         # bars carries the label in the legend instead of over a bar.
         value, label = reference
-        fig.add_trace(
-            go.Scatter(
-                x=[value, value], y=[labels[0], labels[-1]], mode="lines", name=label,
-                line=dict(color="#1F2937", dash="dot", width=2), hoverinfo="skip",
-            )
-        )
-    return fig
+        fig.add_trace(dict(
+            type="scatter", x=[value, value], y=[labels[0], labels[-1]], mode="lines", name=label,
+            line=dict(color="#1F2937", dash="dot", width=2), hoverinfo="skip",
+        ))
+    return fig.figure()
 
 
 def appeals_chart(
@@ -197,18 +194,18 @@ def appeals_chart(
         for row in frame.itertuples()
     ]
     values = {column: [0 if pd.isna(v) else float(v) for v in frame[column]] for column in APPEAL_COLOURS}
-    fig = go.Figure()
-    fig.add_trace(go.Bar(
-        y=labels, x=values["appealed"], name=outcome_labels["appealed"], orientation="h",
+    fig = Fig()
+    fig.add_trace(dict(
+        type="bar", y=labels, x=values["appealed"], name=outcome_labels["appealed"], orientation="h",
         marker=dict(color=APPEAL_COLOURS["appealed"], line=dict(color=theme.NEUTRAL, width=1)),
         hovertext=hovers, hoverinfo="text",
     ))
-    fig.add_trace(go.Bar(
-        y=labels, x=values["upheld"], name=outcome_labels["upheld"], orientation="h",
+    fig.add_trace(dict(
+        type="bar", y=labels, x=values["upheld"], name=outcome_labels["upheld"], orientation="h",
         marker=dict(color=APPEAL_COLOURS["upheld"]), width=0.5, hovertext=hovers, hoverinfo="text",
     ))
-    fig.add_trace(go.Bar(
-        y=labels, x=values["appeal_rejected"], base=values["upheld"], name=outcome_labels["appeal_rejected"],
+    fig.add_trace(dict(
+        type="bar", y=labels, x=values["appeal_rejected"], base=values["upheld"], name=outcome_labels["appeal_rejected"],
         orientation="h", marker=dict(color=APPEAL_COLOURS["appeal_rejected"]), width=0.5,
         hovertext=hovers, hoverinfo="text",
     ))
@@ -217,4 +214,4 @@ def appeals_chart(
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1])
     fig.update_xaxes(rangemode="tozero", tickformat=",d")
     _legend_below(fig)
-    return fig
+    return fig.figure()

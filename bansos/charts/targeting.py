@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 
 from bansos import fmt
 from bansos.charts import theme
+from bansos.charts.figure import Fig
 
 # Decile groups as mart_decile names them, in display order.
 DECILE_GROUPS = tuple(f"{d:02d}" for d in range(1, 11)) + ("unranked", "not_in_register")
@@ -53,9 +54,9 @@ def _target_labels(labels: dict) -> tuple[str, str]:
 
 
 def add_target_lines(
-    fig: go.Figure, target: float, target_next: float, label_now: str, label_next: str,
+    fig: Fig, target: float, target_next: float, label_now: str, label_next: str,
     axes: tuple[str, ...] = ("x",), legend: bool = True, row: int | None = None, col: int | None = None,
-) -> go.Figure:
+) -> Fig:
     """Both error targets (DESIGN §5: below 10% in 2026, then below 5%) as
     lines on the given axes, named in the legend rather than written inside
     the plot, where labels collide with region names and points near 0%.
@@ -65,21 +66,21 @@ def add_target_lines(
         theme.add_rule(fig, target_next, axis, dict(color=theme.TARGET_NEXT, dash="dot", width=1.5), row=row, col=col)
     if legend:
         for name, colour, dash in ((label_now, theme.TARGET, "dash"), (label_next, theme.TARGET_NEXT, "dot")):
-            fig.add_trace(go.Scatter(
-                x=[None], y=[None], mode="lines", name=name, hoverinfo="skip",
+            fig.add_trace(dict(
+                type="scatter", x=[None], y=[None], mode="lines", name=name, hoverinfo="skip",
                 line=dict(color=colour, dash=dash, width=1.5),
             ))
     return fig
 
 
-def legend_below(fig: go.Figure, x_title: bool = True, offset: int | None = None) -> go.Figure:
+def legend_below(fig: Fig, x_title: bool = True, offset: int | None = None) -> Fig:
     """Put the legend under the x axis. A legend above the plot wraps into
     more rows on a phone and then covers the title; below the axis it grows
     downwards and plotly widens the bottom margin to fit it."""
-    height = fig.layout.height or 400
-    margin = fig.layout.margin
-    top = margin.t if margin and margin.t is not None else 60
-    bottom = margin.b if margin and margin.b is not None else 10
+    height = fig.layout.get("height") or 400
+    margin = fig.layout.get("margin") or {}
+    top = margin["t"] if margin.get("t") is not None else 60
+    bottom = margin["b"] if margin.get("b") is not None else 10
     plot = max(height - top - bottom, 100)
     if offset is None:
         offset = 62 if x_title else 36  # px: tick labels (and the axis title) first
@@ -111,11 +112,11 @@ def error_scatter(frame: pd.DataFrame, lang: str, labels: dict, target: float, t
     target_zone, small_flag, hover (format fields: region, exclusion,
     covered, eligible, inclusion, ineligible, recipients, not_in_register).
     """
-    fig = go.Figure()
-    fig.add_shape(
+    fig = Fig()
+    fig.add_shape(dict(
         type="rect", x0=0, y0=0, x1=target, y1=target, layer="below",
         fillcolor=theme.GOOD, opacity=0.15, line=dict(width=0),
-    )
+    ))
     plotted = frame.dropna(subset=["exclusion_error", "inclusion_error"]) if not frame.empty else frame
     for is_pilot, name in ((True, labels["pilot"]), (False, labels["comparison"])):
         part = plotted[plotted["is_pilot"].astype(bool) == is_pilot] if not plotted.empty else plotted
@@ -136,20 +137,19 @@ def error_scatter(frame: pd.DataFrame, lang: str, labels: dict, target: float, t
             for row, is_small in zip(part.itertuples(), small)
         ]
         colour = _group_colour(is_pilot)
-        fig.add_trace(
-            go.Scatter(
-                x=part["exclusion_error"], y=part["inclusion_error"], mode="markers", name=name,
-                marker=dict(
-                    size=11, color=colour, line=dict(color=colour, width=2),
-                    symbol=["circle-open" if s else "circle" for s in small],
-                ),
-                hovertext=hover, hoverinfo="text",
-            )
-        )
+        fig.add_trace(dict(
+            type="scatter", x=list(part["exclusion_error"]), y=list(part["inclusion_error"]), mode="markers",
+            name=name,
+            marker=dict(
+                size=11, color=colour, line=dict(color=colour, width=2),
+                symbol=["circle-open" if s else "circle" for s in small],
+            ),
+            hovertext=hover, hoverinfo="text",
+        ))
     now, nxt = _target_labels(labels)
     add_target_lines(fig, target, target_next, now, nxt, axes=("x", "y"))
-    fig.add_trace(go.Scatter(
-        x=[None], y=[None], mode="markers", name=labels["target_zone"], hoverinfo="skip",
+    fig.add_trace(dict(
+        type="scatter", x=[None], y=[None], mode="markers", name=labels["target_zone"], hoverinfo="skip",
         marker=dict(symbol="square", size=12, color=theme.GOOD, opacity=0.3),
     ))
     theme.apply(fig, lang, labels["title"], labels["x"], labels["y"], height=520)
@@ -160,7 +160,7 @@ def error_scatter(frame: pd.DataFrame, lang: str, labels: dict, target: float, t
         x_end, y_end = upper_bound(plotted["exclusion_error"]), upper_bound(plotted["inclusion_error"])
     fig.update_xaxes(tickformat=".0%", range=[0, x_end * 1.02])
     fig.update_yaxes(tickformat=".0%", range=[0, y_end * 1.02])
-    return fig
+    return fig.figure()
 
 
 # -- before / after ----------------------------------------------------------------
@@ -183,7 +183,7 @@ def dumbbell(
     """
     first, second, change = f"{metric}_1", f"{metric}_2", f"{metric}_change"
     data = frame.dropna(subset=[first, second], how="all").copy() if not frame.empty else frame.copy()
-    fig = go.Figure()
+    fig = Fig()
     if not data.empty:
         data["plot_pilot"] = data["is_pilot"].astype(bool)
         data["plot_order"] = data[second].fillna(data[first])
@@ -202,12 +202,10 @@ def dumbbell(
                 if a is not None and b is not None:
                     xs += [a, b, None]
                     ys += [row.plot_label, row.plot_label, None]
-            fig.add_trace(
-                go.Scatter(
-                    x=xs, y=ys, mode="lines", line=dict(color=colour, width=3), opacity=0.55,
-                    hoverinfo="skip", showlegend=False,
-                )
-            )
+            fig.add_trace(dict(
+                type="scatter", x=xs, y=ys, mode="lines", line=dict(color=colour, width=3), opacity=0.55,
+                hoverinfo="skip", showlegend=False,
+            ))
             num_col, den_col = numerator, denominator
             hover = [
                 labels["hover"].format(
@@ -220,20 +218,18 @@ def dumbbell(
                 )
                 for _, row in part.iterrows()
             ]
-            fig.add_trace(
-                go.Scatter(
-                    x=part[first], y=part["plot_label"], mode="markers", name=f"{name} · {labels['t1']}",
-                    marker=dict(size=10, color="white", line=dict(color=colour, width=2), symbol="circle"),
-                    hovertext=hover, hoverinfo="text",
-                )
-            )
-            fig.add_trace(
-                go.Scatter(
-                    x=part[second], y=part["plot_label"], mode="markers", name=f"{name} · {labels['t2']}",
-                    marker=dict(size=11, color=colour, line=dict(color=colour, width=2), symbol="circle"),
-                    hovertext=hover, hoverinfo="text",
-                )
-            )
+            fig.add_trace(dict(
+                type="scatter", x=list(part[first]), y=list(part["plot_label"]), mode="markers",
+                name=f"{name} · {labels['t1']}",
+                marker=dict(size=10, color="white", line=dict(color=colour, width=2), symbol="circle"),
+                hovertext=hover, hoverinfo="text",
+            ))
+            fig.add_trace(dict(
+                type="scatter", x=list(part[second]), y=list(part["plot_label"]), mode="markers",
+                name=f"{name} · {labels['t2']}",
+                marker=dict(size=11, color=colour, line=dict(color=colour, width=2), symbol="circle"),
+                hovertext=hover, hoverinfo="text",
+            ))
     rows = 0 if data.empty else len(data)
     if target is not None and target_next is not None:
         add_target_lines(fig, target, target_next, labels["target_now"], labels["target_next"], axes=("x",))
@@ -242,7 +238,7 @@ def dumbbell(
     end = upper_bound(data[first], data[second]) if rows else 1.0
     fig.update_xaxes(tickformat=".0%", range=[0, end * 1.02])
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(data["plot_label"]) if rows else [])
-    return fig
+    return fig.figure()
 
 
 # -- decile distribution -----------------------------------------------------------
@@ -286,13 +282,12 @@ def decile_bars(
         labels["hover"].format(group=name, recipients=fmt.number(count, lang), share=fmt.pct(value, lang))
         for name, count, value in zip(names, counts, values)
     ]
-    fig = go.Figure(
-        go.Bar(
-            x=categories, y=[0 if v is None else v for v in values], marker_color=colours,
-            text=[fmt.pct(v, lang, 0 if v >= 0.1 else 1) if v is not None else "" for v in values], textposition="outside",
-            hovertext=hover, hoverinfo="text", showlegend=False, cliponaxis=False,
-        )
-    )
+    fig = Fig()
+    fig.add_trace(dict(
+        type="bar", x=categories, y=[0 if v is None else v for v in values], marker=dict(color=colours),
+        text=[fmt.pct(v, lang, 0 if v >= 0.1 else 1) if v is not None else "" for v in values], textposition="outside",
+        hovertext=hover, hoverinfo="text", showlegend=False, cliponaxis=False,
+    ))
     # Legend entries for the colour meanings (empty traces, legend only).
     for name, colour in (
         (labels["eligible"], theme.GOOD),
@@ -300,14 +295,16 @@ def decile_bars(
         (labels["unranked"], UNRANKED_COLOUR),
         (labels["not_in_register"], ABSENT_COLOUR),
     ):
-        fig.add_trace(go.Bar(x=[None], y=[None], name=name, marker_color=colour, showlegend=True, hoverinfo="skip"))
+        fig.add_trace(dict(type="bar", x=[None], y=[None], name=name, marker=dict(color=colour), showlegend=True,
+                           hoverinfo="skip"))
     register_values: list[float] = []
     if register is not None and not register.empty:
         in_register = register.set_index("desil_group")
         points = [(label, group) for label, group in zip(categories, DECILE_GROUPS) if group in in_register.index]
         register_values = [_num(in_register.loc[group, "share"]) or 0 for _, group in points]
-        fig.add_trace(go.Scatter(
-            x=[label for label, _ in points], y=register_values, mode="markers", name=labels["register"],
+        fig.add_trace(dict(
+            type="scatter", x=[label for label, _ in points], y=register_values, mode="markers",
+            name=labels["register"],
             marker=dict(symbol="diamond", size=10, color="#111827", line=dict(color="white", width=1)),
             hovertext=[
                 labels["register_hover"].format(
@@ -335,4 +332,4 @@ def decile_bars(
                      tickvals=categories, ticktext=ticks, tickangle=0, tickfont=dict(size=11))
     legend_below(fig, offset=96)
     fig.update_layout(barmode="overlay", bargap=0.25)
-    return fig
+    return fig.figure()

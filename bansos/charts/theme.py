@@ -1,4 +1,5 @@
-"""The one plotly template and palette of the app."""
+"""The one plotly template and palette of the app, and the helpers every
+chart uses (titles, percent axes, target lines) on a `figure.Fig`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from bansos import fmt
+from bansos.charts.figure import Fig
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -36,22 +38,17 @@ pio.templates[TEMPLATE_NAME] = go.layout.Template(
 )
 
 
-def apply(fig: go.Figure, lang: str, title: str, x_title: str | None = None, y_title: str | None = None, height: int = 380) -> go.Figure:
+def apply(fig: Fig, lang: str, title: str, x_title: str | None = None, y_title: str | None = None, height: int = 380) -> Fig:
     """Title, axis titles, language-correct number separators, the template."""
-    fig.update_layout(
-        template=TEMPLATE_NAME,
-        title=dict(text=title),
-        separators=fmt.plotly_separators(lang),
-        height=height,
-    )
+    fig.update_layout(template=TEMPLATE_NAME, title=dict(text=title), separators=fmt.plotly_separators(lang), height=height)
     if x_title is not None:
-        fig.update_xaxes(title_text=x_title)
+        fig.update_xaxes(title=dict(text=x_title))
     if y_title is not None:
-        fig.update_yaxes(title_text=y_title)
+        fig.update_yaxes(title=dict(text=y_title))
     return fig
 
 
-def percent_axis(fig: go.Figure, axis: str = "y", max_value: float | None = 1.0) -> go.Figure:
+def percent_axis(fig: Fig, axis: str = "y", max_value: float | None = 1.0) -> Fig:
     update = dict(tickformat=".0%", rangemode="tozero")
     if max_value is not None:
         update["range"] = [0, max_value * 1.02]
@@ -71,43 +68,43 @@ _RULE_LABEL = {
 
 
 def add_rule(
-    fig: go.Figure, value: float, axis: str = "y", line: dict | None = None, label: str | None = None,
+    fig: Fig, value: float, axis: str = "y", line: dict | None = None, label: str | None = None,
     label_position: str = "top left", row: int | None = None, col: int | None = None, layer: str = "above",
-) -> go.Figure:
-    """A line across the plot at `value` on `axis` ("y": horizontal, "x":
-    vertical), optionally labelled: what fig.add_hline / fig.add_vline draw,
-    appended to the layout in one step. Plotly's helpers cost several ms a
-    line, which on pages with a dozen target lines was a large part of each
-    run's time under concurrent sessions."""
-    xref, yref = "x", "y"
-    if row is not None:
-        subplot = fig.get_subplot(row, col)
-        xref, yref = subplot.xaxis.plotly_name.replace("axis", ""), subplot.yaxis.plotly_name.replace("axis", "")
+) -> Fig:
+    """A line across the plot (or one subplot) at `value` on `axis` ("y":
+    horizontal, "x": vertical), optionally labelled: what plotly's add_hline /
+    add_vline draw."""
+    xref, yref = fig.axis_refs(row, col)
     if axis == "y":
-        shape = dict(type="line", xref=f"{xref} domain", x0=0, x1=1, yref=yref, y0=value, y1=value, line=line or {})
+        shape = dict(type="line", xref=f"{xref} domain", x0=0, x1=1, yref=yref, y0=value, y1=value)
     else:
-        shape = dict(type="line", xref=xref, x0=value, x1=value, yref=f"{yref} domain", y0=0, y1=1, line=line or {})
-    fig.layout.shapes += (dict(shape, layer=layer),)
+        shape = dict(type="line", xref=xref, x0=value, x1=value, yref=f"{yref} domain", y0=0, y1=1)
+    fig.add_shape(dict(shape, line=line or {}, layer=layer))
     if label:
         xanchor, yanchor, end = _RULE_LABEL[(axis, label_position)]
         if axis == "y":
             at = dict(xref=f"{xref} domain", x=end, yref=yref, y=value)
         else:
             at = dict(xref=xref, x=value, yref=f"{yref} domain", y=end)
-        fig.layout.annotations += (dict(text=label, showarrow=False, xanchor=xanchor, yanchor=yanchor, **at),)
+        fig.add_annotation(dict(text=label, showarrow=False, xanchor=xanchor, yanchor=yanchor, **at))
     return fig
 
 
-def add_band(fig: go.Figure, x0: float, x1: float) -> go.Figure:
+def add_band(fig: Fig, x0: float, x1: float) -> Fig:
     """A light grey band from x0 to x1 behind the data (the selected tranche);
-    what fig.add_vrect draws, in one step."""
-    fig.layout.shapes += (dict(type="rect", xref="x", x0=x0, x1=x1, yref="y domain", y0=0, y1=1,
-                               fillcolor="#9CA3AF", opacity=0.15, line_width=0, layer="below"),)
-    return fig
+    what plotly's add_vrect draws."""
+    return fig.add_shape(dict(type="rect", xref="x", x0=x0, x1=x1, yref="y domain", y0=0, y1=1,
+                              fillcolor="#9CA3AF", opacity=0.15, line=dict(width=0), layer="below"))
 
 
-def add_targets(fig: go.Figure, target: float, target_next: float, label_now: str, label_next: str, axis: str = "y") -> go.Figure:
+def add_targets(fig: Fig, target: float, target_next: float, label_now: str, label_next: str, axis: str = "y") -> Fig:
     """Both error targets drawn (DESIGN §5: below 10% in 2026, then below 5%)."""
     add_rule(fig, target, axis, dict(color=TARGET, dash="dash", width=1.5), label_now, "top left")
     add_rule(fig, target_next, axis, dict(color=TARGET_NEXT, dash="dot", width=1.5), label_next, "bottom left")
     return fig
+
+
+def colour_scale(reverse: bool = False) -> list[list]:
+    """The sequential scale as plotly wants it: [[0, colour], ..., [1, colour]]."""
+    scale = [[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)]
+    return [[1 - p, c] for p, c in reversed(scale)] if reverse else scale
