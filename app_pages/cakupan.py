@@ -83,66 +83,71 @@ def region_section(f: ui.Filters, row: pd.Series, lang: str) -> None:
     frame = ui.q("region_indicators", as_of=f.as_of, basis=f.basis, program=f.program, year=f.year, tranche=f.tranche,
                  province=None, regions=codes)
     min_n = settings.get_int("min_families")
+    # Only the open tab's content runs (switching tabs reruns the page): the
+    # table and the per-programme heatmap cost as much as the chart.
     chart_tab, table_tab, program_tab = st.tabs([
         ui.tr("cakupan.region.tab.chart"), ui.tr("cakupan.region.tab.table"), ui.tr("cakupan.region.tab.program"),
-    ])
+    ], key="ck_region_tab", on_change="rerun")
     with chart_tab:
-        if frame["coverage"].notna().any():
-            fig = coverage.coverage_by_region(
-                frame, lang,
-                title=ui.tr("cakupan.region.title", program=f.program, period=period),
-                x_title=ui.tr("cakupan.region.x"),
-                pilot_label=ui.tr("word.pilot"), comparison_label=ui.tr("word.comparison"),
-                ratio_word=ui.tr("cakupan.region.ratio"), small_label=ui.tr("word.small_n", n=min_n),
-                reference=row.get("coverage"),
-                reference_label=ui.tr("cakupan.region.reference", value=fmt.pct(row.get("coverage"), lang)),
-            )
-            st.plotly_chart(fig, width="stretch", key="ck_region_chart")
-            st.caption(ui.tr("cakupan.region.note", n=min_n))
-        else:
-            ui.empty_state("empty.no_register")
-        missing = frame[frame["coverage"].isna()]
-        if len(missing) and frame["coverage"].notna().any():
-            names = list(missing["region_name"])
-            shown = ", ".join(names[:5]) + (ui.tr("cakupan.more", n=len(names) - 5) if len(names) > 5 else "")
-            st.caption(ui.tr("cakupan.region.missing", names=shown))
+        if chart_tab.open:
+            if frame["coverage"].notna().any():
+                fig = coverage.coverage_by_region(
+                    frame, lang,
+                    title=ui.tr("cakupan.region.title", program=f.program, period=period),
+                    x_title=ui.tr("cakupan.region.x"),
+                    pilot_label=ui.tr("word.pilot"), comparison_label=ui.tr("word.comparison"),
+                    ratio_word=ui.tr("cakupan.region.ratio"), small_label=ui.tr("word.small_n", n=min_n),
+                    reference=row.get("coverage"),
+                    reference_label=ui.tr("cakupan.region.reference", value=fmt.pct(row.get("coverage"), lang)),
+                )
+                st.plotly_chart(fig, width="stretch", key="ck_region_chart")
+                st.caption(ui.tr("cakupan.region.note", n=min_n))
+            else:
+                ui.empty_state("empty.no_register")
+            missing = frame[frame["coverage"].isna()]
+            if len(missing) and frame["coverage"].notna().any():
+                names = list(missing["region_name"])
+                shown = ", ".join(names[:5]) + (ui.tr("cakupan.more", n=len(names) - 5) if len(names) > 5 else "")
+                st.caption(ui.tr("cakupan.region.missing", names=shown))
     with table_tab:
-        small_word = ui.tr("word.small_n", n=min_n)
-        table = pd.DataFrame({
-            ui.tr("word.region"): frame["region_name"],
-            ui.tr("cakupan.col.group"): [ui.tr("word.pilot") if p else ui.tr("word.comparison") for p in frame["is_pilot"]],
-            _label("eligible_families", lang): frame["eligible_families"],
-            _label("eligible_covered", lang): frame["eligible_covered"],
-            _label("coverage", lang): frame["coverage"],
-            _label("recipients", lang): frame["recipients"],
-            _label("eligible_recipients", lang): frame["eligible_recipients"],
-            _label("not_in_register", lang): frame["not_in_register"],
-            _label("allocated_amount", lang): frame["allocated_amount"],
-            _label("disbursed_amount", lang): frame["disbursed_amount"],
-            _label("disbursement_rate", lang): frame["disbursement_rate"],
-            ui.tr("cakupan.col.flag"): [small_word if s else "" for s in frame["coverage_small"].fillna(False)],
-        })
-        st.dataframe(
-            _styled(table, lang,
-                    rates=[_label("coverage", lang), _label("disbursement_rate", lang)],
-                    counts=[_label(m, lang) for m in ("eligible_families", "eligible_covered", "recipients", "eligible_recipients", "not_in_register")],
-                    money=[_label("allocated_amount", lang), _label("disbursed_amount", lang)]),
-            hide_index=True, width="stretch",
-        )
-    with program_tab:
-        by_program = ui.q("region_indicators", as_of=f.as_of, basis=f.basis, program=None, year=f.year, tranche=f.tranche,
-                          province=None, regions=codes)
-        if by_program.empty:
-            ui.empty_state("empty.no_match")
-        else:
-            fig = coverage.coverage_by_program(
-                by_program, lang,
-                title=ui.tr("cakupan.program.title", period=period), x_title=ui.tr("cakupan.program.x"),
-                colour_title=ui.tr("cakupan.program.colour"), ratio_word=ui.tr("cakupan.region.ratio"),
-                empty_text=fmt.EMPTY,
+        if table_tab.open:
+            small_word = ui.tr("word.small_n", n=min_n)
+            table = pd.DataFrame({
+                ui.tr("word.region"): frame["region_name"],
+                ui.tr("cakupan.col.group"): [ui.tr("word.pilot") if p else ui.tr("word.comparison") for p in frame["is_pilot"]],
+                _label("eligible_families", lang): frame["eligible_families"],
+                _label("eligible_covered", lang): frame["eligible_covered"],
+                _label("coverage", lang): frame["coverage"],
+                _label("recipients", lang): frame["recipients"],
+                _label("eligible_recipients", lang): frame["eligible_recipients"],
+                _label("not_in_register", lang): frame["not_in_register"],
+                _label("allocated_amount", lang): frame["allocated_amount"],
+                _label("disbursed_amount", lang): frame["disbursed_amount"],
+                _label("disbursement_rate", lang): frame["disbursement_rate"],
+                ui.tr("cakupan.col.flag"): [small_word if s else "" for s in frame["coverage_small"].fillna(False)],
+            })
+            st.dataframe(
+                _styled(table, lang,
+                        rates=[_label("coverage", lang), _label("disbursement_rate", lang)],
+                        counts=[_label(m, lang) for m in ("eligible_families", "eligible_covered", "recipients", "eligible_recipients", "not_in_register")],
+                        money=[_label("allocated_amount", lang), _label("disbursed_amount", lang)]),
+                hide_index=True, width="stretch",
             )
-            st.plotly_chart(fig, width="stretch", key="ck_program_chart")
-            st.caption(ui.tr("cakupan.program.note"))
+    with program_tab:
+        if program_tab.open:
+            by_program = ui.q("region_indicators", as_of=f.as_of, basis=f.basis, program=None, year=f.year, tranche=f.tranche,
+                              province=None, regions=codes)
+            if by_program.empty:
+                ui.empty_state("empty.no_match")
+            else:
+                fig = coverage.coverage_by_program(
+                    by_program, lang,
+                    title=ui.tr("cakupan.program.title", period=period), x_title=ui.tr("cakupan.program.x"),
+                    colour_title=ui.tr("cakupan.program.colour"), ratio_word=ui.tr("cakupan.region.ratio"),
+                    empty_text=fmt.EMPTY,
+                )
+                st.plotly_chart(fig, width="stretch", key="ck_program_chart")
+                st.caption(ui.tr("cakupan.program.note"))
 
 
 def disbursement_section(f: ui.Filters, lang: str) -> pd.DataFrame:
@@ -168,22 +173,23 @@ def disbursement_section(f: ui.Filters, lang: str) -> pd.DataFrame:
             rate=fmt.pct(item["disbursement_rate"], lang), families=fmt.number(item["paid_families"], lang),
             recipients=fmt.number(item["recipients"], lang), families_rate=fmt.pct(item["disbursement_rate_families"], lang),
         ))
-    with st.expander(ui.tr("cakupan.disb.table")):
-        table = pd.DataFrame({
-            ui.tr("word.period"): [ui.period_label(y, t, short=True) for y, t in zip(frame["year"], frame["tranche"])],
-            _label("recipients", lang): frame["recipients"],
-            ui.tr("cakupan.col.paid_families"): frame["paid_families"],
-            _label("disbursement_rate_families", lang): frame["disbursement_rate_families"],
-            _label("allocated_amount", lang): frame["allocated_amount"],
-            _label("disbursed_amount", lang): frame["disbursed_amount"],
-            _label("disbursement_rate", lang): frame["disbursement_rate"],
-        })
-        st.dataframe(
-            _styled(table, lang, rates=[_label("disbursement_rate_families", lang), _label("disbursement_rate", lang)],
-                    counts=[_label("recipients", lang), ui.tr("cakupan.col.paid_families")],
-                    money=[_label("allocated_amount", lang), _label("disbursed_amount", lang)]),
-            hide_index=True, width="stretch",
-        )
+    with (folded := ui.folded(ui.tr("cakupan.disb.table"), "ck_disb_table")):
+        if folded.open:
+            table = pd.DataFrame({
+                ui.tr("word.period"): [ui.period_label(y, t, short=True) for y, t in zip(frame["year"], frame["tranche"])],
+                _label("recipients", lang): frame["recipients"],
+                ui.tr("cakupan.col.paid_families"): frame["paid_families"],
+                _label("disbursement_rate_families", lang): frame["disbursement_rate_families"],
+                _label("allocated_amount", lang): frame["allocated_amount"],
+                _label("disbursed_amount", lang): frame["disbursed_amount"],
+                _label("disbursement_rate", lang): frame["disbursement_rate"],
+            })
+            st.dataframe(
+                _styled(table, lang, rates=[_label("disbursement_rate_families", lang), _label("disbursement_rate", lang)],
+                        counts=[_label("recipients", lang), ui.tr("cakupan.col.paid_families")],
+                        money=[_label("allocated_amount", lang), _label("disbursed_amount", lang)]),
+                hide_index=True, width="stretch",
+            )
     return frame
 
 

@@ -180,22 +180,26 @@ def league(f: ui.Filters, lang: str, metric_id: str) -> None:
     num, den, _, _ = COUNTS_REGION[metric_id]
     first = ["rank", "region", metric_id, "flag", num, den]
     order = first + [c for c in table.columns if c not in first and c != RANK[metric_id]]
-    tab_table, tab_chart = st.tabs([ui.tr("perbandingan.tab.table"), ui.tr("perbandingan.tab.chart")])
+    # Only the open tab's content runs (switching tabs reruns the page).
+    tab_table, tab_chart = st.tabs([ui.tr("perbandingan.tab.table"), ui.tr("perbandingan.tab.chart")],
+                                   key="pb_league_tab", on_change="rerun")
     with tab_table:
-        st.dataframe(table, hide_index=True, column_order=order, column_config=config, height=_table_height(len(table)),
-                     placeholder=fmt.EMPTY)
+        if tab_table.open:
+            st.dataframe(table, hide_index=True, column_order=order, column_config=config, height=_table_height(len(table)),
+                         placeholder=fmt.EMPTY)
     with tab_chart:
-        target, target_next = _targets()
-        labels = {
-            "title": ui.tr("perbandingan.league.title", metric=_label(metric_id, lang)),
-            "x": ui.tr("perbandingan.axis.rate", metric=_label(metric_id, lang)),
-            "small_flag": "⚠",
-            "unranked": ui.tr("perbandingan.unranked"),
-            "hover": ui.tr("perbandingan.league.hover"),
-            **_target_labels(lang),
-        }
-        metric = _metric(metric_id, lang, COUNTS_REGION, small_col)
-        st.plotly_chart(comparison.league_bars(pilots, lang, metric, labels, target, target_next), width="stretch")
+        if tab_chart.open:
+            target, target_next = _targets()
+            labels = {
+                "title": ui.tr("perbandingan.league.title", metric=_label(metric_id, lang)),
+                "x": ui.tr("perbandingan.axis.rate", metric=_label(metric_id, lang)),
+                "small_flag": "⚠",
+                "unranked": ui.tr("perbandingan.unranked"),
+                "hover": ui.tr("perbandingan.league.hover"),
+                **_target_labels(lang),
+            }
+            metric = _metric(metric_id, lang, COUNTS_REGION, small_col)
+            st.plotly_chart(comparison.league_bars(pilots, lang, metric, labels, target, target_next), width="stretch")
     ui.small_n_note()
 
 

@@ -254,8 +254,10 @@ def render() -> None:
         st.subheader(ui.tr("ringkasan.map.heading"))
         region_map(f, regions, lang)
 
-    with st.expander(ui.tr("ringkasan.table.heading")):
-        region_table(regions, lang)
+    # Content of a folded section runs only once it is opened (see ui.folded).
+    with (table := ui.folded(ui.tr("ringkasan.table.heading"), "rk_table")):
+        if table.open:
+            region_table(regions, lang)
     ui.small_n_note()
 
 

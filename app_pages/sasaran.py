@@ -239,47 +239,48 @@ def before_after(f: ui.Filters, lang: str) -> None:
     st.caption(ui.tr("sasaran.change.read", t1=t1_label, t2=t2_label))
     if change.is_pilot.nunique() < 2:
         st.caption(ui.tr("sasaran.hint.groups"))
-    with st.expander(ui.tr("sasaran.change.table")):
-        view = change.sort_values(["is_pilot", "province_code", "region_code"], ascending=[False, True, True])
-        table = pd.DataFrame({
-            "region": view.region_name,
-            "group": [_group_word(p) for p in view.is_pilot],
-            "ee_1": [fmt.pct(v, lang) for v in view.exclusion_error_1],
-            "ee_ratio_1": [ui.tr("sasaran.ratio", num=fmt.number(n, lang), den=fmt.number(d, lang))
-                           for n, d in zip(view.eligible_covered_1, view.eligible_families_1)],
-            "ee_2": [fmt.pct(v, lang) for v in view.exclusion_error_2],
-            "ee_ratio_2": [ui.tr("sasaran.ratio", num=fmt.number(n, lang), den=fmt.number(d, lang))
-                           for n, d in zip(view.eligible_covered_2, view.eligible_families_2)],
-            "ee_change": [fmt.pp(v, lang) for v in view.exclusion_error_change],
-            "ie_1": [fmt.pct(v, lang) for v in view.inclusion_error_1],
-            "ie_ratio_1": [ui.tr("sasaran.ratio", num=fmt.number(n, lang), den=fmt.number(d, lang))
-                           for n, d in zip(view.eligible_recipients_1, view.recipients_1)],
-            "ie_2": [fmt.pct(v, lang) for v in view.inclusion_error_2],
-            "ie_ratio_2": [ui.tr("sasaran.ratio", num=fmt.number(n, lang), den=fmt.number(d, lang))
-                           for n, d in zip(view.eligible_recipients_2, view.recipients_2)],
-            "ie_change": [fmt.pp(v, lang) for v in view.inclusion_error_change],
-            "small": [_flag(a) or _flag(b) for a, b in zip(view.small_1, view.small_2)],
-        })
-        text = st.column_config.TextColumn
-        ee, ie = _label("exclusion_error", lang), _label("inclusion_error", lang)
-        st.dataframe(
-            table, hide_index=True, placeholder=fmt.EMPTY, height=_table_height(len(table)),
-            column_config={
-                "region": text(ui.tr("word.region"), pinned=True),
-                "group": text(ui.tr("sasaran.col.group")),
-                "ee_1": text(f"{ee} {t1_label}"),
-                "ee_ratio_1": text(ui.tr("sasaran.col.covered_of_eligible", period=t1_label)),
-                "ee_2": text(f"{ee} {t2_label}"),
-                "ee_ratio_2": text(ui.tr("sasaran.col.covered_of_eligible", period=t2_label)),
-                "ee_change": text(ui.tr("sasaran.col.change", metric=ee)),
-                "ie_1": text(f"{ie} {t1_label}"),
-                "ie_ratio_1": text(ui.tr("sasaran.col.eligible_of_recipients", period=t1_label)),
-                "ie_2": text(f"{ie} {t2_label}"),
-                "ie_ratio_2": text(ui.tr("sasaran.col.eligible_of_recipients", period=t2_label)),
-                "ie_change": text(ui.tr("sasaran.col.change", metric=ie)),
-                "small": text("⚠", help=ui.tr("word.small_n.note", n=settings.get_int("min_families"))),
-            },
-        )
+    with (folded := ui.folded(ui.tr("sasaran.change.table"), "ss_change_table")):
+        if folded.open:
+            view = change.sort_values(["is_pilot", "province_code", "region_code"], ascending=[False, True, True])
+            table = pd.DataFrame({
+                "region": view.region_name,
+                "group": [_group_word(p) for p in view.is_pilot],
+                "ee_1": [fmt.pct(v, lang) for v in view.exclusion_error_1],
+                "ee_ratio_1": [ui.tr("sasaran.ratio", num=fmt.number(n, lang), den=fmt.number(d, lang))
+                               for n, d in zip(view.eligible_covered_1, view.eligible_families_1)],
+                "ee_2": [fmt.pct(v, lang) for v in view.exclusion_error_2],
+                "ee_ratio_2": [ui.tr("sasaran.ratio", num=fmt.number(n, lang), den=fmt.number(d, lang))
+                               for n, d in zip(view.eligible_covered_2, view.eligible_families_2)],
+                "ee_change": [fmt.pp(v, lang) for v in view.exclusion_error_change],
+                "ie_1": [fmt.pct(v, lang) for v in view.inclusion_error_1],
+                "ie_ratio_1": [ui.tr("sasaran.ratio", num=fmt.number(n, lang), den=fmt.number(d, lang))
+                               for n, d in zip(view.eligible_recipients_1, view.recipients_1)],
+                "ie_2": [fmt.pct(v, lang) for v in view.inclusion_error_2],
+                "ie_ratio_2": [ui.tr("sasaran.ratio", num=fmt.number(n, lang), den=fmt.number(d, lang))
+                               for n, d in zip(view.eligible_recipients_2, view.recipients_2)],
+                "ie_change": [fmt.pp(v, lang) for v in view.inclusion_error_change],
+                "small": [_flag(a) or _flag(b) for a, b in zip(view.small_1, view.small_2)],
+            })
+            text = st.column_config.TextColumn
+            ee, ie = _label("exclusion_error", lang), _label("inclusion_error", lang)
+            st.dataframe(
+                table, hide_index=True, placeholder=fmt.EMPTY, height=_table_height(len(table)),
+                column_config={
+                    "region": text(ui.tr("word.region"), pinned=True),
+                    "group": text(ui.tr("sasaran.col.group")),
+                    "ee_1": text(f"{ee} {t1_label}"),
+                    "ee_ratio_1": text(ui.tr("sasaran.col.covered_of_eligible", period=t1_label)),
+                    "ee_2": text(f"{ee} {t2_label}"),
+                    "ee_ratio_2": text(ui.tr("sasaran.col.covered_of_eligible", period=t2_label)),
+                    "ee_change": text(ui.tr("sasaran.col.change", metric=ee)),
+                    "ie_1": text(f"{ie} {t1_label}"),
+                    "ie_ratio_1": text(ui.tr("sasaran.col.eligible_of_recipients", period=t1_label)),
+                    "ie_2": text(f"{ie} {t2_label}"),
+                    "ie_ratio_2": text(ui.tr("sasaran.col.eligible_of_recipients", period=t2_label)),
+                    "ie_change": text(ui.tr("sasaran.col.change", metric=ie)),
+                    "small": text("⚠", help=ui.tr("word.small_n.note", n=settings.get_int("min_families"))),
+                },
+            )
 
 
 def deciles(f: ui.Filters, lang: str) -> None:
@@ -316,27 +317,28 @@ def deciles(f: ui.Filters, lang: str) -> None:
         st.caption(ui.tr("sasaran.decile.register.read"))
     if f.basis == "layak":
         st.caption(ui.tr("sasaran.decile.layak"))
-    with st.expander(ui.tr("sasaran.decile.table")):
-        names = {
-            "unranked": labels["unranked"],
-            "not_in_register": labels["not_in_register"],
-        }
-        order = {group: index for index, group in enumerate(targeting.DECILE_GROUPS)}
-        view = frame.assign(_order=frame.desil_group.map(order)).sort_values("_order")
-        st.dataframe(
-            pd.DataFrame({
-                "group": [names.get(g, ui.tr("sasaran.decile.desil", desil=int(g)) if str(g).isdigit() else g)
-                          for g in view.desil_group],
-                "recipients": view.recipients,
-                "share": view.share,
-            }),
-            hide_index=True, placeholder=fmt.EMPTY,
-            column_config={
-                "group": st.column_config.TextColumn(ui.tr("sasaran.decile.x")),
-                "recipients": st.column_config.NumberColumn(_label("recipients", lang), format="localized"),
-                "share": st.column_config.NumberColumn(ui.tr("sasaran.decile.y"), format="percent"),
-            },
-        )
+    with (folded := ui.folded(ui.tr("sasaran.decile.table"), "ss_decile_table")):
+        if folded.open:
+            names = {
+                "unranked": labels["unranked"],
+                "not_in_register": labels["not_in_register"],
+            }
+            order = {group: index for index, group in enumerate(targeting.DECILE_GROUPS)}
+            view = frame.assign(_order=frame.desil_group.map(order)).sort_values("_order")
+            st.dataframe(
+                pd.DataFrame({
+                    "group": [names.get(g, ui.tr("sasaran.decile.desil", desil=int(g)) if str(g).isdigit() else g)
+                              for g in view.desil_group],
+                    "recipients": view.recipients,
+                    "share": view.share,
+                }),
+                hide_index=True, placeholder=fmt.EMPTY,
+                column_config={
+                    "group": st.column_config.TextColumn(ui.tr("sasaran.decile.x")),
+                    "recipients": st.column_config.NumberColumn(_label("recipients", lang), format="localized"),
+                    "share": st.column_config.NumberColumn(ui.tr("sasaran.decile.y"), format="percent"),
+                },
+            )
 
 
 # -- page ---------------------------------------------------------------------------

@@ -274,6 +274,14 @@ def show_rule(f: Filters) -> None:
     st.caption(rule_statement(f) + ". " + tr("rule.source"))
 
 
+def folded(label: str, key: str):
+    """A folded section (an expander) whose content the page runs only while
+    it is open: `with (box := ui.folded(...)): if box.open: ...`. Opening it
+    reruns the page. Tables nobody unfolds cost nothing; they were a large
+    part of each page run."""
+    return st.expander(label, key=key, on_change="rerun")
+
+
 def empty_state(key: str) -> None:
     st.info(tr(key), icon=":material/info:")
 

@@ -206,8 +206,21 @@ def test_cakupan_programme_filter_changes_the_tiles(demo_db):
     assert metric(at, "Realisasi (nilai)").value == fmt.pct(sembako.disbursement_rate, "id") != before
 
 
+def test_cakupan_region_table_runs_only_when_its_tab_is_open(demo_db):
+    at = open_page(demo_db, "app_pages/cakupan.py")
+    assert not [d for d in at.dataframe if "Kelompok" in d.value.columns]  # the chart tab is open
+    assert [c for c in at.get("plotly_chart") if "ck_region_chart" in c.proto.id]
+    at.session_state["ck_region_tab"] = "Tabel"
+    at.run()
+    assert not at.exception
+    assert [d for d in at.dataframe if "Kelompok" in d.value.columns]
+    assert not [c for c in at.get("plotly_chart") if "ck_region_chart" in c.proto.id]
+
+
 def test_cakupan_comparison_regions_can_be_added_to_the_region_table(demo_db):
     at = open_page(demo_db, "app_pages/cakupan.py")
+    at.session_state["ck_region_tab"] = "Tabel"
+    at.run()
     table = at.dataframe[0].value
     groups = set(table["Kelompok"])
     assert groups == {"Pilot", "Pembanding"} and (table["Kelompok"] == "Pilot").sum() == 14
