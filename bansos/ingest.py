@@ -143,28 +143,21 @@ def _load_one(con, request: LoadRequest, number: int, key: str, replace: bool, l
     # A tranche or snapshot not stored yet cannot collide with a stored key
     # (the period is part of the key): no collision check is needed then.
     period_stored = _period_stored(con, kind, checked)
-    new = f"new_{number}"
-    if replace:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {new} AS {valid_rows}", _used(valid_rows, params))
     load_id = con.execute(f"SELECT coalesce(max(load_id), 0) + 1 FROM {WAREHOUSE}.load_ledger").fetchone()[0]
     con.execute("BEGIN TRANSACTION")
     try:
-        if replace:
-            removed = _remove_replaced(con, kind, new)
-            superseded = _merge(con, kind, new, load_id)
-        else:
-            # The rows go straight into the fact table; the rare collisions
-            # with stored keys are settled afterwards, inside the same
-            # transaction. (Staging them in a temporary table first cost a
-            # second write of every row, for files that almost never collide:
-            # several institutions pay the same tranche to different families.)
-            removed = 0
-            columns = ", ".join(FACT_COLUMNS[kind])
-            con.execute(
-                f"INSERT INTO {WAREHOUSE}.{FACT[kind]} ({columns}, load_id) SELECT *, $load_id FROM ({valid_rows})",
-                _used(valid_rows, params) | {"load_id": load_id},
-            )
-            superseded = _settle(con, kind, load_id) if period_stored else 0
+        # The rows go straight into the fact table; what they replace is
+        # settled afterwards, inside the same transaction. (Staging them in a
+        # temporary table first cost a second write of every row, for files
+        # that almost never collide: several institutions pay the same
+        # tranche to different families.)
+        columns = ", ".join(FACT_COLUMNS[kind])
+        con.execute(
+            f"INSERT INTO {WAREHOUSE}.{FACT[kind]} ({columns}, load_id) SELECT *, $load_id FROM ({valid_rows})",
+            _used(valid_rows, params) | {"load_id": load_id},
+        )
+        removed = _remove_replaced(con, kind, load_id) if replace else 0
+        superseded = _settle(con, kind, load_id) if period_stored or replace else 0
         quarantined = _quarantine(con, staged, checked, load_id, name, key)
         reasons = dict(
             con.execute(
@@ -198,8 +191,7 @@ def _load_one(con, request: LoadRequest, number: int, key: str, replace: bool, l
         con.execute("ROLLBACK")
         raise
     finally:
-        for table in (checked, new):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(f"DROP TABLE IF EXISTS {checked}")
     result.status = LOADED
     result.rows_read, result.rows_loaded, result.rows_quarantined = rows_read, loaded, quarantined
     result.reasons = reasons
@@ -283,26 +275,12 @@ FACT_COLUMNS = {
 SLICE = {KELUARGA: ("region_code", "snapshot_date"), "penyaluran": ("region_code", "program", "year", "tranche", "institution")}
 
 
-def _merge(con, kind: str, new: str, load_id: int) -> int:
-    """A row replaces the stored row of the same key when its extract date is
-    the same or later; an older extract never overwrites a newer one, so the
-    result does not depend on the order files arrive in. Returns how many
-    valid rows were older than what is stored."""
-    fact = f"{WAREHOUSE}.{FACT[kind]}"
-    on = " AND ".join(f"f.{k} = n.{k}" for k in KEY[kind])
-    columns = ", ".join(FACT_COLUMNS[kind])
-    insert = f"INSERT INTO {fact} ({columns}, load_id) SELECT n.*, $load_id FROM {new} n"
-    con.execute(f"DELETE FROM {fact} f USING {new} n WHERE {on} AND n.extract_date >= f.extract_date")
-    inserted = con.execute(insert + f" WHERE NOT EXISTS (SELECT 1 FROM {fact} f WHERE {on})", {"load_id": load_id}).fetchone()[0]
-    total = con.execute(f"SELECT count(*) FROM {new}").fetchone()[0]
-    return total - inserted
-
-
 def _settle(con, kind: str, load_id: int) -> int:
-    """The merge rule of `_merge` for rows already inserted by load `load_id`:
-    where a key is stored twice, the row from the later extract stays (on
-    the same extract date, the new one). Returns how many of the new rows
-    were older than what was stored (and were removed again)."""
+    """The merge rule, for the rows load `load_id` has just inserted: where a
+    key is now stored twice, the row from the later extract stays (on the
+    same extract date, the new one), so the result does not depend on the
+    order files arrive in. Returns how many of the new rows were older than
+    what was stored (and were removed again)."""
     fact = f"{WAREHOUSE}.{FACT[kind]}"
     on = " AND ".join(f"f.{k} = n.{k}" for k in KEY[kind])
     both = f"{on} AND n.load_id = $id AND f.load_id <> $id"
@@ -313,21 +291,22 @@ def _settle(con, kind: str, load_id: int) -> int:
                        {"id": load_id}).fetchone()[0]
 
 
-def _remove_replaced(con, kind: str, new: str) -> int:
-    """`--replace`: a corrected re-issue. Stored rows of the slices the file
-    covers, from the same or an earlier extract, that the file no longer
-    contains are removed."""
+def _remove_replaced(con, kind: str, load_id: int) -> int:
+    """`--replace`: a corrected re-issue (load `load_id`, already inserted).
+    Stored rows of the slices the file covers, from the same or an earlier
+    extract, that the file no longer contains are removed."""
     fact = f"{WAREHOUSE}.{FACT[kind]}"
     slice_on = " AND ".join(f"f.{c} IS NOT DISTINCT FROM s.{c}" for c in SLICE[kind])
     key_on = " AND ".join(f"n.{k} = f.{k}" for k in KEY[kind])
     return con.execute(
         f"""
         DELETE FROM {fact} f USING (
-            SELECT {', '.join(SLICE[kind])}, max(extract_date) AS extract_date FROM {new} GROUP BY ALL
+            SELECT {', '.join(SLICE[kind])}, max(extract_date) AS extract_date FROM {fact} WHERE load_id = $id GROUP BY ALL
         ) s
-        WHERE {slice_on} AND f.extract_date <= s.extract_date
-          AND NOT EXISTS (SELECT 1 FROM {new} n WHERE {key_on})
-        """
+        WHERE f.load_id <> $id AND {slice_on} AND f.extract_date <= s.extract_date
+          AND NOT EXISTS (SELECT 1 FROM {fact} n WHERE n.load_id = $id AND {key_on})
+        """,
+        {"id": load_id},
     ).fetchone()[0]
 
 
