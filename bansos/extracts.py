@@ -6,6 +6,11 @@ warehouse file. It has one VARCHAR column per canonical column of the kind
 CSV physical line with header = 1, XLSX sheet row, Parquet 1-based row) and
 `_pre_reason` (a reason found while reading, e.g. a row cut off mid-way).
 Values stay text exactly as given; validation (bansos/validate.py) decides.
+
+Two steps: `read_file` reads and matches a file using only the connection it
+is given (a cursor of its own when ingestion reads the next file on another
+thread), `stage` turns what was read into the staging view. `stage_file`
+does both.
 """
 
 from __future__ import annotations
@@ -55,6 +60,17 @@ class HeaderMatch:
     kind: Kind
     columns: dict[str, int]  # canonical column → position in the row
     headers: list[str]
+
+
+@dataclass
+class ReadFile:
+    """A file read and matched to a kind, not staged yet."""
+
+    match: HeaderMatch
+    line_label: str
+    warnings: list[str]
+    rows: pa.Table | None = None  # CSV, XLSX: positional columns c0..cN, _line, _pre_reason
+    parquet_sql: str | None = None  # Parquet: the staging view's query, over the file itself
 
 
 # -- header matching ---------------------------------------------------------
@@ -249,7 +265,7 @@ def _find_csv_header(text_path: Path, kind_hint: str | None, optional_ok: set[st
     raise RejectedFile(_no_kind_message(all_misses, kind_hint))
 
 
-def _stage_csv(con, path: Path, table: str, kind_hint, optional_ok, warnings, scratch: Path, force_python: bool) -> StagedFile:
+def _read_csv(con, path: Path, kind_hint, optional_ok, warnings, scratch: Path, force_python: bool) -> ReadFile:
     if path.stat().st_size == 0:
         raise RejectedFile("is empty")
     text_path = _text_source(path, warnings, scratch)
@@ -262,8 +278,7 @@ def _stage_csv(con, path: Path, table: str, kind_hint, optional_ok, warnings, sc
     if rows is None:
         rows = _read_csv_python(text_path, delimiter, header_index, width)
     raw_table, _ = rows
-    registered = _create_staging(con, table, match, raw_table)
-    return StagedFile(table, match.kind, _header_names(match), "line", warnings, registered)
+    return ReadFile(match, "line", warnings, rows=raw_table)
 
 
 def _read_csv_duckdb(con, text_path: Path, delimiter: str, header_index: int, width: int):
@@ -278,9 +293,11 @@ def _read_csv_duckdb(con, text_path: Path, delimiter: str, header_index: int, wi
         "rejects_table = 'csv_reject_errors', rejects_scan = 'csv_reject_scans', max_line_size = 10000000)"
     )
     params = {"path": str(text_path), "delim": delimiter, "skip": header_index + 1, "columns": columns}
-    # Rows must come out in file order to line up with the byte scan.
+    # Rows must come out in file order to line up with the byte scan. The
+    # setting is changed for this connection only (SESSION): ingestion may be
+    # inserting on another connection meanwhile, in parallel.
     ordered = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
-    con.execute("SET preserve_insertion_order = true")
+    con.execute("SET SESSION preserve_insertion_order = true")
     try:
         good = con.sql(relation_sql, params=params).to_arrow_table()
         rejects = con.execute(
@@ -290,7 +307,7 @@ def _read_csv_duckdb(con, text_path: Path, delimiter: str, header_index: int, wi
     except duckdb.Error:
         return None
     finally:
-        con.execute(f"SET preserve_insertion_order = {'true' if ordered else 'false'}")
+        con.execute(f"SET SESSION preserve_insertion_order = {'true' if ordered else 'false'}")
         con.execute("DROP TABLE IF EXISTS csv_reject_errors")
         con.execute("DROP TABLE IF EXISTS csv_reject_scans")
     data = np.arange(header_index + 1, len(starts))  # 0-based record indices after the header
@@ -382,7 +399,7 @@ def _cell_text(value, is_identifier: bool) -> str | None:
     return str(value)
 
 
-def _stage_xlsx(con, path: Path, table: str, kind_hint, optional_ok, warnings) -> StagedFile:
+def _read_xlsx(path: Path, kind_hint, optional_ok, warnings) -> ReadFile:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -415,10 +432,9 @@ def _stage_xlsx(con, path: Path, table: str, kind_hint, optional_ok, warnings) -
                 rows.append((first_row + offset, "too_many_fields" if extra else None, [v or "" for v in values]))
             if not rows:
                 raise RejectedFile(f"sheet {sheet_name!r} has a header row but no data rows")
-            registered = _create_staging(con, table, match, _rows_to_arrow(rows, width))
             if len(workbook.sheet_names) > 1:
                 warnings.append(f"read sheet {sheet_name!r}")
-            return StagedFile(table, match.kind, _header_names(match), "row", warnings, registered)
+            return ReadFile(match, "row", warnings, rows=_rows_to_arrow(rows, width))
     if not workbook.sheet_names:
         raise RejectedFile("is an empty workbook")
     raise RejectedFile(_no_kind_message(all_misses, kind_hint))
@@ -427,7 +443,7 @@ def _stage_xlsx(con, path: Path, table: str, kind_hint, optional_ok, warnings) -
 # -- Parquet ------------------------------------------------------------------
 
 
-def _stage_parquet(con, path: Path, table: str, kind_hint, optional_ok, warnings) -> StagedFile:
+def _read_parquet(con, path: Path, kind_hint, optional_ok, warnings) -> ReadFile:
     try:
         described = con.execute("DESCRIBE SELECT * FROM read_parquet($path)", {"path": str(path)}).fetchall()
     except duckdb.Error as error:
@@ -456,21 +472,21 @@ def _stage_parquet(con, path: Path, table: str, kind_hint, optional_ok, warnings
         else:
             expr = f"CAST({quoted} AS VARCHAR)"
         selects.append(f"{expr} AS {column.name}")
+    # A view: the file is read once, by validation. Its path is a literal
+    # because views cannot hold bound parameters.
+    literal = "'" + str(path).replace("'", "''") + "'"
+    view_sql = (
+        "SELECT file_row_number + 1 AS _line, NULL::VARCHAR AS _pre_reason, "
+        + ", ".join(selects)
+        + f" FROM read_parquet({literal}, file_row_number = true)"
+    )
     try:
-        # A view: the file is read once, by validation. Its path is a
-        # literal because views cannot hold bound parameters.
-        literal = "'" + str(path).replace("'", "''") + "'"
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT file_row_number + 1 AS _line, NULL::VARCHAR AS _pre_reason, "
-            + ", ".join(selects)
-            + f" FROM read_parquet({literal}, file_row_number = true)"
-        )
         rows = con.execute("SELECT num_rows FROM parquet_file_metadata($path)", {"path": str(path)}).fetchone()[0]
     except duckdb.Error as error:
         raise RejectedFile(f"cannot be read as Parquet ({str(error).splitlines()[0]})") from error
     if rows == 0:
         raise RejectedFile("has no rows")
-    return StagedFile(table, match.kind, _header_names(match), "row", warnings)
+    return ReadFile(match, "row", warnings, parquet_sql=view_sql)
 
 
 # -- common -------------------------------------------------------------------
@@ -504,15 +520,15 @@ def _create_staging(con, table: str, match: HeaderMatch, raw: pa.Table) -> str:
     return registered
 
 
-def stage_file(
+def read_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
-    table: str,
     kind_hint: str | None = None,
     as_of_given: bool = False,
     force_python_csv: bool = False,
-) -> StagedFile:
-    """Read `path` into TEMP table `table` of `con`. Raises RejectedFile."""
+) -> ReadFile:
+    """Read `path` and match its header to a kind. Uses `con` only for
+    reading (and its own temporary reject tables). Raises RejectedFile."""
     if not path.exists():
         raise RejectedFile("does not exist")
     if not path.is_file():
@@ -526,8 +542,33 @@ def stage_file(
     if file_format == "xls":
         raise RejectedFile("is an old Excel .xls workbook; save it as .xlsx or CSV")
     if file_format == "xlsx":
-        return _stage_xlsx(con, path, table, kind_hint, optional_ok, warnings)
+        return _read_xlsx(path, kind_hint, optional_ok, warnings)
     if file_format == "parquet":
-        return _stage_parquet(con, path, table, kind_hint, optional_ok, warnings)
+        return _read_parquet(con, path, kind_hint, optional_ok, warnings)
     with tempfile.TemporaryDirectory(prefix="bansos-ingest-") as scratch:
-        return _stage_csv(con, path, table, kind_hint, optional_ok, warnings, Path(scratch), force_python_csv)
+        return _read_csv(con, path, kind_hint, optional_ok, warnings, Path(scratch), force_python_csv)
+
+
+def stage(con: duckdb.DuckDBPyConnection, read: ReadFile, table: str) -> StagedFile:
+    """The staging view `table` of `con` over what `read_file` read."""
+    names = _header_names(read.match)
+    if read.parquet_sql is not None:
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS {read.parquet_sql}")
+        except duckdb.Error as error:
+            raise RejectedFile(f"cannot be read as Parquet ({str(error).splitlines()[0]})") from error
+        return StagedFile(table, read.match.kind, names, read.line_label, read.warnings)
+    registered = _create_staging(con, table, read.match, read.rows)
+    return StagedFile(table, read.match.kind, names, read.line_label, read.warnings, registered)
+
+
+def stage_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    kind_hint: str | None = None,
+    as_of_given: bool = False,
+    force_python_csv: bool = False,
+) -> StagedFile:
+    """Read `path` into TEMP view `table` of `con`. Raises RejectedFile."""
+    return stage(con, read_file(con, path, kind_hint, as_of_given, force_python_csv), table)

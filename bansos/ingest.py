@@ -4,12 +4,17 @@ warehouse, with every other row in quarantine (DESIGN §2-4).
 One call makes one warehouse copy, however many files it loads; each file
 lands whole or not at all (a transaction per file on the copy), and the copy
 replaces the live file only when every file has been handled.
+
+Files are handled one after another, in the order given; while one is
+validated and inserted, a worker thread hashes and reads the next
+(`_ReadAhead`), so that the machine's cores are not left idle by reading.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -18,7 +23,7 @@ import duckdb
 
 from bansos import keys, marts, validate
 from bansos.contract import KELUARGA, KIND_BY_NAME
-from bansos.extracts import RejectedFile, stage_file
+from bansos.extracts import ReadFile, RejectedFile, read_file, stage, stage_file
 from bansos.warehouse import WAREHOUSE, read_meta, write_session
 
 LOADED, UNCHANGED, REJECTED = "loaded", "unchanged", "rejected"
@@ -89,8 +94,10 @@ def ingest(
         _check_key(con, key)
         validate.prepare(con)
         load_date = date.today().isoformat()
-        for number, request in enumerate(requests):
-            results.append(_load_one(con, request, number, key, replace, load_date, force_python_csv))
+        stored = {digest for (digest,) in con.execute(f"SELECT content_hash FROM {WAREHOUSE}.load_ledger").fetchall()}
+        with _ReadAhead(con, requests, stored, force_python_csv) as ahead:
+            for number, request in enumerate(requests):
+                results.append(_load_one(con, request, number, key, replace, load_date, force_python_csv, ahead.take(number)))
         changed = any(r.status == LOADED for r in results)
         if mark_demo:
             con.execute(f"INSERT OR REPLACE INTO {WAREHOUSE}.meta VALUES ('is_demo', 'true')")
@@ -101,7 +108,72 @@ def ingest(
     return results
 
 
-def _load_one(con, request: LoadRequest, number: int, key: str, replace: bool, load_date: str, force_python_csv: bool) -> LoadResult:
+@dataclass
+class _Prepared:
+    """What the read-ahead worker did for one request."""
+
+    digest: str | None = None  # None: not hashed (unknown kind, not a file)
+    read: ReadFile | None = None  # None: not read (most likely unchanged)
+    rejection: RejectedFile | None = None
+
+
+class _ReadAhead:
+    """Hashes and reads request i+1 on a worker thread while request i is
+    validated and inserted (hashlib, file reads and DuckDB release the GIL).
+
+    Only ever one file ahead, so at most two files' rows are in memory. The
+    worker decides nothing: the main thread still checks the ledger in
+    order and reads a file itself when the worker skipped it. It skips
+    reading a file whose content hash is already in the ledger or earlier
+    in this call (most likely "unchanged": reading it would be wasted)."""
+
+    def __init__(self, con, requests: list[LoadRequest], stored: set[str], force_python_csv: bool):
+        self._con, self._requests, self._seen = con, requests, set(stored)
+        self._force_python_csv = force_python_csv
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bansos-read-ahead")
+        self._jobs: dict[int, tuple[Future, object]] = {}
+
+    def __enter__(self) -> "_ReadAhead":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for future, cursor in self._jobs.values():
+            if future.cancel():
+                cursor.close()
+        self._pool.shutdown(wait=True)
+
+    def _submit(self, number: int) -> None:
+        if number < len(self._requests) and number not in self._jobs:
+            # The worker reads through a cursor of its own (a connection is
+            # not thread-safe), made here on the main thread.
+            cursor = self._con.cursor()
+            self._jobs[number] = (self._pool.submit(self._prepare, self._requests[number], cursor), cursor)
+
+    def take(self, number: int) -> _Prepared:
+        self._submit(number)
+        self._submit(number + 1)
+        future, _ = self._jobs.pop(number)
+        return future.result()
+
+    def _prepare(self, request: LoadRequest, cursor) -> _Prepared:
+        try:
+            path = Path(request.path)
+            if (request.kind and request.kind not in KIND_BY_NAME) or not path.is_file():
+                return _Prepared()
+            digest = content_hash(path, request.kind, request.as_of)
+            if digest in self._seen:
+                return _Prepared(digest)
+            self._seen.add(digest)
+            try:
+                return _Prepared(digest, read_file(cursor, path, request.kind, request.as_of is not None, self._force_python_csv))
+            except RejectedFile as rejection:
+                return _Prepared(digest, rejection=rejection)
+        finally:
+            cursor.close()
+
+
+def _load_one(con, request: LoadRequest, number: int, key: str, replace: bool, load_date: str, force_python_csv: bool,
+              prepared: _Prepared) -> LoadResult:
     path = Path(request.path)
     name = path.name
     result = LoadResult(file=str(path), kind=request.kind, status=REJECTED)
@@ -111,7 +183,7 @@ def _load_one(con, request: LoadRequest, number: int, key: str, replace: bool, l
     try:
         if not path.is_file():
             raise RejectedFile("does not exist" if not path.exists() else "is not a file")
-        digest = content_hash(path, request.kind, request.as_of)
+        digest = prepared.digest or content_hash(path, request.kind, request.as_of)
         earlier = con.execute(
             f"SELECT load_id, file_name, kind, loaded_at FROM {WAREHOUSE}.load_ledger WHERE content_hash = $h ORDER BY load_id LIMIT 1",
             {"h": digest},
@@ -123,7 +195,12 @@ def _load_one(con, request: LoadRequest, number: int, key: str, replace: bool, l
                 f"{earlier[3]:%Y-%m-%d %H:%M} UTC); nothing changed"
             )
             return result
-        staged = stage_file(con, path, f"stg_{number}", request.kind, request.as_of is not None, force_python_csv)
+        if prepared.rejection:
+            raise prepared.rejection
+        if prepared.read:
+            staged = stage(con, prepared.read, f"stg_{number}")
+        else:
+            staged = stage_file(con, path, f"stg_{number}", request.kind, request.as_of is not None, force_python_csv)
         checked = f"chk_{number}"
         try:
             rows_read = validate.check(con, staged, checked, request.as_of)

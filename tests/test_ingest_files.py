@@ -505,3 +505,42 @@ def test_usage_errors_exit_2_and_load_nothing(warehouse, tmp_path, cli, args):
 def test_ingest_without_files_is_a_usage_error(warehouse, cli):
     run = cli("ingest", "--db", warehouse)
     assert run.returncode == 2
+
+
+def test_reading_a_csv_keeps_file_order_without_changing_other_connections(tmp_path):
+    # The CSV reader needs file order (its rows line up with the byte scan's
+    # line numbers) but ingestion inserts without it on another connection,
+    # meanwhile: the reader may change the setting for its own session only.
+    import duckdb
+
+    from bansos.extracts import read_file
+
+    rows = [row_for("penyaluran", i) for i in range(1, 6)]
+    path = write_csv(tmp_path / "urut.csv", PENYALURAN_HEADER, rows)
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    setting = "SELECT current_setting('preserve_insertion_order')"
+    seen_while_reading = []
+
+    class Watched:
+        """The reader's cursor; notes the other connection's setting at the
+        moment the reader runs its CSV query."""
+
+        def __init__(self, cursor):
+            self._cursor = cursor
+
+        def sql(self, *args, **kwargs):
+            seen_while_reading.append((con.execute(setting).fetchone()[0], self._cursor.execute(setting).fetchone()[0]))
+            return self._cursor.sql(*args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self._cursor, name)
+
+    cursor = con.cursor()
+    read = read_file(Watched(cursor), path)
+
+    assert seen_while_reading == [(False, True)]  # ordered for the reader only
+    assert con.execute(setting).fetchone()[0] is False
+    assert cursor.execute(setting).fetchone()[0] is False
+    assert read.rows.column("_line").to_pylist() == [2, 3, 4, 5, 6]
+    assert read.rows.column("c0").to_pylist() == [r[PENYALURAN_HEADER[0]] for r in rows]

@@ -408,3 +408,50 @@ def test_bansos_db_environment_variable_is_the_default_warehouse(warehouse, tmp_
     assert run.returncode == 0, run.stderr
     assert scalar(warehouse, "SELECT count(*) FROM fact_allocation") == 1
     assert counts(warehouse)["load_ledger"] == 1
+
+
+# -- read-ahead: the next file is hashed and read on a worker thread ----------
+
+
+def test_files_are_read_ahead_on_a_worker_thread_and_land_in_command_order(warehouse, tmp_path, monkeypatch):
+    import threading
+
+    import bansos.ingest
+
+    real_read = bansos.ingest.read_file
+    readers = []
+
+    def recording_read(con, path, *args, **kwargs):
+        readers.append((path.name, threading.current_thread() is threading.main_thread()))
+        return real_read(con, path, *args, **kwargs)
+
+    monkeypatch.setattr(bansos.ingest, "read_file", recording_read)
+    register = write_csv(tmp_path / "a_register.csv", KELUARGA_HEADER, [row_for("keluarga", i) for i in (1, 2)])
+    workbook = tmp_path / "b_bayar.xlsx"
+    write_xlsx(workbook, PENYALURAN_HEADER, [row_for("penyaluran", 1), row_for("penyaluran", 2, no_kk="12")])
+    payments = _payments(tmp_path / "c_bayar.csv", [row_for("penyaluran", 3, tahap="2")])
+
+    results = load(warehouse, register, workbook, payments)
+
+    assert [r.status for r in results] == ["loaded", "loaded", "loaded"], [r.message for r in results]
+    assert [(r.rows_loaded, r.rows_quarantined) for r in results] == [(2, 0), (1, 1), (1, 0)]
+    # Every file was read once, none of them on the main thread.
+    assert readers == [("a_register.csv", False), ("b_bayar.xlsx", False), ("c_bayar.csv", False)]
+    assert fetch(warehouse, "SELECT load_id, file_name FROM load_ledger ORDER BY load_id") == [
+        (1, "a_register.csv"), (2, "b_bayar.xlsx"), (3, "c_bayar.csv"),
+    ]
+    assert fetch(warehouse, "SELECT load_id, file_name, line FROM quarantine") == [(2, "b_bayar.xlsx", 3)]
+
+
+def test_a_rejected_file_given_twice_is_rejected_twice_with_the_same_message(warehouse, tmp_path):
+    # The read-ahead skips reading content it has hashed before in the same
+    # command (usually "unchanged"); a rejected file never reaches the
+    # ledger, so the second copy is read on the main thread and judged alike.
+    path = tmp_path / "bukan_data.csv"
+    path.write_text("nama,alamat\nBudi,Jalan Mawar\n", encoding="utf-8")
+
+    first, second = load(warehouse, path, path)
+
+    assert (first.status, second.status) == ("rejected", "rejected")
+    assert first.message == second.message and "bukan_data.csv" in first.message
+    assert scalar(warehouse, "SELECT count(*) FROM load_ledger") == 0

@@ -315,3 +315,32 @@ def test_no_raw_identifier_anywhere_in_the_warehouse_file(warehouse, tmp_path):
     assert same_key == 1
     assert row_values["no_kk"] == "351001******3938"
     assert row_values["nik_kepala"] == "351001******3938"
+
+
+def test_exception_while_reading_ahead_fails_the_command_and_leaves_no_thread(warehouse, tmp_path, monkeypatch):
+    # The second file is read on the read-ahead thread while the first one
+    # loads; an unexpected error there still fails the whole command.
+    import threading
+
+    import bansos.ingest
+
+    before_bytes = sha256(warehouse)
+    real_read = bansos.ingest.read_file
+    calls = []
+
+    def read_failing_second_time(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise MemoryError("out of memory reading the second file")
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(bansos.ingest, "read_file", read_failing_second_time)
+    with pytest.raises(MemoryError):
+        load(warehouse, _payments(tmp_path / "satu.csv", [1]), _payments(tmp_path / "dua.csv", [2]),
+             _payments(tmp_path / "tiga.csv", [3]))
+
+    assert len(calls) == 2  # the third file was never read
+    assert sha256(warehouse) == before_bytes
+    assert _loading_copies(warehouse) == []
+    assert counts(warehouse)["load_ledger"] == 0
+    assert not [t for t in threading.enumerate() if t.name.startswith("bansos-read-ahead")]
