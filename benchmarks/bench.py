@@ -286,7 +286,7 @@ def _ingest_worker(p: dict) -> dict:
     started = time.perf_counter()
     results = ingest(db, requests)
     seconds = time.perf_counter() - started
-    # total = copy + session setup + prepare + Σ files + marts + finish
+    # total = copy + session setup + prepare + Σ (wait for read-ahead + file) + marts + finish
     phases = dict(profile.phases)
     marts_end = profile.marks.get("marts_end")
     finish = (started + seconds - marts_end) if marts_end else 0.0
@@ -294,7 +294,7 @@ def _ingest_worker(p: dict) -> dict:
     files_total = sum(f["seconds"] for f in profile.files)
     phases["load (insert, ledger, transaction)"] = files_total - sum(sum(f["phases"].values()) for f in profile.files)
     phases["session setup (schema, key check)"] = max(0.0, seconds - files_total - finish - sum(
-        phases.get(k, 0.0) for k in ("copy live file", "prepare", "marts")))
+        phases.get(k, 0.0) for k in ("copy live file", "prepare", "marts", "wait for read-ahead")))
     statements = sorted(
         ({"phase": k[0], "statement": k[1], "calls": v[0], "seconds": round(v[1], 3)} for k, v in profile.statements.items()),
         key=lambda s: -s["seconds"],
