@@ -41,6 +41,12 @@ def _group_word(is_pilot) -> str:
     return ui.tr("word.pilot") if bool(is_pilot) else ui.tr("word.comparison")
 
 
+def _ratios(numerators, denominators, lang: str) -> list[str]:
+    """"a of b" for each pair, numbers in the page's language."""
+    return [ui.tr("sasaran.ratio", num=fmt.number(n, lang), den=fmt.number(d, lang))
+            for n, d in zip(numerators, denominators)]
+
+
 def _flag(small) -> str:
     return "⚠" if (small is True or (not pd.isna(small) and bool(small))) else ""
 
@@ -246,18 +252,14 @@ def before_after(f: ui.Filters, lang: str) -> None:
                 "region": view.region_name,
                 "group": [_group_word(p) for p in view.is_pilot],
                 "ee_1": [fmt.pct(v, lang) for v in view.exclusion_error_1],
-                "ee_ratio_1": [ui.tr("sasaran.ratio", num=fmt.number(n, lang), den=fmt.number(d, lang))
-                               for n, d in zip(view.eligible_covered_1, view.eligible_families_1)],
+                "ee_ratio_1": _ratios(view.eligible_covered_1, view.eligible_families_1, lang),
                 "ee_2": [fmt.pct(v, lang) for v in view.exclusion_error_2],
-                "ee_ratio_2": [ui.tr("sasaran.ratio", num=fmt.number(n, lang), den=fmt.number(d, lang))
-                               for n, d in zip(view.eligible_covered_2, view.eligible_families_2)],
+                "ee_ratio_2": _ratios(view.eligible_covered_2, view.eligible_families_2, lang),
                 "ee_change": [fmt.pp(v, lang) for v in view.exclusion_error_change],
                 "ie_1": [fmt.pct(v, lang) for v in view.inclusion_error_1],
-                "ie_ratio_1": [ui.tr("sasaran.ratio", num=fmt.number(n, lang), den=fmt.number(d, lang))
-                               for n, d in zip(view.eligible_recipients_1, view.recipients_1)],
+                "ie_ratio_1": _ratios(view.eligible_recipients_1, view.recipients_1, lang),
                 "ie_2": [fmt.pct(v, lang) for v in view.inclusion_error_2],
-                "ie_ratio_2": [ui.tr("sasaran.ratio", num=fmt.number(n, lang), den=fmt.number(d, lang))
-                               for n, d in zip(view.eligible_recipients_2, view.recipients_2)],
+                "ie_ratio_2": _ratios(view.eligible_recipients_2, view.recipients_2, lang),
                 "ie_change": [fmt.pp(v, lang) for v in view.inclusion_error_change],
                 "small": [_flag(a) or _flag(b) for a, b in zip(view.small_1, view.small_2)],
             })

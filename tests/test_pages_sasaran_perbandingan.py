@@ -153,6 +153,35 @@ def test_sasaran_t1_choice_changes_the_before_after(demo_db):  # noqa: F811
     assert not [c for c in charts(at) if c["layout"]["title"]["text"].startswith("Exclusion error: before")]
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_sasaran_change_table_when_unfolded_shows_each_rate_with_its_counts(demo_db, lang):  # noqa: F811
+    # Folded by default (runs nothing); unfolded, every rate sits beside the
+    # "numerator / denominator" it comes from: exclusion error = 1 - covered /
+    # eligible, inclusion error = 1 - eligible recipients / recipients.
+    closed = open_page(demo_db, SASARAN, lang=lang)
+    assert not [d for d in closed.dataframe if "ee_ratio_2" in d.value.columns]
+    at = open_page(demo_db, SASARAN, lang=lang, state={"ss_change_table": True})
+    [table] = [d.value for d in at.dataframe if "ee_ratio_2" in d.value.columns]
+    assert len(table) > 0
+    thousands, decimal = (".", ",") if lang == "id" else (",", ".")
+
+    def count(text: str) -> int:
+        return int(text.replace(thousands, ""))
+
+    checked = 0
+    for _, row in table.iterrows():
+        for period in ("1", "2"):
+            for rate, ratio in ((f"ee_{period}", f"ee_ratio_{period}"), (f"ie_{period}", f"ie_ratio_{period}")):
+                if row[rate] == fmt.EMPTY:
+                    continue
+                num, den = (count(part) for part in row[ratio].split(" / "))
+                assert 0 <= num <= den and den > 0, (row["region"], ratio, row[ratio])
+                shown = float(row[rate].rstrip("%").replace(thousands, "").replace(decimal, "."))
+                assert abs(shown - 100 * (den - num) / den) <= 0.051, (row["region"], rate, row[rate], row[ratio])
+                checked += 1
+    assert checked >= 2 * len(table)
+
+
 def test_sasaran_t1_from_a_shared_link(demo_db):  # noqa: F811
     at = open_page(demo_db, SASARAN, query={"ss_t1": "Tahap 1 2026"})
     assert at.selectbox(key="ss_t1").value == "2026-1"
