@@ -1,12 +1,14 @@
 """Command line (DESIGN §7): a stable interface that tests and users rely on.
 
     python -m bansos demo    [--db PATH] [--scale X] [--seed N]
-    python -m bansos ingest  [--db PATH] [--kind K] [--as-of DATE] [--replace] [--json] FILE...
+    python -m bansos ingest  [--db PATH] [--kind K] [--as-of DATE] [--replace] [--json] [--no-wait] FILE...
     python -m bansos rebuild [--db PATH]
+    python -m bansos migrate [--db PATH]
     python -m bansos export  TABLE [--db PATH] [--format F] [--out PATH] [filters]
 
-Exit codes: 0 success; 1 refused (a file rejected, an export refused);
-2 usage errors (argparse's own convention).
+Exit codes: 0 success; 1 refused (a file rejected, an export refused, a
+damaged warehouse); 2 usage errors (argparse's own convention); 3 busy
+(`ingest --no-wait` while another load runs).
 """
 
 from __future__ import annotations
@@ -51,7 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--as-of", type=_iso_date, help="extract date; fills tanggal_data where blank")
     ingest.add_argument("--replace", action="store_true", help="corrected re-issue: drop rows of the covered slices it no longer has")
     ingest.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
+    ingest.add_argument("--no-wait", action="store_true", help="exit 3 at once when another load holds the warehouse")
     ingest.add_argument("files", nargs="+", metavar="FILE")
+
+    migrate = commands.add_parser("migrate", help="bring a warehouse made by an earlier version up to this one")
+    migrate.add_argument("--db")
 
     rebuild = commands.add_parser("rebuild", help="reload data/reference/*.csv and rebuild the marts")
     rebuild.add_argument("--db")
@@ -73,12 +79,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from bansos.queries import WarehouseUnreadable
+    from bansos.warehouse import WarehouseError
+
+    try:
+        return _dispatch(args)
+    except (WarehouseError, WarehouseUnreadable) as error:
+        # A damaged, newer or busy warehouse: one plain message, never a traceback.
+        print(str(error), file=sys.stderr)
+        return 1
+
+
+def _dispatch(args) -> int:
     if args.command == "ingest":
         return _ingest(args)
     if args.command == "demo":
         return _demo(args)
     if args.command == "rebuild":
         return _rebuild(args)
+    if args.command == "migrate":
+        return _migrate(args)
     if args.command == "export":
         from bansos.export import run_export_command
 
@@ -98,19 +118,58 @@ def _print_result(result, as_json: bool) -> None:
 
 
 def _ingest(args) -> int:
-    from bansos.ingest import REJECTED, IngestError, LoadRequest, LoadResult, ingest
+    from bansos.ingest import BUSY, REJECTED, IngestError, LoadRequest, LoadResult, ingest
+    from bansos.keys import mask_text
+    from bansos.warehouse import WarehouseBusy
 
     db = settings.db_path(args.db)
     requests = [LoadRequest(Path(f), args.kind, args.as_of) for f in args.files]
+
+    def waiting(holder) -> None:
+        who = holder.describe() if holder else "another load"
+        print(f"waiting: the warehouse is busy with {who}; this load starts when it ends", file=sys.stderr, flush=True)
+
     try:
-        results = ingest(db, requests, replace=args.replace)
+        results = ingest(db, requests, replace=args.replace, no_wait=args.no_wait, on_wait=waiting)
+    except WarehouseBusy as busy:
+        if args.json:
+            print(LoadResult(file="", kind=None, status=BUSY, message=str(busy)).to_json())
+        else:
+            print(str(busy), file=sys.stderr)
+        return 3
     except IngestError as error:
-        results = [LoadResult(file=str(r.path), kind=r.kind, status=REJECTED, message=f"{Path(r.path).name}: {error}") for r in requests]
+        results = [LoadResult(file=mask_text(str(r.path)), kind=r.kind, status=REJECTED,
+                              message=f"{mask_text(Path(r.path).name)}: {error}") for r in requests]
     for result in results:
         _print_result(result, args.json)
     if not args.json:
         print(f"warehouse: {db}")
     return 1 if any(r.status == REJECTED for r in results) else 0
+
+
+def _migrate(args) -> int:
+    from bansos.warehouse import SCHEMA_VERSION, WarehouseError, schema_version, write_session
+
+    db = settings.db_path(args.db)
+    if not db.exists():
+        print(f"No warehouse at {db}: nothing to migrate.", file=sys.stderr)
+        return 1
+    try:
+        with write_session(db, what="a migration", migrating=True) as session:
+            from bansos import marts
+            from bansos.warehouse import WAREHOUSE
+
+            marts.rebuild(session.con, WAREHOUSE)
+            version = schema_version(session.con, WAREHOUSE)
+    except WarehouseError as error:
+        print(f"migrate refused: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"{db} is at schema {version} (this version: {SCHEMA_VERSION}). Rows that an earlier version deleted when "
+        "it replaced them (a second institution's or kab/kota's allocation of the same family and tranche, "
+        "superseded rows) cannot be brought back: load those extracts again to see them."
+    )
+    return 0
 
 
 def _demo(args) -> int:
@@ -142,17 +201,19 @@ def _demo(args) -> int:
 def _rebuild(args) -> int:
     from bansos import marts
     from bansos.reference import ReferenceError, load_reference
-    from bansos.warehouse import WAREHOUSE, write_session
+    from bansos.warehouse import WAREHOUSE, WarehouseError, write_session
 
     db = settings.db_path(args.db)
     if not db.exists():
         print(f"No warehouse at {db}: nothing to rebuild (load extracts with `python -m bansos ingest`).", file=sys.stderr)
         return 1
     try:
-        with write_session(db) as session:
+        with write_session(db, what="a rebuild") as session:
             load_reference(session.con, schema=WAREHOUSE)
             marts.rebuild(session.con, WAREHOUSE)
-    except ReferenceError as error:
+            for table in marts.built_tables(session.con, WAREHOUSE):
+                session.expect(f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {WAREHOUSE}.{table}")
+    except (ReferenceError, WarehouseError) as error:
         print(f"rebuild refused: {error}", file=sys.stderr)
         return 1
     print(f"rebuilt reference tables and marts of {db}")

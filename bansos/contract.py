@@ -96,7 +96,9 @@ PENYALURAN_KIND = Kind(
         Column("lembaga_penyalur", variants=("penyalur", "lembaga", "bank", "bank_penyalur", "lembaga_bayar")),
         Column("tanggal_salur", variants=("tgl_salur", "tanggal_penyaluran", "tanggal_bayar", "tgl_bayar"), is_date=True),
     ),
-    key=("no_kk", "program", "tahun", "tahap"),
+    # Blank lembaga_penyalur is a value of its own; kab/kota is the one
+    # kode_wilayah lies in.
+    key=("no_kk", "program", "tahun", "tahap", "kode_wilayah", "lembaga_penyalur"),
     alternatives={"tahun": ("periode",), "tahap": ("periode",)},
 )
 
@@ -145,4 +147,5 @@ REASONS = {
     "lembaga_unknown": "paying institution is not BRI, BNI, MANDIRI, BTN, BSI or POS",
     "tanggal_invalid": "date cannot be read, or is not a real date between 2000 and 2100",
     "duplicate_in_file": "a row with the same key appears earlier in the same file",
+    "csv_malformed": "the line cannot be split into fields (a quote inside a value that was not doubled, or a line over 10 MB)",
 }

@@ -18,9 +18,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import math
 import os
+import re
 import tempfile
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -29,11 +33,19 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from bansos import settings
 from bansos.contract import DETECTION_ORDER, KIND_BY_NAME, Kind, normalise_header
 
 HEADER_SEARCH_ROWS = 10  # the header may sit below a few title rows
 CSV_DELIMITERS = (",", ";", "\t", "|")
 SCAN_CHUNK = 64 * 1024 * 1024
+# DuckDB's reader takes lines up to 10 MB; Python's csv module is given the
+# same room (its default, 128 KB, once stopped a read half-way).
+MAX_FIELD_BYTES = 10_000_000
+# Files with fewer rows are never refused for their share of bad rows: a
+# handful of rows is not a garbage file, and their reasons are best shown
+# row by row.
+QUARANTINE_SHARE_MIN_ROWS = 100
 
 
 class RejectedFile(Exception):
@@ -48,6 +60,7 @@ class StagedFile:
     line_label: str  # "line", "row" — how `_line` reads to a person
     warnings: list[str] = field(default_factory=list)
     registered: str | None = None  # the Arrow table behind the view, to unregister
+    expected_rows: int | None = None  # rows the file says it holds (a count independent of the reader)
 
     def release(self, con) -> None:
         con.execute(f"DROP VIEW IF EXISTS {self.table}")
@@ -71,6 +84,7 @@ class ReadFile:
     warnings: list[str]
     rows: pa.Table | None = None  # CSV, XLSX: positional columns c0..cN, _line, _pre_reason
     parquet_sql: str | None = None  # Parquet: the staging view's query, over the file itself
+    expected_rows: int | None = None  # Parquet: the row count in the file's metadata
 
 
 # -- header matching ---------------------------------------------------------
@@ -174,8 +188,9 @@ def _is_utf8(path: Path) -> bool:
 
 def _text_source(path: Path, warnings: list[str], scratch: Path) -> Path:
     """A UTF-8 file with the content of `path`: the file itself, or a
-    transcoded copy when it is Windows-1252 (what Excel's "CSV" saves on
-    Indonesian Windows)."""
+    transcoded copy in `scratch` when it is Windows-1252 (what Excel's "CSV"
+    saves on Indonesian Windows). The copy holds raw identifiers: `scratch`
+    is private (0700) and removed with the load."""
     with open(path, "rb") as handle:
         head = handle.read(64 * 1024)
     if b"\x00" in head:
@@ -187,26 +202,38 @@ def _text_source(path: Path, warnings: list[str], scratch: Path) -> Path:
     except UnicodeDecodeError as error:
         raise RejectedFile(f"cannot be decoded as UTF-8 or Windows-1252 (byte {error.start})") from error
     warnings.append("decoded as Windows-1252 (cp1252), not UTF-8")
-    target = scratch / "transcoded.csv"
-    target.write_text(text, encoding="utf-8", newline="")
-    return target
+    fd, target = tempfile.mkstemp(prefix="transcoded-", suffix=".csv", dir=scratch)  # mode 0600
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    return Path(target)
 
 
 # -- CSV ----------------------------------------------------------------------
 
 
-def _scan_records(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Split a CSV file into records at newlines outside quotes, set-wise.
+@dataclass
+class RecordScan:
+    """Where each CSV record starts, found from the bytes alone: a second
+    parser, independent of DuckDB's and of Python's csv module, that the
+    readers' counts are checked against."""
 
-    Returns for every record (blank ones included, header included) its
-    start byte, its physical line number and whether it is blank. Record i
-    (1-based) is what DuckDB's CSV reader calls line i in its reject table.
-    """
+    starts: np.ndarray  # start byte of every record (blank ones and the header included)
+    lines: np.ndarray  # its physical line number
+    blank: np.ndarray  # whether it is blank
+    open_quote_line: int | None  # a quote never closed: the line it opened on
+    open_quote_spans_lines: bool  # ...and whether the open field runs over a line break
+
+
+def _scan_records(path: Path) -> RecordScan:
+    """Split a CSV file into records at newlines outside quotes, set-wise.
+    Record i (1-based) is what DuckDB's CSV reader calls line i in its
+    reject table."""
     size = os.path.getsize(path)
-    mm = np.memmap(path, dtype=np.uint8, mode="r")
+    mm = np.memmap(path, dtype=np.uint8, mode="r") if size else np.empty(0, dtype=np.uint8)
     ends, newline_counts = [], []
     quotes_before = 0
     newlines_before = 0
+    last_quote = -1
     for offset in range(0, size, SCAN_CHUNK):
         chunk = mm[offset : offset + SCAN_CHUNK]
         newlines = np.flatnonzero(chunk == 10)
@@ -217,6 +244,8 @@ def _scan_records(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             outside = ((quotes_before + np.searchsorted(quotes, newlines)) & 1) == 0
             ends.append(newlines[outside] + offset)
             newline_counts.append(newlines_before + np.flatnonzero(outside) + 1)
+        if quotes.size:
+            last_quote = int(quotes[-1]) + offset
         quotes_before += quotes.size
         newlines_before += newlines.size
     record_ends = np.concatenate(ends) if ends else np.empty(0, dtype=np.int64)
@@ -229,8 +258,15 @@ def _scan_records(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lengths = stops - starts
     first_bytes = mm[np.minimum(starts, max(size - 1, 0))] if size else np.empty(0, dtype=np.uint8)
     blank = (lengths == 0) | ((lengths == 1) & (first_bytes == 13))
+    open_line, spans = None, False
+    if quotes_before % 2:
+        # With an odd number of quotes, the last one opens a field that the
+        # file never closes.
+        open_line = int(np.count_nonzero(mm[:last_quote] == 10)) + 1
+        tail = mm[last_quote:]
+        spans = bool(np.count_nonzero(tail == 10) > (1 if tail.size and tail[-1] == 10 else 0))
     del mm
-    return starts, lines, blank
+    return RecordScan(starts, lines, blank, open_line, spans)
 
 
 def _head_records(text_path: Path, delimiter: str, limit: int) -> list[list[str]]:
@@ -265,27 +301,65 @@ def _find_csv_header(text_path: Path, kind_hint: str | None, optional_ok: set[st
     raise RejectedFile(_no_kind_message(all_misses, kind_hint))
 
 
-def _read_csv(con, path: Path, kind_hint, optional_ok, warnings, scratch: Path, force_python: bool) -> ReadFile:
+def _read_csv(con, path: Path, kind_hint, optional_ok, warnings, scratch: Path, force_python: bool,
+              max_share: float) -> ReadFile:
     if path.stat().st_size == 0:
         raise RejectedFile("is empty")
     text_path = _text_source(path, warnings, scratch)
+    try:
+        return _read_text_csv(con, text_path, kind_hint, optional_ok, warnings, force_python, max_share)
+    finally:
+        if text_path != path:
+            text_path.unlink(missing_ok=True)
+
+
+def _read_text_csv(con, text_path: Path, kind_hint, optional_ok, warnings, force_python: bool,
+                   max_share: float) -> ReadFile:
     match, delimiter, header_index = _find_csv_header(text_path, kind_hint, optional_ok)
     width = len(match.headers)
-    if force_python:
-        rows = None
-    else:
-        rows = _read_csv_duckdb(con, text_path, delimiter, header_index, width)
+    scan = _scan_records(text_path)
+    if scan.open_quote_line is not None and scan.open_quote_spans_lines:
+        # Everything after that quote would be one field: no reader can tell
+        # where the rows are. A quote left open in the last line only is a
+        # row cut off at the end of the file, quarantined as such.
+        raise RejectedFile(
+            f"cannot be read to its end: the quote (\") on line {scan.open_quote_line} is never closed, so "
+            "every line after it would be part of one field. Remove or close that quote (a quote inside a "
+            "value must be doubled, \"\", and the value quoted)"
+        )
+    data = np.arange(header_index + 1, len(scan.starts))  # 0-based record indices after the header
+    scan_count = int(np.count_nonzero(~scan.blank[data]))
+    duckdb_count = None
+    rows = None
+    if not force_python:
+        rows, duckdb_count = _read_csv_duckdb(con, text_path, delimiter, header_index, width, scan, max_share)
     if rows is None:
-        rows = _read_csv_python(text_path, delimiter, header_index, width)
-    raw_table, _ = rows
-    return ReadFile(match, "line", warnings, rows=raw_table)
+        rows, python_count = _read_csv_python(text_path, delimiter, header_index, width, scan)
+        independent = {c for c in (scan_count, duckdb_count) if c is not None}
+        if python_count not in independent:
+            raise RejectedFile(
+                f"its records cannot be counted reliably: Python's csv reader finds {python_count:,} rows, "
+                + (f"DuckDB's reader {duckdb_count:,}, " if duckdb_count is not None else "")
+                + f"a scan of its line breaks and quotes {scan_count:,}. Check the quotes in the file "
+                "(a quote inside a value must be doubled, \"\", and the value quoted)"
+            )
+    return ReadFile(match, "line", warnings, rows=rows)
 
 
-def _read_csv_duckdb(con, text_path: Path, delimiter: str, header_index: int, width: int):
-    """Fast path: DuckDB parses, our byte scan supplies physical line numbers.
-    Returns None when the two disagree on the row count (then the slower,
-    simpler Python reader is used: correctness first)."""
-    starts, lines, blank = _scan_records(text_path)
+def _share_guard(bad: int, total: int, max_share: float, what: str) -> None:
+    if total >= QUARANTINE_SHARE_MIN_ROWS and bad > max_share * total:
+        raise RejectedFile(
+            f"{bad:,} of its {total:,} rows ({bad / total:.0%}) {what}, more than the {max_share:.0%} allowed "
+            "(BANSOS_MAX_QUARANTINE_SHARE): it does not look like an extract of this kind, and nothing of it was kept"
+        )
+
+
+def _read_csv_duckdb(con, text_path: Path, delimiter: str, header_index: int, width: int, scan: RecordScan,
+                     max_share: float) -> tuple[pa.Table | None, int | None]:
+    """Fast path: DuckDB parses, the byte scan supplies physical line numbers.
+    Returns (rows, DuckDB's record count); rows is None when the two readers
+    disagree on the records (then Python's csv module reads the file, and
+    its count is checked against both: correctness first)."""
     columns = {f"c{i}": "VARCHAR" for i in range(width)}
     relation_sql = (
         "SELECT * FROM read_csv($path, delim = $delim, quote = '\"', escape = '\"', header = false, "
@@ -300,36 +374,50 @@ def _read_csv_duckdb(con, text_path: Path, delimiter: str, header_index: int, wi
     con.execute("SET SESSION preserve_insertion_order = true")
     try:
         good = con.sql(relation_sql, params=params).to_arrow_table()
+        rejected = con.execute("SELECT count(DISTINCT line) FROM csv_reject_errors").fetchone()[0]
+        # A file of garbage under a valid header: refuse before its rejected
+        # lines are brought into Python (they once took gigabytes).
+        _share_guard(rejected, good.num_rows + rejected, max_share, "cannot be read as CSV rows")
         rejects = con.execute(
             "SELECT line, any_value(error_type) AS error_type, any_value(csv_line) AS csv_line "
             "FROM csv_reject_errors GROUP BY line ORDER BY line"
         ).fetchall()
     except duckdb.Error:
-        return None
+        return None, None
     finally:
         con.execute(f"SET SESSION preserve_insertion_order = {'true' if ordered else 'false'}")
         con.execute("DROP TABLE IF EXISTS csv_reject_errors")
         con.execute("DROP TABLE IF EXISTS csv_reject_scans")
+    duckdb_count = good.num_rows + len(rejects)
+    starts, lines, blank = scan.starts, scan.lines, scan.blank
     data = np.arange(header_index + 1, len(starts))  # 0-based record indices after the header
     rejected_index = {int(line) - 1: (error_type, text) for line, error_type, text in rejects}
     keep = data[~blank[data]]
     if rejected_index:
         keep = keep[~np.isin(keep, np.fromiter(rejected_index, dtype=np.int64))]
     if len(keep) != good.num_rows or any(i >= len(starts) for i in rejected_index):
-        return None
+        return None, duckdb_count
     positions = pa.array(lines[keep])
     good = good.append_column("_line", positions).append_column("_pre_reason", pa.nulls(good.num_rows, pa.string()))
     extra = []
     for index, (error_type, text) in sorted(rejected_index.items()):
         text = (text or "").strip("\r\n")
-        fields = next(csv.reader([text], delimiter=delimiter), [])
+        try:
+            fields = next(csv.reader([text], delimiter=delimiter), [])
+        except csv.Error:
+            fields = text.split(delimiter)
         if all(not f.strip() for f in fields):
             continue  # spaces or delimiters only: a blank line, not a row
-        reason = "too_many_fields" if error_type == "TOO MANY COLUMNS" else "missing_required"
-        extra.append((int(lines[index]), reason, fields))
+        extra.append((int(lines[index]), DUCKDB_REJECT_REASON.get(error_type, "csv_malformed"), fields))
     if extra:
         good = pa.concat_tables([good, _rows_to_arrow(extra, width)])
-    return good, None
+    return good, duckdb_count
+
+
+# DuckDB's CSV error types → reason codes. "UNQUOTED VALUE" (a quote inside
+# a value that was not doubled) and an over-long line cannot be split into
+# fields reliably.
+DUCKDB_REJECT_REASON = {"TOO MANY COLUMNS": "too_many_fields", "MISSING COLUMNS": "missing_required"}
 
 
 def _rows_to_arrow(rows: list[tuple[int, str | None, list[str]]], width: int) -> pa.Table:
@@ -339,12 +427,22 @@ def _rows_to_arrow(rows: list[tuple[int, str | None, list[str]]], width: int) ->
     return pa.table(columns)
 
 
-def _read_csv_python(text_path: Path, delimiter: str, header_index: int, width: int):
-    """Reference reader: the standard library's csv module, one record at a
-    time, physical line numbers from the reader itself."""
-    rows = []
+PYTHON_BATCH_ROWS = 100_000  # rows turned into Arrow at a time, so Python objects stay few
+
+
+def _read_csv_python(text_path: Path, delimiter: str, header_index: int, width: int,
+                     scan: RecordScan) -> tuple[pa.Table, int]:
+    """Reference reader: the standard library's csv module in strict mode,
+    one record at a time, physical line numbers from the reader itself.
+    Returns the rows and the number of records it read after the header.
+    A record it cannot parse rejects the file whole, naming the line:
+    stopping early would lose every row after it."""
+    csv.field_size_limit(MAX_FIELD_BYTES)
+    batches: list[pa.Table] = []
+    rows: list[tuple[int, str | None, list[str]]] = []
+    records = 0
     with open(text_path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter, strict=False)
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
         previous_end = 0
         record = 0
         while True:
@@ -352,23 +450,39 @@ def _read_csv_python(text_path: Path, delimiter: str, header_index: int, width: 
                 fields = next(reader)
             except StopIteration:
                 break
-            except csv.Error:
-                rows.append((previous_end + 1, "missing_required", []))
-                break
+            except csv.Error as error:
+                start_line = previous_end + 1
+                if str(error).startswith("unexpected end of data") and scan.open_quote_line is not None \
+                        and not scan.open_quote_spans_lines:
+                    # A quote left open in the last line: a row cut off at
+                    # the end of the file (the scan found no more lines).
+                    records += 1
+                    rows.append((start_line, "missing_required", []))
+                    break
+                raise RejectedFile(
+                    f"cannot be read as CSV from line {start_line} on (the parser stopped at line "
+                    f"{reader.line_num}: {error}); nothing from it was kept. A quote inside a value must be "
+                    "doubled (\"\") and the value quoted"
+                ) from error
             start_line = previous_end + 1
             previous_end = reader.line_num
             record += 1
-            if record <= header_index + 1:
-                continue
+            if record <= header_index + 1 or not fields:
+                continue  # the header (or a title row above it), or a blank line
+            records += 1
             if all(not f.strip() for f in fields):
-                continue  # a blank line, or a row of delimiters only: not a row
+                continue  # a row of delimiters only: not a row
             reason = None
             if len(fields) < width:
                 reason = "missing_required"
             elif len(fields) > width:
                 reason = "too_many_fields"
             rows.append((start_line, reason, fields))
-    return _rows_to_arrow(rows, width), None
+            if len(rows) >= PYTHON_BATCH_ROWS:
+                batches.append(_rows_to_arrow(rows, width))
+                rows = []
+    batches.append(_rows_to_arrow(rows, width))
+    return pa.concat_tables(batches), records
 
 
 # -- XLSX ---------------------------------------------------------------------
@@ -399,9 +513,82 @@ def _cell_text(value, is_identifier: bool) -> str | None:
     return str(value)
 
 
+_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,4})([0-9]{1,9})"')
+_ROW_REF = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,9})"')
+_CELL_TAG = re.compile(rb"<c[\s/>]")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for byte in letters:
+        number = number * 26 + (byte - 64)
+    return number
+
+
+def _xlsx_guard(path: Path, max_bytes: int, max_cells: int) -> None:
+    """Refuse a workbook that would exhaust memory before the XLSX reader
+    sees it: the reader allocates every cell from A1 to the furthest cell
+    used (one cell at XFD1048576 once asked for 512 GB and aborted the
+    process), and a few MB of zip can unpack to gigabytes of XML. Sizes are
+    counted while unpacking, never taken from the zip's own headers."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise RejectedFile(f"cannot be read as an XLSX workbook ({error})") from error
+    unpacked = 0
+    with archive:
+        for info in archive.infolist():
+            is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            rows = columns = cells = 0
+            carry = b""
+            try:
+                with archive.open(info) as member:
+                    while block := member.read(4 * 1024 * 1024):
+                        unpacked += len(block)
+                        if unpacked > max_bytes:
+                            raise RejectedFile(
+                                f"unpacks to more than {max_bytes / 2**20:,.0f} MB (BANSOS_XLSX_MAX_BYTES): too large to "
+                                "read safely; save it as CSV or split it"
+                            )
+                        if not is_sheet:
+                            continue
+                        # Tags cut by a block boundary are carried to the next block.
+                        text = carry + block
+                        cut = text.rfind(b">") + 1
+                        text, carry = text[:cut], text[cut:]
+                        for letters, row in _CELL_REF.findall(text):
+                            columns = max(columns, _column_number(letters))
+                            rows = max(rows, int(row))
+                        for row in _ROW_REF.findall(text):
+                            rows = max(rows, int(row))
+                        cells += len(_CELL_TAG.findall(text))
+            except RejectedFile:
+                raise
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, zlib.error) as error:
+                raise RejectedFile(f"cannot be read as an XLSX workbook ({info.filename}: {error})") from error
+            # Cells without a reference take the next column: count them too.
+            extent = max(rows, 1) * max(columns, 1)
+            if is_sheet and (extent > max_cells or cells > max_cells):
+                where = f"{_column_letters(columns)}{rows}" if columns else f"{cells:,} cells"
+                raise RejectedFile(
+                    f"sheet file {info.filename} uses cells up to {where}: more than the {max_cells:,} cells "
+                    "(BANSOS_XLSX_MAX_CELLS) that can be read safely. Delete the stray cells far from the table, "
+                    "or save the sheet as CSV"
+                )
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _read_xlsx(path: Path, kind_hint, optional_ok, warnings) -> ReadFile:
     from python_calamine import CalamineWorkbook
 
+    _xlsx_guard(path, settings.get_int("xlsx_max_bytes"), settings.get_int("xlsx_max_cells"))
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own types for corrupt files
@@ -410,31 +597,37 @@ def _read_xlsx(path: Path, kind_hint, optional_ok, warnings) -> ReadFile:
     for sheet_name in workbook.sheet_names:
         try:
             sheet = workbook.get_sheet_by_name(sheet_name)
-            cells = sheet.to_python(skip_empty_area=False)
+            # Rows one at a time (sheet row 1 first, whatever the first used
+            # row is), turned into Arrow in batches: a list of every cell as
+            # Python objects would take several times the sheet's size.
+            cells = sheet.iter_rows()
+            head = list(itertools.islice(cells, HEADER_SEARCH_ROWS))
         except Exception as error:
             raise RejectedFile(f"sheet {sheet_name!r} cannot be read ({type(error).__name__}: {error})") from error
-        # to_python(skip_empty_area=False) starts at sheet row 1, whatever
-        # the first used row is.
-        first_row = 1
-        for index, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
+        for index, row in enumerate(head):
             match, misses = match_header(row, kind_hint, optional_ok)
             if not match:
                 all_misses.append(misses)
                 continue
             width = len(match.headers)
             identifiers = {match.columns[c.name] for c in match.kind.columns if c.is_identifier and c.name in match.columns}
-            rows = []
-            for offset, row_cells in enumerate(cells[index + 1 :], start=index + 1):
+            batches, rows = [], []
+            for sheet_row, row_cells in enumerate(itertools.chain(head[index + 1 :], cells), start=index + 2):
                 values = [_cell_text(v, p in identifiers) for p, v in enumerate(row_cells[:width])]
                 extra = any(v not in (None, "") and str(v).strip() for v in row_cells[width:])
                 if not extra and all(v is None or not str(v).strip() for v in values):
                     continue  # blank line, not a row
-                rows.append((first_row + offset, "too_many_fields" if extra else None, [v or "" for v in values]))
-            if not rows:
+                rows.append((sheet_row, "too_many_fields" if extra else None, [v or "" for v in values]))
+                if len(rows) >= PYTHON_BATCH_ROWS:
+                    batches.append(_rows_to_arrow(rows, width))
+                    rows = []
+            batches.append(_rows_to_arrow(rows, width))
+            table = pa.concat_tables(batches)
+            if table.num_rows == 0:
                 raise RejectedFile(f"sheet {sheet_name!r} has a header row but no data rows")
             if len(workbook.sheet_names) > 1:
                 warnings.append(f"read sheet {sheet_name!r}")
-            return ReadFile(match, "row", warnings, rows=_rows_to_arrow(rows, width))
+            return ReadFile(match, "row", warnings, rows=table)
     if not workbook.sheet_names:
         raise RejectedFile("is an empty workbook")
     raise RejectedFile(_no_kind_message(all_misses, kind_hint))
@@ -486,7 +679,7 @@ def _read_parquet(con, path: Path, kind_hint, optional_ok, warnings) -> ReadFile
         raise RejectedFile(f"cannot be read as Parquet ({str(error).splitlines()[0]})") from error
     if rows == 0:
         raise RejectedFile("has no rows")
-    return ReadFile(match, "row", warnings, parquet_sql=view_sql)
+    return ReadFile(match, "row", warnings, parquet_sql=view_sql, expected_rows=rows)
 
 
 # -- common -------------------------------------------------------------------
@@ -526,9 +719,13 @@ def read_file(
     kind_hint: str | None = None,
     as_of_given: bool = False,
     force_python_csv: bool = False,
+    scratch: Path | None = None,
 ) -> ReadFile:
     """Read `path` and match its header to a kind. Uses `con` only for
-    reading (and its own temporary reject tables). Raises RejectedFile."""
+    reading (and its own temporary reject tables). Temporary files (a
+    transcoded copy of a Windows-1252 CSV) go to `scratch`, the load's
+    private folder, else to a private folder of their own. Raises
+    RejectedFile."""
     if not path.exists():
         raise RejectedFile("does not exist")
     if not path.is_file():
@@ -545,8 +742,11 @@ def read_file(
         return _read_xlsx(path, kind_hint, optional_ok, warnings)
     if file_format == "parquet":
         return _read_parquet(con, path, kind_hint, optional_ok, warnings)
-    with tempfile.TemporaryDirectory(prefix="bansos-ingest-") as scratch:
-        return _read_csv(con, path, kind_hint, optional_ok, warnings, Path(scratch), force_python_csv)
+    max_share = settings.get_float("max_quarantine_share")
+    if scratch is not None:
+        return _read_csv(con, path, kind_hint, optional_ok, warnings, scratch, force_python_csv, max_share)
+    with tempfile.TemporaryDirectory(prefix="bansos-read-") as own:  # mode 0700
+        return _read_csv(con, path, kind_hint, optional_ok, warnings, Path(own), force_python_csv, max_share)
 
 
 def stage(con: duckdb.DuckDBPyConnection, read: ReadFile, table: str) -> StagedFile:
@@ -557,7 +757,7 @@ def stage(con: duckdb.DuckDBPyConnection, read: ReadFile, table: str) -> StagedF
             con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS {read.parquet_sql}")
         except duckdb.Error as error:
             raise RejectedFile(f"cannot be read as Parquet ({str(error).splitlines()[0]})") from error
-        return StagedFile(table, read.match.kind, names, read.line_label, read.warnings)
+        return StagedFile(table, read.match.kind, names, read.line_label, read.warnings, expected_rows=read.expected_rows)
     registered = _create_staging(con, table, read.match, read.rows)
     return StagedFile(table, read.match.kind, names, read.line_label, read.warnings, registered)
 
@@ -569,6 +769,7 @@ def stage_file(
     kind_hint: str | None = None,
     as_of_given: bool = False,
     force_python_csv: bool = False,
+    scratch: Path | None = None,
 ) -> StagedFile:
     """Read `path` into TEMP view `table` of `con`. Raises RejectedFile."""
-    return stage(con, read_file(con, path, kind_hint, as_of_given, force_python_csv), table)
+    return stage(con, read_file(con, path, kind_hint, as_of_given, force_python_csv, scratch), table)

@@ -24,6 +24,13 @@ FIXES: dict[str, tuple[str, str]] = {
         "The row has more fields than the header: usually a comma or semicolon inside a name or address. Export with "
         "quotes around text (\"quote all\"), or save as XLSX.",
     ),
+    "csv_malformed": (
+        "Baris tidak bisa dipecah menjadi kolom: ada tanda kutip (\") di dalam nilai yang tidak digandakan, atau "
+        "barisnya lebih dari 10 MB. Ekspor ulang dengan tanda kutip di sekitar teks (opsi \"quote all\"), atau simpan "
+        "sebagai XLSX.",
+        "The line cannot be split into fields: a quote (\") inside a value was not doubled, or the line is over 10 MB. "
+        "Export again with quotes around text (\"quote all\"), or save as XLSX.",
+    ),
     "no_kk_invalid": (
         "Excel mengubah No KK menjadi angka dan digit ke-16 hilang (mis. 3.51001E+15). Format kolom sebagai Teks "
         "sebelum menempel, atau ekspor CSV langsung dari sistem sumber; jangan pernah mengetik ulang.",

@@ -1,9 +1,15 @@
 """Ingestion: extract files → validated, pseudonymised, keyed rows in the
-warehouse, with every other row in quarantine (DESIGN §2-4).
+warehouse, with every other row in quarantine (docs/extract-contract.md).
 
 One call makes one warehouse copy, however many files it loads; each file
 lands whole or not at all (a transaction per file on the copy), and the copy
 replaces the live file only when every file has been handled.
+
+A file goes through named steps (`FileLoad.run`): recognise it as unchanged,
+read and stage it, validate it, refuse it when most of its rows are bad, then
+in one transaction insert its valid rows, apply --replace, settle key
+collisions by the merge rule, quarantine the rest, check the accounting and
+write the ledger.
 
 Files are handled one after another, in the order given; while one is
 validated and inserted, a worker thread hashes and reads the next
@@ -12,21 +18,23 @@ validated and inserted, a worker thread hashes and reads the next
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
-from bansos import keys, marts, validate
-from bansos.contract import KELUARGA, KIND_BY_NAME
-from bansos.extracts import ReadFile, RejectedFile, read_file, stage, stage_file
-from bansos.warehouse import WAREHOUSE, read_meta, write_session
+from bansos import keys, marts, settings, validate
+from bansos.contract import KELUARGA, KIND_BY_NAME, PENYALURAN
+from bansos.extracts import QUARANTINE_SHARE_MIN_ROWS, ReadFile, RejectedFile, StagedFile, read_file, stage, stage_file
+from bansos.warehouse import WAREHOUSE, Holder, WarehouseError, WriteSession, read_meta, write_session
 
-LOADED, UNCHANGED, REJECTED = "loaded", "unchanged", "rejected"
+LOADED, UNCHANGED, REJECTED, BUSY = "loaded", "unchanged", "rejected", "busy"
 
 
 @dataclass
@@ -47,13 +55,24 @@ class LoadResult:
     reasons: dict[str, int] = field(default_factory=dict)
     message: str = ""
     warnings: list[str] = field(default_factory=list)
+    load_id: int | None = None
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        fields = asdict(self)
+        fields.pop("load_id")  # the JSON fields are a stable interface (docs/cli.md)
+        return json.dumps(fields, ensure_ascii=False)
 
 
 class IngestError(Exception):
-    """The whole command is refused (e.g. a different pseudonymisation key)."""
+    """The whole command is refused (a different pseudonymisation key, a
+    damaged warehouse, a full disk); the message says why."""
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "unknown"
 
 
 def content_hash(path: Path, kind: str | None, as_of: str | None) -> str:
@@ -71,12 +90,27 @@ def _check_key(con: duckdb.DuckDBPyConnection, key: str) -> None:
     current = keys.fingerprint(key)
     if stored is None:
         con.execute(f"INSERT INTO {WAREHOUSE}.meta VALUES ('key_fingerprint', $fp)", {"fp": current})
+        con.execute(f"INSERT OR REPLACE INTO {WAREHOUSE}.meta VALUES ('key_scheme', $s)", {"s": keys.KEY_SCHEME})
     elif stored != current:
         raise IngestError(
             f"refused: this warehouse was built with another pseudonymisation key (fingerprint {stored}); "
             f"the key in use has fingerprint {current}. Loading with it would break every link between files. "
             "Set BANSOS_KEY or BANSOS_KEY_FILE to the key used before, or load into a new warehouse (--db)."
         )
+
+
+@dataclass
+class _Context:
+    """What every file of one ingest call shares."""
+
+    con: duckdb.DuckDBPyConnection
+    key: str
+    replace: bool
+    load_date: str
+    scratch: Path
+    force_python_csv: bool
+    who: str
+    max_share: float
 
 
 def ingest(
@@ -86,26 +120,64 @@ def ingest(
     reference_dir: Path | None = None,
     mark_demo: bool = False,
     force_python_csv: bool = False,
+    who: str | None = None,
+    no_wait: bool = False,
+    on_wait: Callable[[Holder | None], None] | None = None,
 ) -> list[LoadResult]:
-    key = keys.load_key()
+    """Load `requests` into the warehouse at `db_path`. Raises IngestError
+    when the whole command is refused (nothing changed), WarehouseBusy
+    (a WarehouseError) when `no_wait` and another load runs."""
+    try:
+        key = keys.load_key()
+    except keys.KeyProblem as error:
+        raise IngestError(str(error)) from error
+    who = who or _os_user()
     results: list[LoadResult] = []
-    with write_session(db_path, reference_dir) as session:
-        con = session.con
-        _check_key(con, key)
-        validate.prepare(con)
-        load_date = date.today().isoformat()
-        stored = {digest for (digest,) in con.execute(f"SELECT content_hash FROM {WAREHOUSE}.load_ledger").fetchall()}
-        with _ReadAhead(con, requests, stored, force_python_csv) as ahead:
-            for number, request in enumerate(requests):
-                results.append(_load_one(con, request, number, key, replace, load_date, force_python_csv, ahead.take(number)))
-        changed = any(r.status == LOADED for r in results)
-        if mark_demo:
-            con.execute(f"INSERT OR REPLACE INTO {WAREHOUSE}.meta VALUES ('is_demo', 'true')")
-        if changed or session.created or mark_demo:
-            marts.rebuild(con, WAREHOUSE)
-        else:
-            session.discard()  # nothing new: keep the live file as it is
+    try:
+        with write_session(db_path, reference_dir, what="a load", user=who, no_wait=no_wait, on_wait=on_wait) as session:
+            con = session.con
+            _check_key(con, key)
+            validate.prepare(con)
+            keys.register_mask_function(con)
+            context = _Context(con, key, replace, date.today().isoformat(), session.scratch, force_python_csv, who,
+                               settings.get_float("max_quarantine_share"))
+            stored = {digest for (digest,) in con.execute(f"SELECT content_hash FROM {WAREHOUSE}.load_ledger").fetchall()}
+            with _ReadAhead(con, requests, stored, force_python_csv, session.scratch) as ahead:
+                for number, request in enumerate(requests):
+                    results.append(FileLoad(context, request, number, ahead.take(number)).run())
+            changed = any(r.status == LOADED for r in results)
+            rejected = any(r.status == REJECTED for r in results)
+            if mark_demo:
+                con.execute(f"INSERT OR REPLACE INTO {WAREHOUSE}.meta VALUES ('is_demo', 'true')")
+            if changed or session.created or mark_demo:
+                marts.rebuild(con, WAREHOUSE)
+            if changed or session.created or mark_demo or rejected:
+                _expect_loaded(session, [r.load_id for r in results if r.load_id is not None])
+            else:
+                session.discard()  # nothing new: keep the live file as it is
+    except WarehouseError as error:
+        if type(error).__name__ == "WarehouseBusy":
+            raise
+        raise IngestError(str(error)) from error
     return results
+
+
+def _expect_loaded(session: WriteSession, load_ids: list[int]) -> None:
+    """What the finished copy must read back as (warehouse.write_session
+    checks before swapping it in): the rows of this call's loads, their
+    ledger records and the marts. Reads the new rows only (a zone-map skip on
+    load_id), so the check grows with the load."""
+    # The loads of one call have consecutive ids: a range the zone maps can skip by.
+    span = {"lo": min(load_ids, default=0), "hi": max(load_ids, default=0)}
+    for table in (*FACT.values(), "quarantine"):
+        session.expect(
+            f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {WAREHOUSE}.{table} WHERE load_id BETWEEN $lo AND $hi",
+            span,
+        )
+    for table in ("load_ledger", "rejections", "meta"):
+        session.expect(f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {WAREHOUSE}.{table}")
+    for table in marts.built_tables(session.con, WAREHOUSE):
+        session.expect(f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {WAREHOUSE}.{table}")
 
 
 @dataclass
@@ -127,9 +199,10 @@ class _ReadAhead:
     reading a file whose content hash is already in the ledger or earlier
     in this call (most likely "unchanged": reading it would be wasted)."""
 
-    def __init__(self, con, requests: list[LoadRequest], stored: set[str], force_python_csv: bool):
+    def __init__(self, con, requests: list[LoadRequest], stored: set[str], force_python_csv: bool, scratch: Path):
         self._con, self._requests, self._seen = con, requests, set(stored)
         self._force_python_csv = force_python_csv
+        self._scratch = scratch
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bansos-read-ahead")
         self._jobs: dict[int, tuple[Future, object]] = {}
 
@@ -165,115 +238,220 @@ class _ReadAhead:
                 return _Prepared(digest)
             self._seen.add(digest)
             try:
-                return _Prepared(digest, read_file(cursor, path, request.kind, request.as_of is not None, self._force_python_csv))
+                return _Prepared(digest, read_file(cursor, path, request.kind, request.as_of is not None,
+                                                   self._force_python_csv, self._scratch))
             except RejectedFile as rejection:
                 return _Prepared(digest, rejection=rejection)
         finally:
             cursor.close()
 
 
-def _load_one(con, request: LoadRequest, number: int, key: str, replace: bool, load_date: str, force_python_csv: bool,
-              prepared: _Prepared) -> LoadResult:
-    path = Path(request.path)
-    name = path.name
-    result = LoadResult(file=str(path), kind=request.kind, status=REJECTED)
-    if request.kind and request.kind not in KIND_BY_NAME:
-        result.message = f"{name}: unknown kind {request.kind!r} (use keluarga or penyaluran)"
-        return result
-    try:
-        if not path.is_file():
-            raise RejectedFile("does not exist" if not path.exists() else "is not a file")
-        digest = prepared.digest or content_hash(path, request.kind, request.as_of)
-        earlier = con.execute(
-            f"SELECT load_id, file_name, kind, loaded_at FROM {WAREHOUSE}.load_ledger WHERE content_hash = $h ORDER BY load_id LIMIT 1",
-            {"h": digest},
-        ).fetchone()
-        if earlier:
-            result.status, result.kind = UNCHANGED, earlier[2]
-            result.message = (
-                f"{name}: unchanged — same content and options as load #{earlier[0]} ({earlier[1]}, "
-                f"{earlier[3]:%Y-%m-%d %H:%M} UTC); nothing changed"
-            )
-            return result
-        if prepared.rejection:
-            raise prepared.rejection
-        if prepared.read:
-            staged = stage(con, prepared.read, f"stg_{number}")
-        else:
-            staged = stage_file(con, path, f"stg_{number}", request.kind, request.as_of is not None, force_python_csv)
-        checked = f"chk_{number}"
+class FileLoad:
+    """One file of an ingest call, in named steps (`run`)."""
+
+    def __init__(self, context: _Context, request: LoadRequest, number: int, prepared: _Prepared):
+        self.c = context
+        self.con = context.con
+        self.request = request
+        self.number = number
+        self.prepared = prepared
+        self.path = Path(request.path)
+        # File names can carry an id ("kk_3510….csv"): masked wherever kept or shown.
+        self.name = keys.mask_text(self.path.name)
+        self.result = LoadResult(file=keys.mask_text(str(self.path)), kind=request.kind, status=REJECTED)
+        self.digest: str | None = None
+
+    def run(self) -> LoadResult:
+        if self.request.kind and self.request.kind not in KIND_BY_NAME:
+            self.result.message = f"{self.name}: unknown kind {self.request.kind!r} (use keluarga or penyaluran)"
+            return self.result
         try:
-            rows_read = validate.check(con, staged, checked, request.as_of)
-        finally:
-            staged.release(con)
-        if rows_read == 0:
-            con.execute(f"DROP TABLE IF EXISTS {checked}")
-            raise RejectedFile("has a header row but no data rows")
-    except RejectedFile as rejection:
-        result.message = f"{name}: rejected — {rejection}; nothing from it was loaded"
-        return result
-    result.kind = staged.kind.name
-    result.warnings = list(staged.warnings)
-    kind = staged.kind.name
-    valid_rows = _pseudonymised(con, kind, checked)
-    params = {"key": key, "as_of": request.as_of, "load_date": load_date}
-    # A tranche or snapshot not stored yet cannot collide with a stored key
-    # (the period is part of the key): no collision check is needed then.
-    period_stored = _period_stored(con, kind, checked)
-    load_id = con.execute(f"SELECT coalesce(max(load_id), 0) + 1 FROM {WAREHOUSE}.load_ledger").fetchone()[0]
-    con.execute("BEGIN TRANSACTION")
-    try:
-        # The rows go straight into the fact table; what they replace is
-        # settled afterwards, inside the same transaction. (Staging them in a
-        # temporary table first cost a second write of every row, for files
-        # that almost never collide: several institutions pay the same
-        # tranche to different families.)
-        columns = ", ".join(FACT_COLUMNS[kind])
-        con.execute(
-            f"INSERT INTO {WAREHOUSE}.{FACT[kind]} ({columns}, load_id) SELECT *, $load_id FROM ({valid_rows})",
-            _used(valid_rows, params) | {"load_id": load_id},
+            if self._unchanged():
+                return self.result
+            staged = self._stage()
+            checked, rows_read = self._validate(staged)
+            try:
+                self._refuse_mostly_bad(staged, checked, rows_read)
+                self._load(staged, checked, rows_read)
+            finally:
+                self.con.execute(f"DROP TABLE IF EXISTS {checked}")
+        except RejectedFile as rejection:
+            self._reject(str(rejection))
+        return self.result
+
+    # -- steps ------------------------------------------------------------------
+
+    def _unchanged(self) -> bool:
+        if not self.path.is_file():
+            raise RejectedFile("does not exist" if not self.path.exists() else "is not a file")
+        self.digest = self.prepared.digest or content_hash(self.path, self.request.kind, self.request.as_of)
+        earlier = self.con.execute(
+            f"SELECT load_id, file_name, kind, loaded_at FROM {WAREHOUSE}.load_ledger "
+            "WHERE content_hash = $h AND unloaded_at IS NULL ORDER BY load_id LIMIT 1",
+            {"h": self.digest},
+        ).fetchone()
+        if not earlier:
+            return False
+        self.result.status, self.result.kind = UNCHANGED, earlier[2]
+        self.result.message = (
+            f"{self.name}: unchanged — same content and options as load #{earlier[0]} ({earlier[1]}, "
+            f"{earlier[3]:%Y-%m-%d %H:%M} UTC); nothing changed"
         )
-        removed = _remove_replaced(con, kind, load_id) if replace else 0
-        superseded = _settle(con, kind, load_id) if period_stored or replace else 0
-        quarantined = _quarantine(con, staged, checked, load_id, name, key)
-        reasons = dict(
-            con.execute(
+        return True
+
+    def _stage(self) -> StagedFile:
+        if self.prepared.rejection:
+            raise self.prepared.rejection
+        if self.prepared.read:
+            return stage(self.con, self.prepared.read, f"stg_{self.number}")
+        return stage_file(self.con, self.path, f"stg_{self.number}", self.request.kind, self.request.as_of is not None,
+                          self.c.force_python_csv, self.c.scratch)
+
+    def _validate(self, staged: StagedFile) -> tuple[str, int]:
+        checked = f"chk_{self.number}"
+        try:
+            rows_read = validate.check(self.con, staged, checked, self.request.as_of)
+        finally:
+            staged.release(self.con)
+        self.result.kind = staged.kind.name
+        self.result.warnings = [keys.mask_text(w) for w in staged.warnings]
+        if rows_read == 0:
+            self.con.execute(f"DROP TABLE IF EXISTS {checked}")
+            raise RejectedFile("has a header row but no data rows")
+        if staged.expected_rows is not None and rows_read != staged.expected_rows:
+            raise RejectedFile(
+                f"{rows_read:,} rows were read but the file says it holds {staged.expected_rows:,}; nothing was kept"
+            )
+        return checked, rows_read
+
+    def _refuse_mostly_bad(self, staged: StagedFile, checked: str, rows_read: int) -> None:
+        """A file whose rows are mostly bad is not an extract of its kind
+        (garbage under a valid header, the wrong export): refused whole, with
+        the counts by reason and a few masked examples, and nothing kept."""
+        bad = self.con.execute(f"SELECT count(*) FROM {checked} WHERE len(reasons) > 0").fetchone()[0]
+        if rows_read < QUARANTINE_SHARE_MIN_ROWS or bad <= self.c.max_share * rows_read:
+            return
+        reasons = self._reasons(checked)
+        examples = self.con.execute(
+            f"SELECT _line, reasons, {self._masked_values(staged.kind)} FROM {checked} WHERE len(reasons) > 0 ORDER BY _line LIMIT 3"
+        ).fetchall()
+        shown = "; ".join(f"{staged.line_label} {line}: {', '.join(r)} {values[:160]}" for line, r, values in examples)
+        raise RejectedFile(
+            f"{bad:,} of its {rows_read:,} rows ({bad / rows_read:.0%}) break a rule, more than the "
+            f"{self.c.max_share:.0%} allowed (BANSOS_MAX_QUARANTINE_SHARE); nothing of it was kept. "
+            f"Reasons: {', '.join(f'{k} {v:,}' for k, v in reasons.items())}. For example {shown}"
+        )
+
+    def _load(self, staged: StagedFile, checked: str, rows_read: int) -> None:
+        kind = staged.kind.name
+        con = self.con
+        valid_rows = _pseudonymised(con, kind, checked)
+        params = {"key": self.c.key, "as_of": self.request.as_of, "load_date": self.c.load_date}
+        # A tranche or snapshot not stored yet cannot collide with a stored
+        # key (the period is part of the key): no collision check then.
+        period_stored = _period_stored(con, kind, checked)
+        load_id = con.execute(f"SELECT coalesce(max(load_id), 0) + 1 FROM {WAREHOUSE}.load_ledger").fetchone()[0]
+        con.execute("BEGIN TRANSACTION")
+        try:
+            # The rows go straight into the fact table; what they replace is
+            # settled afterwards, inside the same transaction.
+            columns = ", ".join(FACT_COLUMNS[kind])
+            inserted = con.execute(
+                f"INSERT INTO {WAREHOUSE}.{FACT[kind]} ({columns}, load_id) SELECT *, $load_id FROM ({valid_rows})",
+                _used(valid_rows, params) | {"load_id": load_id},
+            ).fetchone()[0]
+            removed = _remove_replaced(con, kind, load_id) if self.c.replace else 0
+            superseded = settle(con, kind, load_id) if period_stored or self.c.replace else 0
+            quarantined = self._quarantine(staged, checked, load_id)
+            if inserted + quarantined != rows_read:
+                # Never by construction: every checked row either has no
+                # reason (inserted) or has one (quarantined). Checked anyway.
+                raise RejectedFile(
+                    f"its counts do not add up ({rows_read:,} read, {inserted:,} stored, {quarantined:,} "
+                    "quarantined); nothing was kept"
+                )
+            reasons = self._reasons(checked)
+            message = f"{self.name}: loaded {inserted:,} of {rows_read:,} {kind} rows; {quarantined:,} quarantined"
+            if superseded:
+                message += f"; {superseded:,} of them are older than rows already stored and do not replace them"
+            if removed:
+                message += f"; --replace removed {removed:,} stored rows this re-issue no longer contains (kept as replaced)"
+            self._ledger(load_id, kind, rows_read, inserted, quarantined, superseded, removed, checked, message)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        self.result.status = LOADED
+        self.result.load_id = load_id
+        self.result.rows_read, self.result.rows_loaded, self.result.rows_quarantined = rows_read, inserted, quarantined
+        self.result.reasons = reasons
+        self.result.message = message
+
+    def _ledger(self, load_id, kind, rows_read, inserted, quarantined, superseded, removed, checked, message) -> None:
+        extract_date = self.request.as_of or (
+            self.con.execute(f"SELECT max(snapshot_date) FROM {checked} WHERE len(reasons) = 0").fetchone()[0]
+            if kind == KELUARGA
+            else self.c.load_date
+        )
+        self.con.execute(
+            f"""INSERT INTO {WAREHOUSE}.load_ledger BY NAME SELECT $id AS load_id, $file AS file_name,
+                $hash AS content_hash, $kind AS kind, $as_of::DATE AS as_of, $replace AS replace_mode,
+                $extract::DATE AS extract_date, $read AS rows_read, $loaded AS rows_loaded,
+                $quarantined AS rows_quarantined, $superseded AS rows_superseded, $removed AS rows_removed,
+                $at AS loaded_at, $message AS message, $warnings AS warnings, $who AS loaded_by""",
+            {
+                "id": load_id, "file": self.name, "hash": self.digest, "kind": kind, "as_of": self.request.as_of,
+                "replace": self.c.replace, "extract": extract_date, "read": rows_read, "loaded": inserted,
+                "quarantined": quarantined, "superseded": superseded, "removed": removed,
+                "at": datetime.now(timezone.utc).replace(tzinfo=None), "message": message,
+                "warnings": "; ".join(self.result.warnings) or None, "who": keys.mask_text(self.c.who),
+            },
+        )
+
+    def _reject(self, why: str) -> None:
+        """A file rejected whole: nothing of it is kept but the trace of the
+        rejection (docs/operations.md), with every long digit run masked."""
+        self.result.status = REJECTED
+        if "nothing" not in why:
+            why += "; nothing from it was loaded"
+        self.result.message = keys.mask_text(f"{self.name}: rejected — {why}")
+        self.con.execute(
+            f"INSERT INTO {WAREHOUSE}.rejections VALUES ($at, $file, $hash, $kind, $message, $who)",
+            {"at": datetime.now(timezone.utc).replace(tzinfo=None), "file": self.name, "hash": self.digest,
+             "kind": self.result.kind, "message": self.result.message, "who": keys.mask_text(self.c.who)},
+        )
+
+    def _reasons(self, checked: str) -> dict[str, int]:
+        return dict(
+            self.con.execute(
                 f"SELECT r, count(*) FROM (SELECT unnest(reasons) AS r FROM {checked} WHERE len(reasons) > 0) GROUP BY r ORDER BY r"
             ).fetchall()
         )
-        loaded = rows_read - quarantined
-        extract_date = request.as_of or (
-            con.execute(f"SELECT max(snapshot_date) FROM {checked} WHERE len(reasons) = 0").fetchone()[0]
-            if kind == KELUARGA
-            else load_date
+
+    @staticmethod
+    def _masked_values(kind) -> str:
+        """The row as given, as JSON, with identifier columns masked and every
+        long digit run elsewhere masked too: a misaligned row shifts a NIK
+        into any column, and people type ids into free text."""
+        fields = ", ".join(
+            f"'{c.name}': {keys.MASK_SQL.format(col=c.name) if c.is_identifier else f'bansos_mask_text({c.name})'}"
+            for c in kind.columns
         )
-        message = f"{name}: loaded {loaded:,} of {rows_read:,} {staged.kind.name} rows; {quarantined:,} quarantined"
-        if superseded:
-            message += f"; {superseded:,} rows were older than rows already stored and did not replace them"
-        if removed:
-            message += f"; --replace removed {removed:,} stored rows this re-issue no longer contains"
-        con.execute(
-            f"""INSERT INTO {WAREHOUSE}.load_ledger VALUES ($id, $file, $hash, $kind, $as_of, $replace, $extract,
-                $read, $loaded, $quarantined, $superseded, $removed, $at, $message, $warnings)""",
-            {
-                "id": load_id, "file": name, "hash": digest, "kind": staged.kind.name,
-                "as_of": request.as_of, "replace": replace, "extract": extract_date, "read": rows_read,
-                "loaded": loaded, "quarantined": quarantined, "superseded": superseded, "removed": removed,
-                "at": datetime.now(timezone.utc).replace(tzinfo=None), "message": message,
-                "warnings": "; ".join(result.warnings) or None,
-            },
-        )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.execute(f"DROP TABLE IF EXISTS {checked}")
-    result.status = LOADED
-    result.rows_read, result.rows_loaded, result.rows_quarantined = rows_read, loaded, quarantined
-    result.reasons = reasons
-    result.message = message
-    return result
+        return f"to_json({{{fields}}})::VARCHAR"
+
+    def _quarantine(self, staged: StagedFile, checked: str, load_id: int) -> int:
+        kind = staged.kind
+        identifier = "nik_kepala" if kind.name == KELUARGA else "nik"
+        return self.con.execute(
+            f"""
+            INSERT INTO {WAREHOUSE}.quarantine
+            SELECT $load_id, $file, _line, reasons, {self._masked_values(kind)},
+                   {_hash('no_kk')}, {keys.MASK_SQL.format(col='no_kk')},
+                   {_hash(identifier)}, {keys.MASK_SQL.format(col=identifier)}
+            FROM {checked} WHERE len(reasons) > 0
+            """,
+            {"load_id": load_id, "file": self.name, "key": self.c.key},
+        ).fetchone()[0]
 
 
 def _used(sql: str, params: dict) -> dict:
@@ -288,14 +466,15 @@ def _hash(column: str) -> str:
 FAMILY_SELECT = """
     SELECT {family_key} AS family_key, snapshot_date, w_region AS region_code, w_kecamatan AS kecamatan_code,
            w_code AS wilayah_code, v_desil::TINYINT AS desil, v_members::SMALLINT AS members, v_channel AS channel,
-           v_registration_date AS registration_date, v_decision AS decision, alasan AS reason, v_appeal AS appeal,
-           {head_key} AS head_key, coalesce($as_of::DATE, snapshot_date) AS extract_date
+           v_registration_date AS registration_date, v_decision AS decision, bansos_mask_text(alasan) AS reason,
+           v_appeal AS appeal, {head_key} AS head_key, coalesce($as_of::DATE, snapshot_date) AS extract_date
     FROM {checked} WHERE len(reasons) = 0
 """
 ALLOCATION_SELECT = """
     SELECT {family_key} AS family_key, v_program AS program, v_year::SMALLINT AS year, v_tranche::TINYINT AS tranche,
            w_region AS region_code, w_kecamatan AS kecamatan_code, w_code AS wilayah_code, v_amount AS amount,
-           v_status AS status, v_institution AS institution, v_paid_date AS paid_date, id_transaksi AS transaction_id,
+           v_status AS status, v_institution AS institution, v_paid_date AS paid_date,
+           bansos_mask_text(id_transaksi) AS transaction_id,
            {recipient_key} AS recipient_key, coalesce($as_of::DATE, $load_date::DATE) AS extract_date
     FROM {source}
 """
@@ -341,65 +520,72 @@ def _period_stored(con, kind: str, checked: str) -> bool:
     return con.execute(f"SELECT EXISTS (SELECT 1 FROM {WAREHOUSE}.{FACT[kind]} f JOIN ({probe}) p ON {on})").fetchone()[0]
 
 
-FACT = {KELUARGA: "fact_family", "penyaluran": "fact_allocation"}
-KEY = {KELUARGA: ("family_key", "snapshot_date"), "penyaluran": ("family_key", "program", "year", "tranche")}
+FACT = {KELUARGA: "fact_family", PENYALURAN: "fact_allocation"}
+# The row keys (docs/extract-contract.md). `institution` may be blank: a
+# value of its own, compared with IS NOT DISTINCT FROM.
+KEY = {
+    KELUARGA: ("family_key", "snapshot_date"),
+    PENYALURAN: ("family_key", "program", "year", "tranche", "region_code", "institution"),
+}
+NULLABLE_KEY = {"institution"}
 FACT_COLUMNS = {
     KELUARGA: ("family_key", "snapshot_date", "region_code", "kecamatan_code", "wilayah_code", "desil", "members",
                "channel", "registration_date", "decision", "reason", "appeal", "head_key", "extract_date"),
-    "penyaluran": ("family_key", "program", "year", "tranche", "region_code", "kecamatan_code", "wilayah_code", "amount",
-                   "status", "institution", "paid_date", "transaction_id", "recipient_key", "extract_date"),
+    PENYALURAN: ("family_key", "program", "year", "tranche", "region_code", "kecamatan_code", "wilayah_code", "amount",
+                 "status", "institution", "paid_date", "transaction_id", "recipient_key", "extract_date"),
 }
-SLICE = {KELUARGA: ("region_code", "snapshot_date"), "penyaluran": ("region_code", "program", "year", "tranche", "institution")}
+SLICE = {KELUARGA: ("region_code", "snapshot_date"), PENYALURAN: ("region_code", "program", "year", "tranche", "institution")}
 
 
-def _settle(con, kind: str, load_id: int) -> int:
-    """The merge rule, for the rows load `load_id` has just inserted: where a
-    key is now stored twice, the row from the later extract stays (on the
-    same extract date, the new one), so the result does not depend on the
-    order files arrive in. Returns how many of the new rows were older than
-    what was stored (and were removed again)."""
+def _key_equal(kind: str, left: str, right: str) -> str:
+    return " AND ".join(
+        f"{left}.{k} IS NOT DISTINCT FROM {right}.{k}" if k in NULLABLE_KEY else f"{left}.{k} = {right}.{k}"
+        for k in KEY[kind]
+    )
+
+
+def settle(con, kind: str, load_id: int) -> int:
+    """The merge rule, for the rows load `load_id` has inserted: where a key
+    now has two current rows, the row from the later extract stays current
+    (on the same extract date, the later load), so the result does not
+    depend on the order files arrive in. The other is marked superseded by
+    the winner's load, never deleted. Returns how many of the new rows were
+    older than what was stored."""
     fact = f"{WAREHOUSE}.{FACT[kind]}"
-    on = " AND ".join(f"f.{k} = n.{k}" for k in KEY[kind])
-    both = f"{on} AND n.load_id = $id AND f.load_id <> $id"
+    both = f"{_key_equal(kind, 'f', 'n')} AND n.load_id = $id AND f.load_id <> $id " \
+           "AND f.superseded_by IS NULL AND n.superseded_by IS NULL"
     if not con.execute(f"SELECT EXISTS (SELECT 1 FROM {fact} n JOIN {fact} f ON {both})", {"id": load_id}).fetchone()[0]:
         return 0
-    con.execute(f"DELETE FROM {fact} f USING {fact} n WHERE {both} AND n.extract_date >= f.extract_date", {"id": load_id})
-    return con.execute(f"DELETE FROM {fact} n USING {fact} f WHERE {both} AND f.extract_date > n.extract_date",
-                       {"id": load_id}).fetchone()[0]
+    older_new = f"SELECT n.rowid AS r, f.load_id AS winner FROM {fact} n JOIN {fact} f ON {both} WHERE f.extract_date > n.extract_date"
+    older_stored = f"SELECT f.rowid AS r FROM {fact} n JOIN {fact} f ON {both} WHERE n.extract_date >= f.extract_date"
+    # Both sets are found before either is marked.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE settle_new AS {older_new}", {"id": load_id})
+    con.execute(f"CREATE OR REPLACE TEMP TABLE settle_stored AS {older_stored}", {"id": load_id})
+    try:
+        con.execute(f"UPDATE {fact} SET superseded_by = $id WHERE rowid IN (SELECT r FROM settle_stored)", {"id": load_id})
+        return con.execute(
+            f"UPDATE {fact} t SET superseded_by = s.winner FROM settle_new s WHERE t.rowid = s.r"
+        ).fetchone()[0]
+    finally:
+        con.execute("DROP TABLE IF EXISTS settle_new")
+        con.execute("DROP TABLE IF EXISTS settle_stored")
 
 
 def _remove_replaced(con, kind: str, load_id: int) -> int:
     """`--replace`: a corrected re-issue (load `load_id`, already inserted).
-    Stored rows of the slices the file covers, from the same or an earlier
-    extract, that the file no longer contains are removed."""
+    Current rows of the slices the file covers, from the same or an earlier
+    extract, that the file no longer contains are marked as replaced by it."""
     fact = f"{WAREHOUSE}.{FACT[kind]}"
     slice_on = " AND ".join(f"f.{c} IS NOT DISTINCT FROM s.{c}" for c in SLICE[kind])
-    key_on = " AND ".join(f"n.{k} = f.{k}" for k in KEY[kind])
     return con.execute(
         f"""
-        DELETE FROM {fact} f USING (
-            SELECT {', '.join(SLICE[kind])}, max(extract_date) AS extract_date FROM {fact} WHERE load_id = $id GROUP BY ALL
-        ) s
-        WHERE f.load_id <> $id AND {slice_on} AND f.extract_date <= s.extract_date
-          AND NOT EXISTS (SELECT 1 FROM {fact} n WHERE n.load_id = $id AND {key_on})
+        UPDATE {fact} SET superseded_by = $id WHERE rowid IN (
+            SELECT f.rowid FROM {fact} f JOIN (
+                SELECT {', '.join(SLICE[kind])}, max(extract_date) AS extract_date FROM {fact} WHERE load_id = $id GROUP BY ALL
+            ) s ON {slice_on}
+            WHERE f.load_id <> $id AND f.superseded_by IS NULL AND f.extract_date <= s.extract_date
+              AND NOT EXISTS (SELECT 1 FROM {fact} n WHERE n.load_id = $id AND {_key_equal(kind, 'n', 'f')})
+        )
         """,
         {"id": load_id},
-    ).fetchone()[0]
-
-
-def _quarantine(con, staged, checked: str, load_id: int, file_name: str, key: str) -> int:
-    kind = staged.kind
-    identifier = "nik_kepala" if kind.name == KELUARGA else "nik"
-    fields = ", ".join(
-        f"'{c.name}': {keys.MASK_SQL.format(col=c.name) if c.is_identifier else c.name}" for c in kind.columns
-    )
-    return con.execute(
-        f"""
-        INSERT INTO {WAREHOUSE}.quarantine
-        SELECT $load_id, $file, _line, reasons, to_json({{{fields}}})::VARCHAR,
-               {_hash('no_kk')}, {keys.MASK_SQL.format(col='no_kk')},
-               {_hash(identifier)}, {keys.MASK_SQL.format(col=identifier)}
-        FROM {checked} WHERE len(reasons) > 0
-        """,
-        {"load_id": load_id, "file": file_name, "key": key},
     ).fetchone()[0]

@@ -29,7 +29,7 @@ import duckdb
 import pandas as pd
 
 from bansos import settings
-from bansos.warehouse import data_version, open_read_only
+from bansos.warehouse import WarehouseError, damage_message, data_version, open_read_only
 
 QUERY_DIR = settings.QUERIES_DIR
 PARAM_PATTERN = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -49,6 +49,11 @@ class QueryError(Exception):
 
 class NoWarehouse(QueryError):
     pass
+
+
+class WarehouseUnreadable(QueryError):
+    """The warehouse file is damaged or from another DuckDB version; the
+    message says so plainly and what to do (never a traceback)."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +137,15 @@ class QueryRunner:
                 if current == "absent":
                     self._con = None
                     raise NoWarehouse(f"No warehouse at {self.db_path}")
-                self._con = open_read_only(self.db_path)
+                try:
+                    self._con = open_read_only(self.db_path)
+                except WarehouseError as error:
+                    self._con = None
+                    raise WarehouseUnreadable(str(error)) from error
+                except duckdb.Error as error:
+                    self._con = None
+                    raise WarehouseUnreadable(damage_message(self.db_path, error) or
+                                              f"The warehouse {self.db_path} cannot be opened ({error})") from error
                 self._version = current
             return self._con, current
 
@@ -170,6 +183,9 @@ class QueryRunner:
         try:
             frame = cursor.execute(query.sql, {k: _bindable(v) for k, v in bound.items()}).df()
         except duckdb.Error as error:
+            damaged = damage_message(self.db_path, error)
+            if damaged:
+                raise WarehouseUnreadable(damaged) from error
             raise QueryError(f"{name}: {error}") from error
         finally:
             cursor.close()

@@ -33,6 +33,23 @@ SETTINGS = {
         "Key file, created on first use with mode 0600. Keep it away from the warehouse and out of git.",
     ),
     "memory_limit": Setting("BANSOS_MEMORY_LIMIT", "8GB", "DuckDB memory_limit for ingestion and rebuild (raw rows are staged in memory)."),
+    "temp_dir": Setting(
+        "BANSOS_TEMP_DIR", "",
+        "Where loads make their private temporary folder (mode 0700; spill files and transcoded CSV hold raw ids). "
+        "Empty: the system's temporary folder. Keep it outside data/.",
+    ),
+    "max_quarantine_share": Setting(
+        "BANSOS_MAX_QUARANTINE_SHARE", "0.5",
+        "A file of 100 rows or more with a larger share of rows breaking a rule is rejected whole (nothing kept).",
+    ),
+    "xlsx_max_bytes": Setting(
+        "BANSOS_XLSX_MAX_BYTES", str(1024 * 1024 * 1024),
+        "Largest size an XLSX workbook may unpack to (counted while unpacking); larger ones are rejected.",
+    ),
+    "xlsx_max_cells": Setting(
+        "BANSOS_XLSX_MAX_CELLS", "50000000",
+        "Largest sheet area (rows x columns from A1 to the furthest cell used) that is read; larger ones are rejected.",
+    ),
     "app_memory_limit": Setting("BANSOS_APP_MEMORY_LIMIT", "1GB", "DuckDB memory_limit of the app's read-only connection."),
     "threads": Setting("BANSOS_THREADS", "2", "DuckDB threads."),
     "timely_days": Setting("BANSOS_TIMELY_DAYS", "30", "A payment is timely when made within this many days of the tranche start."),

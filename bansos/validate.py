@@ -136,14 +136,19 @@ def check(con: duckdb.DuckDBPyConnection, staged: StagedFile, out_table: str, as
     return con.execute(f"SELECT count(*) FROM {out_table}").fetchone()[0]
 
 
-def _finish(con, out: str, parsed_sql: str, key: list[str], reasons: str, params: dict) -> None:
+def _finish(con, out: str, parsed_sql: str, key: list[str], reasons: str, params: dict,
+            nullable: tuple[str, ...] = ()) -> None:
     """Add the duplicate rule and the reasons list. Within one file, a second
     row with a key already seen is quarantined as duplicate_in_file; the
     first (lowest line) is kept. Found with a grouped count: duplicates are
-    rare, so only their keys are joined back."""
-    key_not_null = " AND ".join(f"{k} IS NOT NULL" for k in key)
+    rare, so only their keys are joined back. A `nullable` key column is
+    part of the key with blank as a value of its own."""
+    key_not_null = " AND ".join(f"{k} IS NOT NULL" for k in key if k not in nullable)
     key_select = ", ".join(f"{k} AS dup_key_{i}" for i, k in enumerate(key))
-    key_join = " AND ".join(f"d.dup_key_{i} = p.{k}" for i, k in enumerate(key))
+    key_join = " AND ".join(
+        f"d.dup_key_{i} IS NOT DISTINCT FROM p.{k}" if k in nullable else f"d.dup_key_{i} = p.{k}"
+        for i, k in enumerate(key)
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
@@ -229,4 +234,7 @@ def _check_penyaluran(con, source: str, regions: str, out: str) -> None:
         LEFT JOIN {regions} w ON w.raw = s.kode_wilayah
         LEFT JOIN program_alias a ON a.alias = upper(trim(s.program))
     """
-    _finish(con, out, parsed, ["no_kk", "v_program", "v_year", "v_tranche"], reasons, {})
+    # The allocation key (docs/extract-contract.md): family, programme, year,
+    # tranche, kab/kota and paying institution (blank is a value of its own).
+    _finish(con, out, parsed, ["no_kk", "v_program", "v_year", "v_tranche", "w_region", "v_institution"], reasons, {},
+            nullable=("v_institution",))

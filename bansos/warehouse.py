@@ -1,23 +1,35 @@
 """The warehouse file: read-only opening for the app, and the copy-and-swap
-write session that ingestion and rebuild use (DESIGN §2).
+write session that ingestion, rebuild and the maintenance commands use
+(docs/architecture.md, "Loads while the app runs").
 
 DuckDB allows one writing process or many reading ones, never both. So a
 load never edits the live file: it copies it beside itself, writes into the
-copy, checkpoints, and atomically renames the copy over the live path. A
-reader keeps its open file (the old inode) until it notices the new one
-(`data_version` changes) and reopens. Loads are serialised by a lock file.
+copy, checkpoints, verifies what it wrote, and atomically renames the copy
+over the live path. A reader keeps its open file (the old inode) until it
+notices the new one (`data_version` changes) and reopens. Loads are
+serialised by a lock file; a second load waits and says whose load it waits
+for, or gives up at once (`no_wait`).
+
+Whatever a dead load left behind (its copy, its private temporary folder, a
+stale write-ahead log of a crashed writer) is dealt with by the next load,
+under the lock, before it starts.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
+import getpass
+import json
 import os
 import shutil
+import socket
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 
@@ -26,6 +38,38 @@ from bansos.reference import load_reference
 
 SCHEMA_FILE = settings.QUERIES_DIR / "schema" / "warehouse.sql"
 WAREHOUSE = "wh"  # the name the file being written is attached under
+# 2: facts keep superseded rows (column superseded_by) and allocations are
+# keyed by family, programme, year, tranche, kab/kota and institution.
+SCHEMA_VERSION = 2
+# Free space asked for beyond the copy of the warehouse before a load starts.
+SPACE_MARGIN = 64 * 1024 * 1024
+TEMP_PREFIX = "bansos-load-"
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be used as asked; the message says what to do."""
+
+
+class WarehouseDamaged(WarehouseError):
+    pass
+
+
+class DiskFull(WarehouseError):
+    pass
+
+
+class WarehouseBusy(WarehouseError):
+    """Another load holds the warehouse (`no_wait`)."""
+
+
+class NeedsMigration(WarehouseError):
+    pass
+
+
+def live_path(db_path: str | os.PathLike) -> Path:
+    """The file a warehouse path really names: a symlinked BANSOS_DB is
+    followed, so a load replaces the target, not the link."""
+    return Path(db_path).expanduser().resolve()
 
 
 def data_version(path: str | os.PathLike) -> str:
@@ -49,8 +93,50 @@ def _safe_setting(value: str) -> str:
     return value
 
 
+# -- damaged files ---------------------------------------------------------------
+
+# How DuckDB words a file it cannot trust (checked on this machine with a
+# truncated file, an overwritten header and random bytes in a data block).
+_DAMAGE_SIGNS = (
+    "not a valid duckdb database file",
+    "could not read enough bytes",
+    "corrupt database file",
+    "checksum",
+    "wal checkpoint iteration",
+    "failure while replaying wal",
+    "serialization error",
+)
+_NEWER_SIGNS = ("created with a newer", "written by a newer", "newer version of duckdb", "storage version")
+
+
+def damage_message(path: Path, error: BaseException) -> str | None:
+    """A plain message when `error` says the file at `path` is damaged or
+    from another DuckDB version; None for other errors."""
+    text = str(error)
+    lowered = text.lower()
+    first = text.splitlines()[0] if text else type(error).__name__
+    if any(sign in lowered for sign in _NEWER_SIGNS):
+        return (
+            f"The warehouse {path} was written by a different DuckDB version than this installation "
+            f"(duckdb {duckdb.__version__}) can read ({first}). Install the version pinned in the lock file, "
+            "or restore a backup made with this version."
+        )
+    if any(sign in lowered for sign in _DAMAGE_SIGNS):
+        return (
+            f"The warehouse {path} is damaged and cannot be read ({first}). Nothing was changed. "
+            "Restore the latest backup (python -m bansos restore DIR), or load the extracts again into a new warehouse."
+        )
+    return None
+
+
 def open_read_only(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        message = damage_message(Path(path), error)
+        if message:
+            raise WarehouseDamaged(message) from error
+        raise
     _configure(con, settings.get("app_memory_limit"))
     return con
 
@@ -67,43 +153,206 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
+
+
+def _free(folder: Path) -> int:
+    return shutil.disk_usage(folder).free
+
+
+def _is_disk_full(error: BaseException) -> bool:
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(error).lower()
+    return isinstance(error, duckdb.Error) and ("no space left" in text or "disk quota" in text or "disk is full" in text)
+
+
+# -- the lock and who holds it ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds the load lock (written into the lock file by the holder)."""
+
+    user: str
+    pid: int
+    host: str
+    since: str
+    what: str
+
+    def describe(self) -> str:
+        return f"{self.what} by {self.user} (process {self.pid} on {self.host}, since {self.since} UTC)"
+
+
+def _read_holder(lock) -> Holder | None:
+    try:
+        lock.seek(0)
+        data = json.loads(lock.read() or "null")
+        return Holder(**data) if isinstance(data, dict) else None
+    except (ValueError, TypeError):
+        return None
+
+
+def _write_holder(lock, what: str, user: str | None) -> None:
+    holder = Holder(
+        user=user or getpass.getuser(), pid=os.getpid(), host=socket.gethostname(),
+        since=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), what=what,
+    )
+    lock.seek(0)
+    lock.truncate()
+    lock.write(json.dumps(holder.__dict__))
+    lock.flush()
+
+
+@contextmanager
+def load_lock(live: Path, what: str = "a load", user: str | None = None, no_wait: bool = False,
+              on_wait: Callable[[Holder | None], None] | None = None) -> Iterator[None]:
+    """Hold the warehouse's load lock. When another process holds it: raise
+    WarehouseBusy (`no_wait`), else call `on_wait` with the holder and wait."""
+    lock_path = live.with_name(live.name + ".lock")
+    with open(lock_path, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(lock)
+            if no_wait:
+                who = holder.describe() if holder else "another load"
+                raise WarehouseBusy(f"The warehouse {live} is busy: {who} is running. Try again when it has finished.") from None
+            if on_wait:
+                on_wait(holder)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            _write_holder(lock, what, user)
+            yield
+        finally:
+            lock.seek(0)
+            lock.truncate()
+
+
+# -- private temporary folders ------------------------------------------------------
+
+
+def temp_root() -> Path:
+    return Path(settings.get("temp_dir") or tempfile.gettempdir())
+
+
+class LoadScratch:
+    """A private folder (mode 0700) for one load's temporary files: DuckDB's
+    spill files and transcoded CSV text hold raw identifiers. The load keeps
+    an flock on a file inside it while it lives, so the next load can tell a
+    dead load's folder (no lock held) from a running one's and remove it."""
+
+    def __init__(self) -> None:
+        root = temp_root()
+        root.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=root))  # mode 0700
+        self._lock = open(self.path / ".alive", "w")
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+
+    def close(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        self._lock.close()
+
+    @staticmethod
+    def remove_dead() -> list[Path]:
+        """Remove the folders of loads that died (killed, power cut)."""
+        removed = []
+        for folder in temp_root().glob(TEMP_PREFIX + "*"):
+            alive = folder / ".alive"
+            try:
+                with open(alive, "r") as handle:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a running load
+            except OSError:
+                pass  # no lock file: killed before it was made
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        return removed
+
+
+# -- the write session ----------------------------------------------------------------
+
+
 class WriteSession:
     """An in-memory DuckDB connection (where raw extract rows are staged, so
     they never touch the warehouse file) with the warehouse copy attached as
     `wh`. Commit by leaving the `with` block normally; `discard()` drops the
-    copy instead (nothing changed)."""
+    copy instead (nothing changed). `scratch` is the load's private folder;
+    `verify` queries are run again on the finished copy before it goes live."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, created: bool):
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, created: bool, scratch: Path):
         self.con = con
         self.path = path
         self.created = created
+        self.scratch = scratch
         self.discarded = False
+        self.checks: list[tuple[str, dict, tuple]] = []
 
     def discard(self) -> None:
         self.discarded = True
 
+    def expect(self, sql: str, params: dict | None = None) -> None:
+        """Record what `sql` (over the attached copy, as `wh.…`) returns now;
+        the same statement must return the same on the written file."""
+        params = params or {}
+        self.checks.append((sql, params, tuple(self.con.execute(sql, params).fetchone())))
+
+
+def schema_version(con, schema: str = WAREHOUSE) -> int:
+    value = read_meta(con, "schema_version", schema)
+    return int(value) if value else 1
+
 
 @contextmanager
-def write_session(db_path: str | os.PathLike, reference_dir: Path | None = None) -> Iterator[WriteSession]:
-    live = Path(db_path)
+def write_session(
+    db_path: str | os.PathLike,
+    reference_dir: Path | None = None,
+    *,
+    what: str = "a load",
+    user: str | None = None,
+    no_wait: bool = False,
+    on_wait: Callable[[Holder | None], None] | None = None,
+    migrating: bool = False,
+    before_swap: Callable[[WriteSession], None] | None = None,
+) -> Iterator[WriteSession]:
+    live = live_path(db_path)
     live.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = live.with_name(live.name + ".lock")
-    with open(lock_path, "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        # Holding the lock, any leftover copy is from a load that died
-        # (killed, power cut): it never became live, so it is garbage.
+    with load_lock(live, what, user, no_wait, on_wait):
+        # Holding the lock, any leftover copy or private folder is from a
+        # load that died: it never became live, so it is garbage.
         for stale in live.parent.glob(live.name + ".loading-*"):
             stale.unlink(missing_ok=True)
+        LoadScratch.remove_dead()
         copy = live.with_name(f"{live.name}.loading-{os.getpid()}")
+        live_wal = Path(str(live) + ".wal")
         created = not live.exists()
-        if not created:
-            shutil.copyfile(live, copy)
-        con = duckdb.connect(":memory:")
+        scratch = LoadScratch()
+        con = None
         try:
+            if not created:
+                needed = live.stat().st_size + (live_wal.stat().st_size if live_wal.exists() else 0) + SPACE_MARGIN
+                free = _free(live.parent)
+                if free < needed:
+                    raise DiskFull(
+                        f"Not enough space in {live.parent}: a load needs at least {_size(needed)} there "
+                        f"(a copy of the warehouse), {_size(free)} is free. Nothing was changed."
+                    )
+                shutil.copyfile(live, copy)
+                if live_wal.exists():
+                    # A writer that crashed left its log beside the live
+                    # file. Replayed into the copy, it is kept; left beside
+                    # the new file, it would make every reader fail.
+                    shutil.copyfile(live_wal, Path(str(copy) + ".wal"))
+            con = duckdb.connect(":memory:")
             _configure(con, settings.get("memory_limit"))
-            # Spills of staged raw rows go to the system temp folder, never
-            # beside the warehouse.
-            con.execute(f"SET temp_directory = {_quote_literal(tempfile.gettempdir())}")
+            # Spills of staged raw rows go to the load's private folder.
+            con.execute(f"SET temp_directory = {_quote_literal(str(scratch.path / 'duckdb'))}")
             # Fact rows carry their own line numbers and keys: no statement
             # needs insertion order, and without it DuckDB inserts in parallel.
             # (The CSV reader turns it back on where it needs file order.)
@@ -113,8 +362,28 @@ def write_session(db_path: str | os.PathLike, reference_dir: Path | None = None)
             # the next load deletes). Checkpointing every 16 MB of log cost
             # about 10% of a load's time.
             con.execute("SET checkpoint_threshold = '1TB'")
-            con.execute(f"ATTACH {_quote_literal(str(copy))} AS {WAREHOUSE}")
+            try:
+                con.execute(f"ATTACH {_quote_literal(str(copy))} AS {WAREHOUSE}")
+            except duckdb.Error as error:
+                message = damage_message(live, error)
+                if message:
+                    raise WarehouseDamaged(message) from error
+                raise
             con.execute(f"USE {WAREHOUSE}")
+            version = SCHEMA_VERSION if created else schema_version(con, "")
+            if version > SCHEMA_VERSION:
+                raise WarehouseError(
+                    f"The warehouse {live} was made by a newer version of this software (schema {version}; this "
+                    f"version knows {SCHEMA_VERSION}). Update the software; nothing was changed."
+                )
+            if version < SCHEMA_VERSION:
+                if not migrating:
+                    raise NeedsMigration(
+                        f"The warehouse {live} was made by an earlier version of this software (schema {version}, "
+                        f"this version needs {SCHEMA_VERSION}). Run `python -m bansos migrate` once (see "
+                        "docs/operations.md); nothing was changed."
+                    )
+                _migrate(con, version)
             con.execute(SCHEMA_FILE.read_text())
             if created:
                 load_reference(con, reference_dir)
@@ -122,30 +391,92 @@ def write_session(db_path: str | os.PathLike, reference_dir: Path | None = None)
                     "INSERT OR REPLACE INTO meta VALUES ('created_at', $now)",
                     {"now": datetime.now(timezone.utc).isoformat(timespec="seconds")},
                 )
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
             con.execute("USE memory")
-            session = WriteSession(con, live, created)
+            session = WriteSession(con, live, created, scratch.path)
             yield session
             if session.discarded:
-                raise _Discard()
+                return
+            if before_swap:
+                before_swap(session)
             con.execute(f"CHECKPOINT {WAREHOUSE}")
             con.execute(f"DETACH {WAREHOUSE}")
             con.close()
+            con = None
+            _verify_written(copy, session.checks)
             with open(copy, "rb+") as handle:
                 os.fsync(handle.fileno())
+            # The crashed writer's log was replayed into the copy; it must
+            # not sit beside the new file. Removed first: a reader opening
+            # in between sees the old file without it, never a mix.
+            live_wal.unlink(missing_ok=True)
             os.replace(copy, live)
             _fsync_dir(live.parent)
-        except _Discard:
-            con.close()
-            copy.unlink(missing_ok=True)
-        except BaseException:
-            con.close()
+        except duckdb.Error as error:
+            if _is_disk_full(error):
+                raise _disk_full(live, scratch.path, error) from error
+            message = damage_message(live, error)
+            if message:
+                raise WarehouseDamaged(message) from error
+            raise
+        except OSError as error:
+            if _is_disk_full(error):
+                raise _disk_full(live, scratch.path, error) from error
+            raise
+        finally:
+            if con is not None:
+                con.close()
             copy.unlink(missing_ok=True)
             Path(str(copy) + ".wal").unlink(missing_ok=True)
-            raise
+            scratch.close()
 
 
-class _Discard(Exception):
-    pass
+def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    """Bring a warehouse of an earlier schema up to SCHEMA_VERSION, in place
+    on the copy (the schema file then adds what is missing)."""
+    if version < 2:
+        # Schema 1 deleted superseded rows and keyed allocations by family,
+        # programme, year and tranche only. What it deleted cannot be brought
+        # back; the columns for keeping it from now on are added.
+        for table in ("fact_family", "fact_allocation"):
+            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS superseded_by INTEGER")
+        con.execute("ALTER TABLE load_ledger ADD COLUMN IF NOT EXISTS loaded_by VARCHAR")
+        con.execute("ALTER TABLE load_ledger ADD COLUMN IF NOT EXISTS unloaded_at TIMESTAMP")
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
+
+
+def _disk_full(live: Path, scratch: Path, error: BaseException) -> DiskFull:
+    where = scratch if str(scratch) in str(error) else live.parent
+    size = live.stat().st_size if live.exists() else 0
+    return DiskFull(
+        f"No space left in {where} during the load: it needed more than the {_size(_free(where))} free there "
+        f"(the warehouse copy alone is {_size(size)}; temporary files go to {scratch.parent}). "
+        "The warehouse was not changed and the partial copy was removed. Free space and load again."
+    )
+
+
+def _verify_written(copy: Path, checks: list[tuple[str, dict, tuple]]) -> None:
+    """Read back from the written copy what the load touched (DuckDB checks
+    each block's checksum as it reads): a load never swaps in a file it
+    cannot read back. Cost follows the load, not the warehouse: the checks
+    read the load's own rows and the small tables."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH {_quote_literal(str(copy))} AS {WAREHOUSE} (READ_ONLY)")
+        for sql, params, expected in checks:
+            got = tuple(con.execute(sql, params).fetchone())
+            if got != expected:
+                raise WarehouseDamaged(
+                    f"The new warehouse file {copy} did not read back as written ({got} instead of {expected}); "
+                    "it was not used and the warehouse was not changed."
+                )
+    except duckdb.Error as error:
+        raise WarehouseDamaged(
+            f"The new warehouse file {copy} could not be read back ({str(error).splitlines()[0]}); "
+            "it was not used and the warehouse was not changed."
+        ) from error
+    finally:
+        con.close()
 
 
 def read_meta(con: duckdb.DuckDBPyConnection, key: str, schema: str = "") -> str | None:

@@ -37,8 +37,8 @@ def export_parquet(db: Path, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        con.execute(f"COPY (SELECT {FAMILY_COLUMNS} FROM fact_family) TO '{folder / 'family.parquet'}' (FORMAT parquet)")
-        con.execute(f"COPY (SELECT {ALLOCATION_COLUMNS} FROM fact_allocation) TO '{folder / 'allocation.parquet'}' (FORMAT parquet)")
+        con.execute(f"COPY (SELECT {FAMILY_COLUMNS} FROM current_family) TO '{folder / 'family.parquet'}' (FORMAT parquet)")
+        con.execute(f"COPY (SELECT {ALLOCATION_COLUMNS} FROM current_allocation) TO '{folder / 'allocation.parquet'}' (FORMAT parquet)")
         for table in ("ref_program", "ref_region", "ref_pilot", "ref_tranche_calendar"):
             con.execute(f"COPY (SELECT * FROM {table}) TO '{folder / (table + '.parquet')}' (FORMAT parquet)")
     finally:
@@ -47,7 +47,7 @@ def export_parquet(db: Path, folder: Path) -> None:
 
 def load_parquet(folder: Path) -> Facts:
     family = pd.read_parquet(folder / "family.parquet")
-    allocation = pd.read_parquet(folder / "allocation.parquet")
+    allocation = allocation_flags(pd.read_parquet(folder / "allocation.parquet"))
     return Facts(
         family=family,
         allocation=allocation,
@@ -62,8 +62,8 @@ def load_facts(db: Path) -> Facts:
     con = duckdb.connect(str(db), read_only=True)
     try:
         return Facts(
-            family=con.execute(f"SELECT {FAMILY_COLUMNS} FROM fact_family").df(),
-            allocation=con.execute(f"SELECT {ALLOCATION_COLUMNS} FROM fact_allocation").df(),
+            family=con.execute(f"SELECT {FAMILY_COLUMNS} FROM current_family").df(),
+            allocation=allocation_flags(con.execute(f"SELECT {ALLOCATION_COLUMNS} FROM current_allocation").df()),
             programs=con.execute("SELECT * FROM ref_program").df(),
             regions=con.execute("SELECT * FROM ref_region").df(),
             pilots=con.execute("SELECT * FROM ref_pilot").df(),
@@ -71,6 +71,29 @@ def load_facts(db: Path) -> Facts:
         )
     finally:
         con.close()
+
+
+STATUS_RANK = {"tersalur": 1, "proses": 2, "gagal": 3, "retur": 4}
+
+
+def allocation_flags(a: pd.DataFrame) -> pd.DataFrame:
+    """The allocation rules (docs/indicators.md), in pandas: `is_reroute`, a
+    failed or returned row of a family that has another paid or pending row
+    of the same programme and tranche (not an allocation); `is_primary`, the
+    one row per family, programme, tranche and kab/kota that counts the
+    family there; `is_first`, one row per family, programme and tranche."""
+    period = ["family_key", "program", "year", "tranche"]
+    live = a.status.isin(("tersalur", "proses"))
+    has_live = live.groupby([a[c] for c in period]).transform("any")
+    reroute = a.status.isin(("gagal", "retur")) & has_live
+    order = a.assign(
+        _reroute=reroute.astype(int), _status=a.status.map(STATUS_RANK).fillna(5),
+        _paid=pd.to_datetime(a.paid_date).fillna(pd.Timestamp.max),
+        _inst=a.institution.fillna("\uffff"), _kec=a.kecamatan_code.fillna("\uffff"),
+    ).sort_values(["_reroute", "_status", "_paid", "_inst", "_kec", "region_code"], kind="stable")
+    primary = ~order.duplicated(subset=period + ["region_code"]) & (order._reroute == 0)
+    first = ~order.duplicated(subset=period) & (order._reroute == 0)
+    return a.assign(is_reroute=reroute, is_primary=primary.reindex(a.index), is_first=first.reindex(a.index))
 
 
 def latest_as_of(facts: Facts):
@@ -96,7 +119,7 @@ def register_at(facts: Facts, as_of) -> pd.DataFrame:
 
 
 def region_indicators(facts: Facts, program: str, year: int, tranche: int, basis: str = "desil", as_of=None) -> pd.DataFrame:
-    """Region indicators for one programme and tranche (DESIGN §5), in pandas."""
+    """Region indicators for one programme and tranche (docs/indicators.md), in pandas."""
     as_of = as_of if as_of is not None else latest_as_of(facts)
     reg = register_at(facts, as_of)
     threshold = facts.programs.set_index("code").max_desil.get(program)
@@ -105,7 +128,8 @@ def region_indicators(facts: Facts, program: str, year: int, tranche: int, basis
     else:
         eligible_flag = reg.layak.fillna(False).astype(bool)
     alloc = facts.allocation
-    r = alloc[(alloc.program == program) & (alloc.year == year) & (alloc.tranche == tranche)]
+    tranche_rows = alloc[(alloc.program == program) & (alloc.year == year) & (alloc.tranche == tranche)]
+    r = tranche_rows[tranche_rows.is_primary]  # one row per family and kab/kota
     recipients_set = set(r.family_key)
     eligible_set = set(reg.family_key[eligible_flag])
     register_set = set(reg.family_key)
@@ -116,6 +140,8 @@ def region_indicators(facts: Facts, program: str, year: int, tranche: int, basis
     eligible_recipients = r[r.family_key.isin(eligible_set)].groupby("region_code").size()
     not_in_register = r[~r.family_key.isin(register_set)].groupby("region_code").size()
     paid = r[r.status == "tersalur"]
+    paid_rows = tranche_rows[tranche_rows.status == "tersalur"]  # money paid twice adds up
+    allocated_rows = tranche_rows[~tranche_rows.is_reroute]
     start = pd.Timestamp(year=year, month=int(facts.calendar.set_index("tranche").start_month[tranche]), day=1)
     timely = paid[pd.to_datetime(paid.paid_date) <= start + pd.Timedelta(days=TIMELY_DAYS)]
 
@@ -130,8 +156,8 @@ def region_indicators(facts: Facts, program: str, year: int, tranche: int, basis
     out["recipients"] = recipients.reindex(out.index).fillna(0)
     out["eligible_recipients"] = eligible_recipients.reindex(out.index).fillna(0).where(defined)
     out["not_in_register"] = not_in_register.reindex(out.index).fillna(0).where(out.has_register)
-    out["allocated_amount"] = r.groupby("region_code").amount.sum().reindex(out.index).fillna(0)
-    out["disbursed_amount"] = paid.groupby("region_code").amount.sum().reindex(out.index).fillna(0)
+    out["allocated_amount"] = allocated_rows.groupby("region_code").amount.sum().reindex(out.index).fillna(0)
+    out["disbursed_amount"] = paid_rows.groupby("region_code").amount.sum().reindex(out.index).fillna(0)
     out["paid_families"] = paid.groupby("region_code").size().reindex(out.index).fillna(0)
     out["timely_families"] = timely.groupby("region_code").size().reindex(out.index).fillna(0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -181,6 +207,7 @@ def _tables(read) -> PageData:
     allocation = read("allocation")
     for frame, column in ((family, "snapshot_date"), (allocation, "paid_date")):
         frame[column] = pd.to_datetime(frame[column])
+    allocation = allocation_flags(allocation)
     return PageData(
         family=family, allocation=allocation, programs=read("ref_program"), regions=read("ref_region"),
         pilots=read("ref_pilot"), calendar=read("ref_tranche_calendar"), provinces=read("ref_province"),
@@ -191,9 +218,9 @@ def _tables(read) -> PageData:
 
 def _select(name: str) -> str:
     if name == "family":
-        return f"SELECT {FAMILY_COLUMNS} FROM fact_family"
+        return f"SELECT {FAMILY_COLUMNS} FROM current_family"
     if name == "allocation":
-        return f"SELECT {ALLOCATION_COLUMNS} FROM fact_allocation"
+        return f"SELECT {ALLOCATION_COLUMNS} FROM current_allocation"
     if name == "quarantine":
         return f"SELECT {QUARANTINE_COLUMNS} FROM quarantine"
     return f"SELECT * FROM {name}"
@@ -363,7 +390,7 @@ class PandasPages:
         return None if value is None or pd.isna(value) else float(value)
 
     def _periods(self) -> pd.DataFrame:
-        return self._once("periods", lambda: self.d.allocation[["program", "year", "tranche"]].drop_duplicates()
+        return self._once("periods", lambda: self.d.allocation.loc[~self.d.allocation.is_reroute, ["program", "year", "tranche"]].drop_duplicates()
                           .sort_values(["program", "year", "tranche"]).reset_index(drop=True))
 
     def _present_regions(self) -> list:
@@ -387,15 +414,18 @@ class PandasPages:
                 pd.DataFrame({"year": a.year.astype(int), "month": month, "day": day}), errors="coerce"
             )
             paid = a.status.eq("tersalur")
+            primary = a.is_primary.astype(bool)
             frame = pd.DataFrame({
                 "region_code": a.region_code, "kecamatan_code": a.kecamatan_code, "program": a.program,
                 "year": a.year, "tranche": a.tranche, "institution": a.institution,
-                "recipients": 1, "allocated_amount": a.amount,
-                "paid_families": paid.astype(int), "disbursed_amount": a.amount.where(paid, 0),
-                "timely_families": (paid & (a.paid_date <= start + pd.Timedelta(days=self.timely_days))).astype(int),
-                "failed_families": a.status.eq("gagal").astype(int),
-                "returned_families": a.status.eq("retur").astype(int),
-                "pending_families": a.status.eq("proses").astype(int),
+                "recipients": primary.astype(int), "allocated_amount": a.amount.where(~a.is_reroute, 0),
+                "paid_families": (primary & paid).astype(int), "disbursed_amount": a.amount.where(paid, 0),
+                "timely_families": (primary & paid & (a.paid_date <= start + pd.Timedelta(days=self.timely_days))).astype(int),
+                "failed_families": (primary & a.status.eq("gagal")).astype(int),
+                "returned_families": (primary & a.status.eq("retur")).astype(int),
+                "pending_families": (primary & a.status.eq("proses")).astype(int),
+                "rerouted_payments": a.is_reroute.astype(int),
+                "allocation_rows": (~a.is_reroute).astype(int),
             })
             keys = ["region_code", "kecamatan_code", "program", "year", "tranche", "institution"]
             return frame.groupby(keys, dropna=False, as_index=False).sum()
@@ -409,6 +439,7 @@ class PandasPages:
             fam = self._families(as_of)
             threshold = self._threshold(program)
             alloc = self.d.allocation[self.d.allocation.program == program]
+            primary, first = alloc[alloc.is_primary], alloc[alloc.is_first]
             periods = self._periods()
             periods = periods[periods.program == program][["year", "tranche"]]
             if basis == "desil":
@@ -419,9 +450,9 @@ class PandasPages:
             eligible = reg.assign(e=row_eligible.astype(int)).groupby(area, dropna=False, as_index=False).e.sum()
             eligible = eligible.merge(periods, how="cross")
             covered_rows = reg.loc[row_eligible, area + ["family_key"]].merge(
-                alloc[["family_key", "year", "tranche"]], on="family_key")
+                first[["family_key", "year", "tranche"]], on="family_key")
             covered = covered_rows.groupby(area + ["year", "tranche"], dropna=False).size().rename("c").reset_index()
-            flags = alloc[["family_key", "year", "tranche", "region_code", "kecamatan_code"]].merge(
+            flags = primary[["family_key", "year", "tranche", "region_code", "kecamatan_code"]].merge(
                 fam, left_on="family_key", right_index=True, how="left", indicator=True)
             in_register = flags["_merge"] == "both"
             if basis == "desil":
@@ -514,7 +545,7 @@ class PandasPages:
         final = reg[reg.channel.isin(NEW_CHANNELS)
                     & (reg.decision.eq("layak") | (reg.decision.eq("tidak_layak") & reg.appeal.eq("diterima")))]
         a = self.d.allocation
-        a = a[(a.program == program) & (a.year == year) & (a.tranche == tranche)]
+        a = a[(a.program == program) & (a.year == year) & (a.tranche == tranche) & ~a.is_reroute]
         joined = final[["region_code", "family_key"]].merge(a[["family_key", "status"]], on="family_key")
         paid = joined[joined.status == "tersalur"]
         return pd.DataFrame({
@@ -555,7 +586,7 @@ class PandasPages:
         return self.d.programs[columns].sort_values("code").reset_index(drop=True)
 
     def options_periods(self) -> pd.DataFrame:
-        a = self.d.allocation.groupby(["program", "year", "tranche"], as_index=False).size().rename(columns={"size": "families"})
+        a = self.d.allocation[self.d.allocation.is_primary].groupby(["program", "year", "tranche"], as_index=False).size().rename(columns={"size": "families"})
         p = self.d.programs[["code", "name_id", "name_en", "max_desil"]].rename(columns={"code": "program"})
         out = a.merge(p, on="program", how="left")
         out = out.sort_values(["max_desil", "program", "year", "tranche"], na_position="last")
@@ -957,7 +988,7 @@ class PandasPages:
     def _recipient_groups(self, as_of, program, year, tranche) -> pd.DataFrame:
         """mart_decile for one tranche: region_code, desil_group, recipients."""
         a = self.d.allocation
-        a = a[(a.program == program) & (a.year == year) & (a.tranche == tranche)]
+        a = a[(a.program == program) & (a.year == year) & (a.tranche == tranche) & a.is_primary]
         if not (a.program.isin(self.d.programs.code)).all():
             a = a[a.program.isin(self.d.programs.code)]
         fam = self._families(as_of)

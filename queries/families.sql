@@ -13,7 +13,7 @@ SELECT lower(hex(f.family_key)) AS family_key, f.region_code, f.kecamatan_code, 
        lower(hex(f.head_key)) AS head_key
 FROM mart_snapshot m
 JOIN chosen c ON m.as_of = c.as_of
-JOIN fact_family f ON f.region_code = m.region_code AND f.snapshot_date = m.snapshot_date
+JOIN current_family f ON f.region_code = m.region_code AND f.snapshot_date = m.snapshot_date
 JOIN ref_region r ON r.code = f.region_code
 WHERE ($province::VARCHAR IS NULL OR r.province_code = $province::VARCHAR)
   AND ($regions::VARCHAR[] IS NULL OR list_contains($regions::VARCHAR[], f.region_code))

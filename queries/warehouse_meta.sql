@@ -2,7 +2,8 @@
 -- Parameters: none; Scope: not regional.
 -- Grain:      one row.
 -- Columns:    is_demo, created_at, marts_built_at, last_load_at, loads,
---             families_rows, allocation_rows, quarantined_rows.
+--             families_rows, allocation_rows (current rows, not those a
+--             later extract superseded), quarantined_rows.
 -- One aggregate over tagged rows rather than eight scalar subqueries: the
 -- subqueries become a cross product whose join ordering cost more planning
 -- time (about 5 ms) than the counts themselves.
@@ -10,8 +11,8 @@ WITH parts AS (
     SELECT 'meta' AS part, key, value, NULL::BIGINT AS n, NULL::TIMESTAMP AS loaded_at FROM meta
     WHERE key IN ('is_demo', 'created_at', 'marts_built_at')
     UNION ALL SELECT 'loads', NULL, NULL, count(*), max(loaded_at) FROM load_ledger
-    UNION ALL SELECT 'families', NULL, NULL, count(*), NULL FROM fact_family
-    UNION ALL SELECT 'allocations', NULL, NULL, count(*), NULL FROM fact_allocation
+    UNION ALL SELECT 'families', NULL, NULL, count(*), NULL FROM current_family
+    UNION ALL SELECT 'allocations', NULL, NULL, count(*), NULL FROM current_allocation
     UNION ALL SELECT 'quarantine', NULL, NULL, count(*), NULL FROM quarantine
 )
 SELECT coalesce(max(value) FILTER (WHERE key = 'is_demo') = 'true', false) AS is_demo,

@@ -238,11 +238,18 @@ def counts(db: Path) -> dict[str, int]:
 
 
 def fact_snapshot(db: Path, table: str) -> list[tuple]:
-    """Every column of a fact table but the bookkeeping load_id, keys as
-    text, sorted: what two warehouses must agree on."""
-    columns = [r[0] for r in fetch(db, f"DESCRIBE {table}") if r[0] != "load_id"]
+    """Every column of a fact table's current rows but the bookkeeping
+    (load_id, superseded_by), keys as text, sorted: what two warehouses
+    must agree on."""
+    columns = [r[0] for r in fetch(db, f"DESCRIBE {table}") if r[0] not in ("load_id", "superseded_by")]
     select = ", ".join(f"CAST({c} AS VARCHAR)" for c in columns)
-    return sorted(fetch(db, f"SELECT {select} FROM {table}"), key=lambda row: tuple("" if v is None else v for v in row))
+    return sorted(fetch(db, f"SELECT {select} FROM {table} WHERE superseded_by IS NULL"),
+                  key=lambda row: tuple("" if v is None else v for v in row))
+
+
+def current(db: Path, table: str) -> int:
+    """How many current (not superseded) rows a fact table holds."""
+    return scalar(db, f"SELECT count(*) FROM {table} WHERE superseded_by IS NULL")
 
 
 def load(db: Path, *paths, kind: str | None = None, as_of: str | None = None, replace: bool = False, **options):

@@ -67,7 +67,7 @@ def test_same_content_under_another_name_is_unchanged(warehouse, tmp_path):
 
     assert result.status == "unchanged"
     assert "asli.csv" in result.message
-    assert scalar(warehouse, "SELECT count(*) FROM fact_allocation") == 1
+    assert scalar(warehouse, "SELECT count(*) FROM current_allocation") == 1
 
 
 def test_the_same_file_twice_in_one_command_loads_once(warehouse, tmp_path):
@@ -76,7 +76,7 @@ def test_the_same_file_twice_in_one_command_loads_once(warehouse, tmp_path):
     first, second = load(warehouse, path, path)
 
     assert (first.status, second.status) == ("loaded", "unchanged")
-    assert scalar(warehouse, "SELECT count(*) FROM fact_allocation") == 2
+    assert scalar(warehouse, "SELECT count(*) FROM current_allocation") == 2
     assert scalar(warehouse, "SELECT count(*) FROM load_ledger") == 1
 
 
@@ -91,7 +91,7 @@ def test_same_file_with_another_as_of_is_a_new_load(warehouse, tmp_path, cli):
     assert (result["status"], result["rows_read"], result["rows_loaded"]) == ("loaded", 2, 2)
     assert fetch(warehouse, "SELECT as_of FROM load_ledger ORDER BY load_id") == [(date(2026, 3, 1),), (date(2026, 3, 15),)]
     # Same keys: still 2 rows, now from the later extract.
-    assert fetch(warehouse, "SELECT DISTINCT extract_date, count(*) FROM fact_allocation GROUP BY ALL") == [(date(2026, 3, 15), 2)]
+    assert fetch(warehouse, "SELECT DISTINCT extract_date, count(*) FROM current_allocation GROUP BY ALL") == [(date(2026, 3, 15), 2)]
 
 
 def test_same_file_with_another_kind_option_is_a_new_load(warehouse, tmp_path):
@@ -101,7 +101,7 @@ def test_same_file_with_another_kind_option_is_a_new_load(warehouse, tmp_path):
     [result] = load(warehouse, path, kind="penyaluran")
 
     assert result.status == "loaded"  # --kind is part of the file's identity
-    assert scalar(warehouse, "SELECT count(*) FROM fact_allocation") == 1
+    assert scalar(warehouse, "SELECT count(*) FROM current_allocation") == 1
 
 
 def test_later_extract_updates_a_payment_status_without_doubling_it(warehouse, tmp_path):
@@ -118,11 +118,11 @@ def test_later_extract_updates_a_payment_status_without_doubling_it(warehouse, t
 
     assert result.rows_loaded == 1
     # Family 1: one row, the April status; family 2: untouched by the April file.
-    assert fetch(warehouse, "SELECT transaction_id, status, paid_date, amount FROM fact_allocation ORDER BY 1") == [
+    assert fetch(warehouse, "SELECT transaction_id, status, paid_date, amount FROM current_allocation ORDER BY 1") == [
         ("TRX00001", "tersalur", date(2026, 4, 5), 600000),
         ("TRX00002", "proses", None, 600000),
     ]
-    assert scalar(warehouse, "SELECT sum(amount) FROM fact_allocation") == 1_200_000
+    assert scalar(warehouse, "SELECT sum(amount) FROM current_allocation") == 1_200_000
 
 
 def _two_extracts(tmp_path):
@@ -146,7 +146,7 @@ def test_older_extract_loaded_after_a_newer_one_does_not_overwrite_it(warehouse,
     [result] = load(warehouse, older, as_of=older_date)
 
     assert result.status == "loaded"
-    assert fetch(warehouse, "SELECT transaction_id, status FROM fact_allocation ORDER BY 1") == [
+    assert fetch(warehouse, "SELECT transaction_id, status FROM current_allocation ORDER BY 1") == [
         ("TRX00001", "tersalur"), ("TRX00002", "retur"), ("TRX00003", "proses"), ("TRX00004", "tersalur"),
     ]
     # Families 1 and 2 of the older file were older than what is stored.
@@ -173,7 +173,7 @@ def test_load_order_does_not_change_the_facts(warehouse, tmp_path, empty_warehou
 
     for table in ("fact_allocation", "fact_family"):
         assert fact_snapshot(warehouse, table) == fact_snapshot(other, table), table
-    assert fetch(warehouse, "SELECT desil FROM fact_family WHERE desil <> 1") == [(2,)]
+    assert fetch(warehouse, "SELECT desil FROM current_family WHERE desil <> 1") == [(2,)]
 
 
 def test_a_file_of_several_tranches_gets_the_same_keys_as_one_file_per_tranche(warehouse, tmp_path, empty_warehouse_template):
@@ -196,8 +196,8 @@ def test_a_file_of_several_tranches_gets_the_same_keys_as_one_file_per_tranche(w
         assert load(other, part)[0].rows_loaded == 4
 
     assert fact_snapshot(warehouse, "fact_allocation") == fact_snapshot(other, "fact_allocation")
-    assert scalar(warehouse, "SELECT count(DISTINCT family_key) FROM fact_allocation") == 4
-    assert scalar(warehouse, "SELECT count(DISTINCT recipient_key) FROM fact_allocation") == 4
+    assert scalar(warehouse, "SELECT count(DISTINCT family_key) FROM current_allocation") == 4
+    assert scalar(warehouse, "SELECT count(DISTINCT recipient_key) FROM current_allocation") == 4
 
 
 def duckdb_for_check(path):
@@ -219,7 +219,7 @@ def test_register_snapshot_date_from_the_file_wins_over_as_of(warehouse, tmp_pat
     [result] = load(warehouse, path, as_of="2026-03-31")
 
     assert result.rows_loaded == 2, result.reasons
-    assert sorted(fetch(warehouse, "SELECT snapshot_date FROM fact_family")) == [(date(2026, 2, 28),), (date(2026, 3, 31),)]
+    assert sorted(fetch(warehouse, "SELECT snapshot_date FROM current_family")) == [(date(2026, 2, 28),), (date(2026, 3, 31),)]
 
 
 def test_register_without_tanggal_data_column_needs_as_of(warehouse, tmp_path):
@@ -231,7 +231,7 @@ def test_register_without_tanggal_data_column_needs_as_of(warehouse, tmp_path):
 
     assert without.status == "rejected" and "tanggal_data" in without.message
     assert (with_as_of.status, with_as_of.kind, with_as_of.rows_loaded) == ("loaded", "keluarga", 2)
-    assert fetch(warehouse, "SELECT DISTINCT snapshot_date FROM fact_family") == [(date(2026, 3, 31),)]
+    assert fetch(warehouse, "SELECT DISTINCT snapshot_date FROM current_family") == [(date(2026, 3, 31),)]
 
 
 def test_register_extract_date_defaults_to_tanggal_data(warehouse, tmp_path):
@@ -240,7 +240,7 @@ def test_register_extract_date_defaults_to_tanggal_data(warehouse, tmp_path):
     load(warehouse, path)
 
     assert fetch(warehouse, "SELECT extract_date FROM load_ledger") == [(date(2026, 2, 28),)]
-    assert fetch(warehouse, "SELECT extract_date FROM fact_family") == [(date(2026, 2, 28),)]
+    assert fetch(warehouse, "SELECT extract_date FROM current_family") == [(date(2026, 2, 28),)]
 
 
 def test_replace_removes_dropped_rows_of_covered_slices_only(warehouse, tmp_path, cli):
@@ -266,7 +266,7 @@ def test_replace_removes_dropped_rows_of_covered_slices_only(warehouse, tmp_path
     assert result["status"] == "loaded" and result["rows_loaded"] == 2
     assert "2" in re.findall(r"removed (\d+)", result["message"]), result["message"]
     # Families 2 and 3 are gone; 4-7 (other slices) stay; 1 is updated; 8 is new.
-    assert fetch(warehouse, "SELECT transaction_id, amount FROM fact_allocation ORDER BY 1") == [
+    assert fetch(warehouse, "SELECT transaction_id, amount FROM current_allocation ORDER BY 1") == [
         ("TRX00001", 750000), ("TRX00004", 600000), ("TRX00005", 600000), ("TRX00006", 600000),
         ("TRX00007", 600000), ("TRX00008", 600000),
     ]
@@ -282,7 +282,7 @@ def test_replace_with_an_older_extract_does_not_remove_newer_rows(warehouse, tmp
 
     assert result.status == "loaded"
     # Both stored rows come from a newer extract than the re-issue: neither is removed or overwritten.
-    assert fetch(warehouse, "SELECT transaction_id, status FROM fact_allocation ORDER BY 1") == [
+    assert fetch(warehouse, "SELECT transaction_id, status FROM current_allocation ORDER BY 1") == [
         ("TRX00001", "tersalur"), ("TRX00002", "tersalur"),
     ]
 
@@ -294,7 +294,7 @@ def test_without_replace_dropped_rows_stay(warehouse, tmp_path):
 
     load(warehouse, second, as_of="2026-03-31")
 
-    assert fetch(warehouse, "SELECT transaction_id, status FROM fact_allocation ORDER BY 1") == [
+    assert fetch(warehouse, "SELECT transaction_id, status FROM current_allocation ORDER BY 1") == [
         ("TRX00001", "retur"), ("TRX00002", "tersalur"),
     ]
 
@@ -311,7 +311,7 @@ def test_replace_register_snapshot_slice(warehouse, tmp_path):
     [result] = load(warehouse, reissue, replace=True)
 
     assert result.status == "loaded"
-    assert fetch(warehouse, "SELECT region_code, snapshot_date, desil FROM fact_family ORDER BY 1, 2") == [
+    assert fetch(warehouse, "SELECT region_code, snapshot_date, desil FROM current_family ORDER BY 1, 2") == [
         (KOTA_METRO, date(2026, 3, 31), 1),
         (BANYUWANGI, date(2026, 2, 28), 1),
         (BANYUWANGI, date(2026, 3, 31), 2),
@@ -326,7 +326,7 @@ def test_files_from_two_institutions_add_up(warehouse, tmp_path, cli):
 
     assert run.returncode == 0, run.stderr
     assert [(r["status"], r["rows_loaded"]) for r in _cli_results(run)] == [("loaded", 3), ("loaded", 2)]
-    assert fetch(warehouse, "SELECT institution, count(*), sum(amount) FROM fact_allocation GROUP BY 1 ORDER BY 1") == [
+    assert fetch(warehouse, "SELECT institution, count(*), sum(amount) FROM current_allocation GROUP BY 1 ORDER BY 1") == [
         ("BRI", 3, 1_800_000), ("POS", 2, 1_200_000),
     ]
 
@@ -406,7 +406,7 @@ def test_bansos_db_environment_variable_is_the_default_warehouse(warehouse, tmp_
     run = cli("ingest", "--json", path)
 
     assert run.returncode == 0, run.stderr
-    assert scalar(warehouse, "SELECT count(*) FROM fact_allocation") == 1
+    assert scalar(warehouse, "SELECT count(*) FROM current_allocation") == 1
     assert counts(warehouse)["load_ledger"] == 1
 
 

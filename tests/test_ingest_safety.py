@@ -306,15 +306,15 @@ def test_no_raw_identifier_anywhere_in_the_warehouse_file(warehouse, tmp_path):
         row_values = json.loads(con.execute("SELECT row_values FROM quarantine WHERE file_name = 'daftar.csv'").fetchone()[0])
     finally:
         con.close()
-    # Lines 4-6 of bayar.csv (header = 1): first 6 digits, 6 stars, last 4.
+    # Lines 4-6 of bayar.csv (header = 1): first 4 digits, 8 stars, last 4.
     assert masked == [
-        (4, "351001******3936", "351001******3936", True),
-        (5, "351001******3937", "351001******3937", True),
-        (6, "351001******3934", "351001******3934", True),
+        (4, "3510********3936", "3510********3936", True),
+        (5, "3510********3937", "3510********3937", True),
+        (6, "3510********3934", "3510********3934", True),
     ]
     assert same_key == 1
-    assert row_values["no_kk"] == "351001******3938"
-    assert row_values["nik_kepala"] == "351001******3938"
+    assert row_values["no_kk"] == "3510********3938"
+    assert row_values["nik_kepala"] == "3510********3938"
 
 
 def test_exception_while_reading_ahead_fails_the_command_and_leaves_no_thread(warehouse, tmp_path, monkeypatch):

@@ -150,6 +150,7 @@ STRINGS = {
     # reason labels (meaning of each code in bansos.contract.REASONS)
     "kualitas.reason.missing_required": ("Kolom wajib kosong / baris terpotong", "Required value blank / row cut off"),
     "kualitas.reason.too_many_fields": ("Kolom lebih banyak dari judul", "More fields than the header"),
+    "kualitas.reason.csv_malformed": ("Baris CSV tidak terbaca (tanda kutip)", "Unreadable CSV line (quotes)"),
     "kualitas.reason.no_kk_invalid": ("No KK bukan 16 digit teks", "KK number not 16 digits of text"),
     "kualitas.reason.nik_invalid": ("NIK bukan 16 digit teks", "NIK not 16 digits of text"),
     "kualitas.reason.kode_wilayah_unknown": ("Kode wilayah tidak dikenal", "Unknown region code"),

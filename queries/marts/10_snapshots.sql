@@ -1,19 +1,22 @@
 -- Mart: which register snapshot each region uses, for every snapshot date.
--- Purpose:  DESIGN §5 "for each region, its latest snapshot with date <= s".
+-- Purpose:  "for each region, its latest snapshot with date <= s"
+--           (docs/indicators.md).
 --           Every snapshot date loaded is an `as_of` a page may choose.
 -- Grain:    as_of × region_code.
 -- Columns:  as_of, region_code, snapshot_date (the region's register used),
 --           families, has_decisions (registration decisions present in it).
 -- When no register is loaded at all, one as_of = NULL row keeps the
 -- allocation-only indicators reachable (t_as_of below).
+-- Needs:    current_family.
+-- Makes:    t_as_of, t_slice, mart_snapshot, t_reg, t_fam.
 CREATE OR REPLACE TEMP TABLE t_as_of AS
-SELECT DISTINCT snapshot_date AS as_of FROM fact_family
+SELECT DISTINCT snapshot_date AS as_of FROM current_family
 UNION ALL
-SELECT NULL::DATE WHERE NOT EXISTS (SELECT 1 FROM fact_family);
+SELECT NULL::DATE WHERE NOT EXISTS (SELECT 1 FROM current_family);
 
 CREATE OR REPLACE TEMP TABLE t_slice AS
 SELECT region_code, snapshot_date, count(*) AS families, bool_or(decision IS NOT NULL) AS has_decisions
-FROM fact_family
+FROM current_family
 GROUP BY region_code, snapshot_date;
 
 CREATE OR REPLACE TABLE mart_snapshot AS
@@ -30,9 +33,9 @@ CREATE OR REPLACE TEMP TABLE t_reg AS
 SELECT m.as_of, f.family_key, f.region_code, f.kecamatan_code, f.desil,
        (coalesce(f.decision = 'layak', false) OR coalesce(f.appeal = 'diterima', false)) AND m.has_decisions AS layak
 FROM mart_snapshot m
-JOIN fact_family f ON f.region_code = m.region_code AND f.snapshot_date = m.snapshot_date;
+JOIN current_family f ON f.region_code = m.region_code AND f.snapshot_date = m.snapshot_date;
 
--- Membership is by family key across all regions (DESIGN §5): a family is
+-- Membership is by family key across all regions (docs/indicators.md): a family is
 -- in E if eligible in any region's register in use.
 CREATE OR REPLACE TEMP TABLE t_fam AS
 SELECT as_of, family_key, min(desil) AS min_desil, bool_or(layak) AS layak

@@ -1,5 +1,5 @@
 -- Mart: targeting counts (coverage, exclusion and inclusion error inputs).
--- Purpose:  the set counts of DESIGN §5, per basis, so pages never touch facts.
+-- Purpose:  the set counts of docs/indicators.md, per basis, so pages never touch facts.
 -- Grain:    mart_targeting_kecamatan: as_of × basis × program × year × tranche
 --           × region_code × kecamatan_code (sparse; kecamatan NULL when the
 --           source code was only kab/kota level).
@@ -11,8 +11,11 @@
 --           |R_r \ register|, register_snapshot, has_register, has_decisions.
 --           Register-based counts are NULL where the region has no register
 --           as of `as_of` (and, on the layak basis, no decisions).
+-- Needs:    t_as_of, t_reg, t_fam, mart_snapshot (10_snapshots), t_alloc (15_allocations).
+-- Makes:    t_periods, t_bases, t_eligible, t_covered, t_recipient, mart_decile,
+--           t_recipient_area, t_area, mart_targeting_kecamatan, mart_targeting.
 CREATE OR REPLACE TEMP TABLE t_periods AS
-SELECT DISTINCT program, year, tranche FROM fact_allocation;
+SELECT DISTINCT program, year, tranche FROM t_alloc WHERE NOT is_reroute;
 
 CREATE OR REPLACE TEMP TABLE t_bases AS
 SELECT * FROM (VALUES ('desil'), ('layak')) b(basis);
@@ -31,7 +34,7 @@ SELECT r.as_of, r.region_code, r.kecamatan_code, a.program, a.year, a.tranche,
        count(*) FILTER (WHERE r.desil <= p.max_desil) AS covered_desil,
        count(*) FILTER (WHERE r.layak) AS covered_layak
 FROM t_reg r
-JOIN fact_allocation a ON a.family_key = r.family_key
+JOIN t_alloc a ON a.family_key = r.family_key AND a.is_first
 JOIN ref_program p ON p.code = a.program
 WHERE r.desil <= p.max_desil OR r.layak
 GROUP BY ALL;
@@ -46,10 +49,11 @@ SELECT s.as_of, a.program, a.year, a.tranche, a.region_code, a.kecamatan_code,
        count(*) FILTER (WHERE f.min_desil <= p.max_desil) AS eligible_recipients_desil,
        count(*) FILTER (WHERE f.layak) AS eligible_recipients_layak,
        count(*) FILTER (WHERE f.family_key IS NULL) AS not_in_register
-FROM fact_allocation a
+FROM t_alloc a
 CROSS JOIN t_as_of s
 JOIN ref_program p ON p.code = a.program
 LEFT JOIN t_fam f ON f.as_of IS NOT DISTINCT FROM s.as_of AND f.family_key = a.family_key
+WHERE a.is_primary
 GROUP BY ALL;
 
 CREATE OR REPLACE TABLE mart_decile AS
@@ -90,7 +94,7 @@ LEFT JOIN t_covered c ON c.as_of IS NOT DISTINCT FROM k.as_of AND c.region_code 
 LEFT JOIN t_recipient_area r ON r.as_of IS NOT DISTINCT FROM k.as_of AND r.region_code = k.region_code
      AND r.kecamatan_code IS NOT DISTINCT FROM k.kecamatan_code AND r.program = k.program AND r.year = k.year AND r.tranche = k.tranche;
 
--- One row per basis; the NULL rules of DESIGN §5 applied once, here.
+-- One row per basis; the NULL rules of docs/indicators.md applied once, here.
 CREATE OR REPLACE TEMP MACRO t_basis_value(basis, on_desil, on_layak) AS
     CASE basis WHEN 'desil' THEN on_desil ELSE on_layak END;
 
@@ -110,7 +114,7 @@ LEFT JOIN mart_snapshot m ON m.as_of IS NOT DISTINCT FROM t.as_of AND m.region_c
 
 CREATE OR REPLACE TABLE mart_targeting AS
 WITH regions AS (
-    SELECT region_code FROM fact_family UNION SELECT region_code FROM fact_allocation
+    SELECT region_code FROM current_family UNION SELECT region_code FROM current_allocation
 ), summed AS (
     SELECT as_of, basis, program, year, tranche, region_code,
            sum(eligible_families) AS eligible_families, sum(eligible_covered) AS eligible_covered,

@@ -1,4 +1,6 @@
--- Mart: the registration funnel (DESIGN §5) and the register's deciles.
+-- Mart: the registration funnel (docs/indicators.md) and the register's deciles.
+-- Needs:    mart_snapshot (10_snapshots), t_alloc (15_allocations).
+-- Makes:    t_reg_detail, mart_funnel, mart_funnel_recipients, mart_register_decile.
 -- Grain:    mart_funnel: as_of × region_code (the region's register in use).
 --           mart_funnel_recipients: as_of × region_code × program × year × tranche.
 --           mart_register_decile: as_of × region_code × desil_group.
@@ -12,7 +14,7 @@
 CREATE OR REPLACE TEMP TABLE t_reg_detail AS
 SELECT m.as_of, f.region_code, f.family_key, f.channel, f.decision, f.appeal, f.desil
 FROM mart_snapshot m
-JOIN fact_family f ON f.region_code = m.region_code AND f.snapshot_date = m.snapshot_date;
+JOIN current_family f ON f.region_code = m.region_code AND f.snapshot_date = m.snapshot_date;
 
 CREATE OR REPLACE TABLE mart_funnel AS
 SELECT as_of, region_code,
@@ -41,7 +43,7 @@ SELECT r.as_of, r.region_code, a.program, a.year, a.tranche,
        count(DISTINCT r.family_key) AS recipients,
        count(DISTINCT r.family_key) FILTER (WHERE a.status = 'tersalur') AS paid
 FROM t_reg_detail r
-JOIN fact_allocation a ON a.family_key = r.family_key
+JOIN t_alloc a ON a.family_key = r.family_key AND NOT a.is_reroute
 WHERE r.channel IN ('mandiri', 'agen', 'musdes', 'dinsos')
   AND (r.decision = 'layak' OR (r.decision = 'tidak_layak' AND r.appeal = 'diterima'))
 GROUP BY ALL;

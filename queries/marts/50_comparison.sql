@@ -1,4 +1,6 @@
--- Mart: comparison regions of each pilot (DESIGN §4).
+-- Mart: comparison regions of each pilot (docs/indicators.md).
+-- Needs:    current_family, current_allocation, ref_pilot, ref_region, ref_comparison.
+-- Makes:    mart_comparison.
 -- Purpose:  one definition of "comparison regions" for every page.
 -- Grain:    pilot_code × comparison_code.
 -- Columns:  pilot_code, comparison_code, source ('table' = listed in
@@ -7,7 +9,7 @@
 -- A pilot listed in the table uses exactly its rows; others use the default.
 CREATE OR REPLACE TABLE mart_comparison AS
 WITH present AS (
-    SELECT region_code FROM fact_family UNION SELECT region_code FROM fact_allocation
+    SELECT region_code FROM current_family UNION SELECT region_code FROM current_allocation
 ), pilots AS (
     SELECT p.region_code AS pilot_code, r.province_code
     FROM ref_pilot p JOIN ref_region r ON r.code = p.region_code

@@ -33,9 +33,16 @@ CREATE TABLE IF NOT EXISTS ref_tranche_calendar (tranche INTEGER PRIMARY KEY, st
 CREATE TABLE IF NOT EXISTS ref_comparison (pilot_code VARCHAR, comparison_code VARCHAR);
 
 -- Facts. A register row is keyed by (family_key, snapshot_date); an
--- allocation row by (family_key, program, year, tranche). Keys are enforced
--- by ingestion (delete-then-insert), not by an index: bulk loads of millions
--- of rows stay fast and memory stays flat.
+-- allocation row by (family_key, program, year, tranche, region_code,
+-- institution), a blank institution being a value of its own: the same
+-- family allocated a tranche by two kab/kota or two institutions stays two
+-- rows (a leakage signal, not a correction). Keys are enforced by ingestion,
+-- not by an index: bulk loads of millions of rows stay fast and memory flat.
+--
+-- Loads never delete fact rows. A row that a later extract, or a --replace
+-- re-issue, supersedes gets the id of that load in `superseded_by`; the
+-- current rows (superseded_by IS NULL) are what marts and pages read, through
+-- the views below. `unload` can so restore exactly what a load replaced.
 CREATE TABLE IF NOT EXISTS fact_family (
     family_key        UHUGEINT NOT NULL,
     snapshot_date     DATE NOT NULL,
@@ -47,11 +54,12 @@ CREATE TABLE IF NOT EXISTS fact_family (
     channel           VARCHAR,
     registration_date DATE,
     decision          VARCHAR,
-    reason            VARCHAR,
+    reason            VARCHAR,            -- free text, every long digit run masked
     appeal            VARCHAR,
     head_key          UHUGEINT,
     extract_date      DATE NOT NULL,
-    load_id           INTEGER NOT NULL
+    load_id           INTEGER NOT NULL,
+    superseded_by     INTEGER             -- the load that replaced this row; NULL = current
 );
 CREATE TABLE IF NOT EXISTS fact_allocation (
     family_key     UHUGEINT NOT NULL,
@@ -68,8 +76,11 @@ CREATE TABLE IF NOT EXISTS fact_allocation (
     transaction_id VARCHAR,
     recipient_key  UHUGEINT,
     extract_date   DATE NOT NULL,
-    load_id        INTEGER NOT NULL
+    load_id        INTEGER NOT NULL,
+    superseded_by  INTEGER
 );
+CREATE OR REPLACE VIEW current_family AS SELECT * FROM fact_family WHERE superseded_by IS NULL;
+CREATE OR REPLACE VIEW current_allocation AS SELECT * FROM fact_allocation WHERE superseded_by IS NULL;
 
 -- One row per file that was loaded (a rejected file is not in the ledger).
 CREATE TABLE IF NOT EXISTS load_ledger (
@@ -84,10 +95,24 @@ CREATE TABLE IF NOT EXISTS load_ledger (
     rows_loaded      BIGINT NOT NULL,
     rows_quarantined BIGINT NOT NULL,
     rows_superseded  BIGINT NOT NULL,    -- valid rows older than the stored row of the same key
-    rows_removed     BIGINT NOT NULL,    -- stored rows a --replace re-issue dropped
-    loaded_at        TIMESTAMP NOT NULL,
+    rows_removed     BIGINT NOT NULL,    -- stored rows a --replace re-issue marked as replaced
+    loaded_at        TIMESTAMP NOT NULL, -- UTC
     message          VARCHAR,
-    warnings         VARCHAR
+    warnings         VARCHAR,
+    loaded_by        VARCHAR,            -- who ran the load (a login, or the operating-system user)
+    unloaded_at      TIMESTAMP           -- set by `unload`; the record itself is kept
+);
+
+-- Files rejected whole (unreadable, no matching header, too many bad rows):
+-- not loaded, so not in the ledger, but kept as a trace for the people who
+-- sent them. Purged after the retention period (docs/operations.md).
+CREATE TABLE IF NOT EXISTS rejections (
+    rejected_at  TIMESTAMP NOT NULL,    -- UTC
+    file_name    VARCHAR NOT NULL,      -- long digit runs masked
+    content_hash VARCHAR,               -- NULL when the file could not be read at all
+    kind         VARCHAR,
+    message      VARCHAR NOT NULL,      -- long digit runs masked
+    rejected_by  VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS quarantine (
