@@ -59,7 +59,7 @@ SETTINGS = {
     "export_max_rows": Setting("BANSOS_EXPORT_MAX_ROWS", "1000000", "Largest export; a larger one is refused, never cut."),
     "geo_dir": Setting(
         "BANSOS_GEO_DIR",
-        str(REPO_ROOT.parent / "shared" / "geo"),
+        str(DATA_DIR / "geo"),
         "Folder with kabkota.geojson (and kecamatan.geojson) for choropleth maps; without it maps show points.",
     ),
 }

@@ -203,3 +203,35 @@ def test_download_matches_the_filter(server, browser):
     assert rows, "the CSV has data rows"
     assert {r["program"] for r in rows} == {"SEMBAKO"}
     assert all(r["region_code"].count(".") == 1 for r in rows)
+
+
+def test_a_province_view_draws_the_shipped_boundaries(server, browser):
+    """A fresh setting (no BANSOS_GEO_DIR, so the boundaries shipped in
+    data/geo/): picking a province on Ringkasan turns its map into a kab/kota
+    choropleth, drawn by the browser."""
+    assert not os.environ.get("BANSOS_GEO_DIR"), "this test checks the default boundary folder: unset BANSOS_GEO_DIR"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context, page = _open(browser, f"{server}/")
+    try:
+        box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
+            has=page.get_by_text(i18n.t("filter.province", "id"), exact=True))
+        box.locator("input").click()
+        page.keyboard.type("Jawa Timur")  # the list is long: narrow it first
+        page.get_by_role("option", name="Jawa Timur").click()
+        _settle(page)
+        page.get_by_text(i18n.t("ringkasan.map.choropleth", "id")).wait_for(timeout=60_000)
+        assert page.get_by_text(i18n.t("ringkasan.map.points_no_boundaries", "id")).count() == 0
+        charts = page.locator("[data-testid='stPlotlyChart']")
+        for index in range(charts.count()):  # plotly draws a chart once it is scrolled into view
+            charts.nth(index).scroll_into_view_if_needed()
+        page.wait_for_selector(".js-plotly-plot .maplibregl-canvas", timeout=30_000)
+        traces = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+            .filter(plot => plot.querySelector('.maplibregl-map'))
+            .flatMap(plot => plot.data.filter(t => t.type === 'choroplethmap').map(t => t.geojson.features.length))""")
+        # every kab/kota of Jawa Timur (38): the regions in view plus the others in grey
+        with (REPO / "data" / "reference" / "regions.csv").open(encoding="utf-8") as fh:
+            jatim = [row for row in csv.DictReader(fh) if row["province_code"] == "35"]
+        assert sum(traces) == len(jatim), traces
+        page.locator(".maplibregl-map").first.screenshot(path=str(ARTIFACTS / "ringkasan-province-map.png"))
+    finally:
+        context.close()

@@ -1,15 +1,24 @@
-"""Maps from boundary files (bansos/charts/maps.py), on a tiny hand-made
-GeoJSON written per test: the real boundaries are never needed here."""
+"""Maps from boundary files (bansos/charts/maps.py), mostly on a tiny
+hand-made GeoJSON written per test; the last tests use the boundaries shipped
+in data/geo/ (the default BANSOS_GEO_DIR) and the fallback when the setting
+points at a folder without them."""
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 
 import pandas as pd
 import plotly.io as pio
 import pytest
 
+from bansos import i18n, settings
 from bansos.charts import maps
+from tests.app_fixtures import app_key_file, demo_db  # noqa: F401
+from tests.test_pages_ringkasan_cakupan import caption_text, open_page, set_filter
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def square(lon: float, lat: float, size: float) -> list:
@@ -95,7 +104,56 @@ def test_one_province_is_a_choropleth_and_each_shape_is_sent_once(geo_dir):
     assert (center.lon, center.lat) == (pytest.approx(105.5), pytest.approx(-5.5))
 
 
-def test_without_boundary_files_the_map_shows_points_only(tmp_path):
-    fig, used = maps.region_map(regions_frame(["18.72"], ["18"]), "coverage", "Cakupan", "T", "id", geo_dir=tmp_path)
+def test_without_boundary_files_the_map_shows_points_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("BANSOS_GEO_DIR", str(tmp_path))  # an empty folder
+    fig, used = maps.region_map(regions_frame(["18.72"], ["18"]), "coverage", "Cakupan", "T", "id",
+                                geo_dir=settings.get("geo_dir"))
     assert used is False
     assert [t["type"] for t in spec_traces(fig)] == ["scattermap"]
+
+
+def test_without_the_kabkota_file_a_province_is_points_over_outlines(geo_dir):
+    maps._read_geojson.cache_clear()
+    (geo_dir / maps.KABKOTA_FILE).unlink()
+    fig, used = maps.region_map(regions_frame(["18.71", "18.72"], ["18", "18"]), "coverage", "Cakupan", "T", "id",
+                                geo_dir=geo_dir)
+    assert used is False
+    assert [t["type"] for t in spec_traces(fig)] == ["choroplethmap", "scattermap"]
+
+
+def lampung_codes() -> list[str]:
+    with (REPO / "data" / "reference" / "regions.csv").open(encoding="utf-8", newline="") as fh:
+        return [row["code"] for row in csv.DictReader(fh) if row["province_code"] == "18"]
+
+
+def test_by_default_the_shipped_boundaries_draw_every_kabkota_of_a_province(monkeypatch):
+    monkeypatch.delenv("BANSOS_GEO_DIR", raising=False)
+    assert Path(settings.get("geo_dir")) == REPO / "data" / "geo"
+    fig, used = maps.region_map(regions_frame(["18.71", "18.72"], ["18", "18"]), "coverage", "Cakupan", "T", "id",
+                                geo_dir=settings.get("geo_dir"))
+    assert used is True
+    grey, values = spec_traces(fig)
+    assert sorted(values["locations"]) == ["18.71", "18.72"]
+    # the rest of Lampung in grey: every kab/kota of the reference list is drawn once
+    drawn = [f["properties"]["kode"] for t in (grey, values) for f in t["geojson"]["features"]]
+    assert sorted(drawn) == sorted(lampung_codes()) and len(drawn) == 15
+
+
+def map_traces(at) -> list[str]:
+    charts = [c for c in at.get("plotly_chart") if "rk_map_chart" in c.proto.id]
+    return [t["type"] for t in json.loads(charts[0].proto.spec)["data"]]
+
+
+def test_ringkasan_province_map_is_a_choropleth_by_default_and_points_without_boundaries(
+        demo_db, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.delenv("BANSOS_GEO_DIR", raising=False)
+    at = set_filter(open_page(demo_db, "app_pages/ringkasan.py"), "prov", "18")
+    assert "choroplethmap" in map_traces(at)
+    assert i18n.t("ringkasan.map.choropleth", "id") in caption_text(at)
+    assert i18n.t("ringkasan.map.points_no_boundaries", "id") not in caption_text(at)
+
+    monkeypatch.setenv("BANSOS_GEO_DIR", str(tmp_path))  # an empty folder
+    at = set_filter(open_page(demo_db, "app_pages/ringkasan.py"), "prov", "18")
+    assert "choroplethmap" not in map_traces(at) and "scattermap" in map_traces(at)
+    assert i18n.t("ringkasan.map.points_no_boundaries", "id") in caption_text(at)
+    assert i18n.t("ringkasan.map.choropleth", "id") not in caption_text(at)
