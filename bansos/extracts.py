@@ -318,21 +318,19 @@ def _read_text_csv(con, text_path: Path, kind_hint, optional_ok, warnings, force
     match, delimiter, header_index = _find_csv_header(text_path, kind_hint, optional_ok)
     width = len(match.headers)
     scan = _scan_records(text_path)
-    if scan.open_quote_line is not None and scan.open_quote_spans_lines:
-        # Everything after that quote would be one field: no reader can tell
-        # where the rows are. A quote left open in the last line only is a
-        # row cut off at the end of the file, quarantined as such.
-        raise RejectedFile(
-            f"cannot be read to its end: the quote (\") on line {scan.open_quote_line} is never closed, so "
-            "every line after it would be part of one field. Remove or close that quote (a quote inside a "
-            "value must be doubled, \"\", and the value quoted)"
-        )
     data = np.arange(header_index + 1, len(scan.starts))  # 0-based record indices after the header
     scan_count = int(np.count_nonzero(~scan.blank[data]))
     duckdb_count = None
     rows = None
     if not force_python:
         rows, duckdb_count = _read_csv_duckdb(con, text_path, delimiter, header_index, width, scan, max_share)
+        if scan.open_quote_line is not None and scan.open_quote_spans_lines:
+            # An odd number of quotes, the last one open over several lines:
+            # DuckDB and the scan may then agree on a count in which one
+            # "row" swallowed the rest of the file. Python's strict reader
+            # decides: a quote inside a value is text, a quote that opens a
+            # field never closed rejects the file.
+            rows = None
     if rows is None:
         rows, python_count = _read_csv_python(text_path, delimiter, header_index, width, scan)
         independent = {c for c in (scan_count, duckdb_count) if c is not None}
@@ -400,7 +398,12 @@ def _read_csv_duckdb(con, text_path: Path, delimiter: str, header_index: int, wi
     positions = pa.array(lines[keep])
     good = good.append_column("_line", positions).append_column("_pre_reason", pa.nulls(good.num_rows, pa.string()))
     extra = []
+    cut_off = len(starts) - 1 if scan.open_quote_line is not None and not scan.open_quote_spans_lines else None
     for index, (error_type, text) in sorted(rejected_index.items()):
+        if index == cut_off:
+            # The last line opens a quote and the file ends: a row cut off.
+            extra.append((int(lines[index]), "missing_required", []))
+            continue
         text = (text or "").strip("\r\n")
         try:
             fields = next(csv.reader([text], delimiter=delimiter), [])
@@ -452,17 +455,21 @@ def _read_csv_python(text_path: Path, delimiter: str, header_index: int, width: 
                 break
             except csv.Error as error:
                 start_line = previous_end + 1
-                if str(error).startswith("unexpected end of data") and scan.open_quote_line is not None \
-                        and not scan.open_quote_spans_lines:
-                    # A quote left open in the last line: a row cut off at
-                    # the end of the file (the scan found no more lines).
+                if str(error).startswith("unexpected end of data") and reader.line_num == start_line:
+                    # A quote left open in the last line only: a row cut off
+                    # at the end of the file, quarantined as such.
                     records += 1
                     rows.append((start_line, "missing_required", []))
                     break
+                if str(error).startswith("unexpected end of data"):
+                    raise RejectedFile(
+                        f"cannot be read to its end: a quote (\") opens a value on line {start_line} and is never "
+                        f"closed, so every line after it, up to line {reader.line_num}, would be one value. Remove "
+                        "or close that quote (a quote inside a value must be doubled, \"\", and the value quoted)"
+                    ) from error
                 raise RejectedFile(
                     f"cannot be read as CSV from line {start_line} on (the parser stopped at line "
-                    f"{reader.line_num}: {error}); nothing from it was kept. A quote inside a value must be "
-                    "doubled (\"\") and the value quoted"
+                    f"{reader.line_num}: {error}). A quote inside a value must be doubled (\"\") and the value quoted"
                 ) from error
             start_line = previous_end + 1
             previous_end = reader.line_num

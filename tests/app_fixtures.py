@@ -66,3 +66,35 @@ def app_test(db: Path, page: str | None = None, query: dict | None = None, timeo
         at.switch_page(page)
         at.run()
     return at
+
+
+def serve_app(db: Path, key_file: Path, extra_env: dict | None = None, args: tuple[str, ...] = ()):
+    """A real `streamlit run dashboard.py` on 127.0.0.1 and a free port,
+    waited for on its health endpoint. Returns (process, url); the caller
+    terminates the process."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "BANSOS_DB": str(db), "BANSOS_KEY_FILE": str(key_file), **(extra_env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *args],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("streamlit did not become healthy")

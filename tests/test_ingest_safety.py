@@ -212,7 +212,7 @@ def test_concurrent_loads_are_serialised_and_both_land(warehouse, tmp_path):
 def test_load_with_another_key_is_refused_and_changes_nothing(warehouse, tmp_path, cli, monkeypatch):
     load(warehouse, _payments(tmp_path / "awal.csv", [1, 2]))
     before_bytes = sha256(warehouse)
-    monkeypatch.setenv("BANSOS_KEY", "a-different-secret-key")
+    monkeypatch.setenv("BANSOS_KEY", "a-different-secret-key-long-enough-to-be-used")
     path = _payments(tmp_path / "baru.csv", [3])
 
     run = cli("ingest", "--db", warehouse, "--json", path)
