@@ -4,6 +4,11 @@
     python -m bansos ingest  [--db PATH] [--kind K] [--as-of DATE] [--replace] [--json] [--no-wait] FILE...
     python -m bansos rebuild [--db PATH]
     python -m bansos migrate [--db PATH]
+    python -m bansos check   [--db PATH]
+    python -m bansos backup  [--db PATH] --out DIR
+    python -m bansos restore DIR [--db PATH]
+    python -m bansos unload  LOAD_ID [--db PATH]
+    python -m bansos purge   [--db PATH] [--days N]
     python -m bansos export  TABLE [--db PATH] [--format F] [--out PATH] [filters]
 
 Exit codes: 0 success; 1 refused (a file rejected, an export refused, a
@@ -59,6 +64,21 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="bring a warehouse made by an earlier version up to this one")
     migrate.add_argument("--db")
 
+    check = commands.add_parser("check", help="verify a warehouse: every block readable, ledger = facts, marts = facts, key")
+    check.add_argument("--db")
+    backup = commands.add_parser("backup", help="consistent copy of the warehouse and its audit log, with a manifest")
+    backup.add_argument("--db")
+    backup.add_argument("--out", required=True, metavar="DIR", help="a new, empty folder")
+    restore = commands.add_parser("restore", help="put a verified backup in place of the warehouse (--db)")
+    restore.add_argument("folder", metavar="DIR")
+    restore.add_argument("--db")
+    unload = commands.add_parser("unload", help="take one load back out; the rows it replaced come back")
+    unload.add_argument("load_id", type=int, metavar="LOAD_ID")
+    unload.add_argument("--db")
+    purge = commands.add_parser("purge", help="delete quarantine samples and rejection records past the retention period")
+    purge.add_argument("--db")
+    purge.add_argument("--days", type=int, help="retention in days (default BANSOS_RETENTION_DAYS, 90)")
+
     rebuild = commands.add_parser("rebuild", help="reload data/reference/*.csv and rebuild the marts")
     rebuild.add_argument("--db")
 
@@ -82,8 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     from bansos.queries import WarehouseUnreadable
     from bansos.warehouse import WarehouseError
 
+    from bansos.warehouse import WarehouseBusy
+
     try:
         return _dispatch(args)
+    except WarehouseBusy as busy:
+        print(str(busy), file=sys.stderr)
+        return 3
     except (WarehouseError, WarehouseUnreadable) as error:
         # A damaged, newer or busy warehouse: one plain message, never a traceback.
         print(str(error), file=sys.stderr)
@@ -99,6 +124,8 @@ def _dispatch(args) -> int:
         return _rebuild(args)
     if args.command == "migrate":
         return _migrate(args)
+    if args.command in ("check", "backup", "restore", "unload", "purge"):
+        return _maintenance(args)
     if args.command == "export":
         from bansos.export import run_export_command
 
@@ -145,6 +172,41 @@ def _ingest(args) -> int:
     if not args.json:
         print(f"warehouse: {db}")
     return 1 if any(r.status == REJECTED for r in results) else 0
+
+
+def _maintenance(args) -> int:
+    from bansos import maintenance
+    from bansos.ingest import _os_user
+
+    db = settings.db_path(args.db)
+    who = _os_user()
+    if args.command == "check":
+        report = maintenance.check(db)
+        for line in report.facts:
+            print(f"ok: {line}")
+        for line in report.findings:
+            print(f"FINDING: {line}")
+        print(f"{db}: {'no findings' if report.ok else f'{len(report.findings)} finding(s)'}")
+        return 0 if report.ok else 1
+    if args.command == "backup":
+        manifest = maintenance.backup(db, args.out, who)
+        print(f"backed up {db} to {args.out}: {len(manifest['files'])} files, {manifest['loads']} loads; "
+              "the key is not in the backup (keep it apart)")
+        return 0
+    if args.command == "restore":
+        manifest = maintenance.restore(args.folder, db, who)
+        print(f"restored {db} from {args.folder} (made {manifest['made_at']}, {manifest['loads']} loads)")
+        return 0
+    if args.command == "unload":
+        done = maintenance.unload(db, args.load_id, who)
+        print(f"unloaded load #{done['load_id']} ({done['file']}): {done['rows_removed']:,} rows and "
+              f"{done['quarantine_removed']:,} quarantined rows removed; {done['rows_restored_or_retired']:,} rows "
+              "it had replaced are current again")
+        return 0
+    done = maintenance.purge(db, args.days, who)
+    print(f"purged {done['quarantine_rows']:,} quarantined rows and {done['rejections']:,} rejection records "
+          f"older than {done['days']} days (before {done['cutoff']} UTC)")
+    return 0
 
 
 def _migrate(args) -> int:

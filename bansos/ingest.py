@@ -30,6 +30,7 @@ from typing import Callable
 import duckdb
 
 from bansos import keys, marts, settings, validate
+from bansos.merge import FACT, FACT_COLUMNS, remove_replaced, settle
 from bansos.contract import KELUARGA, KIND_BY_NAME, PENYALURAN
 from bansos.extracts import QUARANTINE_SHARE_MIN_ROWS, ReadFile, RejectedFile, StagedFile, read_file, stage, stage_file
 from bansos.warehouse import WAREHOUSE, Holder, WarehouseError, WriteSession, read_meta, write_session
@@ -360,7 +361,7 @@ class FileLoad:
                 f"INSERT INTO {WAREHOUSE}.{FACT[kind]} ({columns}, load_id) SELECT *, $load_id FROM ({valid_rows})",
                 _used(valid_rows, params) | {"load_id": load_id},
             ).fetchone()[0]
-            removed = _remove_replaced(con, kind, load_id) if self.c.replace else 0
+            removed = remove_replaced(con, kind, load_id) if self.c.replace else 0
             superseded = settle(con, kind, load_id) if period_stored or self.c.replace else 0
             quarantined = self._quarantine(staged, checked, load_id)
             if inserted + quarantined != rows_read:
@@ -518,74 +519,3 @@ def _period_stored(con, kind: str, checked: str) -> bool:
         probe = f"SELECT DISTINCT v_program AS program, v_year AS year, v_tranche AS tranche FROM {checked} WHERE len(reasons) = 0"
         on = "f.program = p.program AND f.year = p.year AND f.tranche = p.tranche"
     return con.execute(f"SELECT EXISTS (SELECT 1 FROM {WAREHOUSE}.{FACT[kind]} f JOIN ({probe}) p ON {on})").fetchone()[0]
-
-
-FACT = {KELUARGA: "fact_family", PENYALURAN: "fact_allocation"}
-# The row keys (docs/extract-contract.md). `institution` may be blank: a
-# value of its own, compared with IS NOT DISTINCT FROM.
-KEY = {
-    KELUARGA: ("family_key", "snapshot_date"),
-    PENYALURAN: ("family_key", "program", "year", "tranche", "region_code", "institution"),
-}
-NULLABLE_KEY = {"institution"}
-FACT_COLUMNS = {
-    KELUARGA: ("family_key", "snapshot_date", "region_code", "kecamatan_code", "wilayah_code", "desil", "members",
-               "channel", "registration_date", "decision", "reason", "appeal", "head_key", "extract_date"),
-    PENYALURAN: ("family_key", "program", "year", "tranche", "region_code", "kecamatan_code", "wilayah_code", "amount",
-                 "status", "institution", "paid_date", "transaction_id", "recipient_key", "extract_date"),
-}
-SLICE = {KELUARGA: ("region_code", "snapshot_date"), PENYALURAN: ("region_code", "program", "year", "tranche", "institution")}
-
-
-def _key_equal(kind: str, left: str, right: str) -> str:
-    return " AND ".join(
-        f"{left}.{k} IS NOT DISTINCT FROM {right}.{k}" if k in NULLABLE_KEY else f"{left}.{k} = {right}.{k}"
-        for k in KEY[kind]
-    )
-
-
-def settle(con, kind: str, load_id: int) -> int:
-    """The merge rule, for the rows load `load_id` has inserted: where a key
-    now has two current rows, the row from the later extract stays current
-    (on the same extract date, the later load), so the result does not
-    depend on the order files arrive in. The other is marked superseded by
-    the winner's load, never deleted. Returns how many of the new rows were
-    older than what was stored."""
-    fact = f"{WAREHOUSE}.{FACT[kind]}"
-    both = f"{_key_equal(kind, 'f', 'n')} AND n.load_id = $id AND f.load_id <> $id " \
-           "AND f.superseded_by IS NULL AND n.superseded_by IS NULL"
-    if not con.execute(f"SELECT EXISTS (SELECT 1 FROM {fact} n JOIN {fact} f ON {both})", {"id": load_id}).fetchone()[0]:
-        return 0
-    older_new = f"SELECT n.rowid AS r, f.load_id AS winner FROM {fact} n JOIN {fact} f ON {both} WHERE f.extract_date > n.extract_date"
-    older_stored = f"SELECT f.rowid AS r FROM {fact} n JOIN {fact} f ON {both} WHERE n.extract_date >= f.extract_date"
-    # Both sets are found before either is marked.
-    con.execute(f"CREATE OR REPLACE TEMP TABLE settle_new AS {older_new}", {"id": load_id})
-    con.execute(f"CREATE OR REPLACE TEMP TABLE settle_stored AS {older_stored}", {"id": load_id})
-    try:
-        con.execute(f"UPDATE {fact} SET superseded_by = $id WHERE rowid IN (SELECT r FROM settle_stored)", {"id": load_id})
-        return con.execute(
-            f"UPDATE {fact} t SET superseded_by = s.winner FROM settle_new s WHERE t.rowid = s.r"
-        ).fetchone()[0]
-    finally:
-        con.execute("DROP TABLE IF EXISTS settle_new")
-        con.execute("DROP TABLE IF EXISTS settle_stored")
-
-
-def _remove_replaced(con, kind: str, load_id: int) -> int:
-    """`--replace`: a corrected re-issue (load `load_id`, already inserted).
-    Current rows of the slices the file covers, from the same or an earlier
-    extract, that the file no longer contains are marked as replaced by it."""
-    fact = f"{WAREHOUSE}.{FACT[kind]}"
-    slice_on = " AND ".join(f"f.{c} IS NOT DISTINCT FROM s.{c}" for c in SLICE[kind])
-    return con.execute(
-        f"""
-        UPDATE {fact} SET superseded_by = $id WHERE rowid IN (
-            SELECT f.rowid FROM {fact} f JOIN (
-                SELECT {', '.join(SLICE[kind])}, max(extract_date) AS extract_date FROM {fact} WHERE load_id = $id GROUP BY ALL
-            ) s ON {slice_on}
-            WHERE f.load_id <> $id AND f.superseded_by IS NULL AND f.extract_date <= s.extract_date
-              AND NOT EXISTS (SELECT 1 FROM {fact} n WHERE n.load_id = $id AND {_key_equal(kind, 'n', 'f')})
-        )
-        """,
-        {"id": load_id},
-    ).fetchone()[0]

@@ -50,6 +50,10 @@ SETTINGS = {
         "BANSOS_XLSX_MAX_CELLS", "50000000",
         "Largest sheet area (rows x columns from A1 to the furthest cell used) that is read; larger ones are rejected.",
     ),
+    "retention_days": Setting(
+        "BANSOS_RETENTION_DAYS", "90",
+        "`python -m bansos purge` deletes quarantined row samples and rejected-file records older than this.",
+    ),
     "app_memory_limit": Setting("BANSOS_APP_MEMORY_LIMIT", "1GB", "DuckDB memory_limit of the app's read-only connection."),
     "threads": Setting("BANSOS_THREADS", "2", "DuckDB threads."),
     "timely_days": Setting("BANSOS_TIMELY_DAYS", "30", "A payment is timely when made within this many days of the tranche start."),

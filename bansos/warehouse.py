@@ -442,6 +442,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
             con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS superseded_by INTEGER")
         con.execute("ALTER TABLE load_ledger ADD COLUMN IF NOT EXISTS loaded_by VARCHAR")
         con.execute("ALTER TABLE load_ledger ADD COLUMN IF NOT EXISTS unloaded_at TIMESTAMP")
+        con.execute("ALTER TABLE load_ledger ADD COLUMN IF NOT EXISTS unloaded_by VARCHAR")
+        con.execute("ALTER TABLE load_ledger ADD COLUMN IF NOT EXISTS quarantine_purged BOOLEAN")
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
 
 

@@ -736,7 +736,8 @@ def _make_schema_1(db: Path) -> None:
         for table in ("fact_family", "fact_allocation"):
             con.execute(f"ALTER TABLE {table} DROP COLUMN superseded_by")
         con.execute("ALTER TABLE load_ledger DROP COLUMN loaded_by")
-        con.execute("ALTER TABLE load_ledger DROP COLUMN unloaded_at")
+        for column in ("unloaded_at", "unloaded_by", "quarantine_purged"):
+            con.execute(f"ALTER TABLE load_ledger DROP COLUMN {column}")
         con.execute("DELETE FROM meta WHERE key = 'schema_version'")
     finally:
         con.close()

@@ -100,7 +100,9 @@ CREATE TABLE IF NOT EXISTS load_ledger (
     message          VARCHAR,
     warnings         VARCHAR,
     loaded_by        VARCHAR,            -- who ran the load (a login, or the operating-system user)
-    unloaded_at      TIMESTAMP           -- set by `unload`; the record itself is kept
+    unloaded_at      TIMESTAMP,          -- set by `unload`; the record itself is kept
+    unloaded_by      VARCHAR,
+    quarantine_purged BOOLEAN            -- its quarantined samples were purged (retention); counts stay
 );
 
 -- Files rejected whole (unreadable, no matching header, too many bad rows):
