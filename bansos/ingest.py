@@ -112,6 +112,12 @@ class _Context:
     force_python_csv: bool
     who: str
     max_share: float
+    scope: frozenset[str] | None = None  # kab/kota codes the loader may load; None = any
+    progress: Callable[[int, str, str], None] | None = None  # (file number, file name, stage)
+
+    def report(self, number: int, name: str, stage: str) -> None:
+        if self.progress:
+            self.progress(number, name, stage)
 
 
 def ingest(
@@ -124,10 +130,18 @@ def ingest(
     who: str | None = None,
     no_wait: bool = False,
     on_wait: Callable[[Holder | None], None] | None = None,
+    scope: frozenset[str] | None = None,
+    progress: Callable[[int, str, str], None] | None = None,
 ) -> list[LoadResult]:
     """Load `requests` into the warehouse at `db_path`. Raises IngestError
     when the whole command is refused (nothing changed), WarehouseBusy
-    (a WarehouseError) when `no_wait` and another load runs."""
+    (a WarehouseError) when `no_wait` and another load runs.
+
+    `who` is recorded in the ledger (default: the operating-system user).
+    `scope` (kab/kota codes) rejects whole any file with a row outside it:
+    an operator loads for their regions only. `progress(number, name,
+    stage)` is told each file's stages ("waiting", "reading", "checking",
+    "loading", "done") and, with number -1, the call's ("marts", "saving")."""
     try:
         key = keys.load_key()
     except keys.KeyProblem as error:
@@ -141,7 +155,7 @@ def ingest(
             validate.prepare(con)
             keys.register_mask_function(con)
             context = _Context(con, key, replace, date.today().isoformat(), session.scratch, force_python_csv, who,
-                               settings.get_float("max_quarantine_share"))
+                               settings.get_float("max_quarantine_share"), scope, progress)
             stored = {digest for (digest,) in con.execute(f"SELECT content_hash FROM {WAREHOUSE}.load_ledger").fetchall()}
             with _ReadAhead(con, requests, stored, force_python_csv, session.scratch) as ahead:
                 for number, request in enumerate(requests):
@@ -151,7 +165,9 @@ def ingest(
             if mark_demo:
                 con.execute(f"INSERT OR REPLACE INTO {WAREHOUSE}.meta VALUES ('is_demo', 'true')")
             if changed or session.created or mark_demo:
+                context.report(-1, "", "marts")
                 marts.rebuild(con, WAREHOUSE)
+            context.report(-1, "", "saving")
             if changed or session.created or mark_demo or rejected:
                 _expect_loaded(session, [r.load_id for r in results if r.load_id is not None])
             else:
@@ -266,18 +282,25 @@ class FileLoad:
         if self.request.kind and self.request.kind not in KIND_BY_NAME:
             self.result.message = f"{self.name}: unknown kind {self.request.kind!r} (use keluarga or penyaluran)"
             return self.result
+        report = self.c.report
         try:
+            report(self.number, self.name, "reading")
             if self._unchanged():
+                report(self.number, self.name, "done")
                 return self.result
             staged = self._stage()
+            report(self.number, self.name, "checking")
             checked, rows_read = self._validate(staged)
             try:
+                self._refuse_outside_scope(checked)
                 self._refuse_mostly_bad(staged, checked, rows_read)
+                report(self.number, self.name, "loading")
                 self._load(staged, checked, rows_read)
             finally:
                 self.con.execute(f"DROP TABLE IF EXISTS {checked}")
         except RejectedFile as rejection:
             self._reject(str(rejection))
+        report(self.number, self.name, "done")
         return self.result
 
     # -- steps ------------------------------------------------------------------
@@ -324,6 +347,22 @@ class FileLoad:
                 f"{rows_read:,} rows were read but the file says it holds {staged.expected_rows:,}; nothing was kept"
             )
         return checked, rows_read
+
+    def _refuse_outside_scope(self, checked: str) -> None:
+        """An operator loads for their regions only: a file with any row in
+        another kab/kota is rejected whole, naming those regions (a
+        province-wide bank file goes through a province-level operator)."""
+        if self.c.scope is None:
+            return
+        outside = [code for (code,) in self.con.execute(
+            f"SELECT DISTINCT w_region FROM {checked} WHERE w_region IS NOT NULL "
+            "AND NOT list_contains($scope, w_region) ORDER BY 1", {"scope": sorted(self.c.scope)}).fetchall()]
+        if outside:
+            shown = ", ".join(outside[:10]) + (f" and {len(outside) - 10} more" if len(outside) > 10 else "")
+            raise RejectedFile(
+                f"has rows in kab/kota outside your access ({shown}); you may load files for "
+                f"{', '.join(sorted(self.c.scope)[:10])} only. Ask an operator with access to those regions"
+            )
 
     def _refuse_mostly_bad(self, staged: StagedFile, checked: str, rows_read: int) -> None:
         """A file whose rows are mostly bad is not an extract of its kind

@@ -329,6 +329,9 @@ def write_session(
         for stale in live.parent.glob(live.name + ".loading-*"):
             stale.unlink(missing_ok=True)
         LoadScratch.remove_dead()
+        from bansos.jobs import remove_dead_uploads  # jobs imports this module
+
+        remove_dead_uploads()
         copy = live.with_name(f"{live.name}.loading-{os.getpid()}")
         live_wal = Path(str(live) + ".wal")
         created = not live.exists()
