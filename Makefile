@@ -1,13 +1,16 @@
 # Two commands for a newcomer on a fresh machine:
 #   make run   — set up, build the demo warehouse if needed, serve the dashboard on http://localhost:8501
-#   make test  — set up (dev packages, Debian's Chromium for the browser tests) and run the whole suite
+#   make test  — set up (dev packages, Debian's Chromium and the test identity provider) and run the whole suite
+# Trying the login: `make idp` in one terminal, `make run-auth` in another.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 SCALE ?= 1
+IDP_PORT ?= 8711
+AUTH_SECRETS := .streamlit/auth/secrets.toml
 
-.PHONY: run test demo bench chromium clean-demo
+.PHONY: run test demo bench chromium clean-demo idp run-auth node
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +40,34 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.dev chromium
+# Node.js and the test identity provider's packages, exactly as locked (npm ci).
+node:
+	@command -v node >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+
+tests/idp/node_modules/.package-lock.json: tests/idp/package-lock.json tests/idp/package.json | node
+	cd tests/idp && npm ci --no-audit --no-fund --loglevel=error
+
+test: $(VENV)/.dev chromium tests/idp/node_modules/.package-lock.json
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# An OpenID Connect provider for trying the login (development form: ANY password; never for real use).
+# Its accounts are the people of data/access.example.toml.
+idp: tests/idp/node_modules/.package-lock.json
+	cd tests/idp && IDP_PORT=$(IDP_PORT) APP_PORTS=$(PORT) node server.js
+
+# The dashboard with the login against `make idp` and data/access.example.toml. The [auth] secrets are
+# generated into $(AUTH_SECRETS) (git-ignored, with a fresh cookie secret); plain `make run` stays in local mode.
+run-auth: $(VENV)/.runtime
+	@curl -sf http://127.0.0.1:$(IDP_PORT)/.well-known/openid-configuration >/dev/null || { \
+	  echo "No identity provider on 127.0.0.1:$(IDP_PORT): start it first with 'make idp' in another terminal."; exit 1; }
+	$(PY) -m bansos.authdev --out $(AUTH_SECRETS) --port $(PORT) --idp http://127.0.0.1:$(IDP_PORT)
+	@if [ -z "$$BANSOS_DB" ] && [ ! -f data/warehouse.duckdb ] && [ ! -f data/demo.duckdb ]; then $(PY) -m bansos demo; fi
+	BANSOS_ACCESS=$${BANSOS_ACCESS:-data/access.example.toml} \
+	BANSOS_DB=$${BANSOS_DB:-$$( [ -f data/warehouse.duckdb ] && echo data/warehouse.duckdb || echo data/demo.duckdb )} \
+	$(VENV)/bin/streamlit run dashboard.py --server.address localhost --server.port $(PORT) --server.headless true \
+	  --browser.gatherUsageStats false --secrets.files $(AUTH_SECRETS)
 
 bench: $(VENV)/.dev chromium
 	$(PY) benchmarks/bench.py --scale $(SCALE)

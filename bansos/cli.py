@@ -9,7 +9,8 @@
     python -m bansos restore DIR [--db PATH]
     python -m bansos unload  LOAD_ID [--db PATH]
     python -m bansos purge   [--db PATH] [--days N]
-    python -m bansos export  TABLE [--db PATH] [--format F] [--out PATH] [filters]
+    python -m bansos export  TABLE [--db PATH] [--format F] [--out PATH] [filters] [--as EMAIL]
+    python -m bansos audit   verify [--db PATH] [--anchor HEAD]...
 
 Exit codes: 0 success; 1 refused (a file rejected, an export refused, a
 damaged warehouse); 2 usage errors (argparse's own convention); 3 busy
@@ -83,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--db")
 
     export = commands.add_parser("export", help="export a table with its provenance")
-    export.add_argument("table", help="region-indicators, quarantine, loads or families")
+    export.add_argument("table", help="region-indicators, quarantine-summary, quarantine, loads, families, or audit (command line only)")
     export.add_argument("--db")
     export.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
     export.add_argument("--out", help="output file (default: standard output, csv only)")
@@ -94,6 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--tranche", type=int, choices=(1, 2, 3, 4))
     export.add_argument("--snapshot", type=_iso_date, help="register snapshot date (default: latest)")
     export.add_argument("--basis", choices=("desil", "layak"), default="desil")
+    export.add_argument(
+        "--as", dest="as_email", metavar="EMAIL",
+        help="act for this person: apply their e-mail or domain grant from the access file (group grants need a login token)",
+    )
+
+    audit = commands.add_parser("audit", help="the audit log beside the warehouse")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser("verify", help="check the log's keyed hash chain, head file and anchors")
+    verify.add_argument("--db")
+    verify.add_argument("--anchor", action="append", default=[], metavar="HEAD",
+                        help='an anchored head, e.g. from a backup manifest: \'{"seq": 12, "mac": "..."}\' (repeatable)')
     return parser
 
 
@@ -130,6 +142,8 @@ def _dispatch(args) -> int:
         from bansos.export import run_export_command
 
         return run_export_command(args)
+    if args.command == "audit":
+        return _audit(args)
     return 2
 
 
@@ -280,3 +294,23 @@ def _rebuild(args) -> int:
         return 1
     print(f"rebuilt reference tables and marts of {db}")
     return 0
+
+
+def _audit(args) -> int:
+    from bansos import audit
+
+    db = settings.db_path(args.db)
+    try:
+        anchors = [audit.AuditHead.from_text(text) for text in args.anchor]
+    except (ValueError, KeyError) as error:
+        print(f"usage error: --anchor must be JSON like '{{\"seq\": 12, \"mac\": \"...\"}}' ({error})", file=sys.stderr)
+        return 2
+    try:
+        verdict = audit.verify(db, anchors=anchors)
+    except audit.AuditError as error:
+        print(f"audit verify failed: {error}", file=sys.stderr)
+        return 1
+    print(f"{audit.log_path(db)}: {verdict.message}")
+    for note in verdict.notes:
+        print(f"  note: {note}")
+    return 0 if verdict.ok else 1

@@ -398,9 +398,115 @@ def file_name(table_name: str, filters: ExportFilters, file_format: str) -> str:
 # -- command line ---------------------------------------------------------------
 
 
+# Which right each table needs when acting for a person (`--as`).
+TABLE_RIGHTS = {
+    "region-indicators": "aggregate_export",
+    "loads": "quality_summary",
+    "quarantine-summary": "quality_summary",
+    "quarantine": "quality_full",
+    "families": "family_export",
+}
+AUDIT_TABLE = "audit"   # command line only: never offered by the app
+
+AUDIT_COLUMNS = (
+    _col("seq", "No. urut", "Sequence", "int", "Record number in the audit log (1, 2, 3, ...)."),
+    _col("at", "Waktu (UTC)", "Time (UTC)", "text", "When the event was recorded."),
+    _col("event", "Peristiwa", "Event", "text", "login, logout, denied, export, download, brief, load, access_file or audit_export."),
+    _col("via", "Lewat", "Via", "text", "app or cli."),
+    _col("runner", "Pengguna sistem", "System user", "text", "Operating-system user who ran a command."),
+    _col("actor_email", "Email pengguna", "User e-mail", "text", "The person logged in, or acted for with --as."),
+    _col("actor_roles", "Peran", "Roles", "text", "Their roles, separated by ';'."),
+    _col("actor_scope", "Cakupan wilayah", "Region scope", "text", "'all' or the kab/kota codes of their scope, separated by ';'."),
+    _col("table", "Tabel", "Table", "text", "Table exported or downloaded."),
+    _col("filters", "Filter", "Filters", "text", "Filters of the export (JSON)."),
+    _col("rows", "Baris", "Rows", "int", "Rows exported, or rows loaded."),
+    _col("format", "Format", "Format", "text", "csv, xlsx or parquet."),
+    _col("sha256", "SHA-256", "SHA-256", "text", "SHA-256 of the bytes handed out."),
+    _col("details", "Rincian", "Details", "text", "Every other field of the record (JSON)."),
+    _col("mac", "Hash berkunci", "Keyed hash", "text", "HMAC-SHA-256 over the previous record's hash and this record."),
+)
+
+
+def _audit_frame(records: list[dict]) -> pd.DataFrame:
+    rows = []
+    shown = {"seq", "at", "event", "via", "runner", "actor", "table", "filters", "rows", "format", "sha256", "mac"}
+    for r in records:
+        actor = r.get("actor") or {}
+        scope = actor.get("scope")
+        rows.append({
+            "seq": r.get("seq"), "at": r.get("at"), "event": r.get("event"), "via": r.get("via"), "runner": r.get("runner"),
+            "actor_email": actor.get("email"), "actor_roles": ";".join(actor.get("roles") or []),
+            "actor_scope": scope if isinstance(scope, str) or scope is None else ";".join(scope),
+            "table": r.get("table"),
+            "filters": json.dumps(r["filters"], ensure_ascii=False, sort_keys=True) if r.get("filters") is not None else None,
+            "rows": r.get("rows"), "format": r.get("format"), "sha256": r.get("sha256"),
+            "details": json.dumps({k: v for k, v in r.items() if k not in shown}, ensure_ascii=False, sort_keys=True),
+            "mac": r.get("mac"),
+        })
+    return pd.DataFrame(rows, columns=[c.name for c in AUDIT_COLUMNS])
+
+
+def collect_audit(db: Path) -> Export:
+    """The audit log as an export (one row per record), for the data-protection officer."""
+    from bansos import audit
+
+    verdict = audit.verify(db)
+    frame = _audit_frame(audit.read(db))
+    table = ExportTable(AUDIT_TABLE, "", AUDIT_COLUMNS, (), False, "The audit log, one row per record (command line only).")
+    provenance = {
+        "table": AUDIT_TABLE, "description": table.description, "rows": len(frame), "filters": {},
+        "snapshot_used": None, "basis": None, "thresholds": {},
+        "data_version": {"audit_log": audit.log_path(db).name, "verified": verdict.ok, "verify": verdict.message},
+        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "columns": [
+            {"name": c.name, "label_id": c.label_id, "label_en": c.label_en, "type": c.kind, "definition": c.definition}
+            for c in AUDIT_COLUMNS
+        ],
+        "notes": "Every run of 16 or more digits was masked before it entered the log.",
+    }
+    return Export(table, frame, provenance)
+
+
+def acting_for(email: str, table_name: str, filters: ExportFilters):
+    """`--as EMAIL`: the person's access for this table, or ExportRefused.
+    Returns (access, right)."""
+    from bansos import access as access_mod
+
+    config = access_mod.AccessFile(access_mod.access_path()).get()
+    person = access_mod.resolve(config, access_mod.cli_identity(email, config))
+    if person.mode != "granted":
+        raise ExportRefused(
+            f"{email} has no e-mail or domain grant in {config.path} (group grants cannot be resolved without a login token)"
+        )
+    right = TABLE_RIGHTS[table_name]
+    if not person.can(right):
+        roles = ", ".join(sorted(person.roles))
+        raise ExportRefused(f"{email} ({roles}) may not export {table_name}: it needs the right {right!r}, which their roles do not give")
+    reach = person.rights[right].regions
+    if reach is not None:
+        if filters.province:
+            _, by_province = access_mod.reference_regions()
+            if not (by_province.get(filters.province, frozenset()) & reach):
+                raise ExportRefused(f"province {filters.province} is outside the access of {email}")
+        outside = sorted(set(filters.regions) - reach)
+        if outside:
+            raise ExportRefused(f"region(s) {', '.join(outside)} outside the access of {email}")
+    return person, right
+
+
+def export_filter_dict(filters: ExportFilters) -> dict:
+    return {
+        "province": filters.province, "regions": list(filters.regions), "program": filters.program,
+        "year": filters.year, "tranche": filters.tranche, "snapshot": filters.snapshot, "basis": filters.basis,
+    }
+
+
 def run_export_command(args) -> int:
-    if args.table not in TABLES:
-        print(f"export refused: unknown table {args.table!r}; choose one of: {', '.join(TABLES)}", file=sys.stderr)
+    from bansos import audit
+    from bansos.access import AccessFileError
+
+    if args.table not in TABLES and args.table != AUDIT_TABLE:
+        print(f"export refused: unknown table {args.table!r}; choose one of: {', '.join([*TABLES, AUDIT_TABLE])}", file=sys.stderr)
         return 1
     if args.format in ("xlsx", "parquet") and not args.out:
         print(f"usage error: --out is required for --format {args.format}", file=sys.stderr)
@@ -410,15 +516,38 @@ def run_export_command(args) -> int:
         tranche=args.tranche, snapshot=args.snapshot, basis=args.basis,
     )
     db = settings.db_path(args.db)
-    runner = QueryRunner(db, cache=False)
+    as_email = getattr(args, "as_email", None)
+    person, scope = None, None
     try:
-        export = collect(args.table, filters, runner)
+        if as_email:
+            if args.table == AUDIT_TABLE:
+                raise ExportRefused("the audit log is exported by the server's operator only, never for a person (--as)")
+            print(f"note: acting for {as_email}: only e-mail and domain grants apply (group grants need a login token)", file=sys.stderr)
+            try:
+                person, right = acting_for(as_email, args.table, filters)
+            except ExportRefused as error:
+                audit.record(db, "denied", via="cli", runner=audit.runner_name(), as_email=as_email, table=args.table,
+                             filters=export_filter_dict(filters), reason=str(error))
+                raise
+            scope = person.scope(right)
+        if args.table == AUDIT_TABLE:
+            export = collect_audit(db)
+        else:
+            runner = QueryRunner(db, scope=scope, cache=False)
+            try:
+                export = collect(args.table, filters, runner)
+            finally:
+                runner.close()
         payload = render(export, args.format)
-    except ExportRefused as error:
+        # Logged before anything is handed out: an export that cannot be logged is refused.
+        audit.record_export(
+            db, access=person, table=args.table, filters=export.provenance["filters"], rows=len(export.frame),
+            payload=payload, file_format=args.format, via="cli", runner=audit.runner_name(),
+            event="audit_export" if args.table == AUDIT_TABLE else "export",
+        )
+    except (ExportRefused, AccessFileError, audit.AuditError) as error:
         print(f"export refused: {error}", file=sys.stderr)
         return 1
-    finally:
-        runner.close()
     if not args.out:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()

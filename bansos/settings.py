@@ -61,6 +61,18 @@ SETTINGS = {
     "target_next": Setting("BANSOS_TARGET_NEXT", "0.05", "The following, stricter error target."),
     "min_families": Setting("BANSOS_MIN_FAMILIES", "30", "A rate on fewer families than this is flagged and left out of rankings."),
     "export_max_rows": Setting("BANSOS_EXPORT_MAX_ROWS", "1000000", "Largest export; a larger one is refused, never cut."),
+    "access": Setting(
+        "BANSOS_ACCESS",
+        str(DATA_DIR / "access.toml"),
+        "Access file: who may see which regions with which role (used when a login provider is configured).",
+    ),
+    "audit_key": Setting("BANSOS_AUDIT_KEY", "", "Audit-log key (secret text) for the log's keyed hash chain. When unset, the audit key file is used."),
+    "audit_key_file": Setting(
+        "BANSOS_AUDIT_KEY_FILE",
+        str(Path("~/.config/bansos/audit-key").expanduser()),
+        "Audit-log key file, created on first use with mode 0600; refused when it sits in the warehouse's folder.",
+    ),
+    "suppress_k": Setting("BANSOS_SUPPRESS_K", "10", "Public view: counts from 1 to k-1 are shown as '< k'; rates and amounts on fewer than k are hidden."),
     "geo_dir": Setting(
         "BANSOS_GEO_DIR",
         str(DATA_DIR / "geo"),

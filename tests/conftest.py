@@ -21,6 +21,21 @@ TEST_KEY = "0123456789abcdef" * 4  # fixed, so a warehouse built once can be cop
 _KEY_ENV = ("BANSOS_KEY", "BANSOS_KEY_FILE", "BANSOS_DB")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_key_outside_home(tmp_path_factory):
+    """Exports write to the audit log, which needs its key: keep it in a
+    temporary folder (never ~/.config), for this process and the commands it runs."""
+    saved = {name: os.environ.get(name) for name in ("BANSOS_AUDIT_KEY", "BANSOS_AUDIT_KEY_FILE")}
+    os.environ.pop("BANSOS_AUDIT_KEY", None)
+    os.environ["BANSOS_AUDIT_KEY_FILE"] = str(tmp_path_factory.mktemp("audit-key") / "audit-key")
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
 def empty_warehouse_template(tmp_path_factory) -> tuple[Path, Path]:
     """An empty warehouse (schema, reference tables, key fingerprint), built
