@@ -57,21 +57,19 @@ import hmac
 import json
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bansos import settings
+from bansos import keys, settings
 
 LOG_SUFFIX = ".audit.jsonl"
 HEAD_SUFFIX = ".audit.head"
-EVENTS = frozenset({"login", "logout", "denied", "export", "download", "brief", "load", "access_file", "audit_export"})
+EVENTS = frozenset({"login", "logout", "denied", "export", "download", "brief", "load", "access_file", "audit_export",
+                    "unload", "backup", "restore", "purge", "migrate", "rebuild"})
 GENESIS = "0" * 64
 META_KEY = "audit_head"
 HEX64 = re.compile(r"[0-9a-f]{64}")
-# 16 or more digits, possibly with one space, dot or dash between digits.
-LONG_DIGITS = re.compile(r"\d(?:[ .\-]?\d){15,}")
 MAX_INT = 10**15
 
 
@@ -79,12 +77,19 @@ class AuditError(Exception):
     pass
 
 
+def _beside(db: str | os.PathLike, suffix: str) -> Path:
+    # Beside the file the warehouse path really names (a symlinked
+    # BANSOS_DB is followed, as loads follow it).
+    real = Path(db).expanduser().resolve()
+    return real.with_name(real.name + suffix)
+
+
 def log_path(db: str | os.PathLike) -> Path:
-    return Path(str(db) + LOG_SUFFIX)
+    return _beside(db, LOG_SUFFIX)
 
 
 def head_path(db: str | os.PathLike) -> Path:
-    return Path(str(db) + HEAD_SUFFIX)
+    return _beside(db, HEAD_SUFFIX)
 
 
 def runner_name() -> str:
@@ -99,25 +104,16 @@ def runner_name() -> str:
 
 
 def load_key(db: str | os.PathLike) -> bytes:
-    env_key = os.environ.get(settings.SETTINGS["audit_key"].env)
-    if env_key:
-        return env_key.encode()
     path = Path(settings.get("audit_key_file")).expanduser()
-    if path.resolve().parent == Path(db).resolve().parent:
+    if not os.environ.get(settings.SETTINGS["audit_key"].env) and path.resolve().parent == Path(db).resolve().parent:
         raise AuditError(
             f"The audit key file {path} is in the warehouse's folder: keep it elsewhere "
             "(BANSOS_AUDIT_KEY_FILE), so that a copy of the data does not carry the key that signs its log."
         )
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:   # O_EXCL: two first writers racing must not each create a different key
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32) + "\n")
-    return path.read_text().strip().encode()
+    try:
+        return keys.read_secret("audit_key", "audit_key_file").encode()
+    except keys.KeyProblem as problem:
+        raise AuditError(str(problem)) from problem
 
 
 def _mac(key: bytes, prev: str, body: str) -> str:
@@ -136,13 +132,8 @@ def canonical(record: dict) -> str:
 
 
 def mask_digits(text: str) -> str:
-    """Mask every long digit run: keep its first 6 and last 4 digits."""
-
-    def masked(match: re.Match) -> str:
-        digits = re.sub(r"\D", "", match.group(0))
-        return digits[:6] + "*" * (len(digits) - 10) + digits[-4:]
-
-    return LONG_DIGITS.sub(masked, text)
+    """Every long digit run masked, as everywhere else (bansos/keys.py)."""
+    return keys.mask_text(text)
 
 
 def _is_hash_key(key: str) -> bool:

@@ -114,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     from bansos.queries import WarehouseUnreadable
     from bansos.warehouse import WarehouseError
 
+    from bansos.audit import AuditError
+    from bansos.keys import KeyProblem
     from bansos.warehouse import WarehouseBusy
 
     try:
@@ -121,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     except WarehouseBusy as busy:
         print(str(busy), file=sys.stderr)
         return 3
-    except (WarehouseError, WarehouseUnreadable) as error:
+    except (WarehouseError, WarehouseUnreadable, AuditError, KeyProblem) as error:
         # A damaged, newer or busy warehouse: one plain message, never a traceback.
         print(str(error), file=sys.stderr)
         return 1
@@ -240,6 +242,9 @@ def _migrate(args) -> int:
     except WarehouseError as error:
         print(f"migrate refused: {error}", file=sys.stderr)
         return 1
+    from bansos import audit
+
+    audit.record(db, "migrate", runner=audit.runner_name(), schema=version)
     print(
         f"{db} is at schema {version} (this version: {SCHEMA_VERSION}). Rows that an earlier version deleted when "
         "it replaced them (a second institution's or kab/kota's allocation of the same family and tranche, "
@@ -292,6 +297,9 @@ def _rebuild(args) -> int:
     except (ReferenceError, WarehouseError) as error:
         print(f"rebuild refused: {error}", file=sys.stderr)
         return 1
+    from bansos import audit
+
+    audit.record(db, "rebuild", runner=audit.runner_name())
     print(f"rebuilt reference tables and marts of {db}")
     return 0
 

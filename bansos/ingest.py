@@ -29,11 +29,11 @@ from typing import Callable
 
 import duckdb
 
-from bansos import keys, marts, settings, validate
+from bansos import audit, keys, marts, settings, validate
 from bansos.merge import FACT, FACT_COLUMNS, remove_replaced, settle
 from bansos.contract import KELUARGA, KIND_BY_NAME, PENYALURAN
 from bansos.extracts import QUARANTINE_SHARE_MIN_ROWS, ReadFile, RejectedFile, StagedFile, read_file, stage, stage_file
-from bansos.warehouse import WAREHOUSE, Holder, WarehouseError, WriteSession, read_meta, write_session
+from bansos.warehouse import WAREHOUSE, Holder, WarehouseError, WriteSession, live_path, read_meta, write_session
 
 LOADED, UNCHANGED, REJECTED, BUSY = "loaded", "unchanged", "rejected", "busy"
 
@@ -57,10 +57,12 @@ class LoadResult:
     message: str = ""
     warnings: list[str] = field(default_factory=list)
     load_id: int | None = None
+    content_hash: str | None = None  # SHA-256 of the bytes and the options that change their meaning
 
     def to_json(self) -> str:
         fields = asdict(self)
-        fields.pop("load_id")  # the JSON fields are a stable interface (docs/cli.md)
+        for internal in ("load_id", "content_hash"):  # the JSON fields are a stable interface (docs/cli.md)
+            fields.pop(internal)
         return json.dumps(fields, ensure_ascii=False)
 
 
@@ -143,8 +145,10 @@ def ingest(
     stage)` is told each file's stages ("waiting", "reading", "checking",
     "loading", "done") and, with number -1, the call's ("marts", "saving")."""
     try:
+        keys.refuse_beside(live_path(db_path))
         key = keys.load_key()
-    except keys.KeyProblem as error:
+        audit.load_key(live_path(db_path))  # a load that cannot be audited does not start
+    except (keys.KeyProblem, audit.AuditError) as error:
         raise IngestError(str(error)) from error
     who = who or _os_user()
     results: list[LoadResult] = []
@@ -169,6 +173,7 @@ def ingest(
                 marts.rebuild(con, WAREHOUSE)
             context.report(-1, "", "saving")
             if changed or session.created or mark_demo or rejected:
+                _anchor_audit(con, live_path(db_path))
                 _expect_loaded(session, [r.load_id for r in results if r.load_id is not None])
             else:
                 session.discard()  # nothing new: keep the live file as it is
@@ -176,7 +181,28 @@ def ingest(
         if type(error).__name__ == "WarehouseBusy":
             raise
         raise IngestError(str(error)) from error
+    if any(r.status != UNCHANGED for r in results):
+        _audit_load(live_path(db_path), who, results)
     return results
+
+
+def _anchor_audit(con, db: Path) -> None:
+    """The audit log's head goes into the new warehouse: a log cut short
+    after this load is then detected (docs/access-control.md)."""
+    head = audit.head(db)
+    if head is not None:
+        con.execute(f"INSERT OR REPLACE INTO {WAREHOUSE}.meta VALUES ($k, $v)", {"k": audit.META_KEY, "v": head.to_text()})
+
+
+def _audit_load(db: Path, who: str, results: list[LoadResult]) -> None:
+    files = [{"file": Path(r.file).name, "status": r.status, "load_id": r.load_id, "sha256": r.content_hash,
+              "read": r.rows_read, "loaded": r.rows_loaded, "quarantined": r.rows_quarantined}
+             for r in results if r.status != UNCHANGED]
+    try:
+        audit.record(db, "load", runner=audit.runner_name(), who=who, files=files)
+    except audit.AuditError as error:
+        for result in results:
+            result.warnings.append(f"the load landed but could not be written to the audit log: {error}")
 
 
 def _expect_loaded(session: WriteSession, load_ids: list[int]) -> None:
@@ -309,6 +335,7 @@ class FileLoad:
         if not self.path.is_file():
             raise RejectedFile("does not exist" if not self.path.exists() else "is not a file")
         self.digest = self.prepared.digest or content_hash(self.path, self.request.kind, self.request.as_of)
+        self.result.content_hash = self.digest
         earlier = self.con.execute(
             f"SELECT load_id, file_name, kind, loaded_at FROM {WAREHOUSE}.load_ledger "
             "WHERE content_hash = $h AND unloaded_at IS NULL ORDER BY load_id LIMIT 1",

@@ -64,12 +64,15 @@ def _create_key_file(path: Path) -> None:
         os.unlink(temporary)
 
 
-def load_key() -> str:
-    env_name = settings.SETTINGS["key"].env
+def read_secret(env_setting: str, file_setting: str) -> str:
+    """A secret from its environment variable, else from its key file
+    (created on first use). Used for the pseudonymisation key and the
+    audit log's key alike; both must be at least 32 bytes."""
+    env_name = settings.SETTINGS[env_setting].env
     env_key = os.environ.get(env_name)
     if env_key is not None and env_key != "":
         return _check(env_key, env_name)
-    path = Path(settings.get("key_file")).expanduser()
+    path = Path(settings.get(file_setting)).expanduser()
     if not path.exists():
         _create_key_file(path)
     try:
@@ -77,6 +80,24 @@ def load_key() -> str:
     except OSError as error:
         raise KeyProblem(f"refused: the key file {path} cannot be read ({error.strerror})") from error
     return _check(key, f"the key file {path}")
+
+
+def refuse_beside(db: Path) -> None:
+    """The key file never lives beside the warehouse: a copy of the data
+    folder would then carry the key that undoes its pseudonyms."""
+    if os.environ.get(settings.SETTINGS["key"].env):
+        return
+    path = Path(settings.get("key_file")).expanduser()
+    if path.resolve().parent == db.resolve().parent:
+        raise KeyProblem(
+            f"refused: the key file {path} is in the warehouse's folder; keep it elsewhere (BANSOS_KEY_FILE), "
+            "so that a copy of the data does not carry the key to its pseudonyms"
+        )
+
+
+def load_key() -> str:
+    """The pseudonymisation key (BANSOS_KEY, else BANSOS_KEY_FILE)."""
+    return read_secret("key", "key_file")
 
 
 def fingerprint(key: str) -> str:

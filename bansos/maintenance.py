@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from bansos import keys, marts, settings
+from bansos import audit, keys, marts, settings
 from bansos.contract import KELUARGA, PENYALURAN
 from bansos.merge import FACT, recompute
 from bansos.warehouse import (
@@ -233,6 +233,7 @@ def backup(db_path: str | Path, out: str | Path, who: str | None = None) -> dict
             raise WarehouseDamaged(damage_message(db, error) or f"The warehouse {db} cannot be read: {error}") from error
         finally:
             con.close()
+    head = audit.head(db)
     manifest = {
         "format": BACKUP_FORMAT,
         "made_at": _now().isoformat(timespec="seconds") + "Z",
@@ -242,7 +243,7 @@ def backup(db_path: str | Path, out: str | Path, who: str | None = None) -> dict
         "key_fingerprint": meta.get("key_fingerprint"),
         "key_scheme": meta.get("key_scheme"),
         "schema_version": meta.get("schema_version"),
-        "audit_head": meta.get("audit_head"),
+        "audit_head": head.to_text() if head else None,
         "duckdb_version": duckdb.__version__,
         "loads": loads,
         "last_load_id": last,
@@ -251,7 +252,19 @@ def backup(db_path: str | Path, out: str | Path, who: str | None = None) -> dict
     temporary = target / (MANIFEST + ".tmp")
     temporary.write_text(json.dumps(manifest, indent=1) + "\n")
     os.replace(temporary, target / MANIFEST)
+    _audit(db, "backup", who, folder=str(target), files=len(files), loads=loads)
     return manifest
+
+
+def _audit(db: Path, event: str, who: str | None, **fields) -> None:
+    """Operations are audited like loads and exports (docs/access-control.md)."""
+    audit.record(db, event, runner=audit.runner_name(), who=who, **fields)
+
+
+def _anchor(con, db: Path) -> None:
+    head = audit.head(db)
+    if head is not None:
+        con.execute(f"INSERT OR REPLACE INTO {WAREHOUSE}.meta VALUES ($k, $v)", {"k": audit.META_KEY, "v": head.to_text()})
 
 
 def verify_backup(folder: str | Path) -> dict:
@@ -311,6 +324,7 @@ def restore(folder: str | Path, db_path: str | Path, who: str | None = None) -> 
                 target = db.with_name(db.name + name[len(manifest["warehouse"]):])
                 if not target.exists():
                     shutil.copyfile(folder / name, target)
+    _audit(db, "restore", who, folder=str(folder), made_at=manifest.get("made_at"), loads=manifest.get("loads"))
     return manifest
 
 
@@ -343,8 +357,10 @@ def unload(db_path: str | Path, load_id: int, who: str | None = None) -> dict:
             con.execute("ROLLBACK")
             raise
         marts.rebuild(con, WAREHOUSE)
+        _anchor(con, session.path)
         for table in marts.built_tables(con, WAREHOUSE):
             session.expect(f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {WAREHOUSE}.{table}")
+    _audit(session.path, "unload", who, load_id=load_id, file=name, rows_removed=removed, quarantine_removed=dropped)
     return {"load_id": load_id, "file": name, "kind": kind, "rows_removed": removed, "quarantine_removed": dropped,
             "rows_restored_or_retired": changed}
 
@@ -370,5 +386,7 @@ def purge(db_path: str | Path, days: int | None = None, who: str | None = None, 
         if not samples and not rejections:
             session.discard()
         else:
+            _anchor(con, session.path)
             session.expect(f"SELECT count(*) FROM {WAREHOUSE}.quarantine")
+    _audit(session.path, "purge", who, days=days, quarantine_rows=samples, rejections=rejections)
     return {"days": days, "cutoff": cutoff.isoformat(timespec="seconds"), "quarantine_rows": samples, "rejections": rejections}

@@ -42,7 +42,8 @@ def empty_warehouse_template(tmp_path_factory) -> tuple[Path, Path]:
     once per session by the real ingestion code; tests get copies. Building
     one loads 83,762 desa codes, so doing it per test would be slow."""
     folder = tmp_path_factory.mktemp("template")
-    key_file = folder / "key"
+    key_file = folder / "keys" / "key"  # never beside the warehouse
+    key_file.parent.mkdir()
     key_file.write_text(TEST_KEY + "\n")
     key_file.chmod(0o600)
     db = folder / "empty.duckdb"

@@ -37,7 +37,7 @@ PENYALURAN = """no_kk,program,tahun,tahap,kode_wilayah,nominal,status_salur,lemb
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     folder = tmp_path_factory.mktemp("export")
-    os.environ["BANSOS_KEY_FILE"] = str(folder / "key")
+    os.environ["BANSOS_KEY_FILE"] = str(folder / "keys" / "key")
     (folder / "k.csv").write_text(KELUARGA)
     (folder / "p.csv").write_text(PENYALURAN)
     path = folder / "w.duckdb"

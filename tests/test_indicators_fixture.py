@@ -83,7 +83,7 @@ def runner(tmp_path_factory):
     import os
 
     folder = tmp_path_factory.mktemp("indicators")
-    os.environ["BANSOS_KEY_FILE"] = str(folder / "key")
+    os.environ["BANSOS_KEY_FILE"] = str(folder / "keys" / "key")
     register = ["no_kk,kode_wilayah,desil,status_kelayakan,sanggah,kanal_registrasi,tanggal_data"]
     register += [
         f"{kk(f)},{code},{desil},{decision},{appeal},{channel},{SNAPSHOT[code[:5]]}"

@@ -174,7 +174,7 @@ def test_no_raw_id_in_the_demo_warehouse(tmp_path, monkeypatch):
     from bansos.ingest import LoadRequest, ingest
     from bansos.synthetic import generate
 
-    monkeypatch.setenv("BANSOS_KEY_FILE", str(tmp_path / "key"))
+    monkeypatch.setenv("BANSOS_KEY_FILE", str(tmp_path / "keys" / "key"))
     folder = tmp_path / "extracts"
     folder.mkdir()
     files = generate(folder, scale=0.002, seed=5)

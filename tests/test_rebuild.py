@@ -31,7 +31,7 @@ def pkh_row(db: Path):
 
 
 def test_rebuild_applies_an_edited_programme_table(tmp_path, monkeypatch):
-    monkeypatch.setenv("BANSOS_KEY_FILE", str(tmp_path / "key"))
+    monkeypatch.setenv("BANSOS_KEY_FILE", str(tmp_path / "keys" / "key"))
     (tmp_path / "k.csv").write_text(KELUARGA)
     (tmp_path / "p.csv").write_text(PENYALURAN)
     db = tmp_path / "w.duckdb"
