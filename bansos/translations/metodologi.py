@@ -68,10 +68,10 @@ STRINGS = {
     "metodologi.rule.did": (
         "**Perbandingan (DiD).** Untuk pilot r dan wilayah pembandingnya C: perubahan Δ = indikator(t2) − indikator(t1); "
         "DiD = Δr − ΔC, dengan ΔC dari pembilang dan penyebut C yang dijumlahkan. t1 dan t2 dipilih pengguna (bawaan: "
-        "tahap pertama dan terakhir yang dimuat); semua masukannya ditampilkan.",
+        "tahap pertama dan terakhir yang dimuat); semua masukannya ditampilkan. Cara membacanya: {reading}.",
         "**Comparison (DiD).** For a pilot r and its comparison regions C: change Δ = metric(t2) − metric(t1); DiD = "
         "Δr − ΔC, with ΔC from C's summed numerators and denominators. t1 and t2 are chosen by the user (default: the "
-        "first and the latest tranche loaded); all inputs are shown.",
+        "first and the latest tranche loaded); all inputs are shown. How to read it: {reading}.",
     ),
     "metodologi.rule.funnel": (
         "**Corong pendaftaran.** Pendaftaran baru (kanal mandiri, agen, musdes, dinsos; dtsen terpisah) → diputus → "
@@ -104,9 +104,9 @@ STRINGS = {
     "metodologi.format.date": ("tanggal", "date"),
     "metodologi.format.text": ("teks", "text"),
     "metodologi.format.bool": ("ya/tidak", "yes/no"),
-    "metodologi.source.design": (
-        "Definisi proyek (DESIGN §5)",
-        "Project definition (DESIGN §5)",
+    "metodologi.source.project": (
+        "definisi aplikasi ini (lihat Aturan perhitungan di atas)",
+        "this application's definition (see the rules above)",
     ),
     # programmes
     "metodologi.programs.heading": ("Tabel program yang dipakai", "Programme table in use"),
@@ -124,7 +124,10 @@ STRINGS = {
     "metodologi.col.aliases": ("Kode lain", "Aliases"),
     "metodologi.col.source": ("Sumber", "Source"),
     "metodologi.threshold": ("desil ≤ {n}", "decile ≤ {n}"),
-    "metodologi.benefit.varies": ("bervariasi / tidak tunai", "varies / not cash"),
+    "metodologi.benefit.note": (
+        "Manfaat kosong (–): besarnya bervariasi per keluarga atau bantuannya tidak tunai.",
+        "Benefit empty (–): the amount varies by family, or the benefit is not cash.",
+    ),
     # settings
     "metodologi.settings.heading": ("Pengaturan yang dipakai", "Settings in use"),
     "metodologi.settings.caption": (
@@ -157,9 +160,12 @@ STRINGS = {
         "never adds a region the list does not hold; when the official list appears, update that file and run "
         "`python -m bansos rebuild`.",
     ),
-    "metodologi.pilots.status.confirmed": ("{n} confirmed (laporan menyebutnya jelas sebagai pilot)", "{n} confirmed (the report names it as a pilot plainly)"),
-    "metodologi.pilots.status.reported": ("{n} reported (diberitakan, belum ada penegasan kedua)", "{n} reported (reported, not yet corroborated)"),
-    "metodologi.pilots.status.uncertain": ("{n} uncertain (laporan tidak tegas menyebutnya pilot)", "{n} uncertain (the report is not explicit that it is a pilot)"),
+    "metodologi.pilots.status.confirmed": ("{n} {word} (laporan menyebutnya jelas sebagai pilot)",
+                                           "{n} {word} (the report names it as a pilot plainly)"),
+    "metodologi.pilots.status.reported": ("{n} {word} (diberitakan, belum ada penegasan kedua)",
+                                          "{n} {word} (reported, not yet corroborated)"),
+    "metodologi.pilots.status.uncertain": ("{n} {word} (laporan tidak tegas menyebutnya pilot)",
+                                           "{n} {word} (the report is not explicit that it is a pilot)"),
     "metodologi.pilots.empty": (
         "Daftar pilot kosong: isi data/reference/pilots.csv lalu jalankan `python -m bansos rebuild`.",
         "The pilot list is empty: fill in data/reference/pilots.csv and run `python -m bansos rebuild`.",
