@@ -105,7 +105,9 @@ def test_ringkasan_tiles_show_the_query_figures_with_change_and_ratio(demo_db):
     row = totals(demo_db)
     coverage = metric(at, "Cakupan")
     assert coverage.value.startswith(fmt.pct(row.coverage, "id"))
-    assert coverage.delta == fmt.pp(row.coverage_change, "id")
+    # the change is the shown figure minus the shown previous figure, which the tile names
+    assert coverage.delta == fmt.pp(fmt.shown_change(row.coverage, row.prev_coverage), "id")
+    assert coverage.proto.delta_description == f"dari {fmt.pct(row.prev_coverage, 'id')} pada T1 2026"
     assert metric(at, "Exclusion error").value.startswith(fmt.pct(row.exclusion_error, "id"))
     assert metric(at, "Inclusion error").value.startswith(fmt.pct(row.inclusion_error, "id"))
     assert metric(at, "Realisasi penyaluran (nilai)").value == fmt.pct(row.disbursement_rate, "id")
@@ -191,7 +193,8 @@ def test_cakupan_tiles_show_the_query_figures(demo_db):
     assert metric(at, "Realisasi (nilai)").value == fmt.pct(row.disbursement_rate, "id")
     assert metric(at, "Realisasi (keluarga)").value == fmt.pct(row.disbursement_rate_families, "id")
     timely = metric(at, "Dibayar ≤ 30 hari")
-    assert timely.value == fmt.pct(row.timeliness, "id") and timely.delta == fmt.pp(row.timeliness_change, "id")
+    assert timely.value == fmt.pct(row.timeliness, "id")
+    assert timely.delta == fmt.pp(fmt.shown_change(row.timeliness, row.prev_timeliness), "id")
     captions = caption_text(at)
     assert f"{fmt.number(row.timely_families, 'id')} dari {fmt.number(row.recipients, 'id')} keluarga" in captions
     assert "BANSOS_TIMELY_DAYS" in captions  # N is said
