@@ -383,3 +383,32 @@ def test_every_page_string_has_both_languages():
     for module in (sasaran, perbandingan):
         for key, texts_ in module.STRINGS.items():
             assert len(texts_) == 2 and all(t.strip() for t in texts_), key
+
+
+def test_every_small_rate_carries_its_flag_whatever_the_ranking(demo_db, runner):  # noqa: F811
+    # PKH, Tranche 1 2025: Kota Padang (13.71) has 55 eligible families (≥ 30)
+    # but 27 recipients (< 30). Ranked by the exclusion error (the default),
+    # Padang is ranked and its exclusion error unflagged; its inclusion error
+    # and disbursement rate, on 27 recipients, still carry ⚠ in their own cells.
+    frame = runner.run("region_indicators", as_of=None, basis="desil", program="PKH", year=2025, tranche=1,
+                       province=None, regions=["13.71"]).iloc[0]
+    assert frame.recipients < 30 <= frame.eligible_families  # the fixture this test relies on
+    at = open_page(demo_db, PERBANDINGAN, "id", query={"tahap": "2025-1"})
+    league, text = at.dataframe[0].value, shown(at.dataframe[0])
+    padang = league.region == "Kota Padang"
+    row = text[padang].iloc[0]
+    assert row["Exclusion error"] == fmt.pct(frame.exclusion_error, "id")
+    assert row["Inclusion error"] == fmt.pct(frame.inclusion_error, "id") + " ⚠"
+    assert row["Realisasi penyaluran (nilai)"] == fmt.pct(frame.disbursement_rate, "id") + " ⚠"
+    assert league[padang].rank_exclusion_error.notna().all()
+    # ranked by the inclusion error instead, the exclusion error keeps its own (absent) flag
+    at.selectbox(key="pb_metric").select("inclusion_error").run()
+    league, text = at.dataframe[0].value, shown(at.dataframe[0])
+    row = text[league.region == "Kota Padang"].iloc[0]
+    assert row["Inclusion error"].endswith(" ⚠") and not row["Exclusion error"].endswith("⚠")
+    assert league[league.region == "Kota Padang"].rank_inclusion_error.isna().all()
+    # and the same cells on the targeting page's table
+    sasaran = open_page(demo_db, SASARAN, "id", query={"tahap": "2025-1"})
+    text = shown(sasaran.dataframe[0])
+    padang = text[sasaran.dataframe[0].value.region_code == "13.71"].iloc[0]
+    assert padang["Inclusion error"].endswith(" ⚠") and not padang["Exclusion error"].endswith("⚠")
