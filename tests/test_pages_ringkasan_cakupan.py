@@ -197,7 +197,8 @@ def test_cakupan_tiles_show_the_query_figures(demo_db):
     assert timely.delta == fmt.pp(fmt.shown_change(row.timeliness, row.prev_timeliness), "id")
     captions = caption_text(at)
     assert f"{fmt.number(row.timely_families, 'id')} dari {fmt.number(row.recipients, 'id')} keluarga" in captions
-    assert "BANSOS_TIMELY_DAYS" in captions  # N is said
+    assert "batas 30 hari adalah pengaturan" in captions  # N is said, in words (the setting's name is on Metodologi)
+    assert "BANSOS_" not in captions
     assert "Tersalur" in captions and "Gagal" in captions and "Retur" in captions and "Proses" in captions
 
 

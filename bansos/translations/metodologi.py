@@ -84,10 +84,12 @@ STRINGS = {
     # indicators
     "metodologi.indicators.heading": ("Definisi indikator", "Indicator definitions"),
     "metodologi.indicators.caption": (
-        "Dibuat langsung dari catatan definisi di kode (bansos/indicators.py): halaman, ekspor dan kamus data memakai "
-        "definisi yang sama.",
-        "Generated from the definition records in the code (bansos/indicators.py): pages, exports and the data "
-        "dictionary use the same definitions.",
+        "Dibuat langsung dari definisi indikator yang dipakai aplikasi (satu definisi per indikator, di berkas "
+        "bansos/indicators.py): halaman, ekspor dan kamus data memakai definisi yang sama. Rumusnya ditulis dalam SQL, "
+        "bahasa kueri gudang data.",
+        "Generated from the indicator definitions the application uses (one definition per indicator, in the file "
+        "bansos/indicators.py): pages, exports and the data dictionary use the same definitions. Formulas are written "
+        "in SQL, the warehouse's query language.",
     ),
     "metodologi.ind.formula": ("Rumus (SQL)", "Formula (SQL)"),
     "metodologi.ind.numerator": ("Pembilang", "Numerator"),
@@ -111,10 +113,11 @@ STRINGS = {
     # programmes
     "metodologi.programs.heading": ("Tabel program yang dipakai", "Programme table in use"),
     "metodologi.programs.caption": (
-        "Dari data/reference/programs.csv (dapat diubah; jalankan `python -m bansos rebuild` setelahnya). Sumber ditulis "
-        "seperti di file.",
-        "From data/reference/programs.csv (editable; run `python -m bansos rebuild` afterwards). Sources are quoted as "
-        "written in the file.",
+        "Tabel ini disimpan di berkas data/reference/programs.csv; pengelola data dapat mengubahnya lalu membangun "
+        "ulang gudang data (`python -m bansos rebuild`). Catatan sumber dikutip apa adanya dari berkas itu, dalam "
+        "bahasa Inggris.",
+        "This table is kept in the file data/reference/programs.csv; the data team can edit it and then rebuild the "
+        "warehouse (`python -m bansos rebuild`). The source notes are quoted as written in that file.",
     ),
     "metodologi.col.code": ("Kode", "Code"),
     "metodologi.col.name": ("Nama", "Name"),
@@ -150,12 +153,12 @@ STRINGS = {
     "metodologi.pilots.heading": ("Asal daftar pilot", "Where the pilot list comes from"),
     "metodologi.pilots.text": (
         "Sekitar 40 kab/kota menjadi pilot digitalisasi bansos 2026, tetapi daftar resminya belum terbit. Daftar di "
-        "aplikasi ini berasal dari **data/reference/pilots.csv** (salinan reference/pilots_2026.csv): hanya kab/kota "
+        "aplikasi ini berasal dari **data/reference/pilots.csv**: hanya kab/kota "
         "yang disebut dalam laporan publik, masing-masing dengan tautan sumbernya. Saat ini berisi **{n}** wilayah: "
         "{statuses}. Aplikasi tidak pernah menambah wilayah yang tidak ada di daftar; ketika daftar resmi terbit, "
         "perbarui file itu lalu jalankan `python -m bansos rebuild`.",
         "About 40 kab/kota are 2026 bansos-digitalisation pilots, but the official list has not been published. The list "
-        "in this app comes from **data/reference/pilots.csv** (a copy of reference/pilots_2026.csv): only kab/kota "
+        "in this app comes from **data/reference/pilots.csv**: only kab/kota "
         "named in public reports, each with its source link. It currently holds **{n}** regions: {statuses}. The app "
         "never adds a region the list does not hold; when the official list appears, update that file and run "
         "`python -m bansos rebuild`.",

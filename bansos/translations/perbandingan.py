@@ -98,22 +98,22 @@ STRINGS = {
     "perbandingan.pilot.heading": ("Pilot terhadap wilayah pembandingnya", "A pilot against its comparison regions"),
     "perbandingan.pilot.label": ("Wilayah pilot", "Pilot region"),
     "perbandingan.pilot.none": (
-        "Belum ada wilayah pilot dalam data. Daftar pilot ada di data/reference/pilots.csv.",
-        "No pilot region in the data yet. The pilot list is data/reference/pilots.csv.",
+        "Belum ada wilayah pilot dalam data. Asal daftar pilot dijelaskan di Metodologi.",
+        "No pilot region in the data yet. Where the pilot list comes from is explained in Methodology.",
     ),
     "perbandingan.group.members": (
         "**Kelompok pembanding ({n} wilayah):** {names}. {source}",
         "**Comparison group ({n} regions):** {names}. {source}",
     ),
     "perbandingan.group.source.table": (
-        "Sumber: tabel wilayah pembanding yang dapat diubah (data/reference/comparison_regions.csv).",
-        "Source: the editable comparison table (data/reference/comparison_regions.csv).",
+        "Sumber: tabel wilayah pembanding, yang dapat diubah pengelola data.",
+        "Source: the comparison table, which the data team can edit.",
     ),
     "perbandingan.group.source.default": (
         "Sumber: aturan bawaan — kab/kota bukan pilot di provinsi yang sama yang ada dalam data (pilot ini tidak "
-        "tercantum di data/reference/comparison_regions.csv).",
+        "tercantum di tabel wilayah pembanding).",
         "Source: the default rule — the non-pilot kab/kota of the same province present in the data (this pilot is "
-        "not listed in data/reference/comparison_regions.csv).",
+        "not listed in the comparison table).",
     ),
     "perbandingan.group.source.mixed": (
         "Sumber: sebagian dari tabel wilayah pembanding, sebagian dari aturan bawaan.",
@@ -121,11 +121,9 @@ STRINGS = {
     ),
     "perbandingan.group.none": (
         "Pilot ini belum punya wilayah pembanding: tidak ada kab/kota bukan pilot di provinsinya dalam data, dan "
-        "tabel data/reference/comparison_regions.csv tidak mencantumkannya. Tambahkan baris di tabel itu lalu "
-        "jalankan `python -m bansos rebuild`.",
-        "This pilot has no comparison regions: no non-pilot kab/kota of its province is in the data, and "
-        "data/reference/comparison_regions.csv does not list it. Add rows to that table, then run "
-        "`python -m bansos rebuild`.",
+        "tabel wilayah pembanding tidak mencantumkannya. Pengelola data dapat menambahkannya ke tabel itu.",
+        "This pilot has no comparison regions: no non-pilot kab/kota of its province is in the data, and the "
+        "comparison table does not list it. The data team can add them to that table.",
     ),
     "perbandingan.group.no_register": (
         "Tanpa register keluarga (tidak ada indikator berbasis register): {names}.",
