@@ -28,7 +28,7 @@ PAGES = {
 }
 
 urlstate.start()  # what the link asks for (bansos/urlstate.py)
-ui.guard(ui.sidebar_filters)
+ui.guard(ui.sidebar_filters, container=st.sidebar)
 navigation = st.navigation(
     {
         ui.tr(section): [

@@ -53,13 +53,17 @@ def show_link_notices() -> None:
                      icon=":material/link_off:")
 
 
-def guard(render: Callable[[], None]) -> None:
-    """Run a page body; a query that fails shows a plain message instead of
-    a traceback (the details are in the server log)."""
+def guard(render: Callable[[], None], container=None) -> None:
+    """Run a page body (or the sidebar); a query that fails shows a plain
+    message instead of a traceback (the details are in the server log)."""
     try:
         render()
     except PageDataError:
-        query_error_message()
+        if container is None:
+            query_error_message()
+        else:
+            with container:
+                query_error_message()
 
 
 def has_data(meta: dict | None) -> bool:
