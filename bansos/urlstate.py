@@ -184,7 +184,7 @@ def quote(raw: Raw) -> str:
     control characters dropped, at most QUOTED_LENGTH characters, every
     markdown / HTML / LaTeX special character escaped, so that it shows as
     the text it is and never renders as anything else."""
-    text = ", ".join(raw) if isinstance(raw, list) else str(raw)
+    text = ", ".join(map(str, raw)) if isinstance(raw, (list, tuple)) else str(raw)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = " ".join(text.split())
     if len(text) > QUOTED_LENGTH:

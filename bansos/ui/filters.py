@@ -138,7 +138,7 @@ def _province(regions: pd.DataFrame) -> None:
         st.session_state["prov"] = found.codes[0] if found.codes else ""
         what, instead = both("filter.province"), both("filter.province.all")
         if found.unknown:
-            urlstate.report("prov", found.unknown, what, instead, shown=st.session_state["prov"])
+            urlstate.report("prov", list(found.unknown), what, instead, shown=st.session_state["prov"])
         if found.outside:
             urlstate.report("prov", list(found.outside), what, instead, shown=st.session_state["prov"], reason="outside")
     elif st.session_state.get("prov") not in ["", *offered]:
