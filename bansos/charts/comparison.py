@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 from bansos import fmt
 from bansos.charts import theme
 from bansos.charts.figure import Fig, merge
-from bansos.charts.targeting import add_target_lines, legend_below, short_name
+from bansos.charts.targeting import add_target_lines, short_name
 
 HATCH = "/"  # bars of a rate on few families
 
@@ -101,7 +101,6 @@ def league_bars(
         add_target_lines(fig, target, target_next, labels["target_now"], labels["target_next"], axes=("x",))
     rows = len(data)
     theme.apply(fig, lang, labels["title"], labels["x"], None, height=max(320, 26 * rows + 160))
-    legend_below(fig)
     theme.percent_axis(fig, "x", max_value=1.12)
     fig.update_xaxes(tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     return fig.figure()
@@ -179,7 +178,6 @@ def compare_bars(
             )
     theme.apply(fig, lang, labels["title"], None, None, height=height)
     fig.update_layout(margin=dict(t=90))  # the chart title, then the first panel's title
-    legend_below(fig)
     fig.update_xaxes(title=dict(text=labels["x"]), row=panels, col=1)
     # panel titles left-aligned, like the chart title
     for annotation in fig.layout.get("annotations", []):
