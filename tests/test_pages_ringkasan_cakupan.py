@@ -105,9 +105,11 @@ def test_ringkasan_tiles_show_the_query_figures_with_change_and_ratio(demo_db):
     row = totals(demo_db)
     coverage = metric(at, "Cakupan")
     assert coverage.value.startswith(fmt.pct(row.coverage, "id"))
-    # the change is the shown figure minus the shown previous figure, which the tile names
+    # the change is the shown figure minus the shown previous figure (as the highlights say it)
     assert coverage.delta == fmt.pp(fmt.shown_change(row.coverage, row.prev_coverage), "id")
-    assert coverage.proto.delta_description == f"dari {fmt.pct(row.prev_coverage, 'id')} pada T1 2026"
+    assert coverage.proto.delta_description == "vs T1 2026"
+    assert f"naik {fmt.pp(fmt.shown_change(row.coverage, row.prev_coverage), 'id')[1:]} (dari {fmt.pct(row.prev_coverage, 'id')})" \
+        in markdown_text(at)
     assert metric(at, "Exclusion error").value.startswith(fmt.pct(row.exclusion_error, "id"))
     assert metric(at, "Inclusion error").value.startswith(fmt.pct(row.inclusion_error, "id"))
     assert metric(at, "Realisasi penyaluran (nilai)").value == fmt.pct(row.disbursement_rate, "id")

@@ -159,7 +159,6 @@ STRINGS = {
     "word.none": ("tidak ada", "none"),
     "word.yes": ("ya", "yes"),
     "word.no": ("tidak", "no"),
-    "tile.vs": ("dari {value} pada {period}", "from {value} in {period}"),
     "tile.vs.period": ("vs {period}", "vs {period}"),
     "target.line": ("Target {year}: < {value}", "Target {year}: < {value}"),
     "target.next": ("Target berikutnya: < {value}", "Next target: < {value}"),

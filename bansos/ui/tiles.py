@@ -43,9 +43,9 @@ def rate_tile(indicator_id: str, row: pd.Series, caption: str, *, label: str | N
     change = fmt.shown_change(value, previous)
     flat = change == 0
     period = _previous_period(row)
-    description = None
-    if change is not None and period:
-        description = tr("tile.vs", value=fmt.pct(previous, language), period=period)
+    # The previous tranche is named; its value is in the highlights and the
+    # trend (a longer description is cut off in a tile a quarter wide).
+    description = tr("tile.vs.period", period=period) if change is not None and period else None
     shown = fmt.pct(value, language) + (SMALL_MARK if small and not fmt.is_missing(value) else "")
     trend = history[indicator_id].dropna().tolist() if history is not None else None
     st.metric(
