@@ -53,8 +53,10 @@ def tiles(totals: pd.Series, lang: str) -> None:
         ui.tile(ui.tr("kualitas.tile.quarantine"), fmt.number(totals.rows_quarantined, lang),
                 help=ui.tr("kualitas.tile.quarantine.help"), caption=f"{fmt.pct(totals.quarantine_rate, lang, 2)} · {read}")
     with columns[3]:
-        ui.tile(ui.tr("kualitas.tile.last"), fmt.moment(totals.last_load_at, lang),
-                caption=ui.tr("kualitas.tile.last.caption", warnings=fmt.number(totals.files_with_warnings, lang)))
+        # the day in the tile, the time (WIB) under it: the whole moment is cut off in a quarter-wide tile
+        ui.tile(ui.tr("kualitas.tile.last"), fmt.moment(totals.last_load_at, lang, "day"),
+                caption=ui.tr("kualitas.tile.last.caption", time=fmt.moment(totals.last_load_at, lang, "time"),
+                              warnings=fmt.number(totals.files_with_warnings, lang)))
 
 
 def ledger(loads: pd.DataFrame) -> None:

@@ -76,16 +76,18 @@ def day(value, lang: str = "id") -> str:
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
-def moment(value, lang: str = "id") -> str:
+def moment(value, lang: str = "id", part: str = "both") -> str:
     """A point in time (stored as UTC, naive or aware) in WIB, labelled:
-    `5 Des 2026 06.41 WIB` / `5 Dec 2026 06:41 WIB`."""
+    `5 Des 2026 06.41 WIB` / `5 Dec 2026 06:41 WIB`; part="day" gives the
+    day in WIB, part="time" the time of day with its zone."""
     if is_missing(value):
         return EMPTY
     stamp = pd.Timestamp(value)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
     local = stamp.tz_convert(WIB)
-    clock = local.strftime("%H:%M") if lang == "en" else local.strftime("%H.%M")
-    return f"{day(local.date(), lang)} {clock} WIB"
+    clock = (local.strftime("%H:%M") if lang == "en" else local.strftime("%H.%M")) + " WIB"
+    when = day(local.date(), lang)
+    return {"day": when, "time": clock}.get(part, f"{when} {clock}")
 
 
 def shown_pct(value, decimals: int = 1) -> float | None:

@@ -100,4 +100,6 @@ def test_a_load_time_is_shown_in_western_indonesian_time():
     # stored in UTC (naive): 23:41 UTC on 4 Dec is 06:41 WIB on 5 Dec (UTC+7)
     assert fmt.moment("2026-12-04 23:41:48", "id") == "5 Des 2026 06.41 WIB"
     assert fmt.moment("2026-12-04 23:41:48", "en") == "5 Dec 2026 06:41 WIB"
+    assert fmt.moment("2026-12-04 23:41:48", "id", "day") == "5 Des 2026"  # the day in WIB, not in UTC
+    assert fmt.moment("2026-12-04 23:41:48", "en", "time") == "06:41 WIB"
     assert fmt.moment(None, "id") == fmt.EMPTY

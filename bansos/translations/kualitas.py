@@ -25,7 +25,8 @@ STRINGS = {
         "loaded + quarantined, for every file.",
     ),
     "kualitas.tile.last": ("Muat terakhir", "Last load"),
-    "kualitas.tile.last.caption": ("File dengan peringatan: {warnings}", "Files with warnings: {warnings}"),
+    "kualitas.tile.last.caption": ("pukul {time} · file dengan peringatan: {warnings}",
+                                   "at {time} · files with warnings: {warnings}"),
     # ledger
     "kualitas.ledger.heading": ("Catatan muat", "Load ledger"),
     "kualitas.ledger.caption": (
