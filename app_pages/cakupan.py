@@ -70,8 +70,7 @@ def region_chart(f: ui.Filters, frame: pd.DataFrame, row: pd.Series, lang: str) 
 
 
 def region_table(frame: pd.DataFrame) -> None:
-    frame = frame.assign(group=[ui.tr("word.pilot") if p else ui.tr("word.comparison") for p in frame["is_pilot"]])
-    ui.table(frame, [
+    ui.table(tables.with_group(frame), [
         tables.text("region_name", "word.region", pinned=True), tables.text("group", "cakupan.col.group"),
         *[tables.indicator(m) for m in ("eligible_families", "eligible_covered", "coverage", "recipients",
                                        "eligible_recipients", "not_in_register", *AMOUNTS, "disbursement_rate")],
@@ -81,8 +80,7 @@ def region_table(frame: pd.DataFrame) -> None:
 def program_chart(f: ui.Filters, codes: list[str], lang: str) -> None:
     by_program = ui.q("region_indicators", as_of=f.as_of, basis=f.basis, program=None, year=f.year, tranche=f.tranche,
                       province=None, regions=codes)
-    if by_program.empty:
-        ui.empty_state("empty.no_match")
+    if ui.nothing(by_program, "empty.no_match"):
         return
     ui.chart(coverage.coverage_by_program(
         by_program, lang, title=ui.tr("cakupan.program.title", period=ui.period_label(f.year, f.tranche, short=True)),
@@ -115,8 +113,7 @@ def region_section(f: ui.Filters, row: pd.Series, lang: str) -> None:
 def disbursement_section(f: ui.Filters, lang: str) -> pd.DataFrame:
     st.subheader(ui.tr("cakupan.disb.heading"))
     frame = ui.q("disbursement_by_tranche", program=f.program, province=None, regions=list(f.regions))
-    if frame.empty:
-        ui.empty_state("empty.no_allocations")
+    if ui.nothing(frame, "empty.no_allocations"):
         return frame
     ui.chart(coverage.allocated_vs_paid(
         frame, lang, title=ui.tr("cakupan.disb.title", program=f.program), x_title=ui.tr("word.period"),
@@ -148,8 +145,7 @@ def disbursement_section(f: ui.Filters, lang: str) -> pd.DataFrame:
 def status_section(f: ui.Filters, lang: str) -> None:
     st.subheader(ui.tr("cakupan.status.heading"))
     frame = ui.q("cakupan_payment_status", program=f.program, regions=list(f.regions))
-    if frame.empty:
-        ui.empty_state("empty.no_allocations")
+    if ui.nothing(frame, "empty.no_allocations"):
         return
     labels = {s: ui.tr(f"cakupan.status.{s}") for s in STATUSES}
     ui.chart(coverage.payment_status(
@@ -170,8 +166,7 @@ def channel_section(f: ui.Filters, lang: str) -> None:
     st.subheader(ui.tr("cakupan.channel.heading"))
     frame = ui.q("channel_mix", program=f.program, year=f.year, tranche=f.tranche, province=None, regions=list(f.regions))
     paid = frame[frame["disbursed_amount"].fillna(0) > 0] if not frame.empty else frame
-    if paid.empty:
-        ui.empty_state("cakupan.channel.none")
+    if ui.nothing(paid, "cakupan.channel.none"):
         return
     ui.chart(coverage.channel_mix(
         paid, lang, title=ui.tr("cakupan.channel.title", period=ui.period_label(f.year, f.tranche, short=True)),
@@ -183,8 +178,7 @@ def channel_section(f: ui.Filters, lang: str) -> None:
 
 def timeliness_section(f: ui.Filters, frame: pd.DataFrame, lang: str, days: int) -> None:
     st.subheader(ui.tr("cakupan.time.heading"))
-    if frame.empty:
-        ui.empty_state("empty.no_allocations")
+    if ui.nothing(frame, "empty.no_allocations"):
         return
     ui.chart(coverage.timeliness(
         frame, lang, title=ui.tr("cakupan.time.title", program=f.program), x_title=ui.tr("word.period"),
@@ -208,8 +202,7 @@ def kecamatan_section(f: ui.Filters, lang: str) -> None:
                            lambda m, language: BY_ID[m].label(language))
     frame = ui.q("kecamatan_indicators", region=region, as_of=f.as_of, basis=f.basis, program=f.program,
                  year=f.year, tranche=f.tranche)
-    if frame.empty:
-        ui.empty_state("cakupan.kec.empty")
+    if ui.nothing(frame, "cakupan.kec.empty"):
         return
     null_label = ui.tr("cakupan.kec.null")
     if frame[metric].notna().any():
@@ -243,12 +236,9 @@ def kecamatan_table(frame: pd.DataFrame, null_label: str) -> None:
 
 def render(f: ui.Filters) -> None:
     lang = ui.lang()
-    totals = ui.q("ringkasan_totals", **f.params("as_of", "basis", "program", "regions"))
-    current = totals[(totals["year"] == f.year) & (totals["tranche"] == f.tranche)] if not totals.empty else totals
-    if current.empty:
-        ui.empty_state("empty.no_match")
+    if (found := ui.tranche_totals(f)) is None:
         return
-    row = current.iloc[0]
+    row = found[1].iloc[0]
     days = settings.get_int("timely_days")
     in_view = ui.q("region_indicators", **f.params("as_of", "basis", "program", "year", "tranche", "province", "regions"))
     st.markdown(ui.tr("cakupan.context", program=f.program, period=ui.period_label(f.year, f.tranche),

@@ -19,41 +19,17 @@ from bansos.indicators import BY_ID, DID_METRICS
 from bansos.ui import tables, words
 
 METRICS = DID_METRICS
-RANK = {"exclusion_error": "rank_exclusion_error", "inclusion_error": "rank_inclusion_error",
-        "coverage": "rank_coverage", "disbursement_rate": "rank_disbursement"}
-# The counts beside each rate: (numerator, denominator, words, format), per query.
-COUNTS_REGION = {
-    "exclusion_error": ("eligible_covered", "eligible_families", "perbandingan.ratio.covered", "int"),
-    "coverage": ("eligible_covered", "eligible_families", "perbandingan.ratio.covered", "int"),
-    "inclusion_error": ("ineligible_recipients", "recipients", "perbandingan.ratio.ineligible", "int"),
-    "disbursement_rate": ("disbursed_amount", "allocated_amount", "perbandingan.ratio.disbursed", "rp"),
-}
-COUNTS_TREND = {**COUNTS_REGION,
-                "inclusion_error": ("eligible_recipients", "recipients", "perbandingan.ratio.eligible", "int")}
+# Counts of region_indicators shown in the league table, after the chosen metric's own.
+COUNTS = ("eligible_covered", "eligible_families", "ineligible_recipients", "recipients", "not_in_register",
+          "disbursed_amount", "allocated_amount")
 
 
 def _label(indicator: str, lang: str) -> str:
     return BY_ID[indicator].label(lang)
 
 
-def _metric(indicator: str, lang: str, counts: dict, small: str | None) -> dict:
-    num, den, ratio_words, kind = counts[indicator]
-    return {"id": indicator, "label": _label(indicator, lang), "num": num, "den": den, "ratio": ui.tr(ratio_words),
-            "count_format": kind, "small": small, "rank": RANK[indicator], "error": BY_ID[indicator].lower_is_better}
-
-
-def _labels(lang: str, **more) -> dict:
-    target, target_next = settings.get_float("target_2026"), settings.get_float("target_next")
-    return {"target_now": ui.tr("target.line", year=2026, value=fmt.pct(target, lang, 0)),
-            "target_next": ui.tr("target.next", value=fmt.pct(target_next, lang, 0)), "small_flag": "⚠", **more}
-
-
-def _targets() -> tuple[float, float]:
-    return settings.get_float("target_2026"), settings.get_float("target_next")
-
-
-COUNTS = ("eligible_covered", "eligible_families", "ineligible_recipients", "recipients", "not_in_register",
-          "disbursed_amount", "allocated_amount")
+def _labels(**more) -> dict:
+    return {**words.target_labels(), "small_flag": "⚠", **more}
 
 
 def _count_column(name: str) -> ui.Col:
@@ -74,7 +50,7 @@ def league(f: ui.Filters, lang: str, metric_id: str) -> None:
     if pilots.empty:
         ui.empty_state("perbandingan.league.no_pilots")
         return
-    rank = RANK[metric_id]
+    rank = comparison.RANK[metric_id]
     ordered = pilots.assign(ranked=pilots[rank].notna(), region=[short_name(n) for n in pilots.region_name],
                             status=[words.pilot_status(s) for s in pilots.pilot_status])
     ordered = ordered.sort_values(["ranked", rank, metric_id], ascending=[False, True, BY_ID[metric_id].lower_is_better],
@@ -82,7 +58,7 @@ def league(f: ui.Filters, lang: str, metric_id: str) -> None:
     min_n = settings.get_int("min_families")
     st.caption(ui.tr("perbandingan.league.read", metric=_label(metric_id, lang), n=min_n,
                      period=ui.period_label(f.year, f.tranche)))
-    num, den, _, _ = COUNTS_REGION[metric_id]
+    num, den, _, _ = comparison.COUNTS["region"][metric_id]
     # The chosen metric's rank, rate and counts come right after the region.
     first = [ui.Col(rank, ui.tr("perbandingan.col.rank"), "num", ui.tr("perbandingan.col.rank.help",
                     metric=_label(metric_id, lang), n=min_n), pinned=True),
@@ -92,7 +68,7 @@ def league(f: ui.Filters, lang: str, metric_id: str) -> None:
             tables.text("status", "perbandingan.col.status", help_key="perbandingan.col.status.help"),
             *[tables.indicator(m) for m in METRICS if m != metric_id],
             *[_count_column(c) for c in COUNTS if c not in (num, den)],
-            *[ui.Col(RANK[m], ui.tr("perbandingan.col.rank_of", metric=_label(m, lang)), "num") for m in METRICS if m != metric_id]]
+            *[ui.Col(comparison.RANK[m], ui.tr("perbandingan.col.rank_of", metric=_label(m, lang)), "num") for m in METRICS if m != metric_id]]
     tab_table, tab_chart = st.tabs([ui.tr("perbandingan.tab.table"), ui.tr("perbandingan.tab.chart")],
                                    key="pb_league_tab", on_change="rerun")
     with tab_table:
@@ -100,11 +76,11 @@ def league(f: ui.Filters, lang: str, metric_id: str) -> None:
             ui.table(ordered, first + rest, key="pb_league_grid")
     with tab_chart:
         if tab_chart.open:
-            labels = _labels(lang, title=ui.tr("perbandingan.league.title", metric=_label(metric_id, lang)),
+            labels = _labels(title=ui.tr("perbandingan.league.title", metric=_label(metric_id, lang)),
                              x=ui.tr("perbandingan.axis.rate", metric=_label(metric_id, lang)),
                              unranked=ui.tr("perbandingan.unranked"), hover=ui.tr("perbandingan.league.hover"))
-            metric = _metric(metric_id, lang, COUNTS_REGION, BY_ID[metric_id].small)
-            ui.chart(comparison.league_bars(pilots, lang, metric, labels, *_targets()), key="pb_league_chart")
+            metric = comparison.metric(metric_id, lang)
+            ui.chart(comparison.league_bars(pilots, lang, metric, labels, *words.targets()), key="pb_league_chart")
     ui.small_n_note()
 
 
@@ -113,9 +89,7 @@ def league(f: ui.Filters, lang: str, metric_id: str) -> None:
 
 def pick_regions(f: ui.Filters, lang: str) -> list[str]:
     st.subheader(ui.tr("perbandingan.pick.heading"))
-    options = ui.q("options_regions")
-    allowed = ui.allowed_regions()
-    options = options if allowed is None else options[options.region_code.isin(allowed)]
+    options = ui.region_options()
     if options.empty:
         return []
     names = dict(zip(options.region_code, options.region_name))
@@ -135,7 +109,7 @@ def pick_regions(f: ui.Filters, lang: str) -> list[str]:
 
     return ui.regions("perbandingan.pick.label", list(options.region_code), "pb_regions", names,
                       default=list(dict.fromkeys(candidates))[:3], none_key="perbandingan.pick.placeholder",
-                      allowed=allowed, max_selections=5, format_func=name_of,
+                      allowed=ui.allowed_regions(), max_selections=5, format_func=name_of,
                       placeholder=ui.tr("perbandingan.pick.placeholder"), help=ui.tr("perbandingan.pick.help"))
 
 
@@ -148,12 +122,12 @@ def side_by_side(f: ui.Filters, lang: str, chosen: list[str]) -> None:
     if ui.nothing(frame, "empty.no_match"):
         return
     frame = frame.assign(pick_order=frame.region_code.map({c: i for i, c in enumerate(chosen)})).sort_values("pick_order")
-    metrics = [_metric(m, lang, COUNTS_REGION, BY_ID[m].small) for m in METRICS]
-    labels = _labels(lang, title=ui.tr("perbandingan.side.title", period=ui.period_label(f.year, f.tranche, short=True),
+    metrics = [comparison.metric(m, lang) for m in METRICS]
+    labels = _labels(title=ui.tr("perbandingan.side.title", period=ui.period_label(f.year, f.tranche, short=True),
                                        program=f.program),
                      pilot=ui.tr("word.pilot"), comparison=ui.tr("word.comparison"), x=ui.tr("perbandingan.side.x"),
                      hover=ui.tr("perbandingan.side.hover"))
-    ui.chart(comparison.compare_bars(frame, lang, metrics, labels, *_targets()), key="pb_side_chart")
+    ui.chart(comparison.compare_bars(frame, lang, metrics, labels, *words.targets()), key="pb_side_chart")
     missing = [c for c in chosen if c not in set(frame.region_code)]
     if missing:
         st.caption(ui.tr("perbandingan.side.missing", regions=", ".join(missing)))
@@ -180,15 +154,15 @@ def small_multiples(f: ui.Filters, lang: str, chosen: list[str], metric_id: str)
                           **f.params("as_of", "basis", "program", "province"))
     if ui.nothing(frame, "empty.no_match"):
         return
-    metric = _metric(metric_id, lang, COUNTS_REGION, BY_ID[metric_id].small)
-    labels = _labels(lang, period=i18n.t("period.short", lang, year="{year}", tranche="{tranche}"),
+    metric = comparison.metric(metric_id, lang)
+    labels = _labels(period=i18n.t("period.short", lang, year="{year}", tranche="{tranche}"),
                      y=ui.tr("perbandingan.axis.percent"), hover=ui.tr("perbandingan.multiples.hover"))
     present = [c for c in chosen if c in set(frame.region_code)]
     for start in range(0, len(present), 3):
         for cell, code in zip(st.columns(3), present[start:start + 3]):
             mine = frame[frame.region_code == code]
             figure = comparison.small_trend(mine, lang, metric, short_name(mine.region_name.iloc[0]),
-                                            bool(mine.is_pilot.iloc[0]), labels, *_targets())
+                                            bool(mine.is_pilot.iloc[0]), labels, *words.targets())
             ui.chart(figure, key=f"pb_small_{code}", container=cell)
     st.caption(ui.tr("perbandingan.multiples.read", program=f.program, n=settings.get_int("min_families")))
 
@@ -197,18 +171,14 @@ def small_multiples(f: ui.Filters, lang: str, chosen: list[str], metric_id: str)
 
 
 def pick_pilot(f: ui.Filters) -> str | None:
-    options = ui.q("options_regions")
-    allowed = ui.allowed_regions()
-    pilots = options[options.is_pilot.astype(bool)] if not options.empty else options
-    if allowed is not None:
-        pilots = pilots[pilots.region_code.isin(allowed)]
+    pilots = ui.region_options(pilots_only=True)
     if pilots.empty:
         return None
     names = dict(zip(pilots.region_code, pilots.region_name))
     in_view = [c for c in f.regions if c in names]
     left, _ = st.columns([1, 1])
     return ui.region("perbandingan.pilot.label", list(pilots.region_code), "pb_pilot", names,
-                     default=in_view[0] if in_view else None, allowed=allowed, container=left)
+                     default=in_view[0] if in_view else None, allowed=ui.allowed_regions(), container=left)
 
 
 def comparison_group_note(pilot: str) -> pd.DataFrame | None:
@@ -220,7 +190,7 @@ def comparison_group_note(pilot: str) -> pd.DataFrame | None:
     kind = sources.pop() if len(sources) == 1 else "mixed"  # table, default or mixed
     source = ui.tr(f"perbandingan.group.source.{kind}")
     st.markdown(ui.tr("perbandingan.group.members", n=len(group), names=names, source=source))
-    absent = [short_name(n) for n, has in zip(group.comparison_name, group.has_register) if fmt.is_missing(has) or not has]
+    absent = [short_name(n) for n, has in zip(group.comparison_name, group.has_register) if not fmt.is_set(has)]
     if absent:
         st.caption(ui.tr("perbandingan.group.no_register", names=", ".join(absent)))
     return group
@@ -234,12 +204,12 @@ def pilot_trend(f: ui.Filters, lang: str, pilot: str, metric_id: str) -> None:
     if ui.nothing(frame, "empty.no_match"):
         return
     pilot_name = short_name(frame.pilot_name.iloc[0])
-    labels = _labels(lang, title=ui.tr("perbandingan.trend.title", metric=_label(metric_id, lang), pilot=pilot_name),
+    labels = _labels(title=ui.tr("perbandingan.trend.title", metric=_label(metric_id, lang), pilot=pilot_name),
                      x=ui.tr("perbandingan.axis.period"), y=ui.tr("perbandingan.axis.rate", metric=_label(metric_id, lang)),
                      pilot=pilot_name, comparison=ui.tr("perbandingan.trend.comparison"),
                      period=i18n.t("period.short", lang, year="{year}", tranche="{tranche}"), hover=ui.tr("perbandingan.trend.hover"))
-    metric = _metric(metric_id, lang, COUNTS_TREND, "small")
-    ui.chart(comparison.group_trend(frame, lang, metric, labels, *_targets()), key="pb_trend_chart")
+    metric = comparison.metric(metric_id, lang, "trend", small="small")
+    ui.chart(comparison.group_trend(frame, lang, metric, labels, *words.targets()), key="pb_trend_chart")
     st.caption(ui.tr("perbandingan.trend.read" if (frame.grp == "comparison").any() else "perbandingan.trend.no_comparison"))
     if f.basis == "layak":
         st.caption(ui.tr("perbandingan.layak"))
@@ -247,14 +217,11 @@ def pilot_trend(f: ui.Filters, lang: str, pilot: str, metric_id: str) -> None:
 
 def did(f: ui.Filters, lang: str, pilot: str) -> None:
     st.markdown(f"#### {ui.tr('perbandingan.did.heading')}")
-    pair = ui.period_pair("pb", f.periods, "perbandingan.did.t1", "perbandingan.did.t2")
+    pair = ui.period_pair("pb", f.periods, "perbandingan.did.t1", "perbandingan.did.t2", "perbandingan.did.one_period",
+                          "perbandingan.did.same")
     if pair is None:
-        ui.empty_state("perbandingan.did.one_period")
         return
     (y1, t1), (y2, t2) = pair
-    if (y1, t1) == (y2, t2):
-        ui.empty_state("perbandingan.did.same")
-        return
     frame = ui.safe_query("comparison_did", pilots=[pilot], year1=y1, tranche1=t1, year2=y2, tranche2=t2,
                           **f.params("as_of", "basis", "program"))
     if ui.nothing(frame, "perbandingan.did.empty"):
@@ -266,13 +233,13 @@ def did(f: ui.Filters, lang: str, pilot: str) -> None:
         row = by_metric.loc[metric_id]
         with col:
             ui.tile(ui.tr("perbandingan.did.tile", metric=_label(metric_id, lang)),
-                    fmt.pp(row.did, lang) + (" ⚠" if _true(row.small) else ""), help=words.did_help(metric_id),
+                    fmt.pp(row.did, lang) + (" ⚠" if fmt.is_set(row.small) else ""), help=words.did_help(metric_id),
                     caption=ui.tr("perbandingan.did.tile.caption", pilot_change=fmt.pp(row.pilot_change, lang),
                                   comp_change=fmt.pp(row.comp_change, lang)))
     did_table(frame, present, t1_label, t2_label, lang)
     st.caption(ui.tr("perbandingan.did.read", t1=t1_label, t2=t2_label, reading=words.did_reading(present)))
     st.caption(ui.tr("perbandingan.did.numerators"))
-    if frame.small.map(_true).any():
+    if frame.small.map(fmt.is_set).any():
         ui.small_n_note()
     st.caption(ui.tr("perbandingan.did.caveat"))
 
@@ -288,7 +255,7 @@ def did_table(frame: pd.DataFrame, present: list[str], t1_label: str, t2_label: 
     rows = []
     for metric_id in present:
         row = by_metric.loc[metric_id]
-        base = {"metric": _label(metric_id, lang) + (" ⚠" if _true(row.small) else ""),
+        base = {"metric": _label(metric_id, lang) + (" ⚠" if fmt.is_set(row.small) else ""),
                 "unit": "rp" if metric_id == "disbursement_rate" else "int"}
         for who, group in (("pilot", ui.tr("perbandingan.did.row.pilot", name=pilot_name)),
                            ("comp", ui.tr("perbandingan.did.row.comparison", n=n_comp))):
@@ -306,10 +273,6 @@ def did_table(frame: pd.DataFrame, present: list[str], t1_label: str, t2_label: 
         *[ui.Col(f"{part}_{p}", ui.tr(f"perbandingan.col.{part}", period=label), "int", row_kind="unit")
           for p, label in (("1", t1_label), ("2", t2_label)) for part in ("num", "den")],
     ], key="pb_did_grid", rows_shown=12)
-
-
-def _true(value) -> bool:
-    return not fmt.is_missing(value) and bool(value)
 
 
 # -- page ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import streamlit as st
 from bansos import fmt, i18n, narrative, settings, ui
 from bansos.charts import maps, overview
 from bansos.indicators import BY_ID
-from bansos.ui import tables
+from bansos.ui import tables, words
 
 MAP_METRICS = ("exclusion_error", "coverage", "inclusion_error", "disbursement_rate")
 TREND_METRICS = ("coverage", "exclusion_error", "inclusion_error")
@@ -98,7 +98,8 @@ def highlights(f: ui.Filters, current: pd.DataFrame, regions: pd.DataFrame, lang
 
 
 def trend_chart(f: ui.Filters, totals: pd.DataFrame, lang: str) -> None:
-    target, target_next = settings.get_float("target_2026"), settings.get_float("target_next")
+    target, target_next = words.targets()
+    labels = words.target_labels()
     fig = overview.trend(
         totals, lang,
         title=ui.tr("ringkasan.trend.title", program=f.program),
@@ -106,8 +107,7 @@ def trend_chart(f: ui.Filters, totals: pd.DataFrame, lang: str) -> None:
         labels={m: _label(m, lang) for m in TREND_METRICS},
         ratio_words={m: ui.tr(f"ringkasan.trend.ratio.{m}") for m in TREND_METRICS},
         target=target, target_next=target_next,
-        target_label=ui.tr("target.line", year=2026, value=fmt.pct(target, lang, 0)),
-        target_next_label=ui.tr("target.next", value=fmt.pct(target_next, lang, 0)),
+        target_label=labels["target_now"], target_next_label=labels["target_next"],
         small_label=ui.tr("word.small_n", n=settings.get_int("min_families")),
         selected=(f.year, f.tranche),
     )
@@ -137,8 +137,7 @@ def region_map(f: ui.Filters, regions: pd.DataFrame, lang: str) -> None:
 
 
 def region_table(regions: pd.DataFrame) -> None:
-    frame = regions.assign(group=[ui.tr("word.pilot") if p else ui.tr("word.comparison") for p in regions["is_pilot"]])
-    ui.table(frame, [
+    ui.table(tables.with_group(regions), [
         tables.text("region_name", "word.region", pinned=True),
         tables.text("group", "filter.group"),
         tables.indicator("eligible_families"), tables.indicator("eligible_covered"),
@@ -151,11 +150,9 @@ def region_table(regions: pd.DataFrame) -> None:
 
 def render(f: ui.Filters) -> None:
     lang = ui.lang()
-    totals = ui.q("ringkasan_totals", **f.params("as_of", "basis", "program", "regions"))
-    current = totals[(totals["year"] == f.year) & (totals["tranche"] == f.tranche)] if not totals.empty else totals
-    if current.empty:
-        ui.empty_state("empty.no_match")
+    if (found := ui.tranche_totals(f)) is None:
         return
+    totals, current = found
     row = current.iloc[0]
     regions = ui.q("region_indicators", **f.params("as_of", "basis", "program", "year", "tranche", "province", "regions"))
     registration = ui.q("ringkasan_registration_totals", **f.params("as_of", "regions"))

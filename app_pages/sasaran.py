@@ -15,30 +15,21 @@ import streamlit as st
 from bansos import fmt, settings, ui
 from bansos.charts import targeting
 from bansos.indicators import BY_ID
-from bansos.ui import tables
+from bansos.ui import tables, words
 
 
 def _label(indicator: str, lang: str) -> str:
     return BY_ID[indicator].label(lang)
 
 
-def _targets() -> tuple[float, float]:
-    return settings.get_float("target_2026"), settings.get_float("target_next")
-
-
-def _common_labels(lang: str) -> dict:
-    target, target_next = _targets()
-    return {
-        "pilot": ui.tr("word.pilot"), "comparison": ui.tr("word.comparison"),
-        "small_flag": ui.tr("word.small_n", n=settings.get_int("min_families")),
-        "target_now": ui.tr("target.line", year=2026, value=fmt.pct(target, lang, 0)),
-        "target_next": ui.tr("target.next", value=fmt.pct(target_next, lang, 0)),
-    }
+def _common_labels() -> dict:
+    return {**words.target_labels(), "pilot": ui.tr("word.pilot"), "comparison": ui.tr("word.comparison"),
+            "small_flag": ui.tr("word.small_n", n=settings.get_int("min_families"))}
 
 
 def _with_group(frame: pd.DataFrame) -> pd.DataFrame:
-    view = frame.sort_values(["is_pilot", "province_code", "region_code"], ascending=[False, True, True])
-    return view.assign(group=[ui.tr("word.pilot") if p else ui.tr("word.comparison") for p in view.is_pilot])
+    """Pilots first, then by province and region; the group in words."""
+    return tables.with_group(frame.sort_values(["is_pilot", "province_code", "region_code"], ascending=[False, True, True]))
 
 
 # -- sections -----------------------------------------------------------------------
@@ -88,10 +79,10 @@ def scatter(regions: pd.DataFrame, lang: str) -> None:
         ui.empty_state("sasaran.scatter.empty")
         return
     labels = {
-        **_common_labels(lang), "title": ui.tr("sasaran.scatter.title"), "x": ui.tr("sasaran.scatter.x"),
+        **_common_labels(), "title": ui.tr("sasaran.scatter.title"), "x": ui.tr("sasaran.scatter.x"),
         "y": ui.tr("sasaran.scatter.y"), "target_zone": ui.tr("sasaran.scatter.zone"), "hover": ui.tr("sasaran.scatter.hover"),
     }
-    ui.chart(targeting.error_scatter(regions, lang, labels, *_targets()), key="ss_scatter")
+    ui.chart(targeting.error_scatter(regions, lang, labels, *words.targets()), key="ss_scatter")
     st.caption(ui.tr("sasaran.scatter.read", n=settings.get_int("min_families")))
     if plotted.is_pilot.nunique() < 2:
         st.caption(ui.tr("sasaran.hint.groups"))
@@ -113,25 +104,22 @@ def region_table(regions: pd.DataFrame) -> None:
 
 def before_after(f: ui.Filters, lang: str) -> None:
     st.subheader(ui.tr("sasaran.change.heading"))
-    pair = ui.period_pair("ss", f.periods, "sasaran.change.t1", "sasaran.change.t2")
+    pair = ui.period_pair("ss", f.periods, "sasaran.change.t1", "sasaran.change.t2", "sasaran.change.one_period",
+                          "sasaran.change.same")
     if pair is None:
-        ui.empty_state("sasaran.change.one_period")
         return
     (y1, t1), (y2, t2) = pair
-    if (y1, t1) == (y2, t2):
-        ui.empty_state("sasaran.change.same")
-        return
     change = ui.safe_query("period_change", year1=y1, tranche1=t1, year2=y2, tranche2=t2,
                            **f.params("as_of", "basis", "program", "province", "regions"))
     if ui.nothing(change, "empty.no_match"):
         return
     t1_label, t2_label = ui.period_label(y1, t1, short=True), ui.period_label(y2, t2, short=True)
-    common = {**_common_labels(lang), "t1": t1_label, "t2": t2_label, "x": ui.tr("sasaran.change.x")}
+    common = {**_common_labels(), "t1": t1_label, "t2": t2_label, "x": ui.tr("sasaran.change.x")}
     charts = (("exclusion_error", "eligible_covered", "eligible_families", "sasaran.change.hover.exclusion"),
               ("inclusion_error", "eligible_recipients", "recipients", "sasaran.change.hover.inclusion"))
     for column, (metric, numerator, denominator, hover_key) in zip(st.columns(2), charts):
         labels = {**common, "title": ui.tr("sasaran.change.title", metric=_label(metric, lang)), "hover": ui.tr(hover_key)}
-        ui.chart(targeting.dumbbell(change, lang, metric, numerator, denominator, labels, *_targets()),
+        ui.chart(targeting.dumbbell(change, lang, metric, numerator, denominator, labels, *words.targets()),
                  key=f"ss_change_{metric}", container=column)
     st.caption(ui.tr("sasaran.change.read", t1=t1_label, t2=t2_label))
     if change.is_pilot.nunique() < 2:

@@ -26,6 +26,12 @@ def is_missing(value) -> bool:
         return False
 
 
+def is_set(value) -> bool:
+    """A yes/no flag that may be missing (a small-number flag of a region
+    without a figure): missing counts as no."""
+    return not is_missing(value) and bool(value)
+
+
 def _swap(text: str, lang: str) -> str:
     # Python formats with "," thousands and "." decimals; Indonesian swaps them.
     if lang == "en":

@@ -4,13 +4,13 @@ Pure functions: a query's DataFrame, the language and already-translated
 labels in, a plotly Figure out. Rates and counts come from the queries;
 nothing here computes an indicator.
 
-A metric is described by a small dict (built by the page from
+A metric is described by a small dict (`metric()` builds it from
 bansos.indicators): `id` (the rate column), `label`, `num` and `den` (the
 columns of the counts shown beside the rate), `ratio` (translated words
 around them, fields `num` and `den`, e.g. "{num} of {den} eligible
 families receive"), `count_format` ("int" or "rp"), `small` (the column
-flagging a rate on few families, optional) and `error` (True for the two
-targeting errors, which get both target lines).
+flagging a rate on few families, optional), `rank` (its rank column) and
+`error` (True for the two targeting errors, which get both target lines).
 """
 
 from __future__ import annotations
@@ -18,12 +18,38 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from bansos import fmt
+from bansos import fmt, i18n
 from bansos.charts import theme
 from bansos.charts.figure import Fig, merge
 from bansos.charts.targeting import add_target_lines, short_name
+from bansos.indicators import BY_ID
 
 HATCH = "/"  # bars of a rate on few families
+RANK = {"exclusion_error": "rank_exclusion_error", "inclusion_error": "rank_inclusion_error",
+        "coverage": "rank_coverage", "disbursement_rate": "rank_disbursement"}
+# The counts shown beside each rate: (numerator, denominator, words key,
+# format), in the columns of region_indicators ("region") and of
+# comparison_trend ("trend", which has eligible rather than ineligible recipients).
+COUNTS = {
+    "region": {
+        "exclusion_error": ("eligible_covered", "eligible_families", "perbandingan.ratio.covered", "int"),
+        "coverage": ("eligible_covered", "eligible_families", "perbandingan.ratio.covered", "int"),
+        "inclusion_error": ("ineligible_recipients", "recipients", "perbandingan.ratio.ineligible", "int"),
+        "disbursement_rate": ("disbursed_amount", "allocated_amount", "perbandingan.ratio.disbursed", "rp"),
+    },
+}
+COUNTS["trend"] = {**COUNTS["region"],
+                   "inclusion_error": ("eligible_recipients", "recipients", "perbandingan.ratio.eligible", "int")}
+
+
+def metric(indicator_id: str, lang: str, query: str = "region", small: str | None = None) -> dict:
+    """The metric dict of an indicator, for the columns of `query`; `small`
+    defaults to the indicator's own small-number flag."""
+    num, den, words, kind = COUNTS[query][indicator_id]
+    record = BY_ID[indicator_id]
+    return {"id": indicator_id, "label": record.label(lang), "num": num, "den": den, "ratio": i18n.t(words, lang),
+            "count_format": kind, "small": small or record.small, "rank": RANK[indicator_id],
+            "error": record.lower_is_better}
 
 
 def _small(value) -> bool:

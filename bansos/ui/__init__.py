@@ -23,7 +23,7 @@ from bansos.ui.core import (
     warehouse_meta,
 )
 from bansos.ui.figures import chart
-from bansos.ui.filters import GROUPS, Filters, allowed_regions, filters, sidebar_filters
+from bansos.ui.filters import GROUPS, Filters, allowed_regions, filters, region_options, sidebar_filters
 from bansos.ui.page import (
     empty_state,
     folded,
@@ -36,6 +36,7 @@ from bansos.ui.page import (
     show_rule,
     small_n_note,
     start,
+    tranche_totals,
 )
 from bansos.ui.tables import Col, table
 from bansos.ui.tiles import count_tile, rate_tile, ratio_caption, tile
@@ -44,7 +45,7 @@ from bansos.ui.widgets import choice, period_pair, region, regions, toggle
 __all__ = [
     "Col", "Filters", "GROUPS", "PageDataError", "allowed_regions", "app_db_path", "both", "chart", "choice",
     "count_tile", "empty_state", "filters", "folded", "guard", "has_data", "lang", "nothing", "page_header", "period_key",
-    "period_label", "period_pair", "q", "rate_tile", "region", "ratio_caption", "regions", "rule_statement", "runner",
+    "period_label", "period_pair", "q", "rate_tile", "region", "region_options", "ratio_caption", "regions", "rule_statement", "runner",
     "safe_query", "show_link_notices", "show_rule", "sidebar_filters", "small_n_note", "split_period", "start",
-    "table", "tile", "toggle", "tr", "warehouse_meta",
+    "table", "tile", "toggle", "tr", "tranche_totals", "warehouse_meta",
 ]

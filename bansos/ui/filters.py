@@ -73,6 +73,13 @@ def _allowed_frame(regions: pd.DataFrame) -> pd.DataFrame:
     return regions if allowed is None or regions.empty else regions[regions.region_code.isin(allowed)]
 
 
+def region_options(pilots_only: bool = False) -> pd.DataFrame:
+    """Every kab/kota the viewer may choose (options_regions, within
+    allowed_regions()); with `pilots_only`, the pilots among them."""
+    regions = _allowed_frame(q("options_regions"))
+    return regions[regions.is_pilot.astype(bool)] if pilots_only and not regions.empty else regions
+
+
 def regions_in_view(regions: pd.DataFrame, province: str | None, group: str) -> list[str]:
     view = _allowed_frame(regions)
     if province:

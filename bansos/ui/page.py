@@ -93,6 +93,16 @@ def start(title_key: str, intro_key: str | None = None, *, rule: bool = True, pe
     return f
 
 
+def tranche_totals(f: Filters) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The view's totals for every tranche (`ringkasan_totals`) and those of
+    the tranche shown (one row); None, with the empty state, when it has none."""
+    totals = q("ringkasan_totals", **f.params("as_of", "basis", "program", "regions"))
+    current = totals[(totals["year"] == f.year) & (totals["tranche"] == f.tranche)] if not totals.empty else totals
+    if nothing(current, "empty.no_match"):
+        return None
+    return totals, current
+
+
 def rule_statement(f: Filters) -> str:
     """The eligibility rule in use, in words (stated on every page that shows
     register-based indicators)."""

@@ -70,6 +70,11 @@ def _formatter(kind: str, language: str, mark: str = ""):
     return show
 
 
+def with_group(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with a `group` column: pilot or comparison, in words."""
+    return frame.assign(group=[tr("word.pilot") if bool(p) else tr("word.comparison") for p in frame["is_pilot"]])
+
+
 def height(rows: int, cap: int = 16) -> int:
     """Every row visible up to `cap` rows, then the table scrolls inside."""
     return min(max(rows, 1), cap) * 35 + 38
@@ -87,7 +92,7 @@ def styled(frame: pd.DataFrame, columns: list[Col], language: str | None = None)
             for kind, rows in frame.reset_index(drop=True).groupby(c.row_kind).groups.items():
                 styler = styler.format(_formatter(kind, language), subset=pd.IndexSlice[list(rows), [c.name]])
         if c.small and c.kind in NUMERIC and c.small in frame:
-            flagged = [i for i, flag in enumerate(frame[c.small].to_numpy()) if _true(flag)]
+            flagged = [i for i, flag in enumerate(frame[c.small].to_numpy()) if fmt.is_set(flag)]
             if flagged:
                 styler = styler.format(_formatter(c.kind, language, SMALL_MARK), subset=pd.IndexSlice[flagged, [c.name]])
     return styler
@@ -97,10 +102,6 @@ def _values(series: pd.Series, kind: str):
     if kind == "bool":
         return series.astype("boolean").to_numpy()
     return series.to_numpy()
-
-
-def _true(value) -> bool:
-    return not fmt.is_missing(value) and bool(value)
 
 
 def _config(c: Col):

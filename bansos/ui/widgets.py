@@ -135,12 +135,14 @@ def report_regions(key: str, found: urlstate.Resolved, options: Sequence[str], w
         urlstate.report(key, list(found.outside), what, instead, shown=shown, reason="outside")
 
 
-def period_pair(prefix: str, periods: Sequence[tuple[int, int]], t1_key: str, t2_key: str):
+def period_pair(prefix: str, periods: Sequence[tuple[int, int]], t1_key: str, t2_key: str, one_key: str, same_key: str):
     """Two tranches side by side (`<prefix>_t1`, `<prefix>_t2` in the link;
     default: the first and the latest loaded, pinned). Returns
-    ((y1, t1), (y2, t2)); None when there are fewer than two tranches."""
+    ((y1, t1), (y2, t2)); None, with the empty state `one_key` or
+    `same_key`, when there is only one tranche or the two are the same."""
     keys = [f"{y}-{t}" for y, t in periods]
     if len(keys) < 2:
+        st.info(tr(one_key), icon=":material/info:")
         return None
 
     def labels(code: str, language: str) -> str:
@@ -150,4 +152,7 @@ def period_pair(prefix: str, periods: Sequence[tuple[int, int]], t1_key: str, t2
     left, right = st.columns(2)
     first = choice(left.selectbox, t1_key, keys, f"{prefix}_t1", labels, default=keys[0], pinned=True, aliases=aliases)
     second = choice(right.selectbox, t2_key, keys, f"{prefix}_t2", labels, default=keys[-1], pinned=True, aliases=aliases)
+    if first == second:
+        st.info(tr(same_key), icon=":material/info:")
+        return None
     return split_period(first), split_period(second)

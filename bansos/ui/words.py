@@ -4,7 +4,7 @@ so the comparison and methodology pages cannot disagree)."""
 
 from __future__ import annotations
 
-from bansos import fmt, i18n
+from bansos import fmt, i18n, settings
 from bansos.indicators import BY_ID, DID_METRICS, did_better
 from bansos.ui.core import lang, tr
 
@@ -22,6 +22,19 @@ def pilot_status(code) -> str:
 
 def group(is_pilot) -> str:
     return tr("word.pilot") if bool(is_pilot) else tr("word.comparison")
+
+
+def targets() -> tuple[float, float]:
+    """The error targets in use: this year's and the next, stricter one."""
+    return settings.get_float("target_2026"), settings.get_float("target_next")
+
+
+def target_labels() -> dict:
+    """The two target lines' labels, as the chart builders take them."""
+    target, target_next = targets()
+    language = lang()
+    return {"target_now": tr("target.line", year=2026, value=fmt.pct(target, language, 0)),
+            "target_next": tr("target.next", value=fmt.pct(target_next, language, 0))}
 
 
 def did_help(indicator_id: str) -> str:
