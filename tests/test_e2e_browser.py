@@ -369,12 +369,14 @@ OVERLAP = """
   });
   grab('.gtitle', 'title'); grab('.legend .traces', 'legend'); grab('.xtitle', 'axis title'); grab('.ytitle', 'axis title');
   grab('.y2title', 'axis title'); grab('.xtick text', 'tick'); grab('.ytick text', 'tick');
+  grab('.annotation-text', 'label');
   const bar = chart.querySelector('.modebar');
   if (bar) { const r = bar.getBoundingClientRect(); if (r.width > 0) boxes.push({kind: 'toolbar', text: '', x: r.x, y: r.y, w: r.width, h: r.height}); }
   const clashes = [];
   for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
     const a = boxes[i], b = boxes[j];
     if (a.kind === b.kind && (a.kind === 'legend' || (a.turned && b.turned))) continue;
+    if ((a.kind === 'label' || b.kind === 'label') && (a.kind === 'tick' || b.kind === 'tick')) continue;
     const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x), h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
     if (w > 1 && h > 1) clashes.push(`${a.kind} "${a.text}" over ${b.kind} "${b.text}"`);
   }

@@ -87,7 +87,9 @@ def coverage_by_region(
     fig.update_xaxes(range=[0, 1.15], tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     fig.update_yaxes(categoryorder="array", categoryarray=list(rated["region_name"]))
     if reference is not None and not pd.isna(reference):
-        theme.add_rule(fig, reference, "x", dict(color="#9CA3AF", dash="dash", width=1), reference_label, "top",
+        # labelled inside the plot, at the foot of the line: the lowest bars end far left of it,
+        # and above the plot the label ran into the title on a phone
+        theme.add_rule(fig, reference, "x", dict(color="#9CA3AF", dash="dash", width=1), reference_label, "bottom right",
                        layer="below")
     fig.update_layout(barmode="overlay", bargap=0.25)
     return fig.figure()
