@@ -17,9 +17,6 @@ KECAMATAN_METRICS = ("coverage", "disbursement_rate")
 AMOUNTS = ("allocated_amount", "disbursed_amount")
 
 
-def _label(metric: str, lang: str) -> str:
-    return BY_ID[metric].label(lang)
-
 
 def tiles(row: pd.Series, lang: str, days: int) -> None:
     if fmt.is_missing(row.get("coverage")):
@@ -118,8 +115,8 @@ def disbursement_section(f: ui.Filters, lang: str) -> pd.DataFrame:
     ui.chart(coverage.allocated_vs_paid(
         frame, lang, title=ui.tr("cakupan.disb.title", program=f.program), x_title=ui.tr("word.period"),
         y_title=ui.tr("cakupan.disb.y"), y2_title=ui.tr("cakupan.disb.y2"),
-        allocated_label=_label("allocated_amount", lang), paid_label=_label("disbursed_amount", lang),
-        rate_label=_label("disbursement_rate", lang), selected=(f.year, f.tranche),
+        allocated_label=ui.label("allocated_amount"), paid_label=ui.label("disbursed_amount"),
+        rate_label=ui.label("disbursement_rate"), selected=(f.year, f.tranche),
     ), key="ck_disb_chart")
     chosen = frame[(frame["year"] == f.year) & (frame["tranche"] == f.tranche)]
     if not chosen.empty:
@@ -190,13 +187,11 @@ def timeliness_section(f: ui.Filters, frame: pd.DataFrame, lang: str, days: int)
 
 def kecamatan_section(f: ui.Filters, lang: str) -> None:
     st.subheader(ui.tr("cakupan.kec.heading"))
-    options = ui.q("options_regions")
-    names = dict(zip(options["region_code"], options["region_name"])) if not options.empty else {}
-    pilots = set(options.loc[options["is_pilot"].astype(bool), "region_code"]) if not options.empty else set()
+    options = ui.region_options()
+    names = dict(zip(options["region_code"], options["region_name"]))
+    pilots = set(options.loc[options["is_pilot"].astype(bool), "region_code"])
     left, right = st.columns([2, 1])
-    with left:
-        region = ui.choice(st.selectbox, "cakupan.kec.region", list(f.regions), "ck_region",
-                           lambda code, _: f"{names.get(code, code)} ({code})")
+    region = ui.region("cakupan.kec.region", list(f.regions), "ck_region", names, None, ui.allowed_regions(), left)
     with right:
         metric = ui.choice(st.segmented_control, "cakupan.kec.metric", KECAMATAN_METRICS, "ck_kmetric",
                            lambda m, language: BY_ID[m].label(language))
@@ -208,9 +203,9 @@ def kecamatan_section(f: ui.Filters, lang: str) -> None:
     if frame[metric].notna().any():
         ui.chart(coverage.kecamatan_bars(
             frame, lang, metric=metric,
-            title=ui.tr("cakupan.kec.title", metric=_label(metric, lang), region=names.get(region, region),
+            title=ui.tr("cakupan.kec.title", metric=ui.label(metric), region=names.get(region, region),
                         period=ui.period_label(f.year, f.tranche, short=True)),
-            x_title=_label(metric, lang) + " (%)", null_label=null_label,
+            x_title=ui.label(metric) + " (%)", null_label=null_label,
             ratio_word=ui.tr(f"cakupan.kec.ratio.{metric}"), small_label=ui.tr("word.small_n", n=settings.get_int("min_families")),
             colour=theme.PILOT if region in pilots else theme.COMPARISON,
         ), key="ck_kec_chart")

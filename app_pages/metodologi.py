@@ -77,7 +77,7 @@ def programs_table(lang: str) -> None:
     st.markdown(f"**{ui.tr('metodologi.col.source')}**\n\n" + "\n".join(
         f"- **{row.code}**: {row.source.replace('$', chr(92) + '$')}" for row in programs.itertuples() if isinstance(row.source, str)))
     st.caption(ui.tr("metodologi.programs.caption"))
-    ui.show_rule(ui.filters())
+    st.caption(ui.rule_statement(ui.filters()))  # the rule in use (no "see Methodology" here)
 
 
 def settings_table(lang: str) -> None:

@@ -24,7 +24,7 @@ def _flag(text: str, small) -> str:
     return f"{text} ⚠" if bool(small) else text
 
 
-def _rate_tile(label: str, row, indicator_id: str | None = None, help: str | None = None) -> None:
+def _step_tile(label: str, row, indicator_id: str | None = None, help: str | None = None) -> None:
     lang = ui.lang()
     ui.tile(label, _flag(fmt.pct(row.rate, lang), row.small),
             help=help or BY_ID[indicator_id].description(lang), caption=ui.ratio_caption(row.families, row.base_families))
@@ -45,11 +45,11 @@ def tiles(steps: pd.DataFrame, channels_total: pd.DataFrame, program: str, perio
             ui.tile(ui.tr("pendaftaran.tile.self"), _flag(fmt.pct(row.share, lang), row.small),
                     help=BY_ID["self_registered_share"].description(lang), caption=ui.ratio_caption(row.families, row.new_registrations))
     with columns[2]:
-        _rate_tile(ui.tr("pendaftaran.tile.layak"), by_step.loc["layak"], "layak_rate")
+        _step_tile(ui.tr("pendaftaran.tile.layak"), by_step.loc["layak"], "layak_rate")
     with columns[3]:
-        _rate_tile(ui.tr("pendaftaran.tile.upheld"), by_step.loc["upheld"], "upheld_rate")
+        _step_tile(ui.tr("pendaftaran.tile.upheld"), by_step.loc["upheld"], "upheld_rate")
     with columns[4]:
-        _rate_tile(ui.tr("pendaftaran.tile.received", program=program), by_step.loc["recipients"],
+        _step_tile(ui.tr("pendaftaran.tile.received", program=program), by_step.loc["recipients"],
                    help=ui.tr("pendaftaran.tile.received.help", program=program, period=period))
 
 

@@ -24,9 +24,6 @@ COUNTS = ("eligible_covered", "eligible_families", "ineligible_recipients", "rec
           "disbursed_amount", "allocated_amount")
 
 
-def _label(indicator: str, lang: str) -> str:
-    return BY_ID[indicator].label(lang)
-
 
 def _labels(**more) -> dict:
     return {**words.target_labels(), "small_flag": "⚠", **more}
@@ -56,19 +53,19 @@ def league(f: ui.Filters, lang: str, metric_id: str) -> None:
     ordered = ordered.sort_values(["ranked", rank, metric_id], ascending=[False, True, BY_ID[metric_id].lower_is_better],
                                   na_position="last")
     min_n = settings.get_int("min_families")
-    st.caption(ui.tr("perbandingan.league.read", metric=_label(metric_id, lang), n=min_n,
+    st.caption(ui.tr("perbandingan.league.read", metric=ui.label(metric_id), n=min_n,
                      period=ui.period_label(f.year, f.tranche)))
     num, den, _, _ = comparison.COUNTS["region"][metric_id]
     # The chosen metric's rank, rate and counts come right after the region.
     first = [ui.Col(rank, ui.tr("perbandingan.col.rank"), "num", ui.tr("perbandingan.col.rank.help",
-                    metric=_label(metric_id, lang), n=min_n), pinned=True),
+                    metric=ui.label(metric_id), n=min_n), pinned=True),
              tables.text("region", "word.region", pinned=True), tables.indicator(metric_id),
              _count_column(num), _count_column(den)]
     rest = [tables.text("province_name", "word.province"),
             tables.text("status", "perbandingan.col.status", help_key="perbandingan.col.status.help"),
             *[tables.indicator(m) for m in METRICS if m != metric_id],
             *[_count_column(c) for c in COUNTS if c not in (num, den)],
-            *[ui.Col(comparison.RANK[m], ui.tr("perbandingan.col.rank_of", metric=_label(m, lang)), "num") for m in METRICS if m != metric_id]]
+            *[ui.Col(comparison.RANK[m], ui.tr("perbandingan.col.rank_of", metric=ui.label(m)), "num") for m in METRICS if m != metric_id]]
     tab_table, tab_chart = st.tabs([ui.tr("perbandingan.tab.table"), ui.tr("perbandingan.tab.chart")],
                                    key="pb_league_tab", on_change="rerun")
     with tab_table:
@@ -76,8 +73,8 @@ def league(f: ui.Filters, lang: str, metric_id: str) -> None:
             ui.table(ordered, first + rest, key="pb_league_grid")
     with tab_chart:
         if tab_chart.open:
-            labels = _labels(title=ui.tr("perbandingan.league.title", metric=_label(metric_id, lang)),
-                             x=ui.tr("perbandingan.axis.rate", metric=_label(metric_id, lang)),
+            labels = _labels(title=ui.tr("perbandingan.league.title", metric=ui.label(metric_id)),
+                             x=ui.tr("perbandingan.axis.rate", metric=ui.label(metric_id)),
                              unranked=ui.tr("perbandingan.unranked"), hover=ui.tr("perbandingan.league.hover"))
             metric = comparison.metric(metric_id, lang)
             ui.chart(comparison.league_bars(pilots, lang, metric, labels, *words.targets()), key="pb_league_chart")
@@ -146,7 +143,7 @@ def side_by_side(f: ui.Filters, lang: str, chosen: list[str]) -> None:
 def small_multiples(f: ui.Filters, lang: str, chosen: list[str], metric_id: str) -> None:
     if len(chosen) < 2:
         return
-    st.subheader(ui.tr("perbandingan.multiples.heading", metric=_label(metric_id, lang)))
+    st.subheader(ui.tr("perbandingan.multiples.heading", metric=ui.label(metric_id)))
     if len(f.periods) < 2:
         ui.empty_state("perbandingan.trend.one_period")
         return
@@ -204,8 +201,8 @@ def pilot_trend(f: ui.Filters, lang: str, pilot: str, metric_id: str) -> None:
     if ui.nothing(frame, "empty.no_match"):
         return
     pilot_name = short_name(frame.pilot_name.iloc[0])
-    labels = _labels(title=ui.tr("perbandingan.trend.title", metric=_label(metric_id, lang), pilot=pilot_name),
-                     x=ui.tr("perbandingan.axis.period"), y=ui.tr("perbandingan.axis.rate", metric=_label(metric_id, lang)),
+    labels = _labels(title=ui.tr("perbandingan.trend.title", metric=ui.label(metric_id), pilot=pilot_name),
+                     x=ui.tr("perbandingan.axis.period"), y=ui.tr("perbandingan.axis.rate", metric=ui.label(metric_id)),
                      pilot=pilot_name, comparison=ui.tr("perbandingan.trend.comparison"),
                      period=i18n.t("period.short", lang, year="{year}", tranche="{tranche}"), hover=ui.tr("perbandingan.trend.hover"))
     metric = comparison.metric(metric_id, lang, "trend", small="small")
@@ -232,7 +229,7 @@ def did(f: ui.Filters, lang: str, pilot: str) -> None:
     for col, metric_id in zip(st.columns(len(present)), present):
         row = by_metric.loc[metric_id]
         with col:
-            ui.tile(ui.tr("perbandingan.did.tile", metric=_label(metric_id, lang)),
+            ui.tile(ui.tr("perbandingan.did.tile", metric=ui.label(metric_id)),
                     fmt.pp(row.did, lang) + (" ⚠" if fmt.is_set(row.small) else ""), help=words.did_help(metric_id),
                     caption=ui.tr("perbandingan.did.tile.caption", pilot_change=fmt.pp(row.pilot_change, lang),
                                   comp_change=fmt.pp(row.comp_change, lang)))
@@ -255,7 +252,7 @@ def did_table(frame: pd.DataFrame, present: list[str], t1_label: str, t2_label: 
     rows = []
     for metric_id in present:
         row = by_metric.loc[metric_id]
-        base = {"metric": _label(metric_id, lang) + (" ⚠" if fmt.is_set(row.small) else ""),
+        base = {"metric": ui.label(metric_id) + (" ⚠" if fmt.is_set(row.small) else ""),
                 "unit": "rp" if metric_id == "disbursement_rate" else "int"}
         for who, group in (("pilot", ui.tr("perbandingan.did.row.pilot", name=pilot_name)),
                            ("comp", ui.tr("perbandingan.did.row.comparison", n=n_comp))):

@@ -16,9 +16,6 @@ MAP_METRICS = ("exclusion_error", "coverage", "inclusion_error", "disbursement_r
 TREND_METRICS = ("coverage", "exclusion_error", "inclusion_error")
 
 
-def _label(metric: str, lang: str) -> str:
-    return BY_ID[metric].label(lang)
-
 
 def _targets_text(lang: str) -> str:
     return ui.tr("ringkasan.tile.targets", target=fmt.pct(settings.get_float("target_2026"), lang, 0),
@@ -75,12 +72,12 @@ def volume_tiles(f: ui.Filters, row: pd.Series, registration: pd.DataFrame, lang
         ui.count_tile(ui.tr("ringkasan.tile.registered"), registered, None, row, caption, help_text)
     with columns[2]:
         with_register = int(row["regions_with_register"])
-        ui.count_tile(_label("eligible_families", lang), row["eligible_families"], row.get("eligible_families_change"), row,
+        ui.count_tile(ui.label("eligible_families"), row["eligible_families"], row.get("eligible_families_change"), row,
                       ui.tr("ringkasan.tile.eligible.caption", regions=with_register) if with_register else no_register,
                       BY_ID["eligible_families"].description(lang))
     with columns[3]:
         outside = row.get("not_in_register")
-        ui.count_tile(_label("recipients", lang), row["recipients"], row.get("recipients_change"), row,
+        ui.count_tile(ui.label("recipients"), row["recipients"], row.get("recipients_change"), row,
                       no_register if fmt.is_missing(outside) else ui.tr("ringkasan.tile.recipients.caption",
                                                                         n=fmt.number(outside, lang)),
                       BY_ID["recipients"].description(lang))
@@ -104,7 +101,7 @@ def trend_chart(f: ui.Filters, totals: pd.DataFrame, lang: str) -> None:
         totals, lang,
         title=ui.tr("ringkasan.trend.title", program=f.program),
         x_title=ui.tr("word.period"), y_title=ui.tr("ringkasan.trend.y"),
-        labels={m: _label(m, lang) for m in TREND_METRICS},
+        labels={m: ui.label(m) for m in TREND_METRICS},
         ratio_words={m: ui.tr(f"ringkasan.trend.ratio.{m}") for m in TREND_METRICS},
         target=target, target_next=target_next,
         target_label=labels["target_now"], target_next_label=labels["target_next"],
@@ -121,7 +118,7 @@ def region_map(f: ui.Filters, regions: pd.DataFrame, lang: str) -> None:
     if regions.empty or regions[metric].isna().all():
         ui.empty_state("empty.no_register" if metric != "disbursement_rate" else "empty.no_allocations")
         return
-    label = _label(metric, lang)
+    label = ui.label(metric)
     fig, used_boundaries = maps.region_map(
         regions, metric, label,
         ui.tr("ringkasan.map.title", metric=label, program=f.program, period=ui.period_label(f.year, f.tranche, short=True)),

@@ -18,9 +18,6 @@ from bansos.indicators import BY_ID
 from bansos.ui import tables, words
 
 
-def _label(indicator: str, lang: str) -> str:
-    return BY_ID[indicator].label(lang)
-
 
 def _common_labels() -> dict:
     return {**words.target_labels(), "pilot": ui.tr("word.pilot"), "comparison": ui.tr("word.comparison"),
@@ -53,10 +50,10 @@ def summary(f: ui.Filters, lang: str, regions: pd.DataFrame) -> None:
         ui.rate_tile("inclusion_error", row, ui.tr("sasaran.tile.inclusion.caption", eligible=fmt.number(row.eligible_recipients, lang),
                      recipients=fmt.number(row.recipients_assessed, lang)), small=bool(row.inclusion_small))
     with cols[2]:
-        ui.tile(_label("not_in_register", lang), fmt.number(row.not_in_register, lang), help=BY_ID["not_in_register"].description(lang),
+        ui.tile(ui.label("not_in_register"), fmt.number(row.not_in_register, lang), help=BY_ID["not_in_register"].description(lang),
                 caption=ui.tr("sasaran.tile.not_in_register.caption", recipients=fmt.number(row.recipients, lang)))
     with cols[3]:
-        ui.tile(_label("eligible_families", lang), fmt.number(row.eligible_families, lang),
+        ui.tile(ui.label("eligible_families"), fmt.number(row.eligible_families, lang),
                 help=BY_ID["eligible_families"].description(lang),
                 caption=ui.tr("sasaran.tile.eligible.caption", covered=fmt.number(row.eligible_covered, lang)))
 
@@ -118,7 +115,7 @@ def before_after(f: ui.Filters, lang: str) -> None:
     charts = (("exclusion_error", "eligible_covered", "eligible_families", "sasaran.change.hover.exclusion"),
               ("inclusion_error", "eligible_recipients", "recipients", "sasaran.change.hover.inclusion"))
     for column, (metric, numerator, denominator, hover_key) in zip(st.columns(2), charts):
-        labels = {**common, "title": ui.tr("sasaran.change.title", metric=_label(metric, lang)), "hover": ui.tr(hover_key)}
+        labels = {**common, "title": ui.tr("sasaran.change.title", metric=ui.label(metric)), "hover": ui.tr(hover_key)}
         ui.chart(targeting.dumbbell(change, lang, metric, numerator, denominator, labels, *words.targets()),
                  key=f"ss_change_{metric}", container=column)
     st.caption(ui.tr("sasaran.change.read", t1=t1_label, t2=t2_label))
@@ -139,7 +136,7 @@ def change_table(change: pd.DataFrame, t1_label: str, t2_label: str, lang: str) 
     columns = [tables.text("region_name", "word.region", pinned=True), tables.text("group", "sasaran.col.group")]
     for prefix, metric, ratio_key in (("ee", "exclusion_error", "sasaran.col.covered_of_eligible"),
                                       ("ie", "inclusion_error", "sasaran.col.eligible_of_recipients")):
-        name = _label(metric, lang)
+        name = ui.label(metric)
         for period, label in (("1", t1_label), ("2", t2_label)):
             columns.append(ui.Col(f"{metric}_{period}", f"{name} {label}", "pct", small=f"small_{period}"))
             columns.append(tables.text(f"{prefix}_ratio_{period}", ratio_key, period=label))

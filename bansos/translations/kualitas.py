@@ -62,7 +62,7 @@ STRINGS = {
     # quarantine
     "kualitas.reasons.heading": ("Karantina menurut alasan", "Quarantine by reason"),
     "kualitas.reasons.title": ("Baris dikarantina menurut alasan", "Quarantined rows by reason"),
-    "kualitas.reasons.x": ("Baris dikarantina (jumlah)", "Quarantined rows (count)"),
+    "kualitas.reasons.x": ("Jumlah baris", "Rows"),
     "kualitas.reasons.y": ("Alasan", "Reason"),
     "kualitas.reasons.hover": ("{rows} baris di {files} file", "{rows} rows in {files} files"),
     "kualitas.reasons.caption": (

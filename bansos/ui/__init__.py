@@ -41,10 +41,11 @@ from bansos.ui.page import (
 from bansos.ui.tables import Col, table
 from bansos.ui.tiles import count_tile, rate_tile, ratio_caption, tile
 from bansos.ui.widgets import choice, period_pair, region, regions, toggle
+from bansos.ui.words import label
 
 __all__ = [
     "Col", "Filters", "GROUPS", "PageDataError", "allowed_regions", "app_db_path", "both", "chart", "choice",
-    "count_tile", "empty_state", "filters", "folded", "guard", "has_data", "lang", "nothing", "page_header", "period_key",
+    "count_tile", "empty_state", "filters", "folded", "guard", "has_data", "label", "lang", "nothing", "page_header", "period_key",
     "period_label", "period_pair", "q", "rate_tile", "region", "region_options", "ratio_caption", "regions", "rule_statement", "runner",
     "safe_query", "show_link_notices", "show_rule", "sidebar_filters", "small_n_note", "split_period", "start",
     "table", "tile", "toggle", "tr", "tranche_totals", "warehouse_meta",

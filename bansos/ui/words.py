@@ -37,6 +37,11 @@ def target_labels() -> dict:
             "target_next": tr("target.next", value=fmt.pct(target_next, language, 0))}
 
 
+def label(indicator_id: str) -> str:
+    """An indicator's name in the language shown (from its record)."""
+    return BY_ID[indicator_id].label(lang())
+
+
 def did_help(indicator_id: str) -> str:
     """What a DiD of this metric means, and which sign is better."""
     return tr(f"did.help.{did_better(indicator_id)}", metric=BY_ID[indicator_id].label(lang()))
