@@ -81,9 +81,12 @@ def height(rows: int, cap: int = 16) -> int:
 
 
 def styled(frame: pd.DataFrame, columns: list[Col], language: str | None = None):
-    """The frame's columns (as listed) with each cell's display text."""
+    """The frame's columns (as listed) with each cell's display text (a
+    Styler; a plain frame when every column is text)."""
     language = language or lang()
     data = pd.DataFrame({c.name: _values(frame[c.name], c.kind) for c in columns}, index=range(len(frame)))
+    if not any(c.kind in NUMERIC or c.kind == "date" for c in columns):
+        return data  # text only: nothing to format, and a Styler costs a page run time
     styler = data.style.format(
         {c.name: _formatter(c.kind, language) for c in columns if c.kind in NUMERIC or c.kind == "date"},
     )
