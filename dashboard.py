@@ -1,4 +1,4 @@
-"""Entry point: page config, the shared filters, navigation. Nothing else.
+"""Entry point: page config, the link, the shared filters, navigation.
 
 The page files live in app_pages/, not pages/: Streamlit still treats a
 folder named pages/ beside the entry file as an old-style multipage app, and
@@ -8,7 +8,7 @@ the page without this file — no filters, no navigation.
 
 import streamlit as st
 
-from bansos import ui
+from bansos import ui, urlstate
 
 st.set_page_config(page_title="Bansos · Pemantauan Pilot", page_icon=":material/monitoring:", layout="wide")
 
@@ -27,7 +27,8 @@ PAGES = {
     ],
 }
 
-ui.sidebar_filters()
+urlstate.start()  # what the link asks for (bansos/urlstate.py)
+ui.guard(ui.sidebar_filters, container=st.sidebar)
 navigation = st.navigation(
     {
         ui.tr(section): [
@@ -37,4 +38,6 @@ navigation = st.navigation(
         for section, pages in PAGES.items()
     }
 )
-navigation.run()
+ui.guard(navigation.run)  # a failing query shows a message, never a traceback
+ui.show_link_notices()
+urlstate.finish()  # the link now holds this view, as codes

@@ -6,11 +6,14 @@ An empty value (a rate whose denominator is 0) shows as an en dash, never 0.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
 
 EMPTY = "–"
+# Load times are stored in UTC; people read them in Western Indonesian Time
+# (Asia/Jakarta, UTC+7 all year: Indonesia has no daylight saving time).
+WIB = timezone(timedelta(hours=7), "WIB")
 
 
 def is_missing(value) -> bool:
@@ -21,6 +24,12 @@ def is_missing(value) -> bool:
         return bool(math.isnan(value))
     except (TypeError, ValueError):
         return False
+
+
+def is_set(value) -> bool:
+    """A yes/no flag that may be missing (a small-number flag of a region
+    without a figure): missing counts as no."""
+    return not is_missing(value) and bool(value)
 
 
 def _swap(text: str, lang: str) -> str:
@@ -71,6 +80,38 @@ def day(value, lang: str = "id") -> str:
     months_en = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
     months = months_en if lang == "en" else months_id
     return f"{value.day} {months[value.month - 1]} {value.year}"
+
+
+def moment(value, lang: str = "id", part: str = "both") -> str:
+    """A point in time (stored as UTC, naive or aware) in WIB, labelled:
+    `5 Des 2026 06.41 WIB` / `5 Dec 2026 06:41 WIB`; part="day" gives the
+    day in WIB, part="time" the time of day with its zone."""
+    if is_missing(value):
+        return EMPTY
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    local = stamp.tz_convert(WIB)
+    clock = (local.strftime("%H:%M") if lang == "en" else local.strftime("%H.%M")) + " WIB"
+    when = day(local.date(), lang)
+    return {"day": when, "time": clock}.get(part, f"{when} {clock}")
+
+
+def shown_pct(value, decimals: int = 1) -> float | None:
+    """The percentage exactly as `pct` shows it (rounded), as a number."""
+    if is_missing(value):
+        return None
+    return float(f"{value * 100:.{decimals}f}")
+
+
+def shown_change(value, previous, decimals: int = 1) -> float | None:
+    """The change between two rates as the reader can check it: the shown
+    (rounded) value minus the shown previous value, as a fraction. So
+    "76,7% … naik 1,1 poin (dari 75,6%)" always adds up, where the exact
+    change (1,15 points) would show as 1,2."""
+    now, before = shown_pct(value, decimals), shown_pct(previous, decimals)
+    if now is None or before is None:
+        return None
+    return round(now - before, decimals) / 100
 
 
 def by_format(value, kind: str, lang: str = "id") -> str:

@@ -1,4 +1,4 @@
-"""Indicator definitions (DESIGN §5): one record per metric.
+"""Indicator definitions: one record per metric.
 
 Each record says what the metric is (SQL expression over the mart columns
 that the queries return), how it reads in Indonesian and English, how it is
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DESIGN = "DESIGN §5 (project indicator definitions)"
+PROJECT = "project"  # the rule is this project's own definition (the Metodologi page states it)
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,14 @@ class Indicator:
     description_id: str
     description_en: str
     format: str  # "pct", "int", "rp", "pp" (percentage points), "date", "text", "bool"
-    source: str = DESIGN
+    source: str = PROJECT
     numerator: str | None = None
     denominator: str | None = None
     lower_is_better: bool = False
+    # The query column that flags this rate as resting on fewer families than
+    # the small-number threshold (its denominator's flag): shown as ⚠ beside
+    # the rate wherever it appears, and the reason it is left out of ranks.
+    small: str | None = None
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_id
@@ -70,19 +74,19 @@ INDICATORS: tuple[Indicator, ...] = (
         "coverage", "eligible_covered / eligible_families", "Cakupan", "Coverage",
         "Bagian keluarga layak yang menerima program: |E_r ∩ R| / |E_r|.",
         "Share of eligible families who receive the programme: |E_r ∩ R| / |E_r|.",
-        "pct", numerator="eligible_covered", denominator="eligible_families",
+        "pct", numerator="eligible_covered", denominator="eligible_families", small="coverage_small",
     ),
     Indicator(
         "exclusion_error", "1 - eligible_covered / eligible_families", "Exclusion error", "Exclusion error",
         "Bagian keluarga layak yang tidak menerima: 1 − cakupan. Penyebutnya keluarga layak, berbeda dari inclusion error; keduanya tidak dijumlahkan.",
         "Share of eligible families left out: 1 − coverage. Its denominator is eligible families, unlike the inclusion error; the two do not add up.",
-        "pct", numerator="eligible_families - eligible_covered", denominator="eligible_families", lower_is_better=True,
+        "pct", numerator="eligible_families - eligible_covered", denominator="eligible_families", lower_is_better=True, small="coverage_small",
     ),
     Indicator(
         "inclusion_error", "(recipients - eligible_recipients) / recipients", "Inclusion error", "Inclusion error",
         "Bagian penerima yang tidak layak (termasuk yang tidak ada di register): |R_r \\ E| / |R_r|.",
         "Share of recipients who are not eligible (including those not in the register): |R_r \\ E| / |R_r|.",
-        "pct", numerator="recipients - eligible_recipients", denominator="recipients", lower_is_better=True,
+        "pct", numerator="recipients - eligible_recipients", denominator="recipients", lower_is_better=True, small="inclusion_small",
     ),
     Indicator(
         "allocated_amount", "sum(nominal)", "Nilai dialokasikan", "Amount allocated",
@@ -95,18 +99,18 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "disbursement_rate", "disbursed_amount / allocated_amount", "Realisasi penyaluran (nilai)", "Disbursement rate (amount)",
         "Nilai tersalur dibagi nilai dialokasikan.", "Amount paid divided by amount allocated.",
-        "pct", numerator="disbursed_amount", denominator="allocated_amount",
+        "pct", numerator="disbursed_amount", denominator="allocated_amount", small="inclusion_small",
     ),
     Indicator(
         "disbursement_rate_families", "paid_families / recipients", "Realisasi penyaluran (keluarga)", "Disbursement rate (families)",
         "Keluarga yang sudah dibayar dibagi keluarga yang dialokasikan.", "Families paid divided by families allocated.",
-        "pct", numerator="paid_families", denominator="recipients",
+        "pct", numerator="paid_families", denominator="recipients", small="inclusion_small",
     ),
     Indicator(
         "timeliness", "timely_families / recipients", "Ketepatan waktu", "Timeliness",
         "Keluarga yang dibayar paling lambat N hari (pengaturan, bawaan 30) sejak awal tahap, dibagi keluarga yang dialokasikan.",
         "Families paid within N days (a setting, default 30) of the tranche start, divided by families allocated.",
-        "pct", numerator="timely_families", denominator="recipients",
+        "pct", numerator="timely_families", denominator="recipients", small="inclusion_small",
     ),
     Indicator(
         "channel_share", "disbursed_amount(institution) / disbursed_amount", "Bauran lembaga penyalur", "Channel mix",
@@ -143,3 +147,13 @@ INDICATORS: tuple[Indicator, ...] = (
 BY_ID = {indicator.id: indicator for indicator in INDICATORS}
 
 RATE_INDICATORS = tuple(i for i in INDICATORS if i.numerator and i.format == "pct")
+
+# The metrics whose difference in differences the comparison page shows
+# (queries/comparison_did.sql returns one row for each).
+DID_METRICS = ("exclusion_error", "inclusion_error", "coverage", "disbursement_rate")
+
+
+def did_better(indicator_id: str) -> str:
+    """Which sign of a DiD (or any change) of this metric is an improvement:
+    "negative" for the errors (lower is better), else "positive"."""
+    return "negative" if BY_ID[indicator_id].lower_is_better else "positive"

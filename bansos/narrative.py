@@ -18,8 +18,10 @@ from bansos import fmt, i18n
 
 PREFIX = "ringkasan.narrative."
 NAMES_SHOWN = 3
-# A change that rounds to 0.0 percentage points is "unchanged".
-SAME = 0.0005
+# The headline rates whose movement against the previous tranche is weighed
+# for "the largest movement" (the exclusion error is left out: it moves
+# exactly as much as coverage, the other way).
+MOVEMENTS = (("coverage", False), ("inclusion_error", True), ("disbursement_rate", False))
 
 
 def _t(key: str, lang: str, **values) -> str:
@@ -77,6 +79,12 @@ def _target_status(rate: float, target: float, target_next: float, lang: str) ->
     return _t("status.above", lang, **values)
 
 
+def _movement(current: pd.Series, column: str) -> float | None:
+    """The change of a rate as the reader can check it: the shown value
+    minus the shown previous value (see fmt.shown_change)."""
+    return fmt.shown_change(current.get(column), current.get(f"prev_{column}"))
+
+
 def _change(metric_key: str, current: pd.Series, column: str, lang: str, lower_is_better: bool) -> str | None:
     """The sentence on the change of one rate against the previous tranche."""
     prev_year, prev_tranche = current.get("prev_year"), current.get("prev_tranche")
@@ -85,17 +93,40 @@ def _change(metric_key: str, current: pd.Series, column: str, lang: str, lower_i
         return None
     prev_period = _period(prev_year, prev_tranche, lang)
     prev = current.get(f"prev_{column}")
-    change = current.get(f"{column}_change")
-    if fmt.is_missing(prev) or fmt.is_missing(change):
+    change = _movement(current, column)
+    if change is None:
         return _t("change.prev_missing", lang, metric=metric, prev_period=prev_period)
     values = dict(metric=metric, prev_period=prev_period, prev=fmt.pct(prev, lang))
-    if abs(change) < SAME:
+    if change == 0:
         return _t("change.same", lang, **values)
-    size = fmt.pp(abs(change), lang).lstrip("+")
+    return _t(f"change.{'up' if change > 0 else 'down'}", lang, change=fmt.pp(abs(change), lang).lstrip("+"),
+              verdict=_verdict(change, lower_is_better, lang), **values)
+
+
+def _verdict(change: float, lower_is_better: bool, lang: str) -> str:
     better = (change < 0) if lower_is_better else (change > 0)
-    direction = "up" if change > 0 else "down"
-    verdict = _t("verdict.better" if better else "verdict.worse", lang)
-    return _t(f"change.{direction}", lang, change=size, verdict=verdict, **values)
+    return _t("verdict.better" if better else "verdict.worse", lang)
+
+
+def largest_movement(current: pd.Series, lang: str) -> str | None:
+    """The largest movement against the previous tranche among the headline
+    rates, named in a sentence of its own (so a drop in disbursement is not
+    lost beside the coverage and error sentences). None when no rate moved
+    or two moved equally much."""
+    if fmt.is_missing(current.get("prev_year")):
+        return None
+    moves = [(abs(change), key, change, lower) for key, lower in MOVEMENTS
+             if (change := _movement(current, key)) is not None and change != 0]
+    moves.sort(reverse=True)
+    if not moves or (len(moves) > 1 and moves[0][0] == moves[1][0]):
+        return None
+    _, key, change, lower = moves[0]
+    values = dict(prev_period=_period(current["prev_year"], current["prev_tranche"], lang), metric=_t(f"metric.{key}", lang),
+                  change=fmt.pp(abs(change), lang).lstrip("+"), direction=_t("up" if change > 0 else "down", lang))
+    if key == "disbursement_rate":  # not described elsewhere: say it in full
+        return _t("largest.full", lang, prev=fmt.pct(current.get(f"prev_{key}"), lang), now=fmt.pct(current.get(key), lang),
+                  verdict=_verdict(change, lower, lang), **values)
+    return _t("largest", lang, **values)
 
 
 def coverage_sentences(current: pd.Series, regions: pd.DataFrame, lang: str, program: str, basis: str, min_families: int) -> list[str]:
@@ -213,5 +244,6 @@ def overview(
     sentences = coverage_sentences(row, regions, lang, program, basis, min_families)
     sentences += error_sentences(row, lang, program, target, target_next, min_families)
     sentences.append(disbursement_sentence(row, lang, program))
+    sentences.append(largest_movement(row, lang))
     sentences += region_sentences(regions, lang, min_families)
     return [s for s in sentences if s]

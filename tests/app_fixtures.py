@@ -98,3 +98,36 @@ def serve_app(db: Path, key_file: Path, extra_env: dict | None = None, args: tup
             time.sleep(0.3)
     process.terminate()
     raise RuntimeError("streamlit did not become healthy")
+
+
+def table_labels(element) -> dict[str, str]:
+    """Column name → header label of an st.dataframe element in AppTest."""
+    import json
+
+    config = json.loads(element.proto.columns or "{}")
+    return {name: spec.get("label", name) for name, spec in config.items()}
+
+
+def shown(element, by: str = "label"):
+    """An st.dataframe as the reader sees it: cells are the text shown (a
+    Styler's display values), else the values; headers are the column
+    labels (by="label") or the frame's column names (by="name")."""
+    import pyarrow as pa
+
+    frame = element.value.reset_index(drop=True)
+    display = element.proto.arrow_data.styler.display_values
+    if display:
+        text = pa.ipc.open_stream(display).read_all().to_pandas().reset_index(drop=True)
+        text.columns = frame.columns
+        frame = text
+    if by == "name":
+        return frame
+    labels = table_labels(element)
+    return frame.rename(columns={c: labels.get(c, c) for c in frame.columns})
+
+
+def numbers(element):
+    """An st.dataframe's underlying values (what it sorts by), headed by the column labels."""
+    frame = element.value.reset_index(drop=True)
+    labels = table_labels(element)
+    return frame.rename(columns={c: labels.get(c, c) for c in frame.columns})

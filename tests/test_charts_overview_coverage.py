@@ -155,7 +155,7 @@ def test_payment_status_stacks_shares_in_status_order():
     assert fig.layout.barmode == "stack" and fig.layout.yaxis.tickformat == ".0%"
     assert fig.data[1].customdata[0] == "10.0% · 10 of 100 families"
     assert fig.data[0].marker.color == coverage.STATUS_COLOURS["tersalur"]
-    assert fig.layout.legend.traceorder == "normal"
+    assert effective(fig, "legend")["traceorder"] == "normal"
 
 
 def test_channel_mix_labels_amount_and_share_and_names_a_missing_institution():
@@ -219,10 +219,22 @@ def test_readable_map_adds_halos_and_a_horizontal_colour_bar():
     assert dots.marker.colorbar.orientation == "h"
 
 
+def effective(fig, part: str) -> dict:
+    """A layout part as plotly draws it: the template's, then the figure's own."""
+    merged = fig.layout.template.layout[part].to_plotly_json()
+    merged.update(fig.layout[part].to_plotly_json())
+    return merged
+
+
 @pytest.mark.parametrize("builder", ["trend", "coverage_by_region"])
-def test_legend_sits_between_title_and_plot(builder):
+def test_legend_sits_under_the_plot_and_the_title_under_the_toolbar(builder):
+    # On a phone a legend above the plot wrapped into the title, and the
+    # chart's toolbar covered the title: the legend goes to the foot of the
+    # figure (plotly then pushes the plot up), the title leaves the toolbar room.
     fig = build_trend() if builder == "trend" else coverage.coverage_by_region(
         region_frame(), "id", title="T", x_title="X", pilot_label="P", comparison_label="C", ratio_word="{num}/{den}",
         small_label="⚠")
-    assert fig.layout.legend.yanchor == "bottom" and fig.layout.title.yref == "container"
-    assert fig.layout.margin.t >= 90
+    legend, title = effective(fig, "legend"), effective(fig, "title")
+    assert (legend["yref"], legend["y"], legend["yanchor"]) == ("container", 0, "bottom")
+    assert (title["yref"], title["y"], title["yanchor"]) == ("container", 1, "top")
+    assert title["pad"]["t"] == theme.TOOLBAR_ROOM and title["automargin"] is True

@@ -8,13 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
@@ -107,6 +108,14 @@ def _settle(page) -> None:
     page.wait_for_selector(READY, timeout=90_000)
 
 
+def _open_context(browser, url: str, width: int = 1400, **options):
+    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True, **options)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector(READY, timeout=90_000)
+    return context, page
+
+
 def _exceptions(page) -> list[str]:
     return page.locator("[data-testid='stException']").all_inner_texts()
 
@@ -114,7 +123,7 @@ def _exceptions(page) -> list[str]:
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_every_page_renders_without_exception(server, browser, lang):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    suffix = "?lang=English" if lang == "en" else ""
+    suffix = "?lang=en" if lang == "en" else ""
     for name in PAGES:
         context, page = _open(browser, f"{server}{_path(name)}{suffix}")
         try:
@@ -144,7 +153,9 @@ def test_switching_language_changes_the_labels(server, browser):
         assert page.locator("h1").first.inner_text().strip() == "Ringkasan"
         page.locator("[data-testid='stSidebar'] [data-testid='stRadio'] label").filter(has_text="English").first.click()
         page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').innerText.trim() === 'Overview'")
-        assert "lang=English" in page.url
+        _settle(page)
+        page.wait_for_function("window.location.search.includes('lang=en')")
+        assert "English" not in page.url  # a code in the link, never a label
         assert page.get_by_text("Coverage & Disbursement").count() >= 1  # navigation translated too
     finally:
         context.close()
@@ -176,18 +187,6 @@ def test_a_filter_lands_in_the_url_and_the_url_restores_it(server, browser):
         assert "SEMBAKO" in page.locator("[data-testid='stMain']").inner_text()  # and the page shows it
     finally:
         context.close()
-
-
-def test_phone_width_has_no_sideways_scroll(server, browser):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for name in ("ringkasan", "perbandingan"):
-        context, page = _open(browser, f"{server}{_path(name)}", width=390)
-        try:
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 1, f"{name} scrolls sideways by {overflow}px at 390px"
-            page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
-        finally:
-            context.close()
 
 
 def test_download_matches_the_filter(server, browser):
@@ -235,3 +234,213 @@ def test_a_province_view_draws_the_shipped_boundaries(server, browser):
         page.locator(".maplibregl-map").first.screenshot(path=str(ARTIFACTS / "ringkasan-province-map.png"))
     finally:
         context.close()
+
+
+# -- links, notices, tables, phones -------------------------------------------------------
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick `option` in the sidebar selectbox labelled `label` (a react-aria
+    ComboBox) and wait for the rerun."""
+    combo = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
+        has=page.locator("label", has_text=re.compile(rf"^{re.escape(label)}$"))).locator("input")
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):  # on a busy machine the first click may land before the list is wired
+        combo.click()
+        try:
+            choice.wait_for(state="visible", timeout=10_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    choice.click()
+    _settle(page)
+
+
+def _radio(page, option: str) -> None:
+    page.locator("[data-testid='stSidebar'] [data-testid='stRadio'] label").filter(has_text=option).first.click()
+    _settle(page)
+
+
+def _tiles(page) -> list[tuple[str, str]]:
+    # a fresh page may report "not running" before its first run starts: wait for the tiles, then for the run's end
+    page.wait_for_selector("[data-testid='stMetricValue']", timeout=90_000)
+    page.wait_for_selector(READY, timeout=90_000)
+    labels = page.locator("[data-testid='stMetricLabel']").all_inner_texts()
+    values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    return [(label.strip(), value.strip()) for label, value in zip(labels, values)]
+
+
+def _number(text: str, lang: str) -> float:
+    """"23,6%" (id) or "23.6%" (en) → 23.6; "1.776" (id) → 1776."""
+    thousands, decimal = (".", ",") if lang == "id" else (",", ".")
+    return float(text.strip(" %⚠").replace(thousands, "").replace(decimal, "."))
+
+
+def test_a_copied_link_shows_the_same_figures_in_a_fresh_browser_in_either_language(server, browser):
+    """Set filters in Bahasa, switch to English, copy the link, open it in a
+    fresh browser: the same view, the same figures. And the reverse."""
+    context, page = _open_context(browser, f"{server}/sasaran", locale="en-US")
+    try:
+        _choose(page, "Program", "SEMBAKO")
+        _radio(page, "Semua")
+        _choose(page, "Tahap", "Tahap 1 2026")
+        indonesian = _tiles(page)
+        _radio(page, "English")
+        page.wait_for_function("document.querySelector('h1').innerText.trim() === 'Targeting Accuracy'")
+        english = _tiles(page)
+        shared = page.url
+    finally:
+        context.close()
+    query = parse_qs(urlparse(shared).query)
+    assert {k: query[k] for k in ("lang", "prog", "grup", "tahap", "snap")} == {
+        "lang": ["en"], "prog": ["SEMBAKO"], "grup": ["all"], "tahap": ["2026-1"], "snap": ["2026-01-31"]}
+    assert [_number(v, "en") for _, v in english] == [_number(v, "id") for _, v in indonesian]
+    # a fresh browser (another locale, nothing in its session) opens the copied link
+    context, page = _open_context(browser, shared, locale="id-ID")
+    try:
+        assert page.locator("h1").first.inner_text().strip() == "Targeting Accuracy"
+        assert _tiles(page) == english
+        _radio(page, "Bahasa Indonesia")
+        page.wait_for_function("document.querySelector('h1').innerText.trim() === 'Ketepatan Sasaran'")
+        back = page.url
+    finally:
+        context.close()
+    assert "lang=" not in back and "tahap=2026-1" in back and "grup=all" in back
+    context, page = _open_context(browser, back, locale="en-US")
+    try:
+        assert _tiles(page) == indonesian
+    finally:
+        context.close()
+
+
+def test_a_bad_link_says_so_and_shows_its_values_as_text(server, browser):
+    hostile = "<script>window.__injected=1</script><img src=x onerror=window.__injected=2>"
+    url = (f"{server}/?wil=99.99&prog={quote(hostile)}&tahap={'9' * 10_000}&basis={quote(chr(39) + ' OR 1=1 --')}"
+           f"&grup={quote('Ω≈ç√')}")
+    dialogs = []
+    context, page = _open_context(browser, url)
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        assert not _exceptions(page)
+        notices = [t for t in page.locator("[data-testid='stAlert']").all_inner_texts() if "«" in t]
+        assert len(notices) == 5, notices
+        said = "\n".join(notices)
+        assert "kabupaten/kota «99.99»" in said and "Ditampilkan: semua wilayah dalam kelompok" in said
+        assert f"«{hostile[:60]}…»" in said  # as text, cut at 60 characters
+        assert "«' OR 1=1 --»" in said and "«Ω≈ç√»" in said and "9" * 60 + "…»" in said
+        assert page.evaluate("window.__injected") is None and not dialogs
+        assert page.locator("[data-testid='stMain'] img[src='x']").count() == 0
+        # the figures shown are the defaults', and the link now says so in codes
+        query = parse_qs(urlparse(page.url).query)
+        assert query["prog"] == ["PKH"] and query["tahap"] == ["2026-2"] and "wil" not in query and "grup" not in query
+    finally:
+        context.close()
+
+
+GRID = """
+(canvas) => {
+  // The grid draws on a canvas; its React props hold what each cell shows.
+  const key = Object.keys(canvas).find(k => k.startsWith('__reactFiber'));
+  for (let f = canvas[key]; f; f = f.return) {
+    const p = f.memoizedProps;
+    if (p && typeof p.getCellContent === 'function' && p.columns) {
+      const rows = [];
+      for (let r = 0; r < p.rows; r++) rows.push(p.columns.map((c, i) => {
+        const cell = p.getCellContent([i, r]);
+        return cell.displayData !== undefined ? String(cell.displayData) : String(cell.data ?? '');
+      }));
+      return {columns: p.columns.map(c => c.title), widths: p.columns.map(c => c.width), rows};
+    }
+  }
+  return null;
+}
+"""
+
+
+def _grid(page, index: int = 0) -> tuple:
+    canvas = page.locator("[data-testid='stDataFrame'] canvas").nth(index * 2)  # each grid draws on two canvases
+    canvas.scroll_into_view_if_needed()
+    return canvas, canvas.evaluate(GRID)
+
+
+def test_a_table_sorts_numbers_as_numbers_in_the_app_language_under_an_en_us_browser(server, browser):
+    """An Indonesian page in an en-US browser: 7.090 and 23,6%, never 7,090
+    and 23.6%; clicking a column header sorts by the number, not the text."""
+    context, page = _open_context(browser, f"{server}/sasaran", locale="en-US")
+    try:
+        _, grid = _grid(page)
+        rate = grid["columns"].index("Exclusion error")
+        rates = [row[rate] for row in grid["rows"]]
+        assert all(re.fullmatch(r"\d{1,3},\d%( ⚠)?", v) for v in rates), rates
+    finally:
+        context.close()
+    context, page = _open_context(browser, f"{server}/kualitas", locale="en-US")
+    try:
+        canvas, grid = _grid(page)  # the load ledger
+        column = grid["columns"].index("Dibaca")
+        shown = [row[column] for row in grid["rows"]]
+        assert any("." in v for v in shown) and all(re.fullmatch(r"\d{1,3}(\.\d{3})*", v) for v in shown), shown
+        box = canvas.bounding_box()
+        x = box["x"] + sum(grid["widths"][:column]) + 12  # left part: the right end opens the column menu
+        assert x < box["x"] + box["width"], "the column is outside the visible table"
+        page.mouse.click(x, box["y"] + 18)
+        page.wait_for_function(f"(() => {{ const g = ({GRID})(document.querySelectorAll(\"[data-testid='stDataFrame'] canvas\")[0]);"
+                               f" return g && g.columns[{column}].startsWith('↑'); }})()")
+        after = [row[column] for row in canvas.evaluate(GRID)["rows"]]
+        numbers = [_number(v, "id") for v in after]
+        assert numbers == sorted(numbers) and after != sorted(after), after  # sorted as text it would differ
+    finally:
+        context.close()
+
+
+OVERLAP = """
+(chart) => {
+  const boxes = [];
+  const turned = el => /rotate\\((?!0[ ,)])/.test(el.getAttribute('transform') || '');
+  const grab = (selector, kind) => chart.querySelectorAll(selector).forEach(el => {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0 && (el.textContent || '').trim())
+      boxes.push({kind, turned: turned(el), text: el.textContent.trim().slice(0, 40), x: r.x, y: r.y, w: r.width, h: r.height});
+  });
+  grab('.gtitle', 'title'); grab('.legend .traces', 'legend'); grab('.xtitle', 'axis title'); grab('.ytitle', 'axis title');
+  grab('.y2title', 'axis title'); grab('.xtick text', 'tick'); grab('.ytick text', 'tick');
+  grab('.annotation-text', 'label');
+  const bar = chart.querySelector('.modebar');
+  if (bar) { const r = bar.getBoundingClientRect(); if (r.width > 0) boxes.push({kind: 'toolbar', text: '', x: r.x, y: r.y, w: r.width, h: r.height}); }
+  const clashes = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    if (a.kind === b.kind && (a.kind === 'legend' || (a.turned && b.turned))) continue;
+    if ((a.kind === 'label' || b.kind === 'label') && (a.kind === 'tick' || b.kind === 'tick')) continue;
+    const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x), h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+    if (w > 1 && h > 1) clashes.push(`${a.kind} "${a.text}" over ${b.kind} "${b.text}"`);
+  }
+  return clashes;
+}
+"""
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_phone_width_has_no_sideways_scroll_and_no_overlapping_chart_text(server, browser, lang):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pages = PAGES if lang == "id" else ["ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran"]
+    problems = []
+    for name in pages:
+        suffix = "?lang=en" if lang == "en" else ""
+        context, page = _open_context(browser, f"{server}{_path(name)}{suffix}", width=390, is_mobile=True, has_touch=True)
+        try:
+            assert not _exceptions(page), name
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if overflow > 1:
+                problems.append(f"{name}: scrolls sideways by {overflow}px")
+            charts = page.locator("[data-testid='stPlotlyChart']")
+            for index in range(charts.count()):
+                chart = charts.nth(index)
+                chart.scroll_into_view_if_needed()
+                chart.hover()  # shows the chart's toolbar, as a tap does
+                problems += [f"{name} chart {index}: {clash}" for clash in chart.evaluate(OVERLAP)]
+            if name in ("ringkasan", "perbandingan", "sasaran"):
+                page.screenshot(path=str(ARTIFACTS / f"{name}-phone-{lang}.png"), full_page=True)
+        finally:
+            context.close()
+    assert not problems, "\n".join(problems)

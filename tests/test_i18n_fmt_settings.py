@@ -85,3 +85,21 @@ def test_indicator_records_are_complete():
         assert indicator.sql and indicator.source and indicator.format in ("pct", "int", "rp", "pp")
         if indicator.format == "pct":
             assert indicator.numerator and indicator.denominator, indicator.id
+
+
+def test_a_shown_change_adds_up_with_the_shown_rates():
+    # 76,749 % after 75,551 %: shown 76,7 % and 75,6 %; the exact change (1,198
+    # points) would show as 1,2, the change of the shown figures is 1,1.
+    assert fmt.pct(0.76749, "id") == "76,7%" and fmt.pct(0.75551, "id") == "75,6%"
+    assert fmt.pp(fmt.shown_change(0.76749, 0.75551), "id") == "+1,1 poin"
+    assert fmt.pp(fmt.shown_change(0.7004, 0.70), "en") == "+0.0 pp"  # both show 70.0%
+    assert fmt.shown_change(0.5, None) is None and fmt.shown_change(float("nan"), 0.5) is None
+
+
+def test_a_load_time_is_shown_in_western_indonesian_time():
+    # stored in UTC (naive): 23:41 UTC on 4 Dec is 06:41 WIB on 5 Dec (UTC+7)
+    assert fmt.moment("2026-12-04 23:41:48", "id") == "5 Des 2026 06.41 WIB"
+    assert fmt.moment("2026-12-04 23:41:48", "en") == "5 Dec 2026 06:41 WIB"
+    assert fmt.moment("2026-12-04 23:41:48", "id", "day") == "5 Des 2026"  # the day in WIB, not in UTC
+    assert fmt.moment("2026-12-04 23:41:48", "en", "time") == "06:41 WIB"
+    assert fmt.moment(None, "id") == fmt.EMPTY

@@ -51,6 +51,8 @@ def test_many_regions_in_indonesian():
         "Inclusion error 5,0%: 9 dari 180 penerima tidak layak — sudah di bawah target 2026 (< 10%), belum di bawah target berikutnya (< 5%).",
         "Dibanding Tahap 4 2025, inclusion error turun 1,0 poin (dari 6,0%): membaik.",
         "Rp 90,0 jt dari Rp 100,0 jt yang dialokasikan sudah tersalur (90,0%).",
+        # coverage +5,0 is larger than inclusion −1,0 (no previous disbursement figure)
+        "Perubahan terbesar dibanding Tahap 4 2025: cakupan (naik 5,0 poin).",
         # Mojokerto (80 %) is flagged, so it is neither best nor worst
         "Cakupan tertinggi di Kota Metro (90,0%) dan terendah di Kota Malang (60,0%).",
         "⚠ Kota Mojokerto punya kurang dari 30 keluarga layak: angkanya ditandai dan tidak ikut peringkat.",
@@ -65,6 +67,7 @@ def test_many_regions_in_english():
         "The inclusion error is 5.0%: 9 of 180 recipients are not eligible — below the 2026 target (< 10%) but not yet the next one (< 5%).",
         "Compared with Tranche 4 2025, the inclusion error fell by 1.0 pp (from 6.0%): an improvement.",
         "Rp 90.0 M of the Rp 100.0 M allocated has been paid out (90.0%).",
+        "The largest movement since Tranche 4 2025: coverage (rose by 5.0 pp).",
         "Coverage is highest in Kota Metro (90.0%) and lowest in Kota Malang (60.0%).",
         "⚠ Kota Mojokerto has fewer than 30 eligible families: its figures are flagged and left out of the ranking.",
     ]
@@ -89,6 +92,7 @@ def test_one_region_is_named_and_small_numbers_are_flagged():
         "⚠ Inclusion error ini dihitung dari kurang dari 30 penerima, jadi belum stabil.",
         "Dibanding Tahap 4 2025, inclusion error tidak berubah (4,0%).",
         "Rp 2,5 jt dari Rp 5,0 jt yang dialokasikan sudah tersalur (50,0%).",
+        "Perubahan terbesar dibanding Tahap 4 2025: cakupan (turun 5,0 poin).",
     ]
     english = narrative.overview(current, one, "en", program="PKH")
     assert english[0] == "In Tranche 1 2026, 60.0% of eligible families in Kota Metro received PKH (12 of 20 families)."
@@ -146,8 +150,40 @@ def test_first_tranche_and_missing_previous_figure():
 
 
 def test_a_change_that_rounds_to_zero_is_unchanged():
-    sentences = narrative.overview(totals(coverage_change=0.0004), THREE, "id", program="PKH")
+    # 70,04 % after 70,00 %: both show as 70,0 %, so the change shown is 0
+    sentences = narrative.overview(totals(coverage=0.7004, coverage_change=0.0004), THREE, "id", program="PKH")
     assert sentences[1] == "Dibanding Tahap 4 2025, cakupan tidak berubah (70,0%)."
+
+
+def test_a_change_adds_up_with_the_rounded_figures_shown():
+    # 76,749 % after 75,551 %: shown as 76,7 % and 75,6 %. The exact change,
+    # 1,198 points, would show as "naik 1,2 poin (dari 75,6%)" beside 76,7 %,
+    # which does not add up; the change shown is 76,7 − 75,6 = 1,1.
+    current = totals(coverage=0.76749, prev_coverage=0.75551, coverage_change=0.01198)
+    sentences = narrative.overview(current, THREE, "id", program="PKH")
+    assert sentences[0].startswith("Pada Tahap 1 2026, 76,7% keluarga layak")
+    assert sentences[1] == "Dibanding Tahap 4 2025, cakupan naik 1,1 poin (dari 75,6%): membaik."
+    assert narrative.overview(current, THREE, "en", program="PKH")[1] == (
+        "Compared with Tranche 4 2025, coverage rose by 1.1 pp (from 75.6%): an improvement.")
+
+
+def test_the_largest_movement_is_named():
+    # disbursement 97,3 % → 89,0 %: −8,3 points, more than coverage +5,0 and inclusion −1,0
+    current = totals(disbursement_rate=0.89, disbursed_amount=89_000_000.0, prev_disbursement_rate=0.973)
+    assert "Perubahan terbesar dibanding Tahap 4 2025: realisasi penyaluran turun 8,3 poin (dari 97,3% menjadi 89,0%): " \
+           "memburuk." in narrative.overview(current, THREE, "id", program="PKH")
+    assert "The largest movement since Tranche 4 2025: the disbursement rate fell by 8.3 pp (from 97.3% to 89.0%): " \
+           "a setback." in narrative.overview(current, THREE, "en", program="PKH")
+    # the inclusion error rising 6,0 points is the largest: worse, and named as such
+    worse = totals(inclusion_error=0.12, prev_inclusion_error=0.06, coverage=0.72)
+    sentences = narrative.overview(worse, THREE, "id", program="PKH")
+    assert "Perubahan terbesar dibanding Tahap 4 2025: inclusion error (naik 6,0 poin)." in sentences
+    # two movements of the same size: neither is "the largest"
+    tie = totals(inclusion_error=0.0, prev_inclusion_error=0.05)  # −5,0 beside coverage +5,0
+    assert not [s for s in narrative.overview(tie, THREE, "id", program="PKH") if s.startswith("Perubahan terbesar")]
+    # no previous tranche: no movement at all
+    first = totals(prev_year=NAN, prev_tranche=NAN)
+    assert not [s for s in narrative.overview(first, THREE, "id", program="PKH") if s.startswith("Perubahan terbesar")]
 
 
 def test_inclusion_rising_is_a_setback():

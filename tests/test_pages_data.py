@@ -22,7 +22,7 @@ from bansos import contract, fixes, fmt, i18n
 from bansos.indicators import INDICATORS
 from bansos.queries import QueryRunner
 from bansos.translations import glossary
-from tests.app_fixtures import app_key_file, demo_db, empty_db  # noqa: F401
+from tests.app_fixtures import app_key_file, demo_db, empty_db, shown, table_labels  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = ("pendaftaran", "ekspor", "kualitas", "metodologi")
@@ -223,7 +223,7 @@ def test_changing_the_programme_changes_the_recipient_step(demo_db):
     ).set_index("step")
     assert after.startswith(fmt.pct(steps.loc["recipients", "rate"], "id"))
     assert after != before
-    assert "Penerima SEMBAKO" in at.dataframe[0].value.columns
+    assert "Penerima SEMBAKO" in table_labels(at.dataframe[0]).values()
 
 
 def test_comparison_regions_are_named_not_shown_as_zeros(demo_db):
@@ -232,7 +232,7 @@ def test_comparison_regions_are_named_not_shown_as_zeros(demo_db):
     assert not at.metric and not at.dataframe
     assert i18n.t("pendaftaran.none", "id") in [i.value for i in at.info]
     set_filter(at, "grup", "all")
-    table = at.dataframe[0].value
+    table = shown(at.dataframe[0])
     regions = runner(demo_db).run("options_regions")
     comparison_names = set(regions[~regions.is_pilot].region_name)
     assert not comparison_names & {name.rstrip(" ⚠") for name in table["Wilayah"]}
@@ -353,7 +353,7 @@ def test_choosing_a_file_narrows_the_sample(demo_db):
 
 def test_empty_warehouse_lists_every_pilot_without_data_and_every_fix(empty_db):
     at = run_page(empty_db, "kualitas", "en")
-    attention = at.dataframe[0].value
+    attention = shown(at.dataframe[0])
     assert len(attention) == len(runner(empty_db).run("kualitas_pilots"))
     assert set(attention["Status"]) == {i18n.t("kualitas.status.no_data", "en")}
     body = texts(at)
@@ -365,7 +365,7 @@ def test_current_demo_says_every_region_is_up_to_date(demo_db):
     at = run_page(demo_db, "kualitas")
     fresh = runner(demo_db).run("freshness")
     assert i18n.t("kualitas.fresh.all_ok", "id", total=fmt.number(len(fresh), "id")) in [s.value for s in at.success]
-    table = next(d.value for d in at.dataframe if "Program (tahap terakhir)" in d.value.columns)
+    table = next(shown(d) for d in at.dataframe if "Program (tahap terakhir)" in table_labels(d).values())
     assert len(table) == len(fresh)
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from bansos import fmt
 from bansos.queries import QueryRunner
-from tests.app_fixtures import app_key_file, demo_db, empty_db  # noqa: F401
+from tests.app_fixtures import app_key_file, demo_db, empty_db, shown, table_labels  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = ("app_pages/ringkasan.py", "app_pages/cakupan.py")
@@ -105,7 +105,11 @@ def test_ringkasan_tiles_show_the_query_figures_with_change_and_ratio(demo_db):
     row = totals(demo_db)
     coverage = metric(at, "Cakupan")
     assert coverage.value.startswith(fmt.pct(row.coverage, "id"))
-    assert coverage.delta == fmt.pp(row.coverage_change, "id")
+    # the change is the shown figure minus the shown previous figure (as the highlights say it)
+    assert coverage.delta == fmt.pp(fmt.shown_change(row.coverage, row.prev_coverage), "id")
+    assert coverage.proto.delta_description == "vs T1 2026"
+    assert f"naik {fmt.pp(fmt.shown_change(row.coverage, row.prev_coverage), 'id')[1:]} (dari {fmt.pct(row.prev_coverage, 'id')})" \
+        in markdown_text(at)
     assert metric(at, "Exclusion error").value.startswith(fmt.pct(row.exclusion_error, "id"))
     assert metric(at, "Inclusion error").value.startswith(fmt.pct(row.inclusion_error, "id"))
     assert metric(at, "Realisasi penyaluran (nilai)").value == fmt.pct(row.disbursement_rate, "id")
@@ -191,10 +195,12 @@ def test_cakupan_tiles_show_the_query_figures(demo_db):
     assert metric(at, "Realisasi (nilai)").value == fmt.pct(row.disbursement_rate, "id")
     assert metric(at, "Realisasi (keluarga)").value == fmt.pct(row.disbursement_rate_families, "id")
     timely = metric(at, "Dibayar ≤ 30 hari")
-    assert timely.value == fmt.pct(row.timeliness, "id") and timely.delta == fmt.pp(row.timeliness_change, "id")
+    assert timely.value == fmt.pct(row.timeliness, "id")
+    assert timely.delta == fmt.pp(fmt.shown_change(row.timeliness, row.prev_timeliness), "id")
     captions = caption_text(at)
     assert f"{fmt.number(row.timely_families, 'id')} dari {fmt.number(row.recipients, 'id')} keluarga" in captions
-    assert "BANSOS_TIMELY_DAYS" in captions  # N is said
+    assert "batas 30 hari adalah pengaturan" in captions  # N is said, in words (the setting's name is on Metodologi)
+    assert "BANSOS_" not in captions
     assert "Tersalur" in captions and "Gagal" in captions and "Retur" in captions and "Proses" in captions
 
 
@@ -208,12 +214,12 @@ def test_cakupan_programme_filter_changes_the_tiles(demo_db):
 
 def test_cakupan_region_table_runs_only_when_its_tab_is_open(demo_db):
     at = open_page(demo_db, "app_pages/cakupan.py")
-    assert not [d for d in at.dataframe if "Kelompok" in d.value.columns]  # the chart tab is open
+    assert not [d for d in at.dataframe if "Kelompok" in table_labels(d).values()]  # the chart tab is open
     assert [c for c in at.get("plotly_chart") if "ck_region_chart" in c.proto.id]
     at.session_state["ck_region_tab"] = "Tabel"
     at.run()
     assert not at.exception
-    assert [d for d in at.dataframe if "Kelompok" in d.value.columns]
+    assert [d for d in at.dataframe if "Kelompok" in table_labels(d).values()]
     assert not [c for c in at.get("plotly_chart") if "ck_region_chart" in c.proto.id]
 
 
@@ -221,19 +227,19 @@ def test_cakupan_comparison_regions_can_be_added_to_the_region_table(demo_db):
     at = open_page(demo_db, "app_pages/cakupan.py")
     at.session_state["ck_region_tab"] = "Tabel"
     at.run()
-    table = at.dataframe[0].value
+    table = shown(at.dataframe[0])
     groups = set(table["Kelompok"])
     assert groups == {"Pilot", "Pembanding"} and (table["Kelompok"] == "Pilot").sum() == 14
     at.toggle(key="ck_compare").set_value(False).run()
     assert not at.exception
-    assert set(at.dataframe[0].value["Kelompok"]) == {"Pilot"}
+    assert set(shown(at.dataframe[0])["Kelompok"]) == {"Pilot"}
 
 
 def test_cakupan_kecamatan_drill_down_follows_the_region(demo_db):
     at = open_page(demo_db, "app_pages/cakupan.py")
 
     def kecamatan_codes():
-        tables = [d.value for d in at.dataframe if "Kecamatan" in d.value.columns]
+        tables = [shown(d) for d in at.dataframe if "Kecamatan" in table_labels(d).values()]
         assert tables, "no kecamatan table"
         return set(tables[0]["Kode"])
 

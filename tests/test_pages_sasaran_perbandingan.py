@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from bansos import fmt, i18n
 from bansos.queries import QueryRunner
-from tests.app_fixtures import REPO, app_key_file, demo_db, empty_db  # noqa: F401
+from tests.app_fixtures import REPO, app_key_file, demo_db, empty_db, shown, table_labels  # noqa: F401
 
 SASARAN = "app_pages/sasaran.py"
 PERBANDINGAN = "app_pages/perbandingan.py"
@@ -93,15 +93,16 @@ def test_sasaran_on_demo(demo_db, runner, lang):  # noqa: F811
     for column in ("eligible_families", "eligible_covered", "exclusion_error", "recipients", "eligible_recipients",
                    "not_in_register", "inclusion_error"):
         assert column in table.columns
-    metro = table[table.code == "18.72"].iloc[0]
+    metro = table[table.region_code == "18.72"].iloc[0]
     expected = runner.run("region_indicators", as_of=None, basis="desil", program="PKH", year=2026, tranche=2,
                           province=None, regions=["18.72"]).iloc[0]
     assert metro.eligible_families == expected.eligible_families
     assert metro.exclusion_error == pytest.approx(expected.exclusion_error)
     assert metro.inclusion_error == pytest.approx(expected.inclusion_error)
-    # small-n rows are flagged
-    small = table[table.exclusion_small == "⚠"]
-    assert set(small.code) == set(expected_small(runner))
+    # small-n rows are flagged in the rate's own cell; the rate is still a number underneath
+    text = shown(at.dataframe[0])
+    flagged = text[text["Exclusion error"].str.endswith("⚠")]
+    assert set(table.region_code[flagged.index]) == set(expected_small(runner)) != set()
     # t1/t2 default to the programme's first and latest tranche
     assert at.selectbox(key="ss_t1").value == "2025-1"
     assert at.selectbox(key="ss_t2").value == "2026-2"
@@ -161,8 +162,11 @@ def test_sasaran_change_table_when_unfolded_shows_each_rate_with_its_counts(demo
     closed = open_page(demo_db, SASARAN, lang=lang)
     assert not [d for d in closed.dataframe if "ee_ratio_2" in d.value.columns]
     at = open_page(demo_db, SASARAN, lang=lang, state={"ss_change_table": True})
-    [table] = [d.value for d in at.dataframe if "ee_ratio_2" in d.value.columns]
+    [element] = [d for d in at.dataframe if "ee_ratio_2" in d.value.columns]
+    table, values = shown(element, by="name"), element.value
     assert len(table) > 0
+    # the rates stay numbers underneath (the table sorts numerically)
+    assert values.exclusion_error_1.dtype.kind == "f" and values.inclusion_error_change.dtype.kind == "f"
     thousands, decimal = (".", ",") if lang == "id" else (",", ".")
 
     def count(text: str) -> int:
@@ -171,13 +175,14 @@ def test_sasaran_change_table_when_unfolded_shows_each_rate_with_its_counts(demo
     checked = 0
     for _, row in table.iterrows():
         for period in ("1", "2"):
-            for rate, ratio in ((f"ee_{period}", f"ee_ratio_{period}"), (f"ie_{period}", f"ie_ratio_{period}")):
+            for rate, ratio in ((f"exclusion_error_{period}", f"ee_ratio_{period}"),
+                                (f"inclusion_error_{period}", f"ie_ratio_{period}")):
                 if row[rate] == fmt.EMPTY:
                     continue
                 num, den = (count(part) for part in row[ratio].split(" / "))
-                assert 0 <= num <= den and den > 0, (row["region"], ratio, row[ratio])
-                shown = float(row[rate].rstrip("%").replace(thousands, "").replace(decimal, "."))
-                assert abs(shown - 100 * (den - num) / den) <= 0.051, (row["region"], rate, row[rate], row[ratio])
+                assert 0 <= num <= den and den > 0, (row["region_name"], ratio, row[ratio])
+                shown_rate = float(row[rate].rstrip(" ⚠").rstrip("%").replace(thousands, "").replace(decimal, "."))
+                assert abs(shown_rate - 100 * (den - num) / den) <= 0.051, (row["region_name"], rate, row[rate], row[ratio])
                 checked += 1
     assert checked >= 2 * len(table)
 
@@ -212,7 +217,7 @@ def test_sasaran_region_outside_the_group_falls_back_to_the_group(demo_db):  # n
     # a province with comparison regions only selected together with "pilots"
     at = open_page(demo_db, SASARAN, state={"prov": "18", "grup": "pilot", "wil": ["18.09"]})
     # 18.09 is not a pilot, so the view falls back to the province's pilots
-    assert at.dataframe[0].value.code.tolist() == ["18.72"]
+    assert at.dataframe[0].value.region_code.tolist() == ["18.72"]
 
 
 # -- Perbandingan Wilayah ---------------------------------------------------------------------
@@ -224,18 +229,19 @@ def test_perbandingan_on_demo(demo_db, runner, lang):  # noqa: F811
     assert at.title[0].value == i18n.t("nav.perbandingan", lang)
     league = at.dataframe[0].value
     assert len(league) == len(pilot_codes(runner))
-    ranks = league["rank"].dropna().tolist()
+    ranks = league["rank_exclusion_error"].dropna().tolist()
     assert ranks == sorted(ranks) and ranks[0] == 1
-    # small-n pilots are flagged, unranked, and last
-    flagged = league[league.flag == "⚠"]
-    assert flagged["rank"].isna().all()
+    # small-n pilots are flagged (in the rate's cell), unranked, and last
+    text = shown(at.dataframe[0])
+    flagged = league[text["Exclusion error"].str.endswith("⚠")]
+    assert len(flagged) and flagged["rank_exclusion_error"].isna().all()
     assert list(league.index[-len(flagged):]) == list(flagged.index)
     # rates are numbers (so the table sorts numerically), counts beside them
     assert league.exclusion_error.dtype.kind == "f" and league.eligible_families.dtype.kind in "fi"
-    # 2-5 regions side by side: three pilots by default
+    # 2-5 regions side by side: three pilots by default, one row each
     assert at.multiselect(key="pb_regions").value == pilot_codes(runner)[:3]
     side = at.dataframe[1].value
-    assert len(side.columns) == 1 + 3 and len(side) == 4
+    assert list(side.region_code) == pilot_codes(runner)[:3]
     # small multiples: one chart per chosen region
     small = [c for c in charts(at) if c["layout"]["height"] == 260]
     assert len(small) == 3
@@ -258,7 +264,7 @@ def test_perbandingan_metric_changes_the_league_order(demo_db, runner):  # noqa:
     best = frame[frame.rank_inclusion_error == 1].region_name.iloc[0]
     assert league.iloc[0].region == best.replace("Kabupaten ", "Kab. ")
     assert best.replace("Kabupaten ", "Kab. ") != first_by_exclusion
-    assert league.iloc[0]["rank"] == 1
+    assert league.iloc[0]["rank_inclusion_error"] == 1
     # the chart follows the metric too (its tab runs only when open)
     assert not [c for c in charts(at) if c["layout"]["title"]["text"].startswith("Pilots by")]
     at.session_state["pb_league_tab"] = i18n.t("perbandingan.tab.chart", "en")
@@ -283,13 +289,15 @@ def test_perbandingan_regions_side_by_side(demo_db, runner):  # noqa: F811
     at = open_page(demo_db, PERBANDINGAN, "en")
     at.multiselect(key="pb_regions").set_value(["18.72", other]).run()
     assert not at.exception
-    side = at.dataframe[1].value
-    assert len(side.columns) == 3  # metric + two regions
+    side = shown(at.dataframe[1])
+    assert len(side) == 2  # one row per region
     metro = runner.run("region_indicators", as_of=None, basis="desil", program="PKH", year=2026, tranche=2,
                        province=None, regions=["18.72"]).iloc[0]
     flag = " ⚠" if metro.coverage_small else ""
-    assert side.iloc[0, 1] == (f"{fmt.pct(metro.exclusion_error, 'en')}{flag} · {fmt.number(metro.eligible_covered, 'en')} of "
-                               f"{fmt.number(metro.eligible_families, 'en')} eligible families receive")
+    row = side[side["Region"] == "Kota Metro"].iloc[0]
+    assert row["Exclusion error"] == f"{fmt.pct(metro.exclusion_error, 'en')}{flag}"
+    assert row["Exclusion error: inputs"] == (f"{fmt.number(metro.eligible_covered, 'en')} of "
+                                              f"{fmt.number(metro.eligible_families, 'en')} eligible families receive")
     bars = chart_titled(at, "PKH T2 2026: chosen regions")
     groups = {t["name"] for t in bars["data"] if t.get("type") == "bar"}
     assert groups == {"Pilot", "Comparison"}
@@ -310,7 +318,7 @@ def test_perbandingan_did_shows_every_input(demo_db, runner):  # noqa: F811
     assert not at.exception
     did = runner.run("comparison_did", as_of=None, basis="desil", program="PKH", year1=2025, tranche1=1, year2=2026,
                      tranche2=2, pilots=["18.72"]).set_index("metric")
-    table = at.dataframe[-1].value
+    table = shown(at.dataframe[-1], by="name")
     exclusion = table[table.metric.str.startswith("Exclusion error")]
     assert len(exclusion) == 3
     # a rate on few families is flagged on its metric
@@ -323,6 +331,8 @@ def test_perbandingan_did_shows_every_input(demo_db, runner):  # noqa: F811
     assert pilot_row.rate_1 == fmt.pct(row.pilot_rate_1, "id") and comp_row.rate_2 == fmt.pct(row.comp_rate_2, "id")
     assert pilot_row.change == fmt.pp(row.pilot_change, "id") and comp_row.change == fmt.pp(row.comp_change, "id")
     assert did_row.change == fmt.pp(row.did, "id")
+    # the inputs stay numbers underneath
+    assert at.dataframe[-1].value.num_1.dtype.kind in "fi"
     group = comparison_of(runner, "18.72")
     assert comp_row.group.startswith(f"Pembanding ({len(group)} wilayah")
     # rupiah for the disbursement rate's inputs
@@ -373,3 +383,32 @@ def test_every_page_string_has_both_languages():
     for module in (sasaran, perbandingan):
         for key, texts_ in module.STRINGS.items():
             assert len(texts_) == 2 and all(t.strip() for t in texts_), key
+
+
+def test_every_small_rate_carries_its_flag_whatever_the_ranking(demo_db, runner):  # noqa: F811
+    # PKH, Tranche 1 2025: Kota Padang (13.71) has 55 eligible families (≥ 30)
+    # but 27 recipients (< 30). Ranked by the exclusion error (the default),
+    # Padang is ranked and its exclusion error unflagged; its inclusion error
+    # and disbursement rate, on 27 recipients, still carry ⚠ in their own cells.
+    frame = runner.run("region_indicators", as_of=None, basis="desil", program="PKH", year=2025, tranche=1,
+                       province=None, regions=["13.71"]).iloc[0]
+    assert frame.recipients < 30 <= frame.eligible_families  # the fixture this test relies on
+    at = open_page(demo_db, PERBANDINGAN, "id", query={"tahap": "2025-1"})
+    league, text = at.dataframe[0].value, shown(at.dataframe[0])
+    padang = league.region == "Kota Padang"
+    row = text[padang].iloc[0]
+    assert row["Exclusion error"] == fmt.pct(frame.exclusion_error, "id")
+    assert row["Inclusion error"] == fmt.pct(frame.inclusion_error, "id") + " ⚠"
+    assert row["Realisasi penyaluran (nilai)"] == fmt.pct(frame.disbursement_rate, "id") + " ⚠"
+    assert league[padang].rank_exclusion_error.notna().all()
+    # ranked by the inclusion error instead, the exclusion error keeps its own (absent) flag
+    at.selectbox(key="pb_metric").select("inclusion_error").run()
+    league, text = at.dataframe[0].value, shown(at.dataframe[0])
+    row = text[league.region == "Kota Padang"].iloc[0]
+    assert row["Inclusion error"].endswith(" ⚠") and not row["Exclusion error"].endswith("⚠")
+    assert league[league.region == "Kota Padang"].rank_inclusion_error.isna().all()
+    # and the same cells on the targeting page's table
+    sasaran = open_page(demo_db, SASARAN, "id", query={"tahap": "2025-1"})
+    text = shown(sasaran.dataframe[0])
+    padang = text[sasaran.dataframe[0].value.region_code == "13.71"].iloc[0]
+    assert padang["Inclusion error"].endswith(" ⚠") and not padang["Exclusion error"].endswith("⚠")

@@ -4,13 +4,13 @@ Pure functions: a query's DataFrame, the language and already-translated
 labels in, a plotly Figure out. Rates and counts come from the queries;
 nothing here computes an indicator.
 
-A metric is described by a small dict (built by the page from
+A metric is described by a small dict (`metric()` builds it from
 bansos.indicators): `id` (the rate column), `label`, `num` and `den` (the
 columns of the counts shown beside the rate), `ratio` (translated words
 around them, fields `num` and `den`, e.g. "{num} of {den} eligible
 families receive"), `count_format` ("int" or "rp"), `small` (the column
-flagging a rate on few families, optional) and `error` (True for the two
-targeting errors, which get both target lines).
+flagging a rate on few families, optional), `rank` (its rank column) and
+`error` (True for the two targeting errors, which get both target lines).
 """
 
 from __future__ import annotations
@@ -18,12 +18,38 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from bansos import fmt
+from bansos import fmt, i18n
 from bansos.charts import theme
 from bansos.charts.figure import Fig, merge
-from bansos.charts.targeting import add_target_lines, legend_below, short_name
+from bansos.charts.targeting import add_target_lines, short_name
+from bansos.indicators import BY_ID
 
 HATCH = "/"  # bars of a rate on few families
+RANK = {"exclusion_error": "rank_exclusion_error", "inclusion_error": "rank_inclusion_error",
+        "coverage": "rank_coverage", "disbursement_rate": "rank_disbursement"}
+# The counts shown beside each rate: (numerator, denominator, words key,
+# format), in the columns of region_indicators ("region") and of
+# comparison_trend ("trend", which has eligible rather than ineligible recipients).
+COUNTS = {
+    "region": {
+        "exclusion_error": ("eligible_covered", "eligible_families", "perbandingan.ratio.covered", "int"),
+        "coverage": ("eligible_covered", "eligible_families", "perbandingan.ratio.covered", "int"),
+        "inclusion_error": ("ineligible_recipients", "recipients", "perbandingan.ratio.ineligible", "int"),
+        "disbursement_rate": ("disbursed_amount", "allocated_amount", "perbandingan.ratio.disbursed", "rp"),
+    },
+}
+COUNTS["trend"] = {**COUNTS["region"],
+                   "inclusion_error": ("eligible_recipients", "recipients", "perbandingan.ratio.eligible", "int")}
+
+
+def metric(indicator_id: str, lang: str, query: str = "region", small: str | None = None) -> dict:
+    """The metric dict of an indicator, for the columns of `query`; `small`
+    defaults to the indicator's own small-number flag."""
+    num, den, words, kind = COUNTS[query][indicator_id]
+    record = BY_ID[indicator_id]
+    return {"id": indicator_id, "label": record.label(lang), "num": num, "den": den, "ratio": i18n.t(words, lang),
+            "count_format": kind, "small": small or record.small, "rank": RANK[indicator_id],
+            "error": record.lower_is_better}
 
 
 def _small(value) -> bool:
@@ -101,7 +127,6 @@ def league_bars(
         add_target_lines(fig, target, target_next, labels["target_now"], labels["target_next"], axes=("x",))
     rows = len(data)
     theme.apply(fig, lang, labels["title"], labels["x"], None, height=max(320, 26 * rows + 160))
-    legend_below(fig)
     theme.percent_axis(fig, "x", max_value=1.12)
     fig.update_xaxes(tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     return fig.figure()
@@ -179,7 +204,6 @@ def compare_bars(
             )
     theme.apply(fig, lang, labels["title"], None, None, height=height)
     fig.update_layout(margin=dict(t=90))  # the chart title, then the first panel's title
-    legend_below(fig)
     fig.update_xaxes(title=dict(text=labels["x"]), row=panels, col=1)
     # panel titles left-aligned, like the chart title
     for annotation in fig.layout.get("annotations", []):

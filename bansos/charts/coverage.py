@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from bansos import fmt
 from bansos.charts import theme
 from bansos.charts.figure import Fig
-from bansos.charts.overview import legend_on_top, period_labels
+from bansos.charts.overview import period_labels
 
 STATUS_COLOURS = {
     "tersalur": theme.GOOD,
@@ -87,10 +87,12 @@ def coverage_by_region(
     fig.update_xaxes(range=[0, 1.15], tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     fig.update_yaxes(categoryorder="array", categoryarray=list(rated["region_name"]))
     if reference is not None and not pd.isna(reference):
-        theme.add_rule(fig, reference, "x", dict(color="#9CA3AF", dash="dash", width=1), reference_label, "top",
+        # labelled inside the plot, at the foot of the line: the lowest bars end far left of it,
+        # and above the plot the label ran into the title on a phone
+        theme.add_rule(fig, reference, "x", dict(color="#9CA3AF", dash="dash", width=1), reference_label, "bottom right",
                        layer="below")
     fig.update_layout(barmode="overlay", bargap=0.25)
-    return legend_on_top(fig).figure()
+    return fig.figure()
 
 
 def coverage_by_program(
@@ -179,7 +181,6 @@ def allocated_vs_paid(
         yaxis2=dict(title=dict(text=y2_title), overlaying="y", side="right", tickformat=".0%", range=[0, 1.05],
                     tickmode="array", tickvals=[0, 0.25, 0.5, 0.75, 1.0], showgrid=False, automargin=True),
     )
-    legend_on_top(fig)
     top = frame["allocated_amount"].max() if len(frame) else 0
     fig.update_layout(yaxis=rupiah_axis(top, lang))
     fig.update_xaxes(type="category")
@@ -221,7 +222,7 @@ def payment_status(
     theme.percent_axis(fig)
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category")
-    return legend_on_top(fig).figure()
+    return fig.figure()
 
 
 def channel_mix(
@@ -292,7 +293,7 @@ def timeliness(
     theme.apply(fig, lang, title, x_title, y_title, height=380)
     theme.percent_axis(fig)
     fig.update_xaxes(type="category")
-    return legend_on_top(fig).figure()
+    return fig.figure()
 
 
 KECAMATAN_INPUTS = {

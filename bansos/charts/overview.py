@@ -25,17 +25,6 @@ TREND_INPUTS = {
 }
 
 
-def legend_on_top(fig: Fig, margin_top: int = 90) -> Fig:
-    """Title at the very top, the legend between it and the plot. On a phone
-    the legend wraps to two or three lines; the extra top margin keeps it off
-    the title (the template's default lets them overlap)."""
-    return fig.update_layout(
-        title=dict(yref="container", y=1, yanchor="top", pad=dict(t=10)),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, traceorder="normal"),
-        margin=dict(t=margin_top),
-    )
-
-
 def period_labels(frame: pd.DataFrame, lang: str) -> list[str]:
     return [i18n.t("period.short", lang, year=int(y), tranche=int(t)) for y, t in zip(frame["year"], frame["tranche"])]
 
@@ -87,7 +76,7 @@ def trend(
             index = keys.index(tuple(selected))
             theme.add_band(fig, index - 0.5, index + 0.5)
     fig.update_layout(hovermode="closest")
-    return legend_on_top(fig).figure()
+    return fig.figure()
 
 
 def readable_map(fig: Fig, frame: pd.DataFrame | None = None, pilot_size: int = 18, other_size: int = 12,

@@ -58,10 +58,6 @@ def reasons_chart(
     theme.apply(fig, lang, title, x_title=x_title, y_title=y_title, height=max(300, 130 + 28 * len(order)))
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
     fig.update_xaxes(rangemode="tozero", tickformat=",d")
-    fig.update_layout(
-        legend=dict(traceorder="normal", orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
-        margin=dict(l=10, r=10, t=60, b=100),
-    )
     return fig.figure()
 
 

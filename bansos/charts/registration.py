@@ -52,16 +52,6 @@ def _text_colour(hex_colour: str) -> str:
     return "#1F2937" if (0.299 * red + 0.587 * green + 0.114 * blue) > 150 else "white"
 
 
-def _legend_below(fig: Fig) -> None:
-    """Legend at the foot of the figure, under the axis title: on a phone a
-    four-item legend wraps to several rows and would cover the title."""
-    fig.update_layout(
-        legend=dict(traceorder="normal", orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
-        margin=dict(l=10, r=10, t=60, b=110),
-    )
-    fig.update_layout(height=fig.layout["height"] + 60)
-
-
 def funnel_chart(steps: pd.DataFrame, lang: str, title: str, x_title: str, of_word: str) -> go.Figure:
     """The registration funnel.
 
@@ -155,7 +145,6 @@ def channel_share_chart(
     theme.apply(fig, lang, title, x_title=x_title, height=max(300, 130 + 34 * len(labels)))
     theme.percent_axis(fig, axis="x")
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1])
-    _legend_below(fig)
     if reference is not None:
         # A line shape has no legend entry: a dotted line trace spanning the
         # bars carries the label in the legend instead of over a bar.
@@ -213,5 +202,4 @@ def appeals_chart(
     theme.apply(fig, lang, title, x_title=x_title, height=max(300, 130 + 30 * len(labels)))
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1])
     fig.update_xaxes(rangemode="tozero", tickformat=",d")
-    _legend_below(fig)
     return fig.figure()

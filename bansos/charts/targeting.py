@@ -73,21 +73,6 @@ def add_target_lines(
     return fig
 
 
-def legend_below(fig: Fig, x_title: bool = True, offset: int | None = None) -> Fig:
-    """Put the legend under the x axis. A legend above the plot wraps into
-    more rows on a phone and then covers the title; below the axis it grows
-    downwards and plotly widens the bottom margin to fit it."""
-    height = fig.layout.get("height") or 400
-    margin = fig.layout.get("margin") or {}
-    top = margin["t"] if margin.get("t") is not None else 60
-    bottom = margin["b"] if margin.get("b") is not None else 10
-    plot = max(height - top - bottom, 100)
-    if offset is None:
-        offset = 62 if x_title else 36  # px: tick labels (and the axis title) first
-    fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-offset / plot, yanchor="top"))
-    return fig
-
-
 def upper_bound(*series: pd.Series) -> float:
     """Axis end for rates: the largest value plus room, in steps of 10%,
     between 20% and 100% (so targets at 5-10% stay visible and points spread)."""
@@ -153,7 +138,6 @@ def error_scatter(frame: pd.DataFrame, lang: str, labels: dict, target: float, t
         marker=dict(symbol="square", size=12, color=theme.GOOD, opacity=0.3),
     ))
     theme.apply(fig, lang, labels["title"], labels["x"], labels["y"], height=520)
-    legend_below(fig)
     if plotted.empty:
         x_end = y_end = 1.0
     else:
@@ -234,7 +218,6 @@ def dumbbell(
     if target is not None and target_next is not None:
         add_target_lines(fig, target, target_next, labels["target_now"], labels["target_next"], axes=("x",))
     theme.apply(fig, lang, labels["title"], labels["x"], None, height=max(340, 26 * rows + 190))
-    legend_below(fig)
     end = upper_bound(data[first], data[second]) if rows else 1.0
     fig.update_xaxes(tickformat=".0%", range=[0, end * 1.02])
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(data["plot_label"]) if rows else [])
@@ -286,7 +269,7 @@ def decile_bars(
     fig.add_trace(dict(
         type="bar", x=categories, y=[0 if v is None else v for v in values], marker=dict(color=colours),
         text=[fmt.pct(v, lang, 0 if v >= 0.1 else 1) if v is not None else "" for v in values], textposition="outside",
-        hovertext=hover, hoverinfo="text", showlegend=False, cliponaxis=False,
+        hovertext=hover, hoverinfo="text", showlegend=False, cliponaxis=False, constraintext="both",
     ))
     # Legend entries for the colour meanings (empty traces, legend only).
     for name, colour in (
@@ -325,11 +308,12 @@ def decile_bars(
     theme.apply(fig, lang, labels["title"], labels["x"], labels["y"], height=440)
     theme.percent_axis(fig, "y", max_value=None)
     fig.update_yaxes(range=[0, max(0.05, math.ceil(top * 12) / 10)])
-    # Two-line labels for the two groups that are not deciles, kept
-    # horizontal: rotated labels on a phone run into the legend.
-    ticks = [c if c.isdigit() else "<br>".join(c.rsplit(" ", 1)) for c in categories]
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=categories,
-                     tickvals=categories, ticktext=ticks, tickangle=0, tickfont=dict(size=11))
-    legend_below(fig, offset=96)
-    fig.update_layout(barmode="overlay", bargap=0.25)
+    # Plotly turns the labels when they do not fit side by side (on a phone
+    # the two long ones would run into each other); the legend sits at the
+    # foot of the figure, so turned labels push the plot up, not into it.
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=categories, tickfont=dict(size=11))
+    # A value label wider than its bar (narrow bars, on a phone) is left out
+    # rather than run into its neighbours; the value is in the hover text
+    # and in the table under the chart.
+    fig.update_layout(barmode="overlay", bargap=0.25, uniformtext=dict(minsize=9, mode="hide"))
     return fig.figure()

@@ -21,18 +21,28 @@ TARGET_NEXT = "#CC79A7"  # the next, stricter target line
 SEQUENTIAL = ("#F7FBFF", "#C6DBEF", "#6BAED6", "#2171B5", "#08306B")
 
 TEMPLATE_NAME = "bansos"
+# Room above the title for the chart's toolbar (download image, full
+# screen), which otherwise sits on top of a long title on a phone.
+TOOLBAR_ROOM = 36
 
 pio.templates[TEMPLATE_NAME] = go.layout.Template(
     layout=go.Layout(
         font=dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1F2937"),
-        title=dict(font=dict(size=17), x=0, xanchor="left"),
+        # The title at the top of the figure, under the toolbar's room; its
+        # height (one line or two) is added to the top margin by plotly.
+        title=dict(font=dict(size=17), x=0, xanchor="left", yref="container", y=1, yanchor="top",
+                   pad=dict(t=TOOLBAR_ROOM), automargin=True),
         colorway=list(OKABE_ITO),
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin=dict(l=10, r=10, t=60, b=10),
+        margin=dict(l=10, r=10, t=20, b=10),
         xaxis=dict(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF", automargin=True, title=dict(standoff=8)),
         yaxis=dict(gridcolor="#E5E7EB", zerolinecolor="#9CA3AF", automargin=True, title=dict(standoff=8)),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, title=None),
+        # The legend at the foot of the figure, under the axis title: on a
+        # phone it wraps to several rows, and there it pushes the plot up
+        # instead of covering the title or the axis title.
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", xanchor="left", x=0, title=None,
+                    traceorder="normal"),
         hoverlabel=dict(font_size=13),
     )
 )

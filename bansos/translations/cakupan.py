@@ -12,8 +12,8 @@ STRINGS = {
     "cakupan.tile.paid_families": ("Realisasi (keluarga)", "Paid (families)"),
     "cakupan.tile.timeliness": ("Dibayar ≤ {days} hari", "Paid within {days} days"),
     "cakupan.tile.timeliness.help": (
-        "Keluarga yang dibayar paling lambat {days} hari sejak awal tahap, dibagi keluarga yang dialokasikan. N = {days} hari (pengaturan BANSOS_TIMELY_DAYS).",
-        "Families paid within {days} days of the tranche start, divided by families allocated. N = {days} days (setting BANSOS_TIMELY_DAYS).",
+        "Keluarga yang dibayar paling lambat {days} hari sejak awal tahap, dibagi keluarga yang dialokasikan. Batas {days} hari adalah pengaturan yang dapat diubah (lihat Metodologi).",
+        "Families paid within {days} days of the tranche start, divided by families allocated. The {days}-day limit is a setting that can be changed (see Methodology).",
     ),
     "cakupan.tile.vs": ("vs {period}", "vs {period}"),
     "cakupan.tile.no_register": ("tidak tersedia: belum ada register keluarga", "not available: no family register loaded"),
@@ -90,8 +90,8 @@ STRINGS = {
     "cakupan.time.paid": ("Dibayar (kapan pun)", "Paid (at any time)"),
     "cakupan.time.ratio": ("{num} dari {den} keluarga", "{num} of {den} families"),
     "cakupan.time.note": (
-        "Tepat waktu = dibayar paling lambat {days} hari sejak awal tahap (N = {days}, pengaturan BANSOS_TIMELY_DAYS; tahap n mulai pada hari pertama kuartal n menurut kalender tahap). Penyebut: semua keluarga yang dialokasikan, termasuk yang gagal, retur atau masih proses.",
-        "On time = paid within {days} days of the tranche start (N = {days}, setting BANSOS_TIMELY_DAYS; tranche n starts on the first day of quarter n in the tranche calendar). Denominator: every family allocated, including failed, returned and pending payments.",
+        "Tepat waktu = dibayar paling lambat {days} hari sejak awal tahap (batas {days} hari adalah pengaturan, lihat Metodologi; tahap n mulai pada hari pertama kuartal n menurut kalender tahap). Penyebut: semua keluarga yang dialokasikan, termasuk yang gagal, retur atau masih proses.",
+        "On time = paid within {days} days of the tranche start (the {days}-day limit is a setting, see Methodology; tranche n starts on the first day of quarter n in the tranche calendar). Denominator: every family allocated, including failed, returned and pending payments.",
     ),
     # kecamatan drill-down
     "cakupan.kec.heading": ("Rincian per kecamatan", "Breakdown by kecamatan"),

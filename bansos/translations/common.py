@@ -18,6 +18,8 @@ STRINGS = {
     "nav.section.monitor": ("Pemantauan", "Monitoring"),
     "nav.section.data": ("Data", "Data"),
     # filters
+    "filter.language": ("Bahasa / Language", "Bahasa / Language"),
+    "filter.language.what": ("bahasa", "language"),
     "filter.heading": ("Filter", "Filters"),
     "filter.province": ("Provinsi", "Province"),
     "filter.province.all": ("Semua provinsi", "All provinces"),
@@ -27,6 +29,7 @@ STRINGS = {
     "filter.group.all": ("Semua", "All"),
     "filter.regions": ("Kabupaten/kota", "Regencies/cities"),
     "filter.regions.placeholder": ("Semua dalam kelompok", "All in the group"),
+    "filter.regions.all": ("semua wilayah dalam kelompok", "every region of the group"),
     "filter.program": ("Program", "Programme"),
     "filter.period": ("Tahap", "Tranche"),
     "filter.snapshot": ("Snapshot register", "Register snapshot"),
@@ -41,8 +44,35 @@ STRINGS = {
         "Desil: layak bila desil ≤ ambang program. Keputusan: layak bila diputus layak atau sanggahan diterima (hanya wilayah dengan data pendaftaran).",
         "Decile: eligible when decile ≤ the programme threshold. Decision: eligible when decided layak or appeal upheld (only regions with registration data).",
     ),
-    "filter.share": ("Tautan ini menyimpan semua filter: salin dari bilah alamat untuk berbagi tampilan yang sama.",
-                     "This link keeps every filter: copy it from the address bar to share this exact view."),
+    "filter.share": (
+        "Tautan di bilah alamat menyimpan semua filter, termasuk tahap dan snapshot: salin untuk berbagi tampilan dengan "
+        "angka yang sama, dalam bahasa apa pun.",
+        "The link in the address bar keeps every filter, tranche and snapshot included: copy it to share this view with "
+        "the same figures, in either language.",
+    ),
+    # links that ask for something the app cannot show
+    "url.notice.unknown": (
+        "Tautan ini meminta {what} «{value}», yang tidak dikenal atau tidak ada di data. Ditampilkan: {instead}.",
+        "This link asks for {what} “{value}”, which is unknown or not in the data. Shown instead: {instead}.",
+    ),
+    "url.notice.not_in_view": (
+        "Tautan ini meminta {what} «{value}», yang tidak termasuk provinsi atau kelompok wilayah terpilih. "
+        "Ditampilkan: {instead}.",
+        "This link asks for {what} “{value}”, which is not in the chosen province or region group. Shown instead: "
+        "{instead}.",
+    ),
+    "url.notice.outside": (
+        "Tautan ini meminta {what} «{value}», yang di luar akses Anda: angkanya tidak ditampilkan. Ditampilkan: {instead}.",
+        "This link asks for {what} “{value}”, which is outside your access: its figures are not shown. Shown instead: "
+        "{instead}.",
+    ),
+    "url.instead.none": ("tidak ada pilihan", "no choice"),
+    "error.query": (
+        "Sebagian data halaman ini tidak dapat dibaca dari gudang data. Muat ulang halaman; bila masih terjadi, hubungi "
+        "pengelola data (rinciannya tercatat di log server).",
+        "Part of this page's data could not be read from the warehouse. Reload the page; if it happens again, contact "
+        "the data team (the details are in the server log).",
+    ),
     "period.label": ("Tahap {tranche} {year}", "Tranche {tranche} {year}"),
     "period.short": ("T{tranche} {year}", "T{tranche} {year}"),
     # banners
@@ -50,7 +80,9 @@ STRINGS = {
         "**Data sintetis (demo)** — angka di halaman ini dibuat oleh generator data contoh, bukan data penyaluran yang sebenarnya.",
         "**Synthetic (demo) data** — the figures on this page come from the sample-data generator, not real disbursement data.",
     ),
-    "banner.source": ("Gudang data: {path} · dimuat terakhir {when}", "Warehouse: {path} · last load {when}"),
+    "banner.source": ("Sumber: {source} · dimuat terakhir {when}", "Source: {source} · last load {when}"),
+    "banner.source.demo": ("gudang data demo", "the demo warehouse"),
+    "banner.source.real": ("gudang data", "the warehouse"),
     "banner.rule": ("Aturan kelayakan: {rule}", "Eligibility rule: {rule}"),
     "rule.desil": ("basis desil DTSEN — {items}", "DTSEN decile basis — {items}"),
     "rule.desil.item": ("{program}: desil ≤ {max_desil}", "{program}: decile ≤ {max_desil}"),
@@ -58,8 +90,8 @@ STRINGS = {
         "basis keputusan — layak atau sanggahan diterima; wilayah tanpa data pendaftaran tidak punya indikator pada basis ini",
         "decision basis — decided layak or appeal upheld; regions without registration data have no indicators on this basis",
     ),
-    "rule.source": ("Sumber aturan: tabel program (data/reference/programs.csv), dapat diubah.",
-                    "Rule source: the programme table (data/reference/programs.csv), editable."),
+    "rule.source": ("Ambang setiap program dan sumbernya: lihat Metodologi.",
+                    "Each programme's threshold and its source: see Methodology."),
     # empty states
     "empty.no_warehouse": (
         "Belum ada gudang data. Jalankan `make run` untuk data demo, atau muat ekstrak dengan `python -m bansos ingest FILE…`.",
@@ -86,12 +118,14 @@ STRINGS = {
     "word.pilot": ("Pilot", "Pilot"),
     "word.comparison": ("Pembanding", "Comparison"),
     "word.region": ("Wilayah", "Region"),
+    "word.code": ("Kode", "Code"),
     "word.province": ("Provinsi", "Province"),
     "word.kecamatan": ("Kecamatan", "District (kecamatan)"),
     "word.program": ("Program", "Programme"),
     "word.period": ("Tahap", "Tranche"),
     "word.families": ("keluarga", "families"),
     "word.of": ("dari", "of"),
+    "word.ratio": ("{num} / {den}", "{num} / {den}"),
     "word.target": ("Target", "Target"),
     "word.previous": ("tahap sebelumnya", "previous tranche"),
     "word.small_n": ("⚠ kurang dari {n} keluarga", "⚠ fewer than {n} families"),
@@ -99,13 +133,37 @@ STRINGS = {
         "⚠ = angka dihitung dari kurang dari {n} keluarga: tidak stabil dan tidak dimasukkan dalam peringkat.",
         "⚠ = rate computed on fewer than {n} families: unstable and left out of rankings.",
     ),
+    "word.list": ("{items} dan {last}", "{items} and {last}"),
+    "word.lower_better": ("semakin rendah semakin baik", "lower is better"),
+    "word.higher_better": ("semakin tinggi semakin baik", "higher is better"),
+    # pilot-list statuses: one word each, on every page
+    "word.status.confirmed": ("terkonfirmasi", "confirmed"),
+    "word.status.reported": ("diberitakan", "reported"),
+    "word.status.uncertain": ("belum pasti", "uncertain"),
+    # how a difference in differences reads (from the indicator records)
+    "did.better.negative": ("DiD negatif lebih baik untuk {metrics} (galat pilot turun lebih banyak)",
+                            "a negative DiD is better for {metrics} (the pilot's error fell more)"),
+    "did.better.positive": ("DiD positif lebih baik untuk {metrics} (pilot naik lebih banyak)",
+                            "a positive DiD is better for {metrics} (the pilot rose more)"),
+    "did.help.negative": (
+        "Perubahan {metric} di pilot dikurangi perubahannya di pembanding. Negatif: pilot membaik lebih banyak (lebih baik).",
+        "The change of {metric} in the pilot minus its change in the comparison group. Negative: the pilot improved "
+        "more (better).",
+    ),
+    "did.help.positive": (
+        "Perubahan {metric} di pilot dikurangi perubahannya di pembanding. Positif: pilot naik lebih banyak (lebih baik).",
+        "The change of {metric} in the pilot minus its change in the comparison group. Positive: the pilot rose more "
+        "(better).",
+    ),
     "word.unknown": ("tidak diketahui", "unknown"),
     "word.none": ("tidak ada", "none"),
     "word.yes": ("ya", "yes"),
     "word.no": ("tidak", "no"),
+    "tile.vs.period": ("vs {period}", "vs {period}"),
     "target.line": ("Target {year}: < {value}", "Target {year}: < {value}"),
     "target.next": ("Target berikutnya: < {value}", "Next target: < {value}"),
     "download.csv": ("Unduh CSV", "Download CSV"),
+    "download.csv_id": ("Unduh CSV Excel (Indonesia)", "Download CSV Excel (Indonesia)"),
     "download.xlsx": ("Unduh Excel", "Download Excel"),
     "download.parquet": ("Unduh Parquet", "Download Parquet"),
     "download.note": (

@@ -50,22 +50,75 @@ STRINGS = {
         "Tidak ada baris untuk filter ini. Ubah wilayah, program atau tahap di panel kiri.",
         "No rows for these filters. Change the regions, programme or tranche in the left panel.",
     ),
-    "ekspor.refused": ("Ekspor ditolak: {reason}", "Export refused: {reason}"),
+    "ekspor.refused": (
+        "Ekspor ditolak: tabel ini melebihi batas baris ekspor (lihat Metodologi, Pengaturan) atau tidak dapat dibaca. "
+        "Persempit filter di panel kiri.",
+        "Export refused: this table is over the export row limit (see Methodology, Settings) or cannot be read. Narrow "
+        "the filters in the left panel.",
+    ),
     "ekspor.meta": ("Unduh provenans (JSON)", "Download provenance (JSON)"),
-    "ekspor.meta.help": (
+    "ekspor.formats": (
+        "Untuk Excel dengan pengaturan regional Indonesia pilih **Excel (.xlsx)** atau **CSV Excel (Indonesia)**: CSV "
+        "standar memakai koma dan titik desimal, sehingga di Excel berpengaturan Indonesia ia terbuka sebagai satu "
+        "kolom dan kode wilayah seperti 35.10 menjadi angka 35,1. CSV standar untuk R, Python dan basis data. Parquet "
+        "untuk analisis besar. Setiap file membawa filter, versi data dan definisi kolom (di lembar kedua Excel, atau "
+        "di berkas provenans JSON).",
+        "For Excel with Indonesian regional settings choose **Excel (.xlsx)** or **CSV Excel (Indonesia)**: the "
+        "standard CSV uses commas and dot decimals, so Excel with Indonesian settings opens it as one column and turns "
+        "a region code such as 35.10 into the number 35.1. The standard CSV is for R, Python and databases; Parquet "
+        "for large analyses. Every file carries the filters, the data version and the column definitions (in the "
+        "Excel file's second sheet, or in the JSON provenance file).",
+    ),
+    "ekspor.format.csv": (
+        "Koma sebagai pemisah, titik desimal, UTF-8 dengan BOM, nama kolom mesin; rasio sebagai pecahan 0–1.",
+        "Comma separated, dot decimal, UTF-8 with BOM, machine column names; rates as fractions 0–1.",
+    ),
+    "ekspor.format.csv-id": (
+        "Untuk Excel dengan pengaturan regional Indonesia: titik koma sebagai pemisah, koma desimal, judul kolom "
+        "berbahasa yang tampil, kode wilayah tetap teks; tidak ada sel yang dijalankan Excel sebagai rumus.",
+        "For Excel with Indonesian regional settings: semicolon separated, decimal comma, column labels in the language "
+        "shown, region codes kept as text; no cell that Excel would run as a formula.",
+    ),
+    "ekspor.format.xlsx": (
+        "Terbuka benar di Excel apa pun: angka sebagai angka, kode sebagai teks, lembar kedua berisi provenans.",
+        "Opens correctly in any Excel: numbers as numbers, codes as text, a second sheet with the provenance.",
+    ),
+    "ekspor.format.parquet": ("Untuk analisis besar; provenans tersimpan di metadata file.",
+                              "For large analyses; the provenance is in the file's metadata."),
+    "ekspor.format.meta": (
         "Berkas pendamping CSV/Parquet: filter, snapshot, aturan kelayakan, versi data, waktu ekspor, definisi kolom. "
         "Simpan di samping file datanya.",
         "The CSV/Parquet sidecar: filters, snapshot, eligibility rule, data version, export time, column definitions. "
         "Keep it beside the data file.",
     ),
-    "ekspor.formats": (
-        "CSV: UTF-8 dengan BOM, koma, titik desimal, nama kolom mesin (terbuka rapi di Excel dan R/Python). Excel: judul "
-        "kolom berbahasa Indonesia, angka sebagai angka, kode sebagai teks, lembar kedua berisi provenans. Parquet: untuk "
-        "analisis besar; provenans juga tersimpan di metadata file.",
-        "CSV: UTF-8 with BOM, comma separated, dot decimal, machine column names (opens cleanly in Excel and R/Python). "
-        "Excel: Indonesian column labels, numbers as numbers, codes as text, a second sheet with the provenance. "
-        "Parquet: for large analyses; the provenance is also in the file's metadata.",
+    # definitions of the region-indicators columns that are not indicators
+    "ekspor.def.region_code": ("Kode Kemendagri kabupaten/kota (PP.KK).", "Kemendagri code of the kabupaten/kota (PP.KK)."),
+    "ekspor.def.region_name": ("Nama kabupaten/kota.", "Name of the kabupaten/kota."),
+    "ekspor.def.province_code": ("Kode Kemendagri provinsi (PP).", "Kemendagri province code (PP)."),
+    "ekspor.def.province_name": ("Nama provinsi.", "Name of the province."),
+    "ekspor.def.is_pilot": ("Ya untuk setiap wilayah di daftar pilot, apa pun statusnya.",
+                            "True for every region on the pilot list, whatever its status."),
+    "ekspor.def.pilot_status": ("Status di daftar pilot: terkonfirmasi, diberitakan atau belum pasti; kosong untuk bukan pilot.",
+                                "Status on the pilot list: confirmed, reported or uncertain; empty for non-pilots."),
+    "ekspor.def.program": ("Kode program (baku: SEMBAKO untuk BPNT).", "Programme code (canonical: SEMBAKO for BPNT)."),
+    "ekspor.def.year": ("Tahun tahap.", "Year of the tranche."),
+    "ekspor.def.tranche": ("Tahap 1–4.", "Tranche (tahap) 1–4."),
+    "ekspor.def.as_of": ("Tanggal register yang dipilih: setiap wilayah memakai snapshot terakhirnya pada atau sebelum tanggal ini.",
+                         "The register date chosen: each region uses its latest snapshot on or before it."),
+    "ekspor.def.register_snapshot": (
+        "Snapshot register wilayah yang dipakai; kosong = tanpa register, jadi indikator berbasis register kosong.",
+        "The region's register snapshot in use; empty = no register, so register-based indicators are empty.",
     ),
+    "ekspor.def.paid_families": ("Keluarga yang dialokasikan dengan status salur tersalur.",
+                                 "Families allocated whose payment status is tersalur (paid)."),
+    "ekspor.def.timely_families": ("Keluarga yang dibayar paling lambat N hari (pengaturan, bawaan 30) sejak awal tahap.",
+                                   "Families paid within N days (a setting, default 30) of the tranche start."),
+    "ekspor.def.coverage_small": (
+        "Ya bila penyebut cakupan di bawah batas angka kecil: angkanya tidak stabil.",
+        "True when the coverage denominator is below the small-number threshold: the rate is unstable.",
+    ),
+    "ekspor.def.inclusion_small": ("Ya bila penyebut inclusion error di bawah batas angka kecil.",
+                                   "True when the inclusion-error denominator is below the small-number threshold."),
     "ekspor.other.heading": ("Tabel kualitas data", "Data-quality tables"),
     "ekspor.other.about": (
         "Tidak bergantung pada filter wilayah, program atau tahap: selalu seluruh gudang data.",

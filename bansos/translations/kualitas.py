@@ -25,7 +25,8 @@ STRINGS = {
         "loaded + quarantined, for every file.",
     ),
     "kualitas.tile.last": ("Muat terakhir", "Last load"),
-    "kualitas.tile.last.caption": ("File dengan peringatan: {warnings}", "Files with warnings: {warnings}"),
+    "kualitas.tile.last.caption": ("pukul {time} · file dengan peringatan: {warnings}",
+                                   "at {time} · files with warnings: {warnings}"),
     # ledger
     "kualitas.ledger.heading": ("Catatan muat", "Load ledger"),
     "kualitas.ledger.caption": (
@@ -37,7 +38,7 @@ STRINGS = {
     "kualitas.col.load_id": ("No.", "No."),
     "kualitas.col.file": ("File", "File"),
     "kualitas.col.kind": ("Jenis", "Kind"),
-    "kualitas.col.loaded_at": ("Waktu muat (UTC)", "Loaded at (UTC)"),
+    "kualitas.col.loaded_at": ("Waktu muat (WIB)", "Loaded at (WIB)"),
     "kualitas.col.extract_date": ("Tanggal ekstrak", "Extract date"),
     "kualitas.col.read": ("Dibaca", "Read"),
     "kualitas.col.loaded": ("Dimuat", "Loaded"),
@@ -46,6 +47,8 @@ STRINGS = {
     "kualitas.col.removed": ("Dihapus", "Removed"),
     "kualitas.col.message": ("Pesan", "Message"),
     "kualitas.col.warnings": ("Peringatan", "Warnings"),
+    "kualitas.warning.cp1252": ("dibaca sebagai Windows-1252, bukan UTF-8", "decoded as Windows-1252, not UTF-8"),
+    "kualitas.warning.sheet": ("dibaca dari lembar «{sheet}»", "read from sheet “{sheet}”"),
     "kualitas.col.superseded.help": (
         "Baris valid yang lebih lama dari baris tersimpan dengan kunci yang sama (tidak diterapkan).",
         "Valid rows older than the stored row with the same key (not applied).",
@@ -54,12 +57,12 @@ STRINGS = {
         "Baris tersimpan yang tidak ada lagi di terbitan ulang `--replace`.",
         "Stored rows a `--replace` re-issue no longer contained.",
     ),
-    "kualitas.kind.keluarga": ("Register (keluarga)", "Register (keluarga)"),
-    "kualitas.kind.penyaluran": ("Penyaluran", "Disbursement (penyaluran)"),
+    "kualitas.kind.keluarga": ("Register keluarga", "Family register"),
+    "kualitas.kind.penyaluran": ("Penyaluran", "Disbursement"),
     # quarantine
     "kualitas.reasons.heading": ("Karantina menurut alasan", "Quarantine by reason"),
     "kualitas.reasons.title": ("Baris dikarantina menurut alasan", "Quarantined rows by reason"),
-    "kualitas.reasons.x": ("Baris dikarantina (jumlah)", "Quarantined rows (count)"),
+    "kualitas.reasons.x": ("Jumlah baris", "Rows"),
     "kualitas.reasons.y": ("Alasan", "Reason"),
     "kualitas.reasons.hover": ("{rows} baris di {files} file", "{rows} rows in {files} files"),
     "kualitas.reasons.caption": (

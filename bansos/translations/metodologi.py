@@ -68,10 +68,10 @@ STRINGS = {
     "metodologi.rule.did": (
         "**Perbandingan (DiD).** Untuk pilot r dan wilayah pembandingnya C: perubahan Δ = indikator(t2) − indikator(t1); "
         "DiD = Δr − ΔC, dengan ΔC dari pembilang dan penyebut C yang dijumlahkan. t1 dan t2 dipilih pengguna (bawaan: "
-        "tahap pertama dan terakhir yang dimuat); semua masukannya ditampilkan.",
+        "tahap pertama dan terakhir yang dimuat); semua masukannya ditampilkan. Cara membacanya: {reading}.",
         "**Comparison (DiD).** For a pilot r and its comparison regions C: change Δ = metric(t2) − metric(t1); DiD = "
         "Δr − ΔC, with ΔC from C's summed numerators and denominators. t1 and t2 are chosen by the user (default: the "
-        "first and the latest tranche loaded); all inputs are shown.",
+        "first and the latest tranche loaded); all inputs are shown. How to read it: {reading}.",
     ),
     "metodologi.rule.funnel": (
         "**Corong pendaftaran.** Pendaftaran baru (kanal mandiri, agen, musdes, dinsos; dtsen terpisah) → diputus → "
@@ -84,10 +84,12 @@ STRINGS = {
     # indicators
     "metodologi.indicators.heading": ("Definisi indikator", "Indicator definitions"),
     "metodologi.indicators.caption": (
-        "Dibuat langsung dari catatan definisi di kode (bansos/indicators.py): halaman, ekspor dan kamus data memakai "
-        "definisi yang sama.",
-        "Generated from the definition records in the code (bansos/indicators.py): pages, exports and the data "
-        "dictionary use the same definitions.",
+        "Dibuat langsung dari definisi indikator yang dipakai aplikasi (satu definisi per indikator, di berkas "
+        "bansos/indicators.py): halaman, ekspor dan kamus data memakai definisi yang sama. Rumusnya ditulis dalam SQL, "
+        "bahasa kueri gudang data.",
+        "Generated from the indicator definitions the application uses (one definition per indicator, in the file "
+        "bansos/indicators.py): pages, exports and the data dictionary use the same definitions. Formulas are written "
+        "in SQL, the warehouse's query language.",
     ),
     "metodologi.ind.formula": ("Rumus (SQL)", "Formula (SQL)"),
     "metodologi.ind.numerator": ("Pembilang", "Numerator"),
@@ -104,17 +106,18 @@ STRINGS = {
     "metodologi.format.date": ("tanggal", "date"),
     "metodologi.format.text": ("teks", "text"),
     "metodologi.format.bool": ("ya/tidak", "yes/no"),
-    "metodologi.source.design": (
-        "Definisi proyek (DESIGN §5)",
-        "Project definition (DESIGN §5)",
+    "metodologi.source.project": (
+        "definisi aplikasi ini (lihat Aturan perhitungan di atas)",
+        "this application's definition (see the rules above)",
     ),
     # programmes
     "metodologi.programs.heading": ("Tabel program yang dipakai", "Programme table in use"),
     "metodologi.programs.caption": (
-        "Dari data/reference/programs.csv (dapat diubah; jalankan `python -m bansos rebuild` setelahnya). Sumber ditulis "
-        "seperti di file.",
-        "From data/reference/programs.csv (editable; run `python -m bansos rebuild` afterwards). Sources are quoted as "
-        "written in the file.",
+        "Tabel ini disimpan di berkas data/reference/programs.csv; pengelola data dapat mengubahnya lalu membangun "
+        "ulang gudang data (`python -m bansos rebuild`). Catatan sumber dikutip apa adanya dari berkas itu, dalam "
+        "bahasa Inggris.",
+        "This table is kept in the file data/reference/programs.csv; the data team can edit it and then rebuild the "
+        "warehouse (`python -m bansos rebuild`). The source notes are quoted as written in that file.",
     ),
     "metodologi.col.code": ("Kode", "Code"),
     "metodologi.col.name": ("Nama", "Name"),
@@ -124,7 +127,10 @@ STRINGS = {
     "metodologi.col.aliases": ("Kode lain", "Aliases"),
     "metodologi.col.source": ("Sumber", "Source"),
     "metodologi.threshold": ("desil ≤ {n}", "decile ≤ {n}"),
-    "metodologi.benefit.varies": ("bervariasi / tidak tunai", "varies / not cash"),
+    "metodologi.benefit.note": (
+        "Manfaat kosong (–): besarnya bervariasi per keluarga atau bantuannya tidak tunai.",
+        "Benefit empty (–): the amount varies by family, or the benefit is not cash.",
+    ),
     # settings
     "metodologi.settings.heading": ("Pengaturan yang dipakai", "Settings in use"),
     "metodologi.settings.caption": (
@@ -147,19 +153,22 @@ STRINGS = {
     "metodologi.pilots.heading": ("Asal daftar pilot", "Where the pilot list comes from"),
     "metodologi.pilots.text": (
         "Sekitar 40 kab/kota menjadi pilot digitalisasi bansos 2026, tetapi daftar resminya belum terbit. Daftar di "
-        "aplikasi ini berasal dari **data/reference/pilots.csv** (salinan reference/pilots_2026.csv): hanya kab/kota "
+        "aplikasi ini berasal dari **data/reference/pilots.csv**: hanya kab/kota "
         "yang disebut dalam laporan publik, masing-masing dengan tautan sumbernya. Saat ini berisi **{n}** wilayah: "
         "{statuses}. Aplikasi tidak pernah menambah wilayah yang tidak ada di daftar; ketika daftar resmi terbit, "
         "perbarui file itu lalu jalankan `python -m bansos rebuild`.",
         "About 40 kab/kota are 2026 bansos-digitalisation pilots, but the official list has not been published. The list "
-        "in this app comes from **data/reference/pilots.csv** (a copy of reference/pilots_2026.csv): only kab/kota "
+        "in this app comes from **data/reference/pilots.csv**: only kab/kota "
         "named in public reports, each with its source link. It currently holds **{n}** regions: {statuses}. The app "
         "never adds a region the list does not hold; when the official list appears, update that file and run "
         "`python -m bansos rebuild`.",
     ),
-    "metodologi.pilots.status.confirmed": ("{n} confirmed (laporan menyebutnya jelas sebagai pilot)", "{n} confirmed (the report names it as a pilot plainly)"),
-    "metodologi.pilots.status.reported": ("{n} reported (diberitakan, belum ada penegasan kedua)", "{n} reported (reported, not yet corroborated)"),
-    "metodologi.pilots.status.uncertain": ("{n} uncertain (laporan tidak tegas menyebutnya pilot)", "{n} uncertain (the report is not explicit that it is a pilot)"),
+    "metodologi.pilots.status.confirmed": ("{n} {word} (laporan menyebutnya jelas sebagai pilot)",
+                                           "{n} {word} (the report names it as a pilot plainly)"),
+    "metodologi.pilots.status.reported": ("{n} {word} (diberitakan, belum ada penegasan kedua)",
+                                          "{n} {word} (reported, not yet corroborated)"),
+    "metodologi.pilots.status.uncertain": ("{n} {word} (laporan tidak tegas menyebutnya pilot)",
+                                           "{n} {word} (the report is not explicit that it is a pilot)"),
     "metodologi.pilots.empty": (
         "Daftar pilot kosong: isi data/reference/pilots.csv lalu jalankan `python -m bansos rebuild`.",
         "The pilot list is empty: fill in data/reference/pilots.csv and run `python -m bansos rebuild`.",

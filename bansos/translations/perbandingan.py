@@ -38,9 +38,6 @@ STRINGS = {
     "perbandingan.flag.small": ("⚠", "⚠"),
     "perbandingan.tab.table": ("Tabel", "Table"),
     "perbandingan.tab.chart": ("Grafik", "Chart"),
-    "perbandingan.status.confirmed": ("terkonfirmasi", "confirmed"),
-    "perbandingan.status.reported": ("diberitakan", "reported"),
-    "perbandingan.status.uncertain": ("belum pasti", "uncertain"),
     "perbandingan.col.rank": ("Peringkat", "Rank"),
     "perbandingan.col.rank.help": (
         "Peringkat {metric}: 1 = terbaik di antara pilot dalam filter. – : angka dari kurang dari {n} keluarga atau "
@@ -51,11 +48,12 @@ STRINGS = {
     "perbandingan.col.rank_of": ("Peringkat {metric}", "{metric} rank"),
     "perbandingan.col.status": ("Status pilot", "Pilot status"),
     "perbandingan.col.status.help": (
-        "Dari daftar pilot (reference/pilots_2026.csv): terkonfirmasi, diberitakan, atau belum pasti.",
-        "From the pilot list (reference/pilots_2026.csv): confirmed, reported, or uncertain.",
+        "Dari daftar pilot (lihat Metodologi): terkonfirmasi, diberitakan, atau belum pasti.",
+        "From the pilot list (see Methodology): confirmed, reported, or uncertain.",
     ),
     "perbandingan.col.ineligible": ("Penerima tidak layak", "Recipients not eligible"),
     "perbandingan.col.metric": ("Indikator", "Metric"),
+    "perbandingan.col.inputs": ("{metric}: rincian", "{metric}: inputs"),
     "perbandingan.col.group": ("Kelompok", "Group"),
     "perbandingan.col.num": ("Pembilang {period}", "Numerator {period}"),
     "perbandingan.col.den": ("Penyebut {period}", "Denominator {period}"),
@@ -100,22 +98,22 @@ STRINGS = {
     "perbandingan.pilot.heading": ("Pilot terhadap wilayah pembandingnya", "A pilot against its comparison regions"),
     "perbandingan.pilot.label": ("Wilayah pilot", "Pilot region"),
     "perbandingan.pilot.none": (
-        "Belum ada wilayah pilot dalam data. Daftar pilot ada di data/reference/pilots.csv.",
-        "No pilot region in the data yet. The pilot list is data/reference/pilots.csv.",
+        "Belum ada wilayah pilot dalam data. Asal daftar pilot dijelaskan di Metodologi.",
+        "No pilot region in the data yet. Where the pilot list comes from is explained in Methodology.",
     ),
     "perbandingan.group.members": (
         "**Kelompok pembanding ({n} wilayah):** {names}. {source}",
         "**Comparison group ({n} regions):** {names}. {source}",
     ),
     "perbandingan.group.source.table": (
-        "Sumber: tabel wilayah pembanding yang dapat diubah (data/reference/comparison_regions.csv).",
-        "Source: the editable comparison table (data/reference/comparison_regions.csv).",
+        "Sumber: tabel wilayah pembanding, yang dapat diubah pengelola data.",
+        "Source: the comparison table, which the data team can edit.",
     ),
     "perbandingan.group.source.default": (
         "Sumber: aturan bawaan — kab/kota bukan pilot di provinsi yang sama yang ada dalam data (pilot ini tidak "
-        "tercantum di data/reference/comparison_regions.csv).",
+        "tercantum di tabel wilayah pembanding).",
         "Source: the default rule — the non-pilot kab/kota of the same province present in the data (this pilot is "
-        "not listed in data/reference/comparison_regions.csv).",
+        "not listed in the comparison table).",
     ),
     "perbandingan.group.source.mixed": (
         "Sumber: sebagian dari tabel wilayah pembanding, sebagian dari aturan bawaan.",
@@ -123,11 +121,9 @@ STRINGS = {
     ),
     "perbandingan.group.none": (
         "Pilot ini belum punya wilayah pembanding: tidak ada kab/kota bukan pilot di provinsinya dalam data, dan "
-        "tabel data/reference/comparison_regions.csv tidak mencantumkannya. Tambahkan baris di tabel itu lalu "
-        "jalankan `python -m bansos rebuild`.",
-        "This pilot has no comparison regions: no non-pilot kab/kota of its province is in the data, and "
-        "data/reference/comparison_regions.csv does not list it. Add rows to that table, then run "
-        "`python -m bansos rebuild`.",
+        "tabel wilayah pembanding tidak mencantumkannya. Pengelola data dapat menambahkannya ke tabel itu.",
+        "This pilot has no comparison regions: no non-pilot kab/kota of its province is in the data, and the "
+        "comparison table does not list it. The data team can add them to that table.",
     ),
     "perbandingan.group.no_register": (
         "Tanpa register keluarga (tidak ada indikator berbasis register): {names}.",
@@ -181,23 +177,12 @@ STRINGS = {
         "pilot {pilot_change} · pembanding {comp_change}",
         "pilot {pilot_change} · comparison {comp_change}",
     ),
-    "perbandingan.did.tile.help.error": (
-        "Perubahan di pilot dikurangi perubahan di pembanding. Negatif: galat pilot turun lebih banyak (lebih baik).",
-        "Change in the pilot minus change in the comparison group. Negative: the pilot's error fell more (better).",
-    ),
-    "perbandingan.did.tile.help.up": (
-        "Perubahan di pilot dikurangi perubahan di pembanding. Positif: pilot naik lebih banyak (lebih baik).",
-        "Change in the pilot minus change in the comparison group. Positive: the pilot rose more (better).",
-    ),
     "perbandingan.did.row.pilot": ("Pilot: {name}", "Pilot: {name}"),
     "perbandingan.did.row.comparison": ("Pembanding ({n} wilayah, dijumlahkan)", "Comparison ({n} regions, summed)"),
     "perbandingan.did.row.did": ("DiD = Δ pilot − Δ pembanding", "DiD = Δ pilot − Δ comparison"),
     "perbandingan.did.read": (
-        "Δ = angka {t2} − angka {t1}; DiD = Δ pilot − Δ pembanding. Untuk exclusion dan inclusion error, DiD negatif "
-        "berarti pilot membaik lebih banyak daripada pembanding; untuk cakupan dan realisasi, DiD positif.",
-        "Δ = rate at {t2} − rate at {t1}; DiD = Δ pilot − Δ comparison. For the exclusion and inclusion errors a "
-        "negative DiD means the pilot improved more than the comparison group; for coverage and disbursement, a "
-        "positive one.",
+        "Δ = angka {t2} − angka {t1}; DiD = Δ pilot − Δ pembanding: {reading}.",
+        "Δ = rate at {t2} − rate at {t1}; DiD = Δ pilot − Δ comparison: {reading}.",
     ),
     "perbandingan.did.numerators": (
         "Pembilang / penyebut: exclusion error = keluarga layak yang tidak menerima / keluarga layak; inclusion error "

@@ -112,6 +112,15 @@ STRINGS = {
                                          "{period} is the first {program} tranche loaded, so there is no previous tranche to compare with."),
     "ringkasan.narrative.change.prev_missing": ("Angka {metric} pada {prev_period} tidak tersedia, jadi perubahannya belum dapat dinilai.",
                                                 "There is no figure for {metric} in {prev_period}, so the change cannot be assessed."),
+    "ringkasan.narrative.metric.disbursement_rate": ("realisasi penyaluran", "the disbursement rate"),
+    "ringkasan.narrative.up": ("naik", "rose by"),
+    "ringkasan.narrative.down": ("turun", "fell by"),
+    "ringkasan.narrative.largest": ("Perubahan terbesar dibanding {prev_period}: {metric} ({direction} {change}).",
+                                    "The largest movement since {prev_period}: {metric} ({direction} {change})."),
+    "ringkasan.narrative.largest.full": (
+        "Perubahan terbesar dibanding {prev_period}: {metric} {direction} {change} (dari {prev} menjadi {now}): {verdict}.",
+        "The largest movement since {prev_period}: {metric} {direction} {change} (from {prev} to {now}): {verdict}.",
+    ),
     "ringkasan.narrative.verdict.better": ("membaik", "an improvement"),
     "ringkasan.narrative.verdict.worse": ("memburuk", "a setback"),
     "ringkasan.narrative.exclusion": (

@@ -1,0 +1,115 @@
+"""Warehouse access and language for the pages: the runner, queries that
+never show a traceback, the UI language and words."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from bansos import i18n, settings
+from bansos.queries import NoWarehouse, QueryError, QueryRunner
+
+log = logging.getLogger("bansos.app")
+
+
+class PageDataError(Exception):
+    """A query behind the page failed; the page shows a plain message (the
+    details go to the server log, never to the reader)."""
+
+
+# -- warehouse -----------------------------------------------------------------
+
+
+def app_db_path() -> Path:
+    """BANSOS_DB when set; else the real warehouse when it exists; else the demo."""
+    explicit = os.environ.get(settings.SETTINGS["db"].env)
+    if explicit:
+        return Path(explicit)
+    return settings.REAL_DB if settings.REAL_DB.exists() else settings.DEMO_DB
+
+
+@st.cache_resource(show_spinner=False)
+def _runner(path: str) -> QueryRunner:
+    return QueryRunner(path)
+
+
+def runner() -> QueryRunner:
+    return _runner(str(app_db_path()))
+
+
+def q(name: str, **params) -> pd.DataFrame:
+    """Run a query file; an absent warehouse gives an empty frame. A failing
+    query raises PageDataError, which the page guard (ui.page.guard) turns
+    into a message."""
+    try:
+        return runner().run(name, **params)
+    except NoWarehouse:
+        return pd.DataFrame()
+    except QueryError as error:
+        log.error("query %s failed: %s", name, error)
+        raise PageDataError(name) from error
+
+
+def safe_query(name: str, **params) -> pd.DataFrame | None:
+    """Like q(), but a failing query shows its message in place and gives
+    None, so the rest of the page still runs."""
+    try:
+        return q(name, **params)
+    except PageDataError:
+        query_error_message()
+        return None
+
+
+def query_error_message() -> None:
+    st.error(tr("error.query"), icon=":material/error:")
+
+
+def warehouse_meta() -> dict | None:
+    frame = q("warehouse_meta")
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+# -- language ------------------------------------------------------------------
+
+
+def lang() -> str:
+    value = st.session_state.get("lang")
+    return value if value in i18n.LANGS else i18n.DEFAULT_LANG
+
+
+def tr(key: str, **values) -> str:
+    return i18n.t(key, lang(), **values)
+
+
+def both(key: str, **values) -> tuple[str, ...]:
+    """A text in every language (id, en): for what must follow a later
+    language switch (link notices)."""
+    return tuple(i18n.t(key, language, **values) for language in i18n.LANGS)
+
+
+def period_label(year, tranche, short: bool = False, language: str | None = None) -> str:
+    return i18n.t("period.short" if short else "period.label", language or lang(), year=int(year), tranche=int(tranche))
+
+
+def period_key(year, tranche) -> str:
+    """The link's form of a tranche: `2026-1`."""
+    return f"{int(year)}-{int(tranche)}"
+
+
+def split_period(key: str) -> tuple[int, int]:
+    year, tranche = key.split("-")
+    return int(year), int(tranche)
+
+
+def period_aliases(keys) -> dict[str, list[str]]:
+    """Each tranche key with its labels in both languages, long and short:
+    what old label-style links carry (`Tahap 1 2026`, `T1 2026`)."""
+    return {
+        key: [period_label(*split_period(key), short=short, language=language)
+              for language in i18n.LANGS for short in (False, True)]
+        for key in keys
+    }

@@ -1,0 +1,37 @@
+"""Showing a chart: one toolbar button (download the image), and an image
+file named after what the chart shows, in the language shown."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import streamlit as st
+
+# Plotly's toolbar, less everything but "download as image": zooming and
+# panning a bar chart on a phone only gets in the way of scrolling.
+_REMOVED = ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d", "resetScale2d",
+            "hoverClosestCartesian", "hoverCompareCartesian", "toggleSpikelines", "zoomInMap", "zoomOutMap",
+            "resetViewMap", "resetViews"]
+
+
+def file_name(title: str) -> str:
+    """`Cakupan PKH per wilayah · T2 2026` → `bansos_cakupan-pkh-per-wilayah_t2-2026`."""
+    plain = unicodedata.normalize("NFKD", re.sub(r"<[^>]+>", " ", title)).encode("ascii", "ignore").decode()
+    parts = [re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") for part in re.split(r"[·:|]", plain)]
+    return "_".join(["bansos", *[p for p in parts if p]])[:120]
+
+
+def config(fig) -> dict:
+    title = (fig.layout.title.text if hasattr(fig, "layout") else fig["layout"]["title"]["text"]) or "chart"
+    return {
+        "displaylogo": False,
+        "modeBarButtonsToRemove": _REMOVED,
+        "toImageButtonOptions": {"format": "png", "filename": file_name(title), "scale": 2},
+    }
+
+
+def chart(fig, key: str | None = None, container=None) -> None:
+    """Show a plotly figure full width, its image downloadable under a
+    meaningful name."""
+    (container or st).plotly_chart(fig, width="stretch", key=key, config=config(fig))

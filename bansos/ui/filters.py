@@ -1,0 +1,217 @@
+"""The shared filters: drawn in the sidebar on every page, kept in the link
+as codes (bansos.urlstate), read by the pages as a resolved `Filters`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+from bansos import fmt, i18n, urlstate
+from bansos.ui import widgets
+from bansos.ui.core import both, period_aliases, period_key, period_label, q, split_period, tr
+
+GROUPS = ("pilot", "comparison", "all")
+BASES = ("desil", "layak")
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+def allowed_regions() -> frozenset[str] | None:
+    """Access-control hook: the kab/kota codes this session may see, or None
+    for every region (today: no access control, so None).
+
+    Whoever adds access control returns the viewer's scope here. Then a
+    link naming a region outside it shows "outside your access" and no
+    numbers for it (bansos.urlstate.resolve_codes), and the regions in view,
+    the province list and the region choices are limited to it. The query
+    runner's own `scope` must be set to the same regions: this hook only
+    shapes the filters, it does not protect the data."""
+    return None
+
+
+@dataclass(frozen=True)
+class Filters:
+    province: str | None
+    group: str
+    regions: tuple[str, ...]          # the regions in view (resolved)
+    chosen_regions: tuple[str, ...]   # what the user picked explicitly (may be empty)
+    program: str | None
+    year: int | None
+    tranche: int | None
+    as_of: str | None
+    basis: str
+    periods: tuple[tuple[int, int], ...] = field(default_factory=tuple)  # of the programme, oldest first
+
+    @property
+    def has_period(self) -> bool:
+        return self.program is not None and self.year is not None
+
+    def params(self, *names: str) -> dict:
+        """The common query parameters, by name."""
+        values = {
+            "as_of": self.as_of,
+            "basis": self.basis,
+            "program": self.program,
+            "year": self.year,
+            "tranche": self.tranche,
+            "province": None,  # regions are already resolved within the province
+            "regions": list(self.regions),
+        }
+        return {name: values[name] for name in names}
+
+
+# -- options -----------------------------------------------------------------------
+
+
+def _options():
+    return q("options_regions"), q("options_periods"), q("options_snapshots")
+
+
+def _allowed_frame(regions: pd.DataFrame) -> pd.DataFrame:
+    allowed = allowed_regions()
+    return regions if allowed is None or regions.empty else regions[regions.region_code.isin(allowed)]
+
+
+def region_options(pilots_only: bool = False) -> pd.DataFrame:
+    """Every kab/kota the viewer may choose (options_regions, within
+    allowed_regions()); with `pilots_only`, the pilots among them."""
+    regions = _allowed_frame(q("options_regions"))
+    return regions[regions.is_pilot.astype(bool)] if pilots_only and not regions.empty else regions
+
+
+def regions_in_view(regions: pd.DataFrame, province: str | None, group: str) -> list[str]:
+    view = _allowed_frame(regions)
+    if province:
+        view = view[view.province_code == province]
+    if group == "pilot":
+        view = view[view.is_pilot]
+    elif group == "comparison":
+        view = view[~view.is_pilot]
+    return list(view.region_code)
+
+
+def _snapshot_dates(snapshots: pd.DataFrame) -> list[str]:
+    if snapshots.empty or not snapshots.as_of.notna().any():
+        return []
+    return [d.isoformat() for d in pd.to_datetime(snapshots.as_of.dropna()).dt.date]
+
+
+def _program_periods(periods: pd.DataFrame, program: str) -> list[str]:
+    mine = periods[periods.program == program]
+    return [period_key(y, t) for y, t in zip(mine.year, mine.tranche)]
+
+
+# -- the sidebar ------------------------------------------------------------------------
+
+
+def sidebar_filters() -> None:
+    """Draw the shared filters in the sidebar, each settled from the link
+    first (see bansos.ui.widgets)."""
+    sidebar = st.sidebar
+    with sidebar:
+        # One label in both languages: the language is not known yet when it is drawn.
+        widgets.choice(st.radio, "filter.language", i18n.LANGS, "lang", lambda code, _: LANGUAGE_NAMES[code],
+                       default=i18n.DEFAULT_LANG, what_key="filter.language.what", horizontal=True)
+    regions, periods, snapshots = _options()
+    if regions.empty:
+        return
+    with sidebar:
+        st.subheader(tr("filter.heading"))
+        _province(regions)
+        widgets.choice(st.radio, "filter.group", GROUPS, "grup", lambda g, language: i18n.t(f"filter.group.{g}", language),
+                       default="pilot", horizontal=True)
+        _regions(regions)
+        if not periods.empty:
+            _program_and_period(periods)
+        dates = _snapshot_dates(snapshots)
+        if dates:
+            widgets.choice(st.selectbox, "filter.snapshot", dates[::-1], "snap", fmt.day, default=dates[-1], pinned=True,
+                           aliases={d: [d, fmt.day(d, "id"), fmt.day(d, "en")] for d in dates},
+                           help=tr("filter.snapshot.help"))
+        widgets.choice(st.radio, "filter.basis", BASES, "basis", lambda b, language: i18n.t(f"filter.basis.{b}", language),
+                       default="desil", help=tr("filter.basis.help"))
+        st.caption(tr("filter.share"))
+
+
+def _province(regions: pd.DataFrame) -> None:
+    everything = regions.drop_duplicates("province_code")
+    names = dict(zip(everything.province_code, everything.province_name))
+    offered = list(dict.fromkeys(_allowed_frame(regions).province_code))
+    raw = urlstate.take("prov")
+    if raw is not None:
+        allowed = None if allowed_regions() is None else offered
+        found = urlstate.resolve_codes(raw, names, allowed)
+        st.session_state["prov"] = found.codes[0] if found.codes else ""
+        what, instead = both("filter.province"), both("filter.province.all")
+        if found.unknown:
+            urlstate.report("prov", list(found.unknown), what, instead, shown=st.session_state["prov"])
+        if found.outside:
+            urlstate.report("prov", list(found.outside), what, instead, shown=st.session_state["prov"], reason="outside")
+    elif st.session_state.get("prov") not in ["", *offered]:
+        st.session_state["prov"] = ""
+
+    def label(code: str, language: str) -> str:
+        return names.get(code, code) if code else i18n.t("filter.province.all", language)
+
+    widgets.choice(st.selectbox, "filter.province", ["", *offered], "prov", label, default="", aliases={})
+
+
+def _regions(regions: pd.DataFrame) -> None:
+    state = st.session_state
+    group = state.get("grup") if state.get("grup") in GROUPS else "pilot"
+    in_view = regions_in_view(regions, state.get("prov") or None, group)
+    names = dict(zip(regions.region_code, regions.region_name))
+    widgets.regions("filter.regions", in_view, "wil", names, default=[], none_key="filter.regions.all",
+                    allowed=allowed_regions(), placeholder=tr("filter.regions.placeholder"))
+
+
+def _program_and_period(periods: pd.DataFrame) -> None:
+    programs = list(dict.fromkeys(periods.program))
+    aliases = _program_aliases(programs)
+    program = widgets.choice(st.selectbox, "filter.program", programs, "prog", lambda code, _: code,
+                             default=programs[0], pinned=True, aliases=aliases)
+    keys = _program_periods(periods, program)
+
+    def label(code: str, language: str) -> str:
+        return period_label(*split_period(code), language=language)
+
+    widgets.choice(st.selectbox, "filter.period", keys[::-1], "tahap", label, default=keys[-1], pinned=True,
+                   aliases=period_aliases(keys))
+
+
+def _program_aliases(programs: list[str]) -> dict[str, list[str]]:
+    """Programme codes with their other names from the programme table
+    (BPNT for SEMBAKO)."""
+    table = q("programs")
+    other = {}
+    if not table.empty and "aliases" in table:
+        other = {row.code: [a.strip() for a in str(row.aliases).split(";") if a.strip()]
+                 for row in table.itertuples() if isinstance(row.aliases, str)}
+    return {code: other.get(code, []) for code in programs}
+
+
+# -- the resolved filters -------------------------------------------------------------------
+
+
+def filters() -> Filters:
+    """The shared filters as resolved values (defaults where unset)."""
+    regions, periods, snapshots = _options()
+    state = st.session_state
+    province = state.get("prov") or None
+    group = state.get("grup") if state.get("grup") in GROUPS else "pilot"
+    in_view = regions_in_view(regions, province, group) if not regions.empty else []
+    chosen = tuple(c for c in (state.get("wil") or []) if c in in_view)
+    program = year = tranche = None
+    period_list: tuple[tuple[int, int], ...] = ()
+    if not periods.empty:
+        programs = list(dict.fromkeys(periods.program))
+        program = state.get("prog") if state.get("prog") in programs else programs[0]
+        keys = _program_periods(periods, program)
+        period_list = tuple(split_period(k) for k in keys)
+        year, tranche = split_period(state.get("tahap") if state.get("tahap") in keys else keys[-1])
+    dates = _snapshot_dates(snapshots)
+    as_of = (state.get("snap") if state.get("snap") in dates else dates[-1]) if dates else None
+    basis = state.get("basis") if state.get("basis") in BASES else "desil"
+    return Filters(province, group, chosen or tuple(in_view), chosen, program, year, tranche, as_of, basis, period_list)
+

@@ -1,0 +1,148 @@
+"""Page furniture: the header (title, demo label, data source, notices about
+the link), the guard that turns a failing query into a message, the rule in
+use, empty states and folded sections."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+from bansos import fmt, settings, urlstate
+from bansos.ui.core import PageDataError, lang, q, query_error_message, tr, warehouse_meta
+from bansos.ui.filters import Filters, filters
+
+_NOTICE_SLOT = "_ui_notice_slot"
+
+
+def page_header(title_key: str, intro_key: str | None = None) -> dict | None:
+    """Title, notices about the link, the demo label, where the data comes
+    from. Returns the warehouse facts (None when there is no warehouse)."""
+    st.title(tr(title_key))
+    # Filled at the end of the run (show_link_notices): a page's own link
+    # values are read after this point.
+    st.session_state[_NOTICE_SLOT] = st.container()
+    if intro_key:
+        st.caption(tr(intro_key))
+    meta = warehouse_meta()
+    if meta is None:
+        st.warning(tr("empty.no_warehouse"))
+        return None
+    if meta.get("is_demo"):
+        st.info(tr("banner.demo"), icon=":material/science:")
+    when = meta.get("last_load_at")
+    source = tr("banner.source.demo" if meta.get("is_demo") else "banner.source.real")
+    st.caption(tr("banner.source", source=source, when=fmt.moment(when, lang())))
+    return meta
+
+
+def show_link_notices() -> None:
+    """Say what the link asked for that is not shown, and what is shown
+    instead (end of every run, under the page title)."""
+    slot = st.session_state.pop(_NOTICE_SLOT, None)
+    notices = urlstate.notices()
+    if slot is None or not notices:
+        return
+    index = 0 if lang() == "id" else 1
+    for notice in notices:
+        what = notice.what[index]
+        if len(what) > 1 and not what[1].isupper():  # "Tahap awal" → "tahap awal", but "DTSEN" stays
+            what = what[0].lower() + what[1:]
+        slot.warning(tr(f"url.notice.{notice.reason}", what=what, value=notice.value, instead=notice.instead[index]),
+                     icon=":material/link_off:")
+
+
+def guard(render: Callable[[], None], container=None) -> None:
+    """Run a page body (or the sidebar); a query that fails shows a plain
+    message instead of a traceback (the details are in the server log)."""
+    try:
+        render()
+    except PageDataError:
+        if container is None:
+            query_error_message()
+        else:
+            with container:
+                query_error_message()
+
+
+def has_data(meta: dict | None) -> bool:
+    if meta is None:
+        return False
+    if not (meta.get("families_rows") or meta.get("allocation_rows")):
+        empty_state("empty.no_data")
+        return False
+    return True
+
+
+def start(title_key: str, intro_key: str | None = None, *, rule: bool = True, period: bool = True) -> Filters | None:
+    """The common start of a monitoring page: header, the rule in use, and
+    the empty states (no data, no tranche, no region). Returns the filters,
+    or None when there is nothing to show."""
+    if not has_data(page_header(title_key, intro_key)):
+        return None
+    f = filters()
+    if rule:
+        show_rule(f)
+    if period and not f.has_period:
+        empty_state("empty.no_allocations")
+        return None
+    if not f.regions:
+        empty_state("empty.no_regions")
+        return None
+    return f
+
+
+def tranche_totals(f: Filters) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The view's totals for every tranche (`ringkasan_totals`) and those of
+    the tranche shown (one row); None, with the empty state, when it has none."""
+    totals = q("ringkasan_totals", **f.params("as_of", "basis", "program", "regions"))
+    current = totals[(totals["year"] == f.year) & (totals["tranche"] == f.tranche)] if not totals.empty else totals
+    if nothing(current, "empty.no_match"):
+        return None
+    return totals, current
+
+
+def rule_statement(f: Filters) -> str:
+    """The eligibility rule in use, in words (stated on every page that shows
+    register-based indicators)."""
+    if f.basis == "layak":
+        rule = tr("rule.layak")
+    else:
+        programs = q("programs")
+        items = "; ".join(
+            tr("rule.desil.item", program=row.code, max_desil=int(row.max_desil))
+            for row in programs.itertuples()
+            if not pd.isna(row.max_desil)
+        )
+        rule = tr("rule.desil", items=items)
+    return tr("banner.rule", rule=rule)
+
+
+def show_rule(f: Filters) -> None:
+    st.caption(rule_statement(f) + ". " + tr("rule.source"))
+
+
+def folded(label: str, key: str):
+    """A folded section (an expander) whose content the page runs only while
+    it is open: `with (box := ui.folded(...)): if box.open: ...`. Opening it
+    reruns the page. Tables nobody unfolds cost nothing; they were a large
+    part of each page run."""
+    return st.expander(label, key=key, on_change="rerun")
+
+
+def nothing(frame: pd.DataFrame | None, empty_key: str) -> bool:
+    """True when a section has nothing to show: its query failed (the
+    message is already shown, see core.safe_query) or returned no rows
+    (then the empty state `empty_key` says so)."""
+    if frame is not None and frame.empty:
+        empty_state(empty_key)
+    return frame is None or frame.empty
+
+
+def empty_state(key: str, **values) -> None:
+    st.info(tr(key, **values), icon=":material/info:")
+
+
+def small_n_note() -> None:
+    st.caption(tr("word.small_n.note", n=settings.get_int("min_families")))

@@ -1,0 +1,135 @@
+"""One table component: numbers shown in the app's language, kept sortable.
+
+Streamlit's own number formats follow the browser's locale (an Indonesian
+page in an en-US browser showed `1,776` and `23.63%`). Here the frame keeps
+its numbers, and a pandas Styler gives each cell its display text
+(bansos.fmt, the same precision as the tiles): the grid shows the text and
+sorts by the number underneath. A rate on fewer families than the
+small-number threshold carries its ⚠ in its own cell, whatever the table is
+sorted or ranked by.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from bansos import fmt
+from bansos.indicators import BY_ID
+from bansos.ui.core import lang, tr
+
+SMALL_MARK = " ⚠"
+NUMERIC = ("pct", "int", "rp", "pp", "num", "plain")
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column: `name` in the frame, its header, how it is shown.
+
+    kind:  pct (rate, 1 decimal), pp (change in percentage points), int
+           (count), rp (rupiah), num (a number such as a rank), plain (a
+           year or an id: digits only, no separators), date, bool, link, text.
+    small: the frame's column that flags this rate as resting on too few
+           families (its cells get ⚠).
+    """
+
+    name: str
+    label: str
+    kind: str = "text"
+    help: str | None = None
+    small: str | None = None
+    pinned: bool = False
+    row_kind: str | None = None  # a frame column naming each row's own kind (a table of mixed counts and rupiah)
+
+
+def indicator(name: str, label: str | None = None, column: str | None = None, small: bool = True) -> Col:
+    """A column of an indicator, labelled, described and formatted from its
+    record in bansos.indicators."""
+    record = BY_ID[name]
+    language = lang()
+    return Col(column or name, label or record.label(language), record.format, record.description(language),
+               record.small if small else None)
+
+
+def text(name: str, label_key: str, pinned: bool = False, help_key: str | None = None, **values) -> Col:
+    return Col(name, tr(label_key, **values), "text", tr(help_key) if help_key else None, pinned=pinned)
+
+
+def _formatter(kind: str, language: str, mark: str = ""):
+    def show(value) -> str:
+        if fmt.is_missing(value):
+            return fmt.EMPTY
+        if kind == "num":
+            return fmt.number(value, language)
+        if kind == "plain":
+            return str(int(value))
+        return fmt.by_format(value, kind, language) + mark
+
+    return show
+
+
+def with_group(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with a `group` column: pilot or comparison, in words."""
+    return frame.assign(group=[tr("word.pilot") if bool(p) else tr("word.comparison") for p in frame["is_pilot"]])
+
+
+def height(rows: int, cap: int = 16) -> int:
+    """Every row visible up to `cap` rows, then the table scrolls inside."""
+    return min(max(rows, 1), cap) * 35 + 38
+
+
+def styled(frame: pd.DataFrame, columns: list[Col], language: str | None = None):
+    """The frame's columns (as listed) with each cell's display text (a
+    Styler; a plain frame when every column is text)."""
+    language = language or lang()
+    data = pd.DataFrame({c.name: _values(frame[c.name], c.kind) for c in columns}, index=range(len(frame)))
+    if not any(c.kind in NUMERIC or c.kind == "date" for c in columns):
+        return data  # text only: nothing to format, and a Styler costs a page run time
+    styler = data.style.format(
+        {c.name: _formatter(c.kind, language) for c in columns if c.kind in NUMERIC or c.kind == "date"},
+    )
+    for c in columns:
+        if c.row_kind:
+            for kind, rows in frame.reset_index(drop=True).groupby(c.row_kind).groups.items():
+                styler = styler.format(_formatter(kind, language), subset=pd.IndexSlice[list(rows), [c.name]])
+        if c.small and c.kind in NUMERIC and c.small in frame:
+            flagged = [i for i, flag in enumerate(frame[c.small].to_numpy()) if fmt.is_set(flag)]
+            if flagged:
+                styler = styler.format(_formatter(c.kind, language, SMALL_MARK), subset=pd.IndexSlice[flagged, [c.name]])
+    return styler
+
+
+def _values(series: pd.Series, kind: str):
+    if kind == "bool":
+        return series.astype("boolean").to_numpy()
+    return series.to_numpy()
+
+
+def _config(c: Col):
+    if c.kind in NUMERIC:
+        return st.column_config.NumberColumn(c.label, help=c.help, pinned=c.pinned or None)
+    if c.kind == "date":
+        return st.column_config.Column(c.label, help=c.help, pinned=c.pinned or None)
+    if c.kind == "link":  # a web address, shown as its site's name
+        return st.column_config.LinkColumn(c.label, help=c.help, display_text=r"https?://(?:www\.)?([^/]+)")
+    if c.kind == "bool":
+        return st.column_config.CheckboxColumn(c.label, help=c.help, pinned=c.pinned or None)
+    return st.column_config.TextColumn(c.label, help=c.help, pinned=c.pinned or None)
+
+
+def table(frame: pd.DataFrame, columns: list[Col], key: str | None = None, rows_shown: int | None = 16,
+          width: str = "stretch") -> None:
+    """Show `frame`'s `columns`, numbers in the app's language and sortable."""
+    config = {c.name: _config(c) for c in columns}
+    extra = {} if rows_shown is None else {"height": height(len(frame), rows_shown)}
+    st.dataframe(styled(frame, columns), hide_index=True, column_config=config, placeholder=fmt.EMPTY,
+                 width=width, key=key, **extra)
+
+
+def ratio(frame: pd.DataFrame, numerator: str, denominator: str, kind: str = "int") -> list[str]:
+    """"a / b" text for each row (a rate's inputs side by side)."""
+    language = lang()
+    return [tr("word.ratio", num=fmt.by_format(n, kind, language), den=fmt.by_format(d, kind, language))
+            for n, d in zip(frame[numerator], frame[denominator])]

@@ -1,0 +1,53 @@
+"""A query that fails shows a plain message on every page, never a
+traceback: a warehouse whose marts are gone and whose quarantine table lost
+a column (as a broken rebuild could leave it) makes every page's queries
+fail past the header."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from bansos import i18n
+from tests.app_fixtures import REPO, app_key_file, demo_db  # noqa: F401
+from tests.page_text import page_texts
+
+PAGES = ("ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "ekspor", "kualitas", "metodologi")
+
+
+@pytest.fixture(scope="module")
+def broken_db(demo_db, tmp_path_factory):  # noqa: F811
+    path = tmp_path_factory.mktemp("broken") / "broken.duckdb"
+    shutil.copyfile(demo_db, path)
+    con = duckdb.connect(str(path))
+    try:
+        marts = [name for (name,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'mart_%'").fetchall()]
+        assert marts
+        for name in marts:
+            con.execute(f'DROP TABLE "{name}"')
+        con.execute("ALTER TABLE quarantine RENAME COLUMN reasons TO reasons_gone")
+    finally:
+        con.close()
+    return path
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+@pytest.mark.parametrize("page", PAGES)
+def test_a_failing_query_shows_a_message_not_a_traceback(broken_db, page, lang):
+    os.environ["BANSOS_DB"] = str(broken_db)
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value[:300] for e in at.exception]
+    assert at.title[0].value == i18n.t(f"nav.{page}", lang)
+    said = "\n".join(page_texts(at))
+    assert i18n.t("error.query", lang) in said
+    for technical in ("Traceback", "Catalog Error", "Binder Error", "mart_", "duckdb"):
+        assert technical not in said, technical
