@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 
 from bansos import i18n
-from tests.app_fixtures import app_key_file, demo_db, empty_db  # noqa: F401
+from tests.app_fixtures import app_key_file, demo_db, empty_db, serve_app  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -36,36 +36,9 @@ def _path(name: str) -> str:
     return "/" if name == "ringkasan" else f"/{name}"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _serve(db: Path, key_file: Path):
-    port = _free_port()
-    env = {**os.environ, "BANSOS_DB": str(db), "BANSOS_KEY_FILE": str(key_file)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise RuntimeError("streamlit did not become healthy")
-
-
 @pytest.fixture(scope="module")
 def server(demo_db, app_key_file):
-    process, url = _serve(demo_db, app_key_file)
+    process, url = serve_app(demo_db, app_key_file)
     yield url
     process.terminate()
     process.wait(timeout=20)
@@ -73,7 +46,7 @@ def server(demo_db, app_key_file):
 
 @pytest.fixture(scope="module")
 def empty_server(empty_db, app_key_file):
-    process, url = _serve(empty_db, app_key_file)
+    process, url = serve_app(empty_db, app_key_file)
     yield url
     process.terminate()
     process.wait(timeout=20)
