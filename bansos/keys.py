@@ -171,7 +171,7 @@ def register_mask_function(con) -> None:
     con.create_function("bansos_mask_text_py", masked, ["VARCHAR"], "VARCHAR", type="arrow", side_effects=False)
     con.execute(
         f"CREATE OR REPLACE TEMP MACRO bansos_mask_text(v) AS "
-        f"CASE WHEN regexp_matches(v, '{RUN_SQL}') THEN bansos_mask_text_py(v) ELSE v END"
+        f"CASE WHEN length(v) < {MIN_RUN} THEN v WHEN regexp_matches(v, '{RUN_SQL}') THEN bansos_mask_text_py(v) ELSE v END"
     )
 
 
