@@ -300,24 +300,19 @@ def _rebuild(args) -> int:
                 print(f"rebuild refused: {error}", file=sys.stderr)
                 return 1
         try:
-            with write_session(db, what="a rebuild") as session:
-                load_reference(session.con, schema=WAREHOUSE)
-                if engine is None:
+            if engine is None:
+                with write_session(db, what="a rebuild") as session:
+                    load_reference(session.con, schema=WAREHOUSE)
                     marts.rebuild(session.con, WAREHOUSE)
-                else:
-                    spark_marts.rebuild(session.con, WAREHOUSE, engine, session.scratch,
-                                        Path(args.lake) if args.lake else None)
-                for table in marts.built_tables(session.con, WAREHOUSE):
-                    session.expect(f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {WAREHOUSE}.{table}")
+                    for table in marts.built_tables(session.con, WAREHOUSE):
+                        session.expect(f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {WAREHOUSE}.{table}")
+            else:
+                spark_marts.rebuild_warehouse(db, engine, Path(args.lake) if args.lake else None)
         except (ReferenceError, WarehouseError) as error:
             print(f"rebuild refused: {error}", file=sys.stderr)
             return 1
         except Exception as error:
-            if engine is None:
-                raise
-            from bansos.spark_marts import spark_failure
-
-            message = spark_failure(error, engine)
+            message = None if engine is None else spark_marts.spark_failure(error, engine)
             if message is None:
                 raise
             print(f"rebuild on Spark failed, the warehouse was not changed: {message}", file=sys.stderr)

@@ -352,6 +352,21 @@ def rebuild(con: duckdb.DuckDBPyConnection, schema: str, engine: SparkEngine, sc
     return {name: table.num_rows for name, table in results.items()}
 
 
+def rebuild_warehouse(db: Path, engine: SparkEngine, lake_folder: Path | None = None) -> dict:
+    """`python -m bansos rebuild --engine spark`: reload the reference
+    tables and build the marts on Spark, through the write session (load
+    lock, copy, verify, atomic swap) like every load. Returns mart → rows."""
+    from bansos.reference import load_reference
+    from bansos.warehouse import WAREHOUSE, write_session
+
+    with write_session(db, what="a rebuild on Spark") as session:
+        load_reference(session.con, schema=WAREHOUSE)
+        rows = rebuild(session.con, WAREHOUSE, engine, session.scratch, lake_folder)
+        for table in marts.built_tables(session.con, WAREHOUSE):
+            session.expect(f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {WAREHOUSE}.{table}")
+    return rows
+
+
 def _check_lake_matches(con, schema: str, document: dict, folder: Path) -> None:
     here = lake.facts_version(con, schema)
     fingerprint = con.execute(f"SELECT value FROM {schema}.meta WHERE key = 'key_fingerprint'").fetchall()
