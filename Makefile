@@ -1,13 +1,14 @@
 # Two commands for a newcomer on a fresh machine:
 #   make run   — set up, build the demo warehouse if needed, serve the dashboard on http://localhost:8501
-#   make test  — set up (dev packages, Debian's Chromium for the browser tests) and run the whole suite
+#   make test  — set up (dev packages, Debian's Chromium for the browser tests, Java 17 for
+#                the Spark engine's tests) and run the whole suite
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 SCALE ?= 1
 
-.PHONY: run test demo bench chromium clean-demo
+.PHONY: run test demo bench chromium java clean-demo
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +16,7 @@ $(VENV)/.runtime: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+$(VENV)/.dev: requirements-dev.txt requirements-spark.txt requirements.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -37,7 +38,16 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.dev chromium
+# Java 17 for the Spark engine (pyspark 4 runs on Java 17 or 21); Debian's
+# package, like Chromium. (Its post-install script needs the man folder that
+# slim images leave out.)
+java:
+	@java -version 2>&1 | grep -Eq 'version "(17|21)[."]' || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO mkdir -p /usr/share/man/man1; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
+test: $(VENV)/.dev chromium java
 	$(PY) -m pytest -q -p no:cacheprovider
 
 bench: $(VENV)/.dev chromium
