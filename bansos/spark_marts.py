@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -291,10 +292,11 @@ def _first_line(error: BaseException) -> str:
 # -- running the marts ------------------------------------------------------------------
 
 
-def run_marts(spark, facts_folder: Path, reference: dict, params: dict) -> dict:
+def run_marts(spark, facts_folder: Path, reference: dict, params: dict, timings: dict | None = None) -> dict:
     """Run every mart statement on `spark` over the lake in `facts_folder`
     (its fact tables) and `reference` (name → pyarrow.Table). Returns
-    mart name → pyarrow.Table."""
+    mart name → pyarrow.Table. `timings`, when given, receives seconds per
+    statement (and `collect` for bringing the marts to the driver)."""
     statements = spark_statements()
     needed = inputs(statements)
     unknown = needed - set(FACT_VIEWS) - set(REFERENCE_TABLES)
@@ -311,6 +313,7 @@ def run_marts(spark, facts_folder: Path, reference: dict, params: dict) -> dict:
     results = {}
     try:
         for statement in statements:
+            started = time.perf_counter()
             args = {name: params[name] for name in statement.parameters}
             frame = spark.sql(statement.sql, args=args or None)
             if statement.materialise:
@@ -322,7 +325,13 @@ def run_marts(spark, facts_folder: Path, reference: dict, params: dict) -> dict:
             frame.createOrReplaceTempView(statement.name)
             if statement.name.startswith("mart_"):
                 results[statement.name] = frame
-        return {name: frame.toArrow() for name, frame in results.items()}
+            if timings is not None:
+                timings[f"{statement.file} {statement.name}"] = time.perf_counter() - started
+        started = time.perf_counter()
+        collected = {name: frame.toArrow() for name, frame in results.items()}
+        if timings is not None:
+            timings["collect"] = time.perf_counter() - started
+        return collected
     finally:
         # Dropped views release the checkpointed data for Spark's cleaner.
         for statement in statements:
