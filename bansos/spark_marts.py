@@ -64,7 +64,7 @@ class NotPortable(Exception):
 class SparkStatement:
     file: str
     name: str  # the table or view it makes
-    materialise: bool  # a table (cached) rather than a view
+    materialise: bool  # a table (computed once, checkpointed) rather than a view
     sql: str  # the SELECT, in Spark SQL
     parameters: tuple[str, ...]  # named parameters it uses (bound, never pasted)
 
@@ -202,14 +202,16 @@ class SparkEngine:
             .setMaster(self.master)
             .setAppName("bansos-marts")
             .set("spark.ui.enabled", "false")  # no web server on a port
-            .set("spark.local.dir", str(self.folder / "local"))  # shuffle and spill files stay private
             .set("spark.sql.warehouse.dir", str(self.folder / "warehouse"))
             .set("spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={java_tmp} -XX:-UsePerfData")
             .set("spark.sql.session.timeZone", "UTC")
             .set("spark.sql.ansi.enabled", "true")
         )
         if self.master.startswith("local"):
-            # Few, large partitions suit one machine; a cluster keeps its own setting.
+            # Shuffle and spill files stay in the private folder (a cluster's
+            # executors use their own local folders); few, large partitions
+            # suit one machine (a cluster keeps its own setting).
+            conf.set("spark.local.dir", str(self.folder / "local"))
             conf.set("spark.sql.shuffle.partitions", str(max(4, 2 * _local_cores(self.master))))
         # The JVM writes its banner and log lines to a file, not over this command's output.
         self._log = open(self.folder / "spark.log", "ab")
@@ -222,8 +224,9 @@ class SparkEngine:
             context.setLogLevel("ERROR")
             self.session = SparkSession(context)
         except Exception as error:
+            tail = self.log_tail()
             self.__exit__(None, None, None)
-            raise SparkUnavailable(f"Spark did not start: {_first_line(error)}. {self.log_tail()}") from error
+            raise SparkUnavailable(f"Spark did not start: {_first_line(error)}. {tail}") from error
         return self
 
     def log_tail(self, lines: int = 15) -> str:
