@@ -84,6 +84,21 @@ def test_missing_java_is_one_clear_message(tmp_path, app_key_file):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_a_cluster_without_a_lake_and_a_lake_without_spark_are_refused(tmp_path, app_key_file):
+    env = {**os.environ, "BANSOS_KEY_FILE": str(app_key_file)}
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(b"")  # never opened: both are refused before anything starts
+
+    def rebuild(*args):
+        return subprocess.run([sys.executable, "-m", "bansos", "rebuild", "--db", str(db), *args], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    cluster = rebuild("--engine", "spark", "--spark-master", "spark://example:7077")
+    assert cluster.returncode == 1 and "--lake DIR" in cluster.stderr and "Traceback" not in cluster.stderr
+    no_spark = rebuild("--lake", str(tmp_path))
+    assert no_spark.returncode == 2 and "--lake is for --engine spark" in no_spark.stderr
+
+
 # -- on Spark ------------------------------------------------------------------------
 
 
