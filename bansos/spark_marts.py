@@ -224,17 +224,21 @@ class SparkEngine:
             context.setLogLevel("ERROR")
             self.session = SparkSession(context)
         except Exception as error:
-            tail = self.log_tail()
+            # Described while the JVM still runs: a Java error's text is fetched from it.
+            message = f"Spark did not start: {_first_line(error)}. {self.log_tail()}".strip()
             self.__exit__(None, None, None)
-            raise SparkUnavailable(f"Spark did not start: {_first_line(error)}. {tail}") from error
+            raise SparkUnavailable(message) from error
         return self
 
-    def log_tail(self, lines: int = 15) -> str:
+    def log_tail(self, lines: int = 5) -> str:
+        """The last lines of Spark's log that say something (Java stack
+        frames left out), for a message when Spark fails."""
         path = self.folder / "spark.log" if self.folder else None
         if not path or not path.exists():
             return ""
-        text = path.read_text(errors="replace").splitlines()[-lines:]
-        return "Spark's log ends with:\n" + "\n".join(text) if text else ""
+        said = [line for line in path.read_text(errors="replace").splitlines()
+                if line.strip() and not re.match(r"\s+(at |\.\.\. \d+ more)", line)][-lines:]
+        return "Spark's log ends with:\n" + "\n".join(said) if said else ""
 
     def __exit__(self, *exc) -> None:
         from pyspark import SparkContext
@@ -288,7 +292,14 @@ def _local_cores(master: str) -> int:
 
 
 def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
+    """One line saying what went wrong; for a Java error, the Java
+    exception itself ("SparkException: Could not parse Master URL …"), not
+    py4j's "An error occurred while calling …"."""
+    try:
+        java = getattr(error, "java_exception", None)
+        text = (java.toString() if java is not None else str(error)).strip()
+    except Exception:  # the JVM is gone: its text cannot be fetched
+        text = ""
     return text.splitlines()[0] if text else type(error).__name__
 
 
