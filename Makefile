@@ -1,6 +1,7 @@
 # Two commands for a newcomer on a fresh machine:
 #   make run   — set up, build the demo warehouse if needed, serve the dashboard on http://localhost:8501
-#   make test  — set up (dev packages, Debian's Chromium and the test identity provider) and run the whole suite
+#   make test  — set up (dev packages, Debian's Chromium, Java 17 for the Spark engine and the
+#                test identity provider) and run the whole suite
 # Trying the login: `make idp` in one terminal, `make run-auth` in another.
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +11,7 @@ SCALE ?= 1
 IDP_PORT ?= 8711
 AUTH_SECRETS := .streamlit/auth/secrets.toml
 
-.PHONY: run test demo bench chromium clean-demo idp run-auth node
+.PHONY: run test demo bench chromium java clean-demo idp run-auth node
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +19,7 @@ $(VENV)/.runtime: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+$(VENV)/.dev: requirements-dev.txt requirements-spark.txt requirements.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -49,7 +50,16 @@ node:
 tests/idp/node_modules/.package-lock.json: tests/idp/package-lock.json tests/idp/package.json | node
 	cd tests/idp && npm ci --no-audit --no-fund --loglevel=error
 
-test: $(VENV)/.dev chromium tests/idp/node_modules/.package-lock.json
+# Java 17 for the Spark engine (pyspark 4 runs on Java 17 or 21); Debian's
+# package, like Chromium. (Its post-install script needs the man folder that
+# slim images leave out.)
+java:
+	@java -version 2>&1 | grep -Eq 'version "(17|21)[."]' || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO mkdir -p /usr/share/man/man1; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
+test: $(VENV)/.dev chromium java tests/idp/node_modules/.package-lock.json
 	$(PY) -m pytest -q -p no:cacheprovider
 
 # An OpenID Connect provider for trying the login (development form: ANY password; never for real use).

@@ -2,7 +2,7 @@
 
     python -m bansos demo    [--db PATH] [--scale X] [--seed N]
     python -m bansos ingest  [--db PATH] [--kind K] [--as-of DATE] [--replace] [--json] [--no-wait] FILE...
-    python -m bansos rebuild [--db PATH]
+    python -m bansos rebuild [--db PATH] [--engine duckdb|spark] [--spark-master URL] [--lake DIR]
     python -m bansos migrate [--db PATH]
     python -m bansos check   [--db PATH]
     python -m bansos backup  [--db PATH] --out DIR
@@ -82,9 +82,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     rebuild = commands.add_parser("rebuild", help="reload data/reference/*.csv and rebuild the marts")
     rebuild.add_argument("--db")
+    rebuild.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                         help="where the mart SQL runs (default duckdb; spark needs pyspark and Java 17)")
+    rebuild.add_argument("--spark-master", default="local[*]", metavar="URL",
+                         help="Spark master for --engine spark (default local[*]; a cluster: spark://host:7077, yarn, k8s://...)")
+    rebuild.add_argument("--lake", metavar="DIR",
+                         help="--engine spark: read the facts from this exported lake (python -m bansos export lake), "
+                              "which a cluster's executors can read; default: a private temporary copy")
 
     export = commands.add_parser("export", help="export a table with its provenance")
-    export.add_argument("table", help="region-indicators, quarantine-summary, quarantine, loads, families, or audit (command line only)")
+    export.add_argument("table", help="region-indicators, quarantine-summary, quarantine, loads, families; "
+                        "command line only: audit, lake (--out a new folder)")
     export.add_argument("--db")
     export.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
     export.add_argument("--out", help="output file (default: standard output, csv only)")
@@ -280,6 +288,8 @@ def _demo(args) -> int:
 
 
 def _rebuild(args) -> int:
+    from contextlib import ExitStack
+
     from bansos import marts
     from bansos.reference import ReferenceError, load_reference
     from bansos.warehouse import WAREHOUSE, WarehouseError, write_session
@@ -288,19 +298,50 @@ def _rebuild(args) -> int:
     if not db.exists():
         print(f"No warehouse at {db}: nothing to rebuild (load extracts with `python -m bansos ingest`).", file=sys.stderr)
         return 1
-    try:
-        with write_session(db, what="a rebuild") as session:
-            load_reference(session.con, schema=WAREHOUSE)
-            marts.rebuild(session.con, WAREHOUSE)
-            for table in marts.built_tables(session.con, WAREHOUSE):
-                session.expect(f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {WAREHOUSE}.{table}")
-    except (ReferenceError, WarehouseError) as error:
-        print(f"rebuild refused: {error}", file=sys.stderr)
-        return 1
+    if args.engine == "duckdb" and args.lake:
+        print("usage error: --lake is for --engine spark", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        engine = None
+        if args.engine == "spark":
+            from bansos import spark_marts
+
+            if args.lake is None and not args.spark_master.startswith("local"):
+                print("rebuild refused: a cluster's executors cannot read this machine's private temporary folder; "
+                      "export the lake to a folder they can read (python -m bansos export lake --out DIR) and pass "
+                      "--lake DIR", file=sys.stderr)
+                return 1
+            try:
+                # Started before the warehouse is locked: a missing Java is
+                # reported at once, and loads wait only for the marts.
+                engine = stack.enter_context(spark_marts.SparkEngine(args.spark_master))
+            except spark_marts.SparkUnavailable as error:
+                print(f"rebuild refused: {error}", file=sys.stderr)
+                return 1
+        try:
+            if engine is None:
+                with write_session(db, what="a rebuild") as session:
+                    load_reference(session.con, schema=WAREHOUSE)
+                    marts.rebuild(session.con, WAREHOUSE)
+                    for table in marts.built_tables(session.con, WAREHOUSE):
+                        session.expect(f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {WAREHOUSE}.{table}")
+            else:
+                spark_marts.rebuild_warehouse(db, engine, Path(args.lake) if args.lake else None)
+        except (ReferenceError, WarehouseError) as error:
+            print(f"rebuild refused: {error}", file=sys.stderr)
+            return 1
+        except Exception as error:
+            message = None if engine is None else spark_marts.spark_failure(error, engine)
+            if message is None:
+                raise
+            print(f"rebuild on Spark failed, the warehouse was not changed: {message}", file=sys.stderr)
+            return 1
     from bansos import audit
 
-    audit.record(db, "rebuild", runner=audit.runner_name())
-    print(f"rebuilt reference tables and marts of {db}")
+    audit.record(db, "rebuild", runner=audit.runner_name(), engine=args.engine)
+    where = "" if engine is None else f" on Spark ({args.spark_master}{', lake ' + args.lake if args.lake else ''})"
+    print(f"rebuilt reference tables and marts of {db}{where} in {time.perf_counter() - started:.1f} s")
     return 0
 
 

@@ -505,8 +505,10 @@ def run_export_command(args) -> int:
     from bansos import audit
     from bansos.access import AccessFileError
 
+    if args.table == "lake":
+        return run_lake_export(args)
     if args.table not in TABLES and args.table != AUDIT_TABLE:
-        print(f"export refused: unknown table {args.table!r}; choose one of: {', '.join([*TABLES, AUDIT_TABLE])}", file=sys.stderr)
+        print(f"export refused: unknown table {args.table!r}; choose one of: {', '.join([*TABLES, AUDIT_TABLE, 'lake'])}", file=sys.stderr)
         return 1
     if args.format in ("xlsx", "parquet") and not args.out:
         print(f"usage error: --out is required for --format {args.format}", file=sys.stderr)
@@ -558,4 +560,58 @@ def run_export_command(args) -> int:
     if args.format in ("csv", "parquet"):
         Path(str(out) + ".meta.json").write_bytes(meta_json_bytes(export))
     print(f"exported {export.provenance['rows']:,} rows of {args.table} to {out}", file=sys.stderr)
+    return 0
+
+
+# -- the lake (command line only) --------------------------------------------------
+
+
+def run_lake_export(args) -> int:
+    """`python -m bansos export lake --out DIR`: every current fact,
+    pseudonymised, as Hive-partitioned Parquet with schema.json (bansos/lake.py,
+    docs/national-scale.md). Family-level data: command line only."""
+    import tempfile
+
+    from bansos import lake
+    from bansos.warehouse import data_version, open_read_only
+
+    if not args.out:
+        print("usage error: export lake needs --out DIR (a new folder)", file=sys.stderr)
+        return 2
+    if getattr(args, "as_", None) or getattr(args, "as_email", None):
+        print("export refused: the lake is every family's facts, for the people who run the server; it cannot be "
+              "exported for someone else (--as)", file=sys.stderr)
+        return 1
+    given = [name for name in ("province", "program", "year", "tranche", "snapshot") if getattr(args, name)] + (
+        ["region"] if args.region else [])
+    if given or args.format != "csv":
+        print("usage error: export lake takes no filters and no --format (it holds every current fact, as Parquet; "
+              f"filter when reading it): {', '.join('--' + g for g in given) or '--format'}", file=sys.stderr)
+        return 2
+    db = settings.db_path(args.db)
+    if not db.exists():
+        print(f"export refused: no warehouse at {db}", file=sys.stderr)
+        return 1
+    con = open_read_only(db)
+    try:
+        with tempfile.TemporaryDirectory(prefix="bansos-export-") as spill:  # mode 0700
+            con.execute("SET temp_directory = $dir", {"dir": spill})
+            catalog = con.execute("SELECT current_database()").fetchall()[0][0]
+            document = lake.write(con, catalog, Path(args.out), provenance={
+                "made_by": "python -m bansos export lake",
+                "source": {"warehouse": db.name, "data_version": data_version(db)},
+            })
+    except lake.LakeError as error:
+        print(f"export refused: {error}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    from bansos import audit
+
+    version = document["facts_version"]
+    audit.record(db, "export", runner=audit.runner_name(), table="lake", via="cli", out=str(args.out),
+                 rows=version["current_family_rows"] + version["current_allocation_rows"], files=len(document["files"]))
+    print(f"exported the lake of {db.name} to {args.out}: {version['current_family_rows']:,} register rows and "
+          f"{version['current_allocation_rows']:,} allocation rows in {len(document['files'])} Parquet files, "
+          f"described in {args.out}/{lake.SCHEMA_FILE}", file=sys.stderr)
     return 0

@@ -2,7 +2,8 @@
 
 Rebuilt from the current facts by every load and by `python -m bansos
 rebuild`, by running queries/marts/*.sql in name order. Plain SQL, so that
-the same statements can run on another engine.
+the same statements run on Apache Spark too (bansos/spark_marts.py,
+`rebuild --engine spark`); `meta.marts_engine` says which engine built them.
 
 Each mart file says in its header what it needs (`-- Needs:`) and what it
 makes (`-- Makes:`). Names starting with `t_` are intermediate tables or
@@ -86,5 +87,6 @@ def rebuild(con: duckdb.DuckDBPyConnection, schema: str) -> None:
             if name in kinds:
                 con.execute(f"DROP {'VIEW' if kinds[name] == 'VIEW' else 'TABLE'} temp.main.{name}")
         con.execute("INSERT OR REPLACE INTO meta VALUES ('marts_built_at', CAST(now() AS VARCHAR))")
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('marts_engine', 'duckdb')")
     finally:
         con.execute("USE memory")

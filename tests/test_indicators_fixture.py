@@ -78,12 +78,10 @@ ALLOCATIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def runner(tmp_path_factory):
-    import os
-
-    folder = tmp_path_factory.mktemp("indicators")
-    os.environ["BANSOS_KEY_FILE"] = str(folder / "keys" / "key")
+def build_warehouse(folder):
+    """The fixture's extracts written into `folder` and loaded with the real
+    ingestion into `folder`/w.duckdb (the key: BANSOS_KEY_FILE). Also used by
+    tests/test_spark_marts.py."""
     register = ["no_kk,kode_wilayah,desil,status_kelayakan,sanggah,kanal_registrasi,tanggal_data"]
     register += [
         f"{kk(f)},{code},{desil},{decision},{appeal},{channel},{SNAPSHOT[code[:5]]}"
@@ -98,6 +96,16 @@ def runner(tmp_path_factory):
     results = ingest(db, [LoadRequest(folder / "keluarga.csv"), LoadRequest(folder / "penyaluran.csv", as_of="2026-06-01")])
     assert [r.status for r in results] == ["loaded", "loaded"], [r.message for r in results]
     assert [r.rows_quarantined for r in results] == [0, 0]
+    return db
+
+
+@pytest.fixture(scope="module")
+def runner(tmp_path_factory):
+    import os
+
+    folder = tmp_path_factory.mktemp("indicators")
+    os.environ["BANSOS_KEY_FILE"] = str(folder / "keys" / "key")  # never beside the warehouse
+    db = build_warehouse(folder)
     query_runner = QueryRunner(db, cache=False)
     yield query_runner
     query_runner.close()

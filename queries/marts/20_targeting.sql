@@ -94,19 +94,18 @@ LEFT JOIN t_covered c ON c.as_of IS NOT DISTINCT FROM k.as_of AND c.region_code 
 LEFT JOIN t_recipient_area r ON r.as_of IS NOT DISTINCT FROM k.as_of AND r.region_code = k.region_code
      AND r.kecamatan_code IS NOT DISTINCT FROM k.kecamatan_code AND r.program = k.program AND r.year = k.year AND r.tranche = k.tranche;
 
--- One row per basis; the NULL rules of docs/indicators.md applied once, here.
-CREATE OR REPLACE TEMP MACRO t_basis_value(basis, on_desil, on_layak) AS
-    CASE basis WHEN 'desil' THEN on_desil ELSE on_layak END;
-
+-- One row per basis, each count taken from its basis's column (a CASE, not a
+-- macro, so that Spark runs the same statement). The NULL rules of
+-- docs/indicators.md are applied once, in mart_targeting below.
 CREATE OR REPLACE TABLE mart_targeting_kecamatan AS
 SELECT t.as_of, b.basis, t.program, t.year, t.tranche, t.region_code, t.kecamatan_code,
        m.snapshot_date AS register_snapshot,
        m.region_code IS NOT NULL AS has_register,
        coalesce(m.has_decisions, false) AS has_decisions,
-       t_basis_value(b.basis, t.eligible_desil, t.eligible_layak) AS eligible_families,
-       t_basis_value(b.basis, t.covered_desil, t.covered_layak) AS eligible_covered,
+       CASE b.basis WHEN 'desil' THEN t.eligible_desil ELSE t.eligible_layak END AS eligible_families,
+       CASE b.basis WHEN 'desil' THEN t.covered_desil ELSE t.covered_layak END AS eligible_covered,
        t.recipients,
-       t_basis_value(b.basis, t.eligible_recipients_desil, t.eligible_recipients_layak) AS eligible_recipients,
+       CASE b.basis WHEN 'desil' THEN t.eligible_recipients_desil ELSE t.eligible_recipients_layak END AS eligible_recipients,
        t.not_in_register
 FROM t_area t
 CROSS JOIN t_bases b

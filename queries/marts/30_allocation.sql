@@ -1,6 +1,7 @@
 -- Mart: allocation and disbursement (register-independent).
 -- Purpose:  disbursement rate, timeliness, channel mix, payment statuses.
--- Parameters: $timely_days — paid within this many days of the tranche start.
+-- Parameters: $timely_days — paid within this many days of the tranche start
+--           (DATE + INTEGER days: a DATE on DuckDB and on Spark alike).
 -- Needs:    t_alloc (15_allocations).
 -- Makes:    mart_allocation.
 -- Grain:    region_code × kecamatan_code × program × year × tranche × institution.
@@ -22,7 +23,7 @@ SELECT a.region_code, a.kecamatan_code, a.program, a.year, a.tranche, a.institut
        coalesce(sum(a.amount) FILTER (WHERE a.status = 'tersalur'), 0) AS disbursed_amount,
        count(*) FILTER (
            WHERE a.is_primary AND a.status = 'tersalur'
-             AND a.paid_date <= make_date(a.year, c.start_month, c.start_day) + to_days(CAST($timely_days AS INTEGER))
+             AND a.paid_date <= make_date(a.year, c.start_month, c.start_day) + CAST($timely_days AS INTEGER)
        ) AS timely_families,
        count(*) FILTER (WHERE a.is_primary AND a.status = 'gagal') AS failed_families,
        count(*) FILTER (WHERE a.is_primary AND a.status = 'retur') AS returned_families,
