@@ -103,10 +103,10 @@ def fixture_lake(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("fixture")
     saved = {name: os.environ.pop(name, None) for name in ("BANSOS_KEY", "BANSOS_KEY_FILE")}
-    os.environ["BANSOS_KEY_FILE"] = str(folder / "key")
+    os.environ["BANSOS_KEY_FILE"] = str(folder / "keys" / "key")  # never beside the warehouse
     try:
         db = build_warehouse(folder)
-        key = (folder / "key").read_text().strip()
+        key = (folder / "keys" / "key").read_text().strip()
     finally:
         for name, value in saved.items():
             os.environ.pop(name, None)

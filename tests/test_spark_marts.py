@@ -172,7 +172,7 @@ def fixture_db(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("spark-fixture")
     saved = {name: os.environ.pop(name, None) for name in ("BANSOS_KEY", "BANSOS_KEY_FILE")}
-    os.environ["BANSOS_KEY_FILE"] = str(folder / "key")
+    os.environ["BANSOS_KEY_FILE"] = str(folder / "keys" / "key")  # never beside the warehouse
     try:
         yield build_warehouse(folder)
     finally:
