@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--db")
 
     export = commands.add_parser("export", help="export a table with its provenance")
-    export.add_argument("table", help="region-indicators, quarantine-summary, quarantine, loads, families, or audit (command line only)")
+    export.add_argument("table", help="region-indicators, signals, quarantine-summary, quarantine, loads, families, "
+                                      "signal-families, or audit (command line only)")
     export.add_argument("--db")
     export.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
     export.add_argument("--out", help="output file (default: standard output, csv only)")

@@ -73,6 +73,7 @@ ALLOCATIONS = [
     ("B1", "PKH", 2026, 1, "18.71", 500000, "tersalur", "BRI", "2025-12-28"),      # before the tranche started
     ("B2", "SEMBAKO", 2026, 1, "18.71", 600000, "tersalur", "BRI", "2026-02-01"),  # day 31: late
     ("C1", "PKH", 2026, 1, "35.10", 500000, "tersalur", "POS", "2026-01-31"),      # day 30: on time
+    ("C2", "PKH", 2026, 1, "35.10", 500000, "tersalur", "POS", "2026-03-02"),      # day 60: late
 ]
 
 
@@ -154,8 +155,8 @@ def test_paid_off_window_before_start_or_after_n_days(runner):
     assert count(rows, A, "PKH", "paid_off_window") == 1
     # B — M day 14, A2 day 11, B1 paid 28 Dec, before the tranche started → 1.
     assert count(rows, B, "PKH", "paid_off_window") == 1
-    # C — C1 paid 31 Jan, day 30 exactly: on time → 0.
-    assert count(rows, C, "PKH", "paid_off_window") == 0
+    # C — C1 paid 31 Jan, day 30 exactly: on time; C2 paid 2 Mar, day 60: late → 1.
+    assert count(rows, C, "PKH", "paid_off_window") == 1
     # SEMBAKO T1: B2 paid 1 Feb, day 31 → 1 in B; M (day 19) not. A: A1 day 4, A4 day 9 → 0.
     assert count(rows, B, "SEMBAKO", "paid_off_window") == 1
     assert count(rows, A, "SEMBAKO", "paid_off_window") == 0
@@ -202,11 +203,11 @@ def test_regions_add_up_in_the_trend(runner):
     trend = runner.run("signals_by_period", as_of=None, basis="desil", program="PKH", regions=[A, B, C])
     by = {(r.year, r.tranche, r.signal): r for r in trend.itertuples()}
     t1 = by[(2026, 1, "double_allocation")]
-    # A2 counts in A and in B: 1 + 1 + 0 = 2 over recipients 5 + 3 + 1 = 9.
-    assert (t1.count, t1.recipients) == (2, 9) and t1.per_1000 == pytest.approx(2000 / 9)
+    # A2 counts in A and in B: 1 + 1 + 0 = 2 over recipients 5 + 3 + 2 (C1, C2) = 10.
+    assert (t1.count, t1.recipients) == (2, 10) and t1.per_1000 == pytest.approx(200.0)
     # Previous tranche (2025 T4) had none: change +2.
     assert (t1.prev_year, t1.prev_tranche, t1.prev_count, t1.count_change) == (2025, 4, 0, 2)
-    # paid_not_registered: C has no register, so its recipient is not in the denominator: 1 / (5 + 3).
+    # paid_not_registered: C has no register, so its recipients are not in the denominator: 1 / (5 + 3).
     pnr = by[(2026, 1, "paid_not_registered")]
     assert (pnr.count, pnr.recipients) == (1, 8) and pnr.per_1000 == pytest.approx(125.0)
     assert not any(key[2] == "amount_mismatch" for key in by)
@@ -235,3 +236,72 @@ def test_every_signal_has_a_record_and_its_sql_in_the_mart():
         assert f"'{signal.id}'" in signal.sql and "FROM" in signal.sql
     assert signals.applies("amount_mismatch", 600000) and not signals.applies("amount_mismatch", None)
     assert not signals.applies("amount_mismatch", float("nan")) and signals.applies("concentration", None)
+
+
+# -- exports -----------------------------------------------------------------------------------
+
+REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def export_cli(db, *args, access=None):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, **({"BANSOS_ACCESS": str(access)} if access else {})}
+    return subprocess.run([sys.executable, "-m", "bansos", "export", *args, "--db", str(db)], cwd=REPO, env=env,
+                          capture_output=True, timeout=120)
+
+
+def csv_rows(result) -> list[dict]:
+    import csv
+    import io
+
+    assert result.returncode == 0, result.stderr.decode()
+    return list(csv.DictReader(io.StringIO(result.stdout.decode("utf-8-sig"))))
+
+
+def test_export_signals_one_row_per_region_programme_tranche_signal(runner, tmp_path):
+    rows = csv_rows(export_cli(runner.db_path, "signals", "--year", "2026", "--tranche", "1"))
+    assert {"signal", "count", "recipients", "per_1000", "region_code", "region_name", "province_code"} <= set(rows[0])
+    keys = [(r["region_code"], r["program"], r["year"], r["tranche"], r["signal"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    # 3 regions × (PKH 4 signals + SEMBAKO 5 + BLT 5): amount_mismatch has no PKH row.
+    assert len(rows) == 3 * (4 + 5 + 5)
+    by = {(r["region_code"], r["program"], r["signal"]): r for r in rows}
+    double_a = by[(A, "PKH", "double_allocation")]
+    assert (double_a["count"], double_a["recipients"], float(double_a["per_1000"])) == ("1", "5", 200.0)
+    assert by[(C, "PKH", "paid_not_registered")]["count"] == ""          # no register: empty, not 0
+    assert by[(A, "SEMBAKO", "concentration")]["eligible_without_any"] == "2"
+    assert by[(A, "SEMBAKO", "double_allocation")]["eligible_without_any"] == ""
+    out = tmp_path / "signals.xlsx"
+    assert export_cli(runner.db_path, "signals", "--format", "xlsx", "--out", str(out), "--program", "PKH").returncode == 0
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    per_1000 = header.index("Per 1.000 penerima")
+    values = [r[per_1000] for r in sheet.iter_rows(min_row=2, values_only=True) if r[per_1000] is not None]
+    assert values and all(isinstance(v, (int, float)) for v in values) and max(values) > 1  # a rate per 1,000, not a fraction
+
+
+def test_export_signal_families_is_for_analysts_and_local_mode(runner, tmp_path):
+    # Local (no --as): the operator at the console has every right.
+    everything = csv_rows(export_cli(runner.db_path, "signal-families", "--year", "2026", "--tranche", "1"))
+    assert everything and all(len(r["family_key"]) == 32 for r in everything)
+    assert {r["region_code"] for r in everything} == {A, B, C}
+    out = tmp_path / "sf.csv"
+    assert export_cli(runner.db_path, "signal-families", "--out", str(out)).returncode == 0
+    meta = __import__("json").loads((tmp_path / "sf.csv.meta.json").read_text())
+    assert meta["table"] == "signal-families" and meta["settings"]["timely_days"] == 30
+    access = REPO / "data" / "access.example.toml"
+    # An analyst of Jawa Timur gets Jawa Timur's families only (C2, paid late in Banyuwangi).
+    analyst = csv_rows(export_cli(runner.db_path, "signal-families", "--as", "analis.jatim@example.go.id", access=access))
+    assert analyst and {r["region_code"] for r in analyst} == {C}
+    # Any other role is refused, exit 1, nothing written.
+    for email in ("pimpinan.lampung@example.go.id", "evaluator@example.go.id", "operator.metro@example.go.id"):
+        refused = export_cli(runner.db_path, "signal-families", "--as", email, access=access)
+        assert refused.returncode == 1 and refused.stdout == b"" and b"family_export" in refused.stderr
+    # The aggregate table is open to leadership within its scope.
+    lampung = csv_rows(export_cli(runner.db_path, "signals", "--as", "pimpinan.lampung@example.go.id", access=access))
+    assert {r["region_code"] for r in lampung} == {A, B}
