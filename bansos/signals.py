@@ -28,7 +28,7 @@ from functools import lru_cache
 from bansos import fmt, settings
 
 MART_FILE = settings.QUERIES_DIR / "marts" / "60_signals.sql"
-PROJECT = "project"  # the rule is this project's own (stated on the Metodologi page)
+from bansos.indicators import PROJECT  # noqa: E402  (the rule is this project's own, stated on Metodologi)
 # The companion count of `concentration` (a column of mart_signal and of the `signals` export).
 COMPANION = "eligible_without_any"
 
