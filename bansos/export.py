@@ -522,6 +522,12 @@ def collect_audit(db: Path) -> Export:
 def acting_for(email: str, table_name: str, filters: ExportFilters):
     """`--as EMAIL`: the person's access for this table, or ExportRefused.
     Returns (access, right)."""
+    return acting_for_right(email, TABLE_RIGHTS[table_name], table_name, filters)
+
+
+def acting_for_right(email: str, right: str, what: str, filters: ExportFilters):
+    """`--as EMAIL` for anything that needs `right` (an export, a brief):
+    the person's access, or ExportRefused. Returns (access, right)."""
     from bansos import access as access_mod
 
     config = access_mod.AccessFile(access_mod.access_path()).get()
@@ -530,10 +536,9 @@ def acting_for(email: str, table_name: str, filters: ExportFilters):
         raise ExportRefused(
             f"{email} has no e-mail or domain grant in {config.path} (group grants cannot be resolved without a login token)"
         )
-    right = TABLE_RIGHTS[table_name]
     if not person.can(right):
         roles = ", ".join(sorted(person.roles))
-        raise ExportRefused(f"{email} ({roles}) may not export {table_name}: it needs the right {right!r}, which their roles do not give")
+        raise ExportRefused(f"{email} ({roles}) may not export {what}: it needs the right {right!r}, which their roles do not give")
     reach = person.rights[right].regions
     if reach is not None:
         if filters.province:

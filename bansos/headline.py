@@ -33,9 +33,18 @@ class Headline:
     lower_is_better: bool
 
 
+def _count(value, lang: str) -> str:
+    # A count may come already as shown (the public view's "< 10" and "—").
+    return value if isinstance(value, str) else fmt.number(value, lang)
+
+
+def _amount(value, lang: str) -> str:
+    return value if isinstance(value, str) else fmt.rupiah(value, lang, compact=True)
+
+
 def ratio(numerator, denominator, lang: str) -> str:
     """`1.234 dari 5.678 keluarga` — always beside a rate."""
-    return f"{fmt.number(numerator, lang)} {i18n.t('word.of', lang)} {fmt.number(denominator, lang)} {i18n.t('word.families', lang)}"
+    return f"{_count(numerator, lang)} {i18n.t('word.of', lang)} {_count(denominator, lang)} {i18n.t('word.families', lang)}"
 
 
 def targets_text(lang: str, target: float, target_next: float) -> str:
@@ -61,8 +70,8 @@ def captions(row: pd.Series, lang: str, *, min_families: int, target: float, tar
     else:
         inclusion = (ratio(row["ineligible_recipients"], row["recipients_assessed"], lang) + " · " + targets
                      + (small_word if inclusion_small else ""))
-    amounts = i18n.t("ringkasan.tile.amounts", lang, paid=fmt.rupiah(row["disbursed_amount"], lang, compact=True),
-                     allocated=fmt.rupiah(row["allocated_amount"], lang, compact=True))
+    amounts = i18n.t("ringkasan.tile.amounts", lang, paid=_amount(row["disbursed_amount"], lang),
+                     allocated=_amount(row["allocated_amount"], lang))
     return {"coverage": coverage, "exclusion_error": exclusion, "inclusion_error": inclusion, "disbursement_rate": amounts}
 
 

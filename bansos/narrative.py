@@ -254,6 +254,22 @@ def overview(
     return [s for s in sentences if s]
 
 
+def rule(programs: pd.DataFrame | None, basis: str, lang: str) -> str:
+    """The eligibility rule in use, in words (every page that shows
+    register-based indicators, and the brief). `programs`: the `programs`
+    query (thresholds), needed on the decile basis."""
+    if basis == "layak":
+        text = i18n.t("rule.layak", lang)
+    else:
+        items = "; ".join(
+            i18n.t("rule.desil.item", lang, program=row.code, max_desil=int(row.max_desil))
+            for row in programs.itertuples()
+            if not pd.isna(row.max_desil)
+        )
+        text = i18n.t("rule.desil", lang, items=items)
+    return i18n.t("banner.rule", lang, rule=text)
+
+
 def brief(
     current: pd.DataFrame,
     regions: pd.DataFrame,
