@@ -1,6 +1,7 @@
 """Ringkasan (overview): the regions in view at a glance, for a governor on a
 projector. Headline tiles with their change against the previous tranche,
-sentences generated from the numbers, a trend with both error targets, a map."""
+sentences generated from the numbers, a trend with both error targets, a map,
+and the region or province in view as a one-page PDF brief."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import streamlit as st
 from bansos import fmt, headline, i18n, narrative, settings, ui
 from bansos.charts import maps, overview
 from bansos.indicators import BY_ID
-from bansos.ui import tables, words
+from bansos.ui import briefs, tables, words
 
 MAP_METRICS = ("exclusion_error", "coverage", "inclusion_error", "disbursement_rate")
 TREND_METRICS = ("coverage", "exclusion_error", "inclusion_error")
@@ -137,6 +138,8 @@ def render(f: ui.Filters) -> None:
     targeting_tiles(row, totals[totals["period_index"] <= row["period_index"]], lang)
     volume_tiles(f, row, registration, lang)
     highlights(f, current, regions, lang)
+    names = {**dict(zip(regions.region_code, regions.region_name)), **dict(zip(regions.province_code, regions.province_name))}
+    briefs.download(f, names)  # the region or province in view as a one-page PDF
     left, right = st.columns(2, gap="medium")
     with left:
         st.subheader(ui.tr("ringkasan.trend.heading"))

@@ -79,11 +79,14 @@ class Content:
 
     @property
     def file_name(self) -> str:
-        r = self.request
-        period = f"{r.year}-T{r.tranche}" if r.year and r.tranche else "none"
-        code = r.code.replace(".", "")
-        kind = "wilayah" if r.kind == "region" else "provinsi"
-        return f"ringkasan_{kind}{code}_{r.program or 'none'}_{period}_{r.lang}.pdf"
+        return file_name(self.request)
+
+
+def file_name(request: Request) -> str:
+    """`ringkasan_wilayah1872_PKH_2026-T2_id.pdf`."""
+    period = f"{request.year}-T{request.tranche}" if request.year and request.tranche else "none"
+    kind = "wilayah" if request.kind == "region" else "provinsi"
+    return f"ringkasan_{kind}{request.code.replace('.', '')}_{request.program or 'none'}_{period}_{request.lang}.pdf"
 
 
 def t(key: str, lang: str, **values) -> str:
@@ -183,9 +186,9 @@ def gather(runner: QueryRunner, request: Request, *, public: bool = False, for_w
     else:
         content.context = t("brief.context.no_register", lang, program=program, period=period, scope=scope)
 
-    shown_rows, text_row = totals, row
+    shown_rows, text_row, hidden = totals, row, frozenset()
     if public:
-        shown_rows, text_row = _public_rows(runner, request, totals)
+        shown_rows, text_row, hidden = _public_rows(runner, request)
         row = shown_rows[(shown_rows.year == year) & (shown_rows.tranche == tranche)].iloc[0]
     target, target_next = settings.get_float("target_2026"), settings.get_float("target_next")
     min_families = settings.get_int("min_families")
@@ -193,7 +196,7 @@ def gather(runner: QueryRunner, request: Request, *, public: bool = False, for_w
     content.trend = _trend(shown_rows, request, lang, target, target_next, min_families)
     content.trend_note = t("brief.trend.note", lang, target=fmt.pct(target, lang, 0), next=fmt.pct(target_next, lang, 0))
     content.sentences = narrative.brief(pd.DataFrame([row]), in_view, lang, program=program, basis=request.basis,
-                                        target=target, target_next=target_next)
+                                        target=target, target_next=target_next, hidden=hidden)
     _ranks(runner, request, content, in_view, public)
     _comparison(runner, request, content, names, public)
     return content
@@ -346,10 +349,11 @@ def _public_hidden(runner: QueryRunner, request: Request) -> set[tuple[str, str]
     return {(code, rate) for rate in _RATES for code, status in zip(codes, mine[rate]) if status != suppress.SHOWN}
 
 
-def _public_rows(runner: QueryRunner, request: Request, totals: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+def _public_rows(runner: QueryRunner, request: Request) -> tuple[pd.DataFrame, pd.Series, frozenset[str]]:
     """The brief's rows by tranche as the public view shows them (hidden and
-    small cells empty; changes only where both tranches are shown), and the
-    selected tranche's row with each count as shown ("< 10", "—")."""
+    small cells empty; changes only where both tranches are shown), the
+    selected tranche's row with each count as shown ("< 10", "—"), and the
+    rates withheld in it."""
     result = _suppressed(runner, request)
     key = _public_key(request)
     values = result.values[result.values.region_code == key].copy()
@@ -370,7 +374,9 @@ def _public_rows(runner: QueryRunner, request: Request, totals: pd.DataFrame) ->
     for column in (*_COUNTS, *_AMOUNTS):
         if column in status and status.at[index, column] != suppress.SHOWN:
             text[column] = f"< {result.k}" if status.at[index, column] == suppress.SMALL else "—"
-    return values, text
+    text["recipients_assessed"] = text["recipients"]
+    withheld = frozenset(rate for rate in _RATES if status.at[index, rate] == suppress.HIDDEN)
+    return values, text, withheld
 
 
 # -- making the file -----------------------------------------------------------------------
@@ -385,8 +391,6 @@ def make(runner: QueryRunner, request: Request, images, *, public: bool = False,
     return briefpdf.render(content, images), content
 
 
-def safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text)
 
 
 # -- command line ------------------------------------------------------------------------
@@ -395,7 +399,7 @@ REGION_CODE = re.compile(r"\d{2}\.\d{2}")
 PROVINCE_CODE = re.compile(r"\d{2}")
 
 
-def _audit(db, content: Content, payload: bytes, out, person, as_email, via: str = "cli", runner_name=None) -> None:
+def record(db, content: Content, payload: bytes, out, person, as_email, via: str = "cli", runner_name=None) -> None:
     """One audit record per brief (who, for whom, what, the SHA-256 of the file)."""
     import hashlib
 
@@ -473,7 +477,7 @@ def run_brief_command(args) -> int:
                 payload, content = make(runner, request, images, for_whom=args.as_email)
                 target = out / content.file_name if args.all else out
                 # Logged before the file is handed out: a brief that cannot be logged is not written.
-                _audit(db, content, payload, target, person, args.as_email, runner_name=audit.runner_name())
+                record(db, content, payload, target, person, args.as_email, runner_name=audit.runner_name())
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(payload)
                 written.append((target, content))

@@ -42,6 +42,10 @@ def _amount(value, lang: str) -> str:
     return value if isinstance(value, str) else fmt.rupiah(value, lang, compact=True)
 
 
+def _is_zero(value) -> bool:
+    return not isinstance(value, str) and value == 0
+
+
 def ratio(numerator, denominator, lang: str) -> str:
     """`1.234 dari 5.678 keluarga` — always beside a rate."""
     return f"{_count(numerator, lang)} {i18n.t('word.of', lang)} {_count(denominator, lang)} {i18n.t('word.families', lang)}"
@@ -58,14 +62,17 @@ def captions(row: pd.Series, lang: str, *, min_families: int, target: float, tar
     inclusion_small = fmt.is_set(row.get("inclusion_small")) and not fmt.is_missing(row.get("inclusion_error"))
     no_register = i18n.t("ringkasan.tile.no_register", lang)
     targets = targets_text(lang, target, target_next)
-    if fmt.is_missing(row.get("coverage")):
-        coverage = exclusion = (no_register if fmt.is_missing(row.get("eligible_families"))
-                                else i18n.t("ringkasan.tile.no_eligible", lang))
+    # "No figure" is read from the denominators (a rate is empty exactly when
+    # its denominator is empty or 0): in the public view a rate may be hidden
+    # while its counts are still shown, as "< 10".
+    eligible, assessed = row.get("eligible_families"), row.get("recipients_assessed")
+    if fmt.is_missing(eligible) or _is_zero(eligible):
+        coverage = exclusion = (no_register if fmt.is_missing(eligible) else i18n.t("ringkasan.tile.no_eligible", lang))
     else:
         small = small_word if coverage_small else ""
         coverage = ratio(row["eligible_covered"], row["eligible_families"], lang) + small
         exclusion = ratio(row["excluded_families"], row["eligible_families"], lang) + " · " + targets + small
-    if fmt.is_missing(row.get("inclusion_error")):
+    if fmt.is_missing(assessed) or _is_zero(assessed):
         inclusion = i18n.t("ringkasan.tile.no_recipients", lang) if not row.get("recipients") else no_register
     else:
         inclusion = (ratio(row["ineligible_recipients"], row["recipients_assessed"], lang) + " · " + targets

@@ -279,14 +279,26 @@ def brief(
     basis: str = "desil",
     target: float = 0.10,
     target_next: float = 0.05,
+    hidden: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Three sentences for the leaders' brief, from the same rows as the
     overview: coverage, the inclusion error against the targets, and the
-    largest movement since the previous tranche (else the disbursement)."""
+    largest movement since the previous tranche (else the disbursement).
+    `hidden`: rates the public view does not show (small numbers), which
+    the sentences then say are not shown, never why they would be empty."""
     if current is None or current.empty:
         return [_t("empty", lang)]
     row = current.iloc[0]
     regions = regions if regions is not None else pd.DataFrame(columns=["region_name", "coverage", "coverage_small"])
-    coverage = coverage_sentences(row, regions, lang, program, basis, min_families=0)[0]
-    third = largest_movement(row, lang) or disbursement_sentence(row, lang, program)
-    return [coverage, inclusion_sentence(row, lang, program, target, target_next), third]
+    period, place = _period(row["year"], row["tranche"], lang), where(row, regions, lang)
+
+    def withheld(metric: str) -> str:
+        return _t("hidden", lang, period=period, program=program, where=place, metric=_t(f"metric.{metric}", lang))
+
+    coverage = (withheld("coverage") if "coverage" in hidden
+                else coverage_sentences(row, regions, lang, program, basis, min_families=0)[0])
+    inclusion = (withheld("inclusion_error") if "inclusion_error" in hidden
+                 else inclusion_sentence(row, lang, program, target, target_next))
+    third = largest_movement(row, lang) or (withheld("disbursement_rate") if "disbursement_rate" in hidden
+                                            else disbursement_sentence(row, lang, program))
+    return [coverage, inclusion, third]

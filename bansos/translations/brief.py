@@ -66,6 +66,11 @@ STRINGS = {
     ),
     "brief.empty.no_program": ("belum ada program", "no programme yet"),
     "brief.empty.no_period": ("tahap mana pun", "any tranche"),
+    # a sentence on a rate the public view withholds (bansos/narrative.py)
+    "ringkasan.narrative.hidden": (
+        "Pada {period}, {metric} {program} {where} tidak ditampilkan di tampilan publik: angkanya bertumpu pada terlalu sedikit keluarga.",
+        "In {period}, {metric} of {program} {where} is not shown in the public view: it rests on too few families.",
+    ),
     # the download on Ringkasan
     "brief.download": ("Unduh ringkasan (PDF)", "Download brief (PDF)"),
     "brief.download.help": (

@@ -22,17 +22,19 @@ from bansos.ui.core import app_db_path, tr
 log = logging.getLogger("bansos.app")
 
 
-def session() -> Access | None:
+def session(quiet: bool = False) -> Access | None:
     """This session's access; None when it cannot be resolved (a broken
     access file, or local mode on an address that is not local): then
-    nothing that needs a right is shown, and the page says why once."""
+    nothing that needs a right is shown, and the page says why (unless
+    `quiet`: a page where only an extra button goes missing)."""
     try:
         return identity.session_access(app_db_path())
     except AccessFileError as error:
         log.warning("access could not be resolved: %s", error)
         # The reason (a line of the access file, a server address) is for the
         # administrator: it goes to the server log, not to the reader.
-        st.warning(tr("rights.unresolved"), icon=":material/lock:")
+        if not quiet:
+            st.warning(tr("rights.unresolved"), icon=":material/lock:")
         return None
 
 
