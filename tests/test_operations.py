@@ -293,7 +293,9 @@ def test_a_load_killed_at_twenty_instants_leaves_the_old_or_the_new_warehouse(wa
         state = (scalar(warehouse, "SELECT count(*) FROM current_allocation"), scalar(warehouse, "SELECT count(*) FROM load_ledger"))
         report = maintenance.check(warehouse)
         assert report.ok, (instant, report.findings)
-        assert state in (old, (60_003, 3)), (instant, state)
+        # the old warehouse, or the complete new one: one more ledger record than the old
+        # (after an earlier instant that finished and was unloaded, the old ledger is longer)
+        assert state in (old, (60_003, old[1] + 1)), (instant, state)
         outcomes.append(state == old)
         if state != old:  # it finished just before the kill: take it out again for the next instant
             assert cli("unload", str(scalar(warehouse, "SELECT max(load_id) FROM load_ledger")), "--db", warehouse).returncode == 0
