@@ -27,8 +27,9 @@
 --           of the region's register holding no programme in the tranche; NULL without a
 --           register, and on the layak basis without decisions).
 
--- Allocations that count as allocations: every current row but reroutes.
-CREATE OR REPLACE TEMP TABLE t_signal_live AS
+-- Allocations that count as allocations: every current row but reroutes (a view:
+-- a copy would hold every allocation row once more).
+CREATE OR REPLACE TEMP VIEW t_signal_live AS
 SELECT family_key, program, year, tranche, region_code, institution, amount, status, paid_date
 FROM t_alloc
 WHERE NOT is_reroute;
