@@ -1,7 +1,8 @@
 -- The families behind each leakage signal (docs/signals.md): pseudonymised keys only.
 -- Purpose:    the lists an analyst follows up, and the `signal-families` export
 --             (analis and local mode only: the page and the export check the right).
---             Keys are the keyed hash of the KK number as hex text, never the KK.
+--             Keys are the keyed hash of the KK number as 32 hex digits (leading zeros
+--             kept, as in the families export), never the KK.
 -- Parameters: $as_of (NULL = latest snapshot: paid_not_registered depends on it),
 --             $program (NULL = all), $year, $tranche (NULL = all), $province (NULL =
 --             all), $regions (VARCHAR[], NULL = all); runner: $scope.
@@ -16,7 +17,7 @@ SELECT f.signal,
        CASE f.signal WHEN 'double_allocation' THEN 1 WHEN 'paid_not_registered' THEN 2
                      WHEN 'paid_off_window' THEN 3 WHEN 'amount_mismatch' THEN 4 ELSE 5 END AS signal_order,
        f.region_code, r.name AS region_name, r.province_code, f.program, f.year, f.tranche, f.as_of,
-       lower(hex(f.family_key)) AS family_key
+       lpad(lower(hex(f.family_key)), 32, '0') AS family_key
 FROM mart_signal_family f
 JOIN ref_region r ON r.code = f.region_code
 LEFT JOIN chosen c ON f.as_of = c.as_of
