@@ -18,6 +18,7 @@ from bansos.charts import signals as signal_charts
 from bansos.ui import rights, tables
 
 KEYS_SHOWN = 500
+TILES_PER_ROW = 3
 DOWNLOADS = (("download.csv", "csv", "text/csv"),
              ("download.xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 
@@ -47,7 +48,9 @@ def context(f: ui.Filters, by_region: pd.DataFrame, lang: str) -> None:
 def tiles(f: ui.Filters, current: pd.DataFrame, lang: str) -> None:
     st.markdown(f"**{ui.tr('akuntabilitas.tiles')}**")
     by_signal = {row.signal: row for _, row in current.iterrows()}
-    for column, signal_id in zip(st.columns(len(signals.IDS)), signals.IDS):
+    # Three to a row: five in one row cut the signals' names off.
+    columns = [column for _ in range(0, len(signals.IDS), TILES_PER_ROW) for column in st.columns(TILES_PER_ROW)]
+    for column, signal_id in zip(columns, signals.IDS):
         record = signals.BY_ID[signal_id]
         with column:
             row = by_signal.get(signal_id)

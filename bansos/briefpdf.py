@@ -172,8 +172,10 @@ def _rank_and_comparison(content: Content, s: dict) -> list:
     right += [_p(note, s["small"]) for note in content.comparison_notes[:1]]
     if content.comparison is not None:
         right.append(Spacer(1, 1.5 * mm))
-        right.append(_grid(content.comparison, s, _widths(len(content.comparison.header), width,
-                                                          width * (0.27 if side_by_side else 0.28))))
+        # A region's table: indicator, the pilot, its comparison group, DiD ("Pembanding" needs the room).
+        shares = (0.30, 0.22, 0.26, 0.22) if side_by_side and len(content.comparison.header) == 4 else None
+        right.append(_grid(content.comparison, s, [width * share for share in shares] if shares else
+                           _widths(len(content.comparison.header), width, width * 0.28)))
     right += [_p(note, s["small"]) for note in content.comparison_notes[1:]]
     if not side_by_side:
         return [*left, Spacer(1, 3.5 * mm), *right, Spacer(1, 4 * mm)]

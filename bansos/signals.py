@@ -36,7 +36,8 @@ COMPANION = "eligible_without_any"
 @dataclass(frozen=True)
 class Signal:
     id: str
-    formula: str          # the rule in one line of set notation (like an indicator's `sql`)
+    formula: str          # the rule in one line of set notation (like an indicator's `sql`); reroutes
+                          # are never allocations, N is the timeliness setting
     label_id: str
     label_en: str
     description_id: str
@@ -68,7 +69,7 @@ SOURCE = PROJECT  # the monitoring rules of this project (docs/signals.md)
 
 SIGNALS: tuple[Signal, ...] = (
     Signal(
-        "double_allocation", "|{f ∈ R_r : f has ≥ 2 allocations of p in t, reroutes excluded}|",
+        "double_allocation", "|{f ∈ R_r : allocations(f, p, t) ≥ 2}|",
         "Alokasi ganda", "Double allocation",
         "Keluarga yang dialokasikan program yang sama pada tahap yang sama lebih dari sekali: oleh dua kabupaten/kota "
         "atau dua lembaga penyalur. Dihitung di setiap wilayah tempat keluarga itu dialokasikan.",
@@ -87,7 +88,7 @@ SIGNALS: tuple[Signal, ...] = (
         SOURCE,
     ),
     Signal(
-        "paid_not_registered", "|{f ∈ R_r : paid, f ∉ register(s)}|",
+        "paid_not_registered", "|{f ∈ R_r : paid(f) ∧ f ∉ register(s)}|",
         "Dibayar tanpa register", "Paid, not in any register",
         "Penerima yang sudah dibayar (tersalur) tetapi tidak ada di register wilayah mana pun pada tanggal snapshot "
         "terpilih: penerima di luar register (indikator) yang dibayar.",
@@ -102,7 +103,7 @@ SIGNALS: tuple[Signal, ...] = (
         SOURCE, register_based=True,
     ),
     Signal(
-        "paid_off_window", "|{f ∈ R_r : paid_date < start(t) or paid_date − start(t) > N days}|",
+        "paid_off_window", "|{f ∈ R_r : paid(f) ∧ (paid_date < start(t) ∨ paid_date − start(t) > N)}|",
         "Dibayar di luar jendela", "Paid off window",
         "Keluarga yang dibayar sebelum tahapnya dimulai, atau lebih dari N hari (pengaturan ketepatan waktu, bawaan 30) "
         "sesudah awal tahap.",
@@ -117,7 +118,7 @@ SIGNALS: tuple[Signal, ...] = (
         SOURCE,
     ),
     Signal(
-        "amount_mismatch", "|{f ∈ R_r : amount ≠ benefit_per_tranche(p)}|",
+        "amount_mismatch", "|{f ∈ R_r : amount(f) ≠ benefit_per_tranche(p)}|",
         "Nominal tidak sesuai", "Amount mismatch",
         "Keluarga dengan nominal alokasi yang berbeda dari manfaat per tahap di tabel program, untuk program yang "
         "punya satu nilai manfaat.",
@@ -132,7 +133,7 @@ SIGNALS: tuple[Signal, ...] = (
         SOURCE, needs_benefit=True,
     ),
     Signal(
-        "concentration", "|{f ∈ R_r : f holds ≥ 3 programmes in t}|  beside  |{f ∈ E_r : f holds none in t}|",
+        "concentration", "|{f ∈ R_r : programmes(f, t) ≥ 3}| · |{f ∈ E_r : programmes(f, t) = 0}|",
         "Penumpukan bantuan", "Concentration",
         "Penerima program ini yang memegang tiga program atau lebih pada tahap yang sama, ditampilkan berdampingan "
         "dengan keluarga layak program ini di wilayah yang sama yang tidak memegang program apa pun pada tahap itu "

@@ -81,14 +81,17 @@ def for_print(fig: go.Figure, font_size: int = 15) -> go.Figure:
             trace.marker.symbol = [symbol + "-open" if str(s).endswith("-open") else symbol for s in symbols]
         else:
             trace.marker.symbol = symbol
-    # Labels of lines at a value (the targets), each above its line, the
-    # lowest at the left and the next at the right: near the axis a label
-    # under its line ran into the tick labels.
-    marks = sorted((a for a in out.layout.annotations if a.yref == "y"), key=lambda a: a.y)
-    for index, mark in enumerate(marks):
-        right = index % 2 == 1
-        mark.update(x=1 if right else 0, xanchor="right" if right else "left", yanchor="bottom",
-                    xshift=-4 if right else 4, font=dict(size=font_size - 2))
+    # Lines at a value (the targets) are named in the legend, drawn as on the
+    # chart, instead of by labels on the lines: on paper two targets a few
+    # points apart left their labels no room.
+    marks = [a for a in out.layout.annotations if a.yref == "y"]
+    for mark in marks:
+        rule = next((shape for shape in out.layout.shapes if shape.type == "line" and shape.yref == "y"
+                     and shape.y0 == mark.y == shape.y1), None)
+        if rule is not None:
+            out.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=mark.text, hoverinfo="skip",
+                                     line=dict(color=rule.line.color, dash=rule.line.dash, width=2)))
+    out.layout.annotations = [a for a in out.layout.annotations if a.yref != "y"]
     out.update_layout(font=dict(size=font_size), title=dict(pad=dict(t=4), font=dict(size=font_size + 2)),
                       margin=dict(t=12, l=10, r=16, b=10))
     return out
