@@ -35,11 +35,12 @@ run: $(VENV)/.runtime
 	else [ -f data/demo.duckdb ] || $(PY) -m bansos demo; echo "No real warehouse (data/warehouse.duckdb): opening the DEMO warehouse data/demo.duckdb"; fi
 	$(VENV)/bin/streamlit run dashboard.py --server.address localhost --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-# Debian's Chromium for the browser tests (never `playwright install`).
+# Debian's Chromium for the browser tests and the brief's chart (never `playwright install`),
+# and the font the brief embeds.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 # Node.js and the test identity provider's packages, exactly as locked (npm ci).
 node:

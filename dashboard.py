@@ -19,6 +19,7 @@ PAGES = {
         ("app_pages/sasaran.py", "nav.sasaran", ":material/target:", False),
         ("app_pages/perbandingan.py", "nav.perbandingan", ":material/leaderboard:", False),
         ("app_pages/pendaftaran.py", "nav.pendaftaran", ":material/how_to_reg:", False),
+        ("app_pages/akuntabilitas.py", "nav.akuntabilitas", ":material/policy:", False),
     ],
     "nav.section.data": [
         ("app_pages/ekspor.py", "nav.ekspor", ":material/download:", False),

@@ -1,5 +1,6 @@
 """Metodologi: the rules in plain words, the indicator dictionary generated
-from bansos.indicators.INDICATORS, the programme table and settings in use,
+from bansos.indicators.INDICATORS, the signal dictionary generated from
+bansos.signals.SIGNALS, the programme table and settings in use,
 where the pilot list comes from, and the glossary.
 
 The static parts (rules, indicators, glossary) show even without a
@@ -13,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from bansos import fmt, indicators, settings, ui
+from bansos import fmt, indicators, settings, signals, ui
 from bansos.translations import glossary
 from bansos.ui import tables, words
 
@@ -32,8 +33,8 @@ def rules(lang: str) -> None:
     st.markdown("\n".join(f"- {ui.tr(f'metodologi.rule.{rule}', **values.get(rule, {}))}" for rule in RULES))
 
 
-def _source(indicator: indicators.Indicator) -> str:
-    return ui.tr("metodologi.source.project") if indicator.source == indicators.PROJECT else indicator.source
+def _source(record: indicators.Indicator | signals.Signal) -> str:
+    return ui.tr("metodologi.source.project") if record.source == indicators.PROJECT else record.source
 
 
 def indicator_dictionary(lang: str) -> None:
@@ -51,6 +52,24 @@ def indicator_dictionary(lang: str) -> None:
             lines.append(f"- {ui.tr('metodologi.ind.format')}: {format_text}")
             lines.append(f"- {ui.tr('metodologi.ind.source')}: {_source(indicator)}")
             st.markdown("\n".join(lines))
+
+
+def signal_dictionary(lang: str) -> None:
+    st.header(ui.tr("metodologi.signals.heading"))
+    st.caption(ui.tr("metodologi.signals.caption"))
+    for signal in signals.SIGNALS:
+        with st.expander(f"**{signal.label(lang)}** · `{signal.id}`"):
+            lines = [signal.description(lang), "", f"- {ui.tr('metodologi.sig.rule')}: `{signal.formula}`"]
+            if signal.register_based:
+                lines.append(f"- {ui.tr('metodologi.sig.register')}")
+            if signal.needs_benefit:
+                lines.append(f"- {ui.tr('metodologi.sig.benefit')}")
+            lines.append(f"- {ui.tr('metodologi.sig.decision')}: {signal.decision(lang)}")
+            lines.append(f"- {ui.tr('metodologi.ind.format')}: {ui.tr('metodologi.format.int')}")
+            lines.append(f"- {ui.tr('metodologi.ind.source')}: {_source(signal)}")
+            st.markdown("\n".join(lines))
+            st.caption(ui.tr("metodologi.sig.sql"))
+            st.code(signal.sql, language="sql")
 
 
 def programs_table(lang: str) -> None:
@@ -135,6 +154,7 @@ def render(meta: dict | None) -> None:
         ui.has_data(meta)  # says how to load data when the warehouse is empty; the page goes on
     rules(lang)
     indicator_dictionary(lang)
+    signal_dictionary(lang)
     if meta is None:
         ui.empty_state("metodologi.no_warehouse")
     else:

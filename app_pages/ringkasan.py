@@ -1,54 +1,31 @@
 """Ringkasan (overview): the regions in view at a glance, for a governor on a
 projector. Headline tiles with their change against the previous tranche,
-sentences generated from the numbers, a trend with both error targets, a map."""
+sentences generated from the numbers, a trend with both error targets, a map,
+and the region or province in view as a one-page PDF brief."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from bansos import fmt, i18n, narrative, settings, ui
+from bansos import fmt, headline, i18n, narrative, settings, ui
 from bansos.charts import maps, overview
 from bansos.indicators import BY_ID
-from bansos.ui import tables, words
+from bansos.ui import briefs, tables, words
 
 MAP_METRICS = ("exclusion_error", "coverage", "inclusion_error", "disbursement_rate")
 TREND_METRICS = ("coverage", "exclusion_error", "inclusion_error")
 
 
 
-def _targets_text(lang: str) -> str:
-    return ui.tr("ringkasan.tile.targets", target=fmt.pct(settings.get_float("target_2026"), lang, 0),
-                 next=fmt.pct(settings.get_float("target_next"), lang, 0))
-
-
 def targeting_tiles(row: pd.Series, history: pd.DataFrame, lang: str) -> None:
-    small_word = " · " + ui.tr("ringkasan.tile.small", n=settings.get_int("min_families"))
-    coverage_small = bool(row.get("coverage_small")) and not fmt.is_missing(row.get("coverage"))
-    inclusion_small = bool(row.get("inclusion_small")) and not fmt.is_missing(row.get("inclusion_error"))
-    no_register = ui.tr("ringkasan.tile.no_register")
-    if fmt.is_missing(row.get("coverage")):
-        coverage_caption = exclusion_caption = (
-            no_register if fmt.is_missing(row.get("eligible_families")) else ui.tr("ringkasan.tile.no_eligible"))
-    else:
-        small = small_word if coverage_small else ""
-        coverage_caption = ui.ratio_caption(row["eligible_covered"], row["eligible_families"]) + small
-        exclusion_caption = ui.ratio_caption(row["excluded_families"], row["eligible_families"]) + " · " + _targets_text(lang) + small
-    if fmt.is_missing(row.get("inclusion_error")):
-        inclusion_caption = ui.tr("ringkasan.tile.no_recipients") if not row.get("recipients") else no_register
-    else:
-        inclusion_caption = (ui.ratio_caption(row["ineligible_recipients"], row["recipients_assessed"]) + " · "
-                             + _targets_text(lang) + (small_word if inclusion_small else ""))
-    amounts = ui.tr("ringkasan.tile.amounts", paid=fmt.rupiah(row["disbursed_amount"], lang, compact=True),
-                    allocated=fmt.rupiah(row["allocated_amount"], lang, compact=True))
+    # The captions are the brief's too (bansos/headline.py): one text for both.
+    lines = headline.headlines(row, lang, min_families=settings.get_int("min_families"),
+                               target=settings.get_float("target_2026"), target_next=settings.get_float("target_next"))
     st.markdown(f"**{ui.tr('ringkasan.tiles.targeting')}**")
-    columns = st.columns(4)
-    for column, (metric, caption, small) in zip(columns, (
-        ("coverage", coverage_caption, coverage_small), ("exclusion_error", exclusion_caption, coverage_small),
-        ("inclusion_error", inclusion_caption, inclusion_small), ("disbursement_rate", amounts, False),
-    )):
+    for column, line in zip(st.columns(len(lines)), lines):
         with column:
-            ui.rate_tile(metric, row, caption, small=small, history=history)
+            ui.rate_tile(line.indicator, row, line.caption, small=line.small, history=history)
 
 
 def volume_tiles(f: ui.Filters, row: pd.Series, registration: pd.DataFrame, lang: str) -> None:
@@ -161,6 +138,8 @@ def render(f: ui.Filters) -> None:
     targeting_tiles(row, totals[totals["period_index"] <= row["period_index"]], lang)
     volume_tiles(f, row, registration, lang)
     highlights(f, current, regions, lang)
+    names = {**dict(zip(regions.region_code, regions.region_name)), **dict(zip(regions.province_code, regions.province_name))}
+    briefs.download(f, names)  # the region or province in view as a one-page PDF
     left, right = st.columns(2, gap="medium")
     with left:
         st.subheader(ui.tr("ringkasan.trend.heading"))

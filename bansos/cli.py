@@ -10,6 +10,8 @@
     python -m bansos unload  LOAD_ID [--db PATH]
     python -m bansos purge   [--db PATH] [--days N]
     python -m bansos export  TABLE [--db PATH] [--format F] [--out PATH] [filters] [--as EMAIL]
+    python -m bansos brief   (--region CODE | --province CODE | --all) [--program P] [--year Y --tranche N]
+                             [--snapshot DATE] [--basis B] [--lang id|en] [--as EMAIL] --out PATH
     python -m bansos audit   verify [--db PATH] [--anchor HEAD]...
 
 Exit codes: 0 success; 1 refused (a file rejected, an export refused, a
@@ -91,8 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
                               "which a cluster's executors can read; default: a private temporary copy")
 
     export = commands.add_parser("export", help="export a table with its provenance")
-    export.add_argument("table", help="region-indicators, quarantine-summary, quarantine, loads, families; "
-                        "command line only: audit, lake (--out a new folder)")
+    export.add_argument("table", help="region-indicators, signals, quarantine-summary, quarantine, loads, families, "
+                        "signal-families; command line only: audit, lake (--out a new folder)")
     export.add_argument("--db")
     export.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
     export.add_argument("--out", help="output file (default: standard output, csv only)")
@@ -107,6 +109,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--as", dest="as_email", metavar="EMAIL",
         help="act for this person: apply their e-mail or domain grant from the access file (group grants need a login token)",
     )
+
+    brief = commands.add_parser("brief", help="a one-page A4 PDF brief for leaders, per region or province")
+    subject = brief.add_mutually_exclusive_group(required=True)
+    subject.add_argument("--region", help="kab/kota code, e.g. 18.72")
+    subject.add_argument("--province", help="province code, e.g. 18 (its pilots)")
+    subject.add_argument("--all", action="store_true", help="every pilot and every province with pilots; --out is a folder")
+    brief.add_argument("--db")
+    brief.add_argument("--program", help="programme code (default: the first in the data, as the app)")
+    brief.add_argument("--year", type=int)
+    brief.add_argument("--tranche", type=int, choices=(1, 2, 3, 4))
+    brief.add_argument("--snapshot", type=_iso_date, help="register snapshot date (default: latest)")
+    brief.add_argument("--basis", choices=("desil", "layak"), default="desil")
+    brief.add_argument("--lang", choices=("id", "en"), default="id")
+    brief.add_argument("--as", dest="as_email", metavar="EMAIL",
+                       help="act for this person: apply their e-mail or domain grant from the access file")
+    brief.add_argument("--out", required=True, metavar="PATH", help="the PDF file (with --all: a folder)")
 
     audit = commands.add_parser("audit", help="the audit log beside the warehouse")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
@@ -152,6 +170,10 @@ def _dispatch(args) -> int:
         from bansos.export import run_export_command
 
         return run_export_command(args)
+    if args.command == "brief":
+        from bansos.brief import run_brief_command
+
+        return run_brief_command(args)
     if args.command == "audit":
         return _audit(args)
     return 2

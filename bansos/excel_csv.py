@@ -43,7 +43,7 @@ def _cell(value, kind: str, lang: str) -> str:
         return ""
     if kind in ("int", "rp"):
         return str(int(value))
-    if kind == "rate":
+    if kind in ("rate", "num"):
         return repr(float(value)).replace(".", ",")
     if kind == "bool":
         return i18n.t("word.yes" if value else "word.no", lang)

@@ -38,7 +38,7 @@ class ColumnDef:
     name: str
     label_id: str
     label_en: str
-    kind: str  # text, int, rate, rp, bool, date
+    kind: str  # text, int, rate, num (a decimal that is not a fraction, e.g. per 1,000), rp, bool, date
     definition: str
 
 
@@ -137,6 +137,42 @@ FAMILY_COLUMNS = (
 )
 
 
+SIGNAL_COLUMNS = (
+    *COMMON_REGION,
+    _col("province_name", "Nama provinsi", "Province name", "text", "Name of the province."),
+    _col("is_pilot", "Wilayah pilot", "Pilot region", "bool", "True for every region on the pilot list, whatever its status."),
+    _col("program", "Program", "Programme", "text", "Programme code (canonical: SEMBAKO for BPNT)."),
+    _col("year", "Tahun", "Year", "int", "Year of the tranche."),
+    _col("tranche", "Tahap", "Tranche", "int", "Tranche (tahap) 1-4."),
+    _col("as_of", "Tanggal snapshot", "Snapshot date", "date",
+         "The register date chosen (paid_not_registered and the concentration companion depend on it)."),
+    _col("signal", "Sinyal", "Signal", "text",
+         "double_allocation, paid_not_registered, paid_off_window, amount_mismatch or concentration "
+         "(definitions: bansos/signals.py, docs/signals.md)."),
+    _col("count", "Jumlah keluarga", "Families", "int",
+         "Families with the signal in the region (allocated there; counted in every region where allocated). "
+         "Empty for paid_not_registered where the region has no register at the snapshot date."),
+    _col("recipients", "Penerima (KPM)", "Recipients (KPM)", "int", BY_ID["recipients"].description_en),
+    _col("per_1000", "Per 1.000 penerima", "Per 1,000 recipients", "num",
+         "count / recipients × 1,000; empty when there are no recipients."),
+    _col("eligible_without_any", "Keluarga layak tanpa program", "Eligible families holding none", "int",
+         "concentration rows only: families of the region's register eligible for the programme (chosen basis) "
+         "holding no programme at all in the tranche."),
+    _col("small", "Penerima < 30 keluarga", "Recipients < 30 families", "bool",
+         "True when the recipients are fewer than the small-number threshold (BANSOS_MIN_FAMILIES): the rate is unstable."),
+)
+
+SIGNAL_FAMILY_COLUMNS = (
+    _col("signal", "Sinyal", "Signal", "text", "The signal (bansos/signals.py, docs/signals.md)."),
+    *COMMON_REGION,
+    _col("program", "Program", "Programme", "text", "Programme code."),
+    _col("year", "Tahun", "Year", "int", "Year of the tranche."),
+    _col("tranche", "Tahap", "Tranche", "int", "Tranche (tahap) 1-4."),
+    _col("as_of", "Tanggal snapshot", "Snapshot date", "date", "The register date, for paid_not_registered; empty for the others."),
+    _col("family_key", "Kunci keluarga", "Family key", "text", "Keyed hash of the KK number (pseudonym; never the KK itself)."),
+)
+
+
 @dataclass(frozen=True)
 class ExportTable:
     name: str
@@ -161,6 +197,18 @@ TABLES = {
     "families": ExportTable(
         "families", "families", FAMILY_COLUMNS, ("as_of", "province", "regions"), False,
         "Family-level register rows, pseudonymised ids only (command line only).",
+    ),
+    "signals": ExportTable(
+        "signals", "signals_by_region", SIGNAL_COLUMNS,
+        # Offered on the Akuntabilitas page with the view's filters (not in Ekspor's list of whole tables).
+        ("as_of", "basis", "program", "year", "tranche", "province", "regions"), False,
+        "Leakage signals: one row per region × programme × year × tranche × signal, the count of families, "
+        "the recipients and the rate per 1,000 recipients.",
+    ),
+    "signal-families": ExportTable(
+        "signal-families", "signal_families", SIGNAL_FAMILY_COLUMNS,
+        ("as_of", "program", "year", "tranche", "province", "regions"), False,
+        "The families behind each leakage signal, pseudonymised keys only (analysts, and local mode).",
     ),
 }
 
@@ -233,6 +281,7 @@ def _provenance(table: ExportTable, filters: ExportFilters, runner: QueryRunner,
         "snapshot_used": snapshot_used if "as_of" in table.params else None,
         "basis": filters.basis if "basis" in table.params else None,
         "thresholds": {row.code: (None if pd.isna(row.max_desil) else int(row.max_desil)) for row in programs.itertuples()},
+        "settings": {"timely_days": settings.get_int("timely_days"), "min_families": settings.get_int("min_families")},
         "data_version": {
             "warehouse": runner.db_path.name,
             "version": runner.version(),
@@ -262,7 +311,7 @@ def _text_frame(export: Export) -> pd.DataFrame:
             out[column.name] = series.map(lambda v: "" if pd.isna(v) else ("true" if v else "false"))
         elif column.kind in ("int", "rp"):
             out[column.name] = series.map(lambda v: "" if pd.isna(v) else str(int(v)))
-        elif column.kind == "rate":
+        elif column.kind in ("rate", "num"):
             out[column.name] = series.map(lambda v: "" if pd.isna(v) else repr(float(v)))
         elif column.kind == "date":
             out[column.name] = series.map(lambda v: "" if pd.isna(v) else str(pd.Timestamp(v).date()))
@@ -286,7 +335,7 @@ def to_parquet_bytes(export: Export) -> bytes:
         series = export.frame[column.name]
         if column.kind in ("int", "rp"):
             arrays[column.name] = pa.array([None if pd.isna(v) else int(v) for v in series], pa.int64())
-        elif column.kind == "rate":
+        elif column.kind in ("rate", "num"):
             arrays[column.name] = pa.array([None if pd.isna(v) else float(v) for v in series], pa.float64())
         elif column.kind == "bool":
             arrays[column.name] = pa.array([None if pd.isna(v) else bool(v) for v in series], pa.bool_())
@@ -311,6 +360,7 @@ def to_xlsx_bytes(export: Export, lang: str = "id") -> bytes:
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E8EEF4", "border": 1})
     formats = {
         "rate": book.add_format({"num_format": "0.0%"}),
+        "num": book.add_format({"num_format": "#,##0.0"}),
         "rp": book.add_format({"num_format": "#,##0"}),
         "int": book.add_format({"num_format": "#,##0"}),
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
@@ -327,8 +377,8 @@ def to_xlsx_bytes(export: Export, lang: str = "id") -> bytes:
                 continue
             if column.kind in ("int", "rp"):
                 data.write_number(row, col, int(value), formats[column.kind])
-            elif column.kind == "rate":
-                data.write_number(row, col, float(value), formats["rate"])
+            elif column.kind in ("rate", "num"):
+                data.write_number(row, col, float(value), formats[column.kind])
             elif column.kind == "bool":
                 data.write_boolean(row, col, bool(value))
             elif column.kind == "date":
@@ -405,6 +455,8 @@ TABLE_RIGHTS = {
     "quarantine-summary": "quality_summary",
     "quarantine": "quality_full",
     "families": "family_export",
+    "signals": "aggregate_export",
+    "signal-families": "family_export",
 }
 AUDIT_TABLE = "audit"   # command line only: never offered by the app
 
@@ -470,6 +522,12 @@ def collect_audit(db: Path) -> Export:
 def acting_for(email: str, table_name: str, filters: ExportFilters):
     """`--as EMAIL`: the person's access for this table, or ExportRefused.
     Returns (access, right)."""
+    return acting_for_right(email, TABLE_RIGHTS[table_name], table_name, filters)
+
+
+def acting_for_right(email: str, right: str, what: str, filters: ExportFilters):
+    """`--as EMAIL` for anything that needs `right` (an export, a brief):
+    the person's access, or ExportRefused. Returns (access, right)."""
     from bansos import access as access_mod
 
     config = access_mod.AccessFile(access_mod.access_path()).get()
@@ -478,10 +536,9 @@ def acting_for(email: str, table_name: str, filters: ExportFilters):
         raise ExportRefused(
             f"{email} has no e-mail or domain grant in {config.path} (group grants cannot be resolved without a login token)"
         )
-    right = TABLE_RIGHTS[table_name]
     if not person.can(right):
         roles = ", ".join(sorted(person.roles))
-        raise ExportRefused(f"{email} ({roles}) may not export {table_name}: it needs the right {right!r}, which their roles do not give")
+        raise ExportRefused(f"{email} ({roles}) may not export {what}: it needs the right {right!r}, which their roles do not give")
     reach = person.rights[right].regions
     if reach is not None:
         if filters.province:

@@ -162,26 +162,31 @@ def error_sentences(current: pd.Series, lang: str, program: str, target: float, 
             num=fmt.number(current.get("excluded_families"), lang), den=fmt.number(current.get("eligible_families"), lang),
             status=_target_status(exclusion, target, target_next, lang),
         ))
-    inclusion = current.get("inclusion_error")
-    # The inclusion error counts recipients of regions with a register only.
-    recipients = current.get("recipients_assessed", current.get("recipients"))
-    if fmt.is_missing(inclusion):
-        if fmt.is_missing(recipients) or recipients == 0:
-            out.append(_t("inclusion.no_recipients", lang, program=program))
-        else:
-            out.append(_t("inclusion.no_register", lang))
+    out.append(inclusion_sentence(current, lang, program, target, target_next))
+    if fmt.is_missing(current.get("inclusion_error")):
         return out
-    out.append(_t(
-        "inclusion", lang, rate=fmt.pct(inclusion, lang),
-        num=fmt.number(current.get("ineligible_recipients"), lang), den=fmt.number(recipients, lang),
-        status=_target_status(inclusion, target, target_next, lang),
-    ))
     if _flag(current.get("inclusion_small")):
         out.append(_t("inclusion.small", lang, n=min_families))
     change = _change("inclusion_error", current, "inclusion_error", lang, lower_is_better=True)
     if change:
         out.append(change)
     return out
+
+
+def inclusion_sentence(current: pd.Series, lang: str, program: str, target: float, target_next: float) -> str:
+    """The inclusion error against the targets, or why there is none."""
+    inclusion = current.get("inclusion_error")
+    # The inclusion error counts recipients of regions with a register only.
+    recipients = current.get("recipients_assessed", current.get("recipients"))
+    if fmt.is_missing(inclusion):
+        if fmt.is_missing(recipients) or recipients == 0:
+            return _t("inclusion.no_recipients", lang, program=program)
+        return _t("inclusion.no_register", lang)
+    return _t(
+        "inclusion", lang, rate=fmt.pct(inclusion, lang),
+        num=fmt.number(current.get("ineligible_recipients"), lang), den=fmt.number(recipients, lang),
+        status=_target_status(inclusion, target, target_next, lang),
+    )
 
 
 def disbursement_sentence(current: pd.Series, lang: str, program: str) -> str:
@@ -247,3 +252,53 @@ def overview(
     sentences.append(largest_movement(row, lang))
     sentences += region_sentences(regions, lang, min_families)
     return [s for s in sentences if s]
+
+
+def rule(programs: pd.DataFrame | None, basis: str, lang: str) -> str:
+    """The eligibility rule in use, in words (every page that shows
+    register-based indicators, and the brief). `programs`: the `programs`
+    query (thresholds), needed on the decile basis."""
+    if basis == "layak":
+        text = i18n.t("rule.layak", lang)
+    else:
+        items = "; ".join(
+            i18n.t("rule.desil.item", lang, program=row.code, max_desil=int(row.max_desil))
+            for row in programs.itertuples()
+            if not pd.isna(row.max_desil)
+        )
+        text = i18n.t("rule.desil", lang, items=items)
+    return i18n.t("banner.rule", lang, rule=text)
+
+
+def brief(
+    current: pd.DataFrame,
+    regions: pd.DataFrame,
+    lang: str,
+    *,
+    program: str,
+    basis: str = "desil",
+    target: float = 0.10,
+    target_next: float = 0.05,
+    hidden: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Three sentences for the leaders' brief, from the same rows as the
+    overview: coverage, the inclusion error against the targets, and the
+    largest movement since the previous tranche (else the disbursement).
+    `hidden`: rates the public view does not show (small numbers), which
+    the sentences then say are not shown, never why they would be empty."""
+    if current is None or current.empty:
+        return [_t("empty", lang)]
+    row = current.iloc[0]
+    regions = regions if regions is not None else pd.DataFrame(columns=["region_name", "coverage", "coverage_small"])
+    period, place = _period(row["year"], row["tranche"], lang), where(row, regions, lang)
+
+    def withheld(metric: str) -> str:
+        return _t("hidden", lang, period=period, program=program, where=place, metric=_t(f"metric.{metric}", lang))
+
+    coverage = (withheld("coverage") if "coverage" in hidden
+                else coverage_sentences(row, regions, lang, program, basis, min_families=0)[0])
+    inclusion = (withheld("inclusion_error") if "inclusion_error" in hidden
+                 else inclusion_sentence(row, lang, program, target, target_next))
+    third = largest_movement(row, lang) or (withheld("disbursement_rate") if "disbursement_rate" in hidden
+                                            else disbursement_sentence(row, lang, program))
+    return [coverage, inclusion, third]

@@ -24,10 +24,20 @@ The story the data tells:
   programme sizes would give); the rates win over the volume.
 - 2026 tranche 2 is delivered twice: an early extract with many payments
   still ``proses`` and a later one where most are paid.
+- Leakage signals (docs/signals.md), a small share of each tranche's rows:
+  families allocated by a second kab/kota of the province or by a second
+  institution (double allocation), failed bank payments paid again through
+  PT Pos (reroutes, which are not double allocations), SEMBAKO and BLT
+  amounts of two tranches at once or half a benefit (amount mismatch), and
+  payments a few days before the tranche started. Late payments (more than
+  30 days after the tranche start), paid "ghosts" in no register and
+  families holding PKH, SEMBAKO and BLT in 2025 tranche 4 follow from the
+  story above. Rows a signal count depends on are never broken.
 - About 0.15% of rows are deliberately broken (one reason code each); a few
   files always carry every kind their format allows. ``MANIFEST.json`` in
   the output folder lists every file with its rows and the expected
-  quarantine reasons, for tests and for the curious.
+  quarantine reasons, and the signal counts the warehouse will show, for
+  tests and for the curious.
 
 Everything is vectorised with numpy/pyarrow; the only Python loops run over
 regions, programmes, tranches, files and the handful of bad rows (and the
@@ -130,6 +140,20 @@ ALASAN_VERIFICATION = (np.arange(8, 14), np.array([0.25, 0.25, 0.20, 0.12, 0.08,
 ALASAN_DATA = (np.array([14, 9, 15]), np.array([0.5, 0.3, 0.2]))
 ALASAN_APOSTROPHE, ALASAN_EN_DASH = 6, 7
 
+# Leakage signals the demo carries on purpose (docs/signals.md), as shares of a
+# tranche's allocation rows (at least one of each per tranche), shaped like
+# what monitoring finds in real extracts:
+DOUBLE_REGION_SHARE = 0.0006       # a second kab/kota of the province lists the family too
+DOUBLE_INSTITUTION_SHARE = 0.0006  # a second institution pays the family in the same kab/kota
+REROUTE_SHARE = 0.003              # a failed bank payment paid again through PT Pos: not a signal
+MISMATCH_SHARE = 0.002             # of SEMBAKO and BLT rows: two tranches at once, or half a benefit
+EARLY_SHARE = 0.0008               # paid a few days before the tranche started
+TIMELY_DAYS = 30                   # the timeliness setting's default (BANSOS_TIMELY_DAYS)
+# The other signals are not injected but follow from the story: payments more
+# than TIMELY_DAYS after the tranche start (the late tail of the delays above),
+# paid recipients absent from every register (the "ghosts"), and families holding
+# PKH, SEMBAKO and BLT in 2025 tranche 4 (BLT went mostly to SEMBAKO families).
+
 BAD_ROW_RATE = 0.0015
 XLSX_MAX_ROWS = 5_000
 XLSX_PREFERRED_PROVINCE = "52"  # Nusa Tenggara Barat: two pilots, a few hundred post-office rows in the demo
@@ -165,10 +189,14 @@ def generate(out_dir: Path, scale: float = 0.02, seed: int = 7, reference_dir: P
     study = _study_regions(ref, seed, scale)
     fam = _make_families(study, ref, seed)
     alloc = _make_allocations(study, fam, ref, seed)
-    writer = _Writer(out_dir, study, fam, ref, seed)
+    # Register rows of every family allocated anywhere stay intact (signal counts depend on them).
+    allocated = np.zeros(len(fam), bool)
+    for part in alloc.rows.values():
+        allocated[part["fam"]] = True
+    writer = _Writer(out_dir, study, fam, ref, seed, allocated)
     writer.write_registers()
     writer.write_payments(alloc)
-    writer.write_manifest(scale)
+    writer.write_manifest(scale, _signal_truth(alloc, fam, study, ref))
     return [w.extract for w in writer.written]
 
 
@@ -656,14 +684,19 @@ def _payments(study, fam: _Families, ref: _Reference, f: np.ndarray, prog: np.nd
     status = np.where((status == TERSALUR) & late, PROSES, status).astype(np.int8)
     paid_on = start + np.minimum(delay, max_delay).astype("timedelta64[D]")
 
+    rows = {"fam": f, "prog": prog, "region": region, "inst": inst, "nominal": nominal, "status": status,
+            "paid_on": paid_on, "desa": fam.desa[f]}
+    rows = _with_signals(rows, study, fam, ref, _rng(seed, "signals", year, tranche), start, max_delay)
+    inst, status, paid_on = rows["inst"], rows["status"], rows["paid_on"]
+    n = len(inst)
+
     # Transaction ids: institution, year, tranche, running number.
     order = np.argsort(inst, kind="stable")
     group_start = np.searchsorted(inst[order], inst[order], side="left")
     seq = np.empty(n, np.int64)
     seq[order] = np.arange(n) - group_start + 1
 
-    out = {"fam": f, "prog": prog, "region": region, "inst": inst, "nominal": nominal, "status": status,
-           "paid_on": paid_on, "seq": seq, "year": year, "tranche": tranche}
+    out = {**rows, "seq": seq, "year": year, "tranche": tranche}
     if latest:
         # The early extract: paid only if paid before its date; a failure may
         # already be known; everything else is still in process.
@@ -672,6 +705,127 @@ def _payments(study, fam: _Families, ref: _Reference, f: np.ndarray, prog: np.nd
                          np.where((status == GAGAL) & (rng.random(n) < 0.4), GAGAL, PROSES)).astype(np.int8)
         out["status_early"] = early
     return out
+
+
+def _share(share: float, n: int) -> int:
+    return max(1, int(round(share * n))) if n else 0
+
+
+def _with_signals(rows: dict, study, fam: _Families, ref: _Reference, rng, start: np.datetime64, last_day: int) -> dict:
+    """One tranche's rows with the injected signals (extra rows appended), a
+    `reroute` mask (the failed rows paid again) and a `protect` mask: every
+    row a signal count depends on, which the bad-row injection leaves intact
+    so that MANIFEST.json can state the counts exactly."""
+    n = len(rows["fam"])
+    status, inst, prog = rows["status"], rows["inst"], rows["prog"]
+    region_of = rows["region"]
+    not_ghost = fam.role[rows["fam"]] != ROLE_GHOST
+    paid = (status == TERSALUR) & not_ghost
+    order = rng.permutation(n)
+    used = np.zeros(n, bool)
+
+    def take(mask: np.ndarray, k: int) -> np.ndarray:
+        candidates = order[mask[order] & ~used[order]][:k]
+        used[candidates] = True
+        return np.sort(candidates)
+
+    doubles_region = take(paid, _share(DOUBLE_REGION_SHARE, n))
+    doubles_inst = take(paid, _share(DOUBLE_INSTITUTION_SHARE, n))
+    reroutes = take(paid & (inst != POS), _share(REROUTE_SHARE, n))
+    with_benefit = np.isin(prog, [PROGRAM_NAMES.index(p) for p in ref.benefits]) & not_ghost
+    mismatches = take(with_benefit, _share(MISMATCH_SHARE, int(with_benefit.sum())))
+    early = take(paid, _share(EARLY_SHARE, n))
+
+    def later(index: np.ndarray, lo: int, hi: int) -> np.ndarray:
+        days = (rows["paid_on"][index] - start).astype(np.int64) + rng.integers(lo, hi, len(index))
+        return start + np.minimum(days, last_day).astype("timedelta64[D]")
+
+    # A second kab/kota of the same province (another study region).
+    provinces = study["province_code"].to_numpy()
+    other_region = np.array([
+        rng.choice([r for r in np.flatnonzero(provinces == provinces[region_of[i]]) if r != region_of[i]]
+                   or [r for r in range(len(study)) if r != region_of[i]])
+        for i in doubles_region
+    ], dtype=region_of.dtype)
+    other_desa = np.array([
+        rng.choice(np.flatnonzero(ref.desa_region == study.at[int(r), "code"])) for r in other_region
+    ], dtype=rows["desa"].dtype)
+    extra = {
+        "fam": np.concatenate([rows["fam"][doubles_region], rows["fam"][doubles_inst], rows["fam"][reroutes]]),
+        "prog": np.concatenate([prog[doubles_region], prog[doubles_inst], prog[reroutes]]),
+        "region": np.concatenate([other_region, region_of[doubles_inst], region_of[reroutes]]),
+        "inst": np.concatenate([inst[doubles_region], np.where(inst[doubles_inst] == POS, BRI, POS),
+                                np.full(len(reroutes), POS)]).astype(inst.dtype),
+        "nominal": np.concatenate([rows["nominal"][doubles_region], rows["nominal"][doubles_inst], rows["nominal"][reroutes]]),
+        "status": np.full(len(doubles_region) + len(doubles_inst) + len(reroutes), TERSALUR, status.dtype),
+        "paid_on": np.concatenate([later(doubles_region, 0, 10), later(doubles_inst, 0, 10), later(reroutes, 5, 20)]),
+        "desa": np.concatenate([other_desa, rows["desa"][doubles_inst], rows["desa"][reroutes]]),
+    }
+    out = {k: v.copy() for k, v in rows.items()}
+    # The bank payment failed (mostly) or came back (a few); PT Pos paid it.
+    out["status"][reroutes] = np.where(rng.random(len(reroutes)) < 0.7, GAGAL, RETUR)
+    benefit = np.array([ref.benefits.get(name, 0) for name in PROGRAM_NAMES], np.int64)[prog[mismatches]]
+    out["nominal"][mismatches] = np.where(rng.random(len(mismatches)) < 0.6, 2 * benefit, benefit // 2)
+    out["paid_on"][early] = start - rng.integers(1, 8, len(early)).astype("timedelta64[D]")
+    out = {k: np.concatenate([out[k], extra[k]]) for k in out}
+    total = len(out["fam"])
+    out["reroute"] = np.zeros(total, bool)
+    out["reroute"][reroutes] = True
+
+    # Rows a signal count depends on: never broken by the bad-row injection.
+    live = ~out["reroute"]
+    offset = (out["paid_on"] - start).astype(np.int64)
+    off_window = (out["status"] == TERSALUR) & ((offset < 0) | (offset > TIMELY_DAYS))
+    programmes = pd.DataFrame({"fam": out["fam"][live], "prog": out["prog"][live]}).groupby("fam")["prog"].nunique()
+    concentrated = np.isin(out["fam"], programmes.index[programmes >= 3].to_numpy())
+    out["protect"] = (np.concatenate([used, np.ones(total - n, bool)]) | (fam.role[out["fam"]] == ROLE_GHOST)
+                      | off_window | concentrated)
+    return out
+
+
+def _signal_truth(alloc: _Allocations, fam: _Families, study: pd.DataFrame, ref: _Reference) -> dict:
+    """The signal counts the demo warehouse must show at the latest register
+    snapshot (AFTER_SNAPSHOT), worked out from the generator's own rows: per
+    signal, programme and tranche (regions added up), the double allocations
+    per region, and the reroutes. See docs/signals.md for the definitions."""
+    is_pilot = study["is_pilot"].to_numpy()
+    home_pilot = is_pilot[fam.region]
+    registered = np.where(home_pilot, (fam.role == ROLE_STAYS) | (fam.role == ROLE_NEW),
+                          (fam.role == ROLE_STAYS) | (fam.role == ROLE_LEAVES))
+    codes = study["code"].to_numpy()
+    benefit = np.array([ref.benefits.get(name, -1) for name in PROGRAM_NAMES], np.int64)
+    expected, by_region, reroutes = [], [], []
+    for (year, tranche), part in sorted(alloc.rows.items()):
+        live = ~part["reroute"]
+        f, prog, region = part["fam"][live], part["prog"][live], part["region"][live]
+        status, nominal = part["status"][live], part["nominal"][live]
+        offset = (part["paid_on"][live] - _tranche_start(year, tranche)).astype(np.int64)
+        frame = pd.DataFrame({"fam": f, "prog": prog, "region": region})
+        rows_per_family = frame.groupby(["fam", "prog"])["region"].transform("size").to_numpy()
+        programmes = frame.groupby("fam")["prog"].transform("nunique").to_numpy()
+        paid = status == TERSALUR
+        flags = {
+            "double_allocation": rows_per_family > 1,
+            "paid_not_registered": paid & ~registered[f],
+            "paid_off_window": paid & ((offset < 0) | (offset > TIMELY_DAYS)),
+            "amount_mismatch": (benefit[prog] >= 0) & (nominal != benefit[prog]),
+            "concentration": programmes >= 3,
+        }
+        for signal, flag in flags.items():
+            hits = frame[flag].drop_duplicates()
+            for p in sorted(set(prog.tolist())):
+                name = PROGRAM_NAMES[p]
+                if signal == "amount_mismatch" and name not in ref.benefits:
+                    continue
+                mine = hits[hits["prog"] == p]
+                expected.append({"signal": signal, "program": name, "year": year, "tranche": tranche, "families": len(mine)})
+                if signal == "double_allocation":
+                    for r, k in sorted(mine.groupby("region").size().items()):
+                        by_region.append({"region": codes[r], "program": name, "year": year, "tranche": tranche, "families": int(k)})
+        for p in sorted(set(part["prog"].tolist())):
+            reroutes.append({"program": PROGRAM_NAMES[p], "year": year, "tranche": tranche,
+                             "rows": int((part["reroute"] & (part["prog"] == p)).sum())})
+    return {"expected": expected, "double_allocation_by_region": by_region, "reroutes": reroutes}
 
 
 # ---------------------------------------------------------------------------
@@ -755,8 +909,10 @@ class _Written:
 
 
 class _Writer:
-    def __init__(self, out_dir: Path, study: pd.DataFrame, fam: _Families, ref: _Reference, seed: int):
+    def __init__(self, out_dir: Path, study: pd.DataFrame, fam: _Families, ref: _Reference, seed: int,
+                 allocated: np.ndarray):
         self.out_dir = out_dir
+        self.allocated = allocated
         self.study = study
         self.fam = fam
         self.ref = ref
@@ -844,7 +1000,7 @@ class _Writer:
         cols = {k: cols[k] for k in kind_cols}
         table = pa.table(cols)
         table, bad = self._inject(table, fname, "keluarga", {"date_style": date_style, "date_col": "tanggal_registrasi" if after else "tanggal_data",
-                                                              "year": int(str(snapshot)[:4])})
+                                                              "year": int(str(snapshot)[:4])}, protect=self.allocated[sel])
         header = [_header(c, style) for c in table.column_names]
         path = self.out_dir / fname
         _write_delimited(path, header, [table.column(c).combine_chunks() for c in table.column_names],
@@ -902,8 +1058,8 @@ class _Writer:
 
     def _payment_columns(self, parts: list[dict], masks: list[np.ndarray]) -> dict:
         """Row arrays of several tranches, filtered, in file order."""
-        fam = self.fam
-        out = {k: [] for k in ("fam", "prog", "year", "tranche", "inst", "nominal", "status", "paid_on", "seq", "region")}
+        out = {k: [] for k in ("fam", "prog", "year", "tranche", "inst", "nominal", "status", "paid_on", "seq", "region",
+                               "desa", "protect")}
         for part, mask in zip(parts, masks):
             for k in out:
                 v = part[k]
@@ -911,7 +1067,6 @@ class _Writer:
                     v = np.full(len(part["fam"]), v, np.int16)
                 out[k].append(v[mask])
         cols = {k: np.concatenate(v) if v else np.array([]) for k, v in out.items()}
-        cols["desa"] = fam.desa[cols["fam"]] if len(cols["fam"]) else np.array([], np.int32)
         return cols
 
     def _id_strings(self, c: dict) -> pa.Array:
@@ -949,7 +1104,7 @@ class _Writer:
             "lembaga_penyalur": _lookup(INSTITUTIONS, c["inst"]),
             "tanggal_salur": pa.array(c["paid_on"].astype("datetime64[D]"), pa.date32(), mask=~paid),
         })
-        table, bad = self._inject(table, fname, "penyaluran", {"parquet": True})
+        table, bad = self._inject(table, fname, "penyaluran", {"parquet": True}, protect=c["protect"])
         style = {BNI: "bni", BTN: "btn"}.get(inst, "plain")
         description += "; Parquet" + _BANK_QUIRKS.get(inst, "")
         table = table.rename_columns([_header(n, style) for n in table.column_names])
@@ -985,7 +1140,7 @@ class _Writer:
         })
         year = int(c["year"].max())
         table, bad = self._inject(table, fname, "penyaluran", {"date_style": "dmy-dash", "date_col": "tanggal_salur",
-                                                                "year": year, "rupiah": True})
+                                                                "year": year, "rupiah": True}, protect=c["protect"])
         path = self.out_dir / fname
         _write_delimited(path, [_header(n, "indonesian") for n in table.column_names],
                          [table.column(n).combine_chunks() for n in table.column_names])
@@ -1012,7 +1167,8 @@ class _Writer:
         # Bad rows: a no_kk typed as a number (Excel turned it into one), and a duplicated row.
         rng = _rng(self.seed, "bad", fname)
         n_bad = max(2, int(round(BAD_ROW_RATE * n)))
-        picks = rng.choice(n, size=min(n, n_bad), replace=False) if n else np.array([], int)
+        pool = np.flatnonzero(~c["protect"])  # rows a signal count depends on stay intact
+        picks = rng.choice(pool, size=min(len(pool), n_bad), replace=False) if len(pool) else np.array([], int)
         number_rows = set(picks[0::2].tolist())
         dup_rows = sorted(picks[1::2].tolist())
         order = list(range(n))
@@ -1067,8 +1223,9 @@ class _Writer:
 
     # -- bad rows -------------------------------------------------------------
 
-    def _inject(self, table: pa.Table, fname: str, kind: str, opts: dict) -> tuple[pa.Table, dict]:
-        """Break a few rows, one reason each, and insert exact duplicates."""
+    def _inject(self, table: pa.Table, fname: str, kind: str, opts: dict, protect: np.ndarray) -> tuple[pa.Table, dict]:
+        """Break a few rows, one reason each, and insert exact duplicates;
+        `protect`ed rows (those a signal count depends on) are never broken."""
         n = table.num_rows
         if kind == "keluarga":
             types = ["no_kk_invalid", "nik_invalid", "kode_wilayah_unknown", "desil_out_of_range", "tanggal_invalid",
@@ -1107,7 +1264,7 @@ class _Writer:
             while cursor < n:
                 cand = int(candidates[cursor])
                 cursor += 1
-                if used[cand] or (need and not valid[need][cand]) or not valid["no_kk"][cand]:
+                if used[cand] or protect[cand] or (need and not valid[need][cand]) or not valid["no_kk"][cand]:
                     continue
                 row = cand
                 break
@@ -1200,7 +1357,7 @@ class _Writer:
 
     # -- manifest -------------------------------------------------------------
 
-    def write_manifest(self, scale: float) -> None:
+    def write_manifest(self, scale: float, signals: dict) -> None:
         study = self.study
         manifest = {
             "scale": scale,
@@ -1216,6 +1373,17 @@ class _Writer:
                  "description": w.extract.description}
                 for w in self.written
             ],
+            # The leakage signals the demo warehouse shows at the latest register snapshot
+            # (basis and filters as the app's defaults; docs/signals.md): what was injected,
+            # and the resulting counts per signal, programme and tranche (regions added up).
+            "signals": {
+                "as_of": AFTER_SNAPSHOT,
+                "timely_days": TIMELY_DAYS,
+                "shares": {"double_allocation_other_region": DOUBLE_REGION_SHARE,
+                           "double_allocation_other_institution": DOUBLE_INSTITUTION_SHARE,
+                           "reroute": REROUTE_SHARE, "amount_mismatch": MISMATCH_SHARE, "paid_before_start": EARLY_SHARE},
+                **signals,
+            },
         }
         (self.out_dir / "MANIFEST.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 

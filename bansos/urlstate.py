@@ -85,6 +85,8 @@ PARAMETERS = {
     "pb_pilot": "pilot compared with its comparison regions (kab/kota code)",
     "pb_t1": "difference in differences: first tranche (year-tranche)",
     "pb_t2": "difference in differences: second tranche (year-tranche)",
+    # Akuntabilitas
+    "ak_signal": "signal ranked and listed (a signal id, e.g. double_allocation)",
     # Ekspor Data
     "ek_scope": "export scope: tranche (default), program or all",
     # Kualitas Data

@@ -184,8 +184,8 @@ BASES = ("desil", "layak")
 PAGE_TABLES = ("ref_program", "ref_region", "ref_pilot", "ref_tranche_calendar", "ref_province",
                "ref_kecamatan", "ref_comparison", "load_ledger", "meta")
 QUARANTINE_COLUMNS = (
-    "load_id, file_name, line, reasons, row_values, no_kk_masked, lower(hex(no_kk_key)) AS no_kk_key, "
-    "nik_masked, lower(hex(nik_key)) AS nik_key"
+    "load_id, file_name, line, reasons, row_values, no_kk_masked, lpad(lower(hex(no_kk_key)), 32, '0') AS no_kk_key, "
+    "nik_masked, lpad(lower(hex(nik_key)), 32, '0') AS nik_key"
 )
 REFERENCE_ONLY = ("programs", "options_periods", "options_snapshots", "warehouse_meta", "loads",
                   "kualitas_totals", "kualitas_reasons", "quarantine_by_reason", "quarantine_rows",
@@ -1354,3 +1354,152 @@ class PandasPages:
                               "period": a.period, "rows": a.recipients})
         out = pd.concat([reg, alloc], ignore_index=True)
         return out.sort_values(["kind", "region_code", "period"]).reset_index(drop=True)
+
+
+    # -- leakage signals (docs/signals.md) --------------------------------------------
+
+    SIGNALS = ("double_allocation", "paid_not_registered", "paid_off_window", "amount_mismatch", "concentration")
+
+    def _signal_families(self, as_of) -> pd.DataFrame:
+        """Who has each signal: signal, as_of (paid_not_registered only),
+        program, year, tranche, region_code, family_key."""
+        def build():
+            a = self.d.allocation
+            live = a[~a.is_reroute.astype(bool)]
+            period = ["family_key", "program", "year", "tranche"]
+            keys = ["program", "year", "tranche", "region_code", "family_key"]
+            parts = []
+
+            def add(signal, rows, when=None):
+                parts.append(rows[keys].drop_duplicates().assign(signal=signal, as_of=when))
+
+            add("double_allocation", live[live.groupby(period).family_key.transform("size") > 1])
+            paid = live[live.status.eq("tersalur")]
+            if as_of is not None and not isinstance(as_of, str):
+                with_register = set(self._snapshot(as_of).region_code)
+                registered = set(self._families(as_of).index)
+                add("paid_not_registered", paid[paid.region_code.isin(with_register) & ~paid.family_key.isin(registered)], as_of)
+            cal = self.d.calendar.set_index("tranche")
+            start = pd.to_datetime(pd.DataFrame({"year": paid.year.astype(int), "month": paid.tranche.map(cal.start_month),
+                                                 "day": paid.tranche.map(cal.start_day)}), errors="coerce")
+            days = (pd.to_datetime(paid.paid_date) - start).dt.days
+            add("paid_off_window", paid[paid.paid_date.notna() & start.notna() & ((days < 0) | (days > self.timely_days))])
+            benefit = live.program.map(self.d.programs.set_index("code").benefit_per_tranche)
+            add("amount_mismatch", live[benefit.notna() & (live.amount != benefit)])
+            programmes = live.groupby(["family_key", "year", "tranche"]).program.transform("nunique")
+            add("concentration", live[programmes >= 3])
+            return pd.concat(parts, ignore_index=True)
+        return self._once(("signal_families", as_of), build)
+
+    def _signals(self, as_of, basis) -> pd.DataFrame:
+        """mart_signal at one as_of and basis: every row of the targeting grid
+        × each signal that applies, with families, recipients and the
+        concentration companion (eligible families holding no programme)."""
+        def build():
+            t = self._targeting(as_of, basis)
+            benefit = self.d.programs.set_index("code").benefit_per_tranche
+            rows = []
+            for signal in self.SIGNALS:
+                part = t if signal != "amount_mismatch" else t[t.program.map(benefit).notna()]
+                rows.append(part.assign(signal=signal))
+            grid = pd.concat(rows, ignore_index=True) if rows else t.assign(signal=None)
+            fam = self._signal_families(as_of)
+            counted = fam.groupby(["signal", "program", "year", "tranche", "region_code"]).size().rename("families")
+            grid = grid.merge(counted.reset_index(), on=["signal", "program", "year", "tranche", "region_code"], how="left")
+            grid["families"] = grid.families.fillna(0)
+            grid.loc[(grid.signal == "paid_not_registered") & ~grid.has_register.astype(bool), "families"] = np.nan
+            # eligible (this programme, basis) and holding any programme in the tranche, per register region
+            live = self.d.allocation[~self.d.allocation.is_reroute.astype(bool)]
+            held = live[["family_key", "year", "tranche"]].drop_duplicates()
+            reg = self._register(as_of) if not isinstance(as_of, str) else self.d.family.iloc[0:0].assign(layak=False)
+            holding = reg.merge(held, on="family_key")
+            counts = []
+            for program in self._periods().program.unique():
+                threshold = self._threshold(program)
+                if basis == "desil":
+                    flag = _true(holding.desil <= threshold) if threshold is not None else pd.Series(False, index=holding.index)
+                else:
+                    flag = _true(holding.layak)
+                c = holding[flag].groupby(["region_code", "year", "tranche"]).size().rename("held").reset_index()
+                counts.append(c.assign(program=program))
+            held_counts = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame(
+                columns=["region_code", "year", "tranche", "held", "program"])
+            grid = grid.merge(held_counts, on=["program", "year", "tranche", "region_code"], how="left")
+            companion = grid.eligible_families - grid.held.fillna(0)
+            grid["eligible_without_any"] = companion.where(grid.signal == "concentration")
+            return grid
+        return self._once(("signals", as_of, basis), build)
+
+    def _signal_order(self, signal: pd.Series) -> pd.Series:
+        return signal.map({s: i + 1 for i, s in enumerate(self.SIGNALS)})
+
+    def signals_by_region(self, as_of, basis, program, year, tranche, province, regions) -> pd.DataFrame:
+        chosen = self._chosen(as_of)
+        s = self._signals(chosen, basis)
+        s = s[(s.program == program) if program is not None else pd.Series(True, index=s.index)]
+        if year is not None:
+            s = s[s.year == year]
+        if tranche is not None:
+            s = s[s.tranche == tranche]
+        s = s.merge(self.d.regions[["code", "name", "province_code"]], left_on="region_code", right_on="code")
+        if province is not None:
+            s = s[s.province_code == province]
+        s = s[_in_list(s.region_code, regions) & self._scoped(s.region_code)]
+        is_pilot, status = self._pilot_flags(s.region_code)
+        out = pd.DataFrame({
+            "region_code": s.region_code, "region_name": s.name, "province_code": s.province_code,
+            "province_name": s.province_code.map(self.d.provinces.set_index("code").name),
+            "is_pilot": is_pilot, "pilot_status": status, "program": s.program, "year": s.year, "tranche": s.tranche,
+            "as_of": s.as_of, "signal": s.signal, "signal_order": self._signal_order(s.signal),
+            "count": s.families, "recipients": s.recipients, "per_1000": 1000.0 * _div(s.families, s.recipients),
+            "eligible_without_any": s.eligible_without_any, "small": s.recipients < self.min_families,
+        })
+        ranked = ~out.small & out.per_1000.notna()
+        out["rank"] = out.per_1000.where(ranked).groupby([out.program, out.year, out.tranche, out.signal]).rank(
+            method="min", ascending=False)
+        return out.sort_values(["program", "year", "tranche", "signal_order", "province_code", "region_code"]).reset_index(drop=True)
+
+    def signals_by_period(self, as_of, basis, program, regions) -> pd.DataFrame:
+        s = self._signals(self._chosen(as_of), basis)
+        s = s[(s.program == program) & _in_list(s.region_code, regions) & self._scoped(s.region_code)]
+        s = s.assign(defined=s.recipients.where(s.families.notna()))
+        g = s.groupby(["program", "year", "tranche", "signal"], as_index=False).agg(
+            regions=("region_code", "size"), count=("families", lambda v: v.sum(min_count=1)),
+            recipients=("defined", lambda v: v.sum(min_count=1)),
+            eligible_without_any=("eligible_without_any", lambda v: v.sum(min_count=1)))
+        g["signal_order"] = self._signal_order(g.signal)
+        g["per_1000"] = 1000.0 * _div(g["count"], g.recipients)
+        periods = g[["year", "tranche"]].drop_duplicates().sort_values(["year", "tranche"]).reset_index(drop=True)
+        periods["period_index"] = range(1, len(periods) + 1)
+        g = g.merge(periods, on=["year", "tranche"]).sort_values(["signal", "year", "tranche"])
+        previous = g.groupby("signal")
+        g["prev_year"], g["prev_tranche"] = previous.year.shift(1), previous.tranche.shift(1)
+        g["prev_count"], g["prev_per_1000"] = previous["count"].shift(1), previous.per_1000.shift(1)
+        g["count_change"] = g["count"] - g.prev_count
+        columns = ["program", "year", "tranche", "signal", "signal_order", "regions", "count", "recipients",
+                   "eligible_without_any", "per_1000", "period_index", "prev_year", "prev_tranche", "prev_count",
+                   "prev_per_1000", "count_change"]
+        return g.sort_values(["year", "tranche", "signal_order"])[columns].reset_index(drop=True)
+
+    def signal_families(self, as_of, program, year, tranche, province, regions) -> pd.DataFrame:
+        chosen = self._chosen(as_of)
+        f = self._signal_families(chosen if not isinstance(chosen, str) else None)
+        if isinstance(chosen, str):  # a date with no register: no paid_not_registered list
+            f = f[f.signal != "paid_not_registered"]
+        f = f.merge(self.d.regions[["code", "name", "province_code"]], left_on="region_code", right_on="code")
+        keep = pd.Series(True, index=f.index)
+        if program is not None:
+            keep &= f.program == program
+        if year is not None:
+            keep &= f.year == year
+        if tranche is not None:
+            keep &= f.tranche == tranche
+        if province is not None:
+            keep &= f.province_code == province
+        f = f[keep & _in_list(f.region_code, regions) & self._scoped(f.region_code)]
+        out = pd.DataFrame({
+            "signal": f.signal, "signal_order": self._signal_order(f.signal), "region_code": f.region_code,
+            "region_name": f.name, "province_code": f.province_code, "program": f.program, "year": f.year,
+            "tranche": f.tranche, "as_of": f.as_of, "family_key": f.family_key.str.zfill(32),
+        })
+        return out.sort_values(["program", "year", "tranche", "signal_order", "region_code", "family_key"]).reset_index(drop=True)

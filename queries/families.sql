@@ -1,5 +1,6 @@
 -- Family-level export (command line only until access control exists).
--- Pseudonymised ids only: keyed hashes as hex text, never a raw NIK or KK.
+-- Pseudonymised ids only: keyed hashes as hex text (32 digits, leading zeros kept, as in
+-- every export), never a raw NIK or KK.
 -- Parameters: $as_of (NULL = latest), $province, $regions; runner: $scope.
 -- Grain:      family × region in the register in use at $as_of.
 -- Columns:    family_key, region_code, kecamatan_code, wilayah_code,
@@ -8,9 +9,9 @@
 WITH chosen AS (
     SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
 )
-SELECT lower(hex(f.family_key)) AS family_key, f.region_code, f.kecamatan_code, f.wilayah_code,
+SELECT lpad(lower(hex(f.family_key)), 32, '0') AS family_key, f.region_code, f.kecamatan_code, f.wilayah_code,
        f.snapshot_date, f.desil, f.members, f.channel, f.registration_date, f.decision, f.appeal,
-       lower(hex(f.head_key)) AS head_key
+       lpad(lower(hex(f.head_key)), 32, '0') AS head_key
 FROM mart_snapshot m
 JOIN chosen c ON m.as_of = c.as_of
 JOIN current_family f ON f.region_code = m.region_code AND f.snapshot_date = m.snapshot_date

@@ -10,7 +10,7 @@ WITH coded AS (
     FROM quarantine
 )
 SELECT load_id, file_name, line, array_to_string(reasons, ';') AS reasons, row_values,
-       no_kk_masked, lower(hex(no_kk_key)) AS no_kk_key, nik_masked, lower(hex(nik_key)) AS nik_key
+       no_kk_masked, lpad(lower(hex(no_kk_key)), 32, '0') AS no_kk_key, nik_masked, lpad(lower(hex(nik_key)), 32, '0') AS nik_key
 FROM coded
 WHERE $scope::VARCHAR[] IS NULL
    OR (length(code_digits) >= 4

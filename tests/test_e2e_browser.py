@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
-PAGES = ["ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "ekspor", "kualitas", "metodologi"]
+PAGES = ["ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "akuntabilitas", "ekspor", "kualitas", "metodologi"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 
@@ -396,7 +396,7 @@ OVERLAP = """
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_phone_width_has_no_sideways_scroll_and_no_overlapping_chart_text(server, browser, lang):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    pages = PAGES if lang == "id" else ["ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran"]
+    pages = PAGES if lang == "id" else ["ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "akuntabilitas"]
     problems = []
     for name in pages:
         suffix = "?lang=en" if lang == "en" else ""

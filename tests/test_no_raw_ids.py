@@ -41,6 +41,7 @@ from tests.ingest_files import (
 )
 
 RUN = re.compile(rb"(?<![0-9])[0-9]{15,}(?![0-9])")
+HEX_DIGESTS = {("load_ledger", "content_hash"), ("rejections", "content_hash")}
 TEXT_RUN = re.compile(r"(?<![0-9])[0-9]{15,}(?![0-9])")
 
 
@@ -201,6 +202,12 @@ def test_no_raw_id_in_the_demo_warehouse(tmp_path, monkeypatch):
             "SELECT table_name, column_name FROM information_schema.columns WHERE data_type LIKE 'VARCHAR%' "
             "AND table_name IN (SELECT table_name FROM duckdb_tables())"
         ).fetchall():
+            if (table, column) in HEX_DIGESTS:
+                # A SHA-256 in hex holds a run of 15 decimal digits now and then (about one
+                # file in 25): it can only be checked against the ids themselves.
+                values = {v for (v,) in con.execute(f'SELECT "{column}" FROM "{table}"').fetchall() if v}
+                assert not {run for v in values for run in TEXT_RUN.findall(v)} & ids, f"{table}.{column}"
+                continue
             hits = con.execute(f'SELECT count(*) FROM "{table}" WHERE regexp_matches(CAST("{column}" AS VARCHAR), \'[0-9]{{15,}}\')').fetchone()[0]
             assert hits == 0, f"{table}.{column}"
     finally:

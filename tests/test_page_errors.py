@@ -16,7 +16,7 @@ from bansos import i18n
 from tests.app_fixtures import REPO, app_key_file, demo_db  # noqa: F401
 from tests.page_text import page_texts
 
-PAGES = ("ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "ekspor", "kualitas", "metodologi")
+PAGES = ("ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "akuntabilitas", "ekspor", "kualitas", "metodologi")
 
 
 @pytest.fixture(scope="module")

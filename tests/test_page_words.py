@@ -27,8 +27,8 @@ from bansos.translations import glossary
 from tests.app_fixtures import REPO, app_key_file, demo_db, empty_db, shown, table_labels  # noqa: F401
 from tests.page_text import page_texts
 
-PAGES = ("ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "ekspor", "kualitas", "metodologi")
-LEADERS = ("ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran")
+PAGES = ("ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "akuntabilitas", "ekspor", "kualitas", "metodologi")
+LEADERS = ("ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "akuntabilitas")
 FOLDED_OPEN = {"rk_table": True, "ck_disb_table": True, "ss_change_table": True, "ss_decile_table": True}
 
 # Common words of each language that have no place in the other. (Domain

@@ -9,7 +9,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from bansos import fmt, settings, urlstate
+from bansos import fmt, narrative, settings, urlstate
 from bansos.ui.core import PageDataError, lang, q, query_error_message, tr, warehouse_meta
 from bansos.ui.filters import Filters, filters
 
@@ -106,17 +106,7 @@ def tranche_totals(f: Filters) -> tuple[pd.DataFrame, pd.DataFrame] | None:
 def rule_statement(f: Filters) -> str:
     """The eligibility rule in use, in words (stated on every page that shows
     register-based indicators)."""
-    if f.basis == "layak":
-        rule = tr("rule.layak")
-    else:
-        programs = q("programs")
-        items = "; ".join(
-            tr("rule.desil.item", program=row.code, max_desil=int(row.max_desil))
-            for row in programs.itertuples()
-            if not pd.isna(row.max_desil)
-        )
-        rule = tr("rule.desil", items=items)
-    return tr("banner.rule", rule=rule)
+    return narrative.rule(q("programs") if f.basis == "desil" else None, f.basis, lang())
 
 
 def show_rule(f: Filters) -> None:

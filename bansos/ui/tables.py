@@ -21,7 +21,7 @@ from bansos.indicators import BY_ID
 from bansos.ui.core import lang, tr
 
 SMALL_MARK = " ⚠"
-NUMERIC = ("pct", "int", "rp", "pp", "num", "plain")
+NUMERIC = ("pct", "int", "rp", "pp", "num", "dec1", "plain")
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ class Col:
     """A column: `name` in the frame, its header, how it is shown.
 
     kind:  pct (rate, 1 decimal), pp (change in percentage points), int
-           (count), rp (rupiah), num (a number such as a rank), plain (a
+           (count), rp (rupiah), num (a number such as a rank), dec1 (a
+           number with one decimal, e.g. a rate per 1,000), plain (a
            year or an id: digits only, no separators), date, bool, link, text.
     small: the frame's column that flags this rate as resting on too few
            families (its cells get ⚠).
@@ -63,6 +64,8 @@ def _formatter(kind: str, language: str, mark: str = ""):
             return fmt.EMPTY
         if kind == "num":
             return fmt.number(value, language)
+        if kind == "dec1":
+            return fmt.number(value, language, 1) + mark
         if kind == "plain":
             return str(int(value))
         return fmt.by_format(value, kind, language) + mark
