@@ -418,9 +418,17 @@ def _write_back(con: duckdb.DuckDBPyConnection, schema: str, results: dict) -> N
         expected = [row[0] for row in con.execute(f"DESCRIBE {schema}.{name}").fetchall()]
         if table.column_names != expected:
             raise NotPortable(f"{name}: Spark made columns {table.column_names}, DuckDB {expected}")
+        # A pseudonym travels through the lake as lower-case hex text (lake.HEX_KEY_SQL);
+        # the warehouse keeps it as the 128-bit number, so it is read back from hex.
+        types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
+                                 "WHERE database_name = ? AND table_name = ?", [schema, name]).fetchall())
+        columns = ", ".join(
+            f"('0x' || {column})::UHUGEINT AS {column}" if types.get(column) == "UHUGEINT"
+            and str(table.schema.field(column).type) == "string" else column
+            for column in expected)
         con.register("spark_mart", table)
         try:
             con.execute(f"DELETE FROM {schema}.{name}")
-            con.execute(f"INSERT INTO {schema}.{name} BY NAME SELECT * FROM spark_mart")
+            con.execute(f"INSERT INTO {schema}.{name} BY NAME SELECT {columns} FROM spark_mart")
         finally:
             con.unregister("spark_mart")

@@ -67,7 +67,7 @@ FROM t_signal_live l
 JOIN ref_tranche_calendar c ON c.tranche = l.tranche
 WHERE l.status = 'tersalur' AND l.paid_date IS NOT NULL
   AND (l.paid_date < make_date(l.year, c.start_month, c.start_day)
-       OR datediff('day', make_date(l.year, c.start_month, c.start_day), l.paid_date) > CAST($timely_days AS INTEGER))
+       OR l.paid_date > make_date(l.year, c.start_month, c.start_day) + CAST($timely_days AS INTEGER))
 -- end: paid_off_window
 UNION ALL
 -- signal: amount_mismatch
