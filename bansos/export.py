@@ -249,6 +249,43 @@ def _provenance(table: ExportTable, filters: ExportFilters, runner: QueryRunner,
     }
 
 
+def _kind(series: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(series):
+        return "bool"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "date"
+    if pd.api.types.is_integer_dtype(series):
+        return "int"
+    if pd.api.types.is_float_dtype(series):
+        values = series.dropna()
+        return "int" if len(values) and (values == values.round()).all() and values.abs().max() >= 1 else "rate"
+    return "text"
+
+
+def frame_export(name: str, frame: pd.DataFrame, description: str, filters: dict | None = None,
+                 kinds: dict[str, str] | None = None) -> Export:
+    """A table the app shows (a chart's data, a page's table) as an export:
+    column kinds as given in `kinds`, else from the values (whole numbers,
+    decimals, yes/no, dates, text); labels from the indicator records where
+    the column is one."""
+    columns = []
+    for column in frame.columns:
+        record = BY_ID.get(column)
+        kind = (kinds or {}).get(column) or _kind(frame[column])
+        columns.append(ColumnDef(column, record.label_id if record else column, record.label_en if record else column,
+                                 kind, record.description_en if record else ""))
+    table = ExportTable(name, "", tuple(columns), (), True, description)
+    provenance = {
+        "table": name, "description": description, "rows": len(frame), "filters": filters or {},
+        "snapshot_used": None, "basis": None, "thresholds": {}, "data_version": {},
+        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "columns": [{"name": c.name, "label_id": c.label_id, "label_en": c.label_en, "type": c.kind, "definition": c.definition}
+                    for c in columns],
+        "notes": "Rates are fractions 0-1. Made from a table or chart shown in the app, with the filters above.",
+    }
+    return Export(table, frame.reset_index(drop=True), provenance)
+
+
 # -- writers ---------------------------------------------------------------------
 
 

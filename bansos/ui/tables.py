@@ -80,9 +80,11 @@ def height(rows: int, cap: int = 16) -> int:
     return min(max(rows, 1), cap) * 35 + 38
 
 
-def styled(frame: pd.DataFrame, columns: list[Col], language: str | None = None):
+def styled(frame: pd.DataFrame, columns: list[Col], language: str | None = None, texts: pd.DataFrame | None = None):
     """The frame's columns (as listed) with each cell's display text (a
-    Styler; a plain frame when every column is text)."""
+    Styler; a plain frame when every column is text). `texts` (same rows,
+    some of the columns) overrides a cell's text where it is not empty: the
+    public view's "< 10" and "—" over cells whose value is withheld."""
     language = language or lang()
     data = pd.DataFrame({c.name: _values(frame[c.name], c.kind) for c in columns}, index=range(len(frame)))
     if not any(c.kind in NUMERIC or c.kind == "date" for c in columns):
@@ -98,6 +100,11 @@ def styled(frame: pd.DataFrame, columns: list[Col], language: str | None = None)
             flagged = [i for i, flag in enumerate(frame[c.small].to_numpy()) if fmt.is_set(flag)]
             if flagged:
                 styler = styler.format(_formatter(c.kind, language, SMALL_MARK), subset=pd.IndexSlice[flagged, [c.name]])
+    if texts is not None:
+        for name in [c.name for c in columns if c.name in texts.columns]:
+            given = pd.Series(texts[name].to_numpy(), index=range(len(frame)))
+            for text, rows in given[given.notna()].groupby(given[given.notna()]).groups.items():
+                styler = styler.format(lambda _value, shown=text: shown, subset=pd.IndexSlice[list(rows), [name]])
     return styler
 
 
@@ -120,11 +127,11 @@ def _config(c: Col):
 
 
 def table(frame: pd.DataFrame, columns: list[Col], key: str | None = None, rows_shown: int | None = 16,
-          width: str = "stretch") -> None:
+          width: str = "stretch", texts: pd.DataFrame | None = None) -> None:
     """Show `frame`'s `columns`, numbers in the app's language and sortable."""
     config = {c.name: _config(c) for c in columns}
     extra = {} if rows_shown is None else {"height": height(len(frame), rows_shown)}
-    st.dataframe(styled(frame, columns), hide_index=True, column_config=config, placeholder=fmt.EMPTY,
+    st.dataframe(styled(frame, columns, texts=texts), hide_index=True, column_config=config, placeholder=fmt.EMPTY,
                  width=width, key=key, **extra)
 
 
