@@ -143,24 +143,23 @@ class ExportTable:
     query: str
     columns: tuple[ColumnDef, ...]
     params: tuple[str, ...]
-    in_app: bool  # aggregate tables only in the app until access control exists
     description: str
 
 
 TABLES = {
     "region-indicators": ExportTable(
         "region-indicators", "region_indicators", REGION_INDICATOR_COLUMNS,
-        ("as_of", "basis", "program", "year", "tranche", "province", "regions"), True,
-        "One row per region × programme × year × tranche (DESIGN §7).",
+        ("as_of", "basis", "program", "year", "tranche", "province", "regions"),
+        "One row per region × programme × year × tranche.",
     ),
-    "loads": ExportTable("loads", "loads", LOADS_COLUMNS, (), True, "The load ledger."),
+    "loads": ExportTable("loads", "loads", LOADS_COLUMNS, (), "The load ledger."),
     "quarantine-summary": ExportTable(
-        "quarantine-summary", "quarantine_by_reason", QUARANTINE_SUMMARY_COLUMNS, (), True, "Quarantined rows by file and reason.",
+        "quarantine-summary", "quarantine_by_reason", QUARANTINE_SUMMARY_COLUMNS, (), "Quarantined rows by file and reason.",
     ),
-    "quarantine": ExportTable("quarantine", "quarantine_export", QUARANTINE_COLUMNS, (), False, "Quarantined rows, identifiers masked."),
+    "quarantine": ExportTable("quarantine", "quarantine_export", QUARANTINE_COLUMNS, (), "Quarantined rows, identifiers masked."),
     "families": ExportTable(
-        "families", "families", FAMILY_COLUMNS, ("as_of", "province", "regions"), False,
-        "Family-level register rows, pseudonymised ids only (command line only).",
+        "families", "families", FAMILY_COLUMNS, ("as_of", "province", "regions"),
+        "Family-level register rows, pseudonymised ids only.",
     ),
 }
 
@@ -274,7 +273,7 @@ def frame_export(name: str, frame: pd.DataFrame, description: str, filters: dict
         kind = (kinds or {}).get(column) or _kind(frame[column])
         columns.append(ColumnDef(column, record.label_id if record else column, record.label_en if record else column,
                                  kind, record.description_en if record else ""))
-    table = ExportTable(name, "", tuple(columns), (), True, description)
+    table = ExportTable(name, "", tuple(columns), (), description)
     provenance = {
         "table": name, "description": description, "rows": len(frame), "filters": filters or {},
         "snapshot_used": None, "basis": None, "thresholds": {}, "data_version": {},
@@ -435,7 +434,7 @@ def file_name(table_name: str, filters: ExportFilters, file_format: str) -> str:
 # -- command line ---------------------------------------------------------------
 
 
-# Which right each table needs when acting for a person (`--as`).
+# Which right each table needs, in the app and when acting for a person (`--as`).
 TABLE_RIGHTS = {
     "region-indicators": "aggregate_export",
     "loads": "quality_summary",
@@ -489,7 +488,7 @@ def collect_audit(db: Path) -> Export:
 
     verdict = audit.verify(db)
     frame = _audit_frame(audit.read(db))
-    table = ExportTable(AUDIT_TABLE, "", AUDIT_COLUMNS, (), False, "The audit log, one row per record (command line only).")
+    table = ExportTable(AUDIT_TABLE, "", AUDIT_COLUMNS, (), "The audit log, one row per record (command line only).")
     provenance = {
         "table": AUDIT_TABLE, "description": table.description, "rows": len(frame), "filters": {},
         "snapshot_used": None, "basis": None, "thresholds": {},

@@ -102,7 +102,7 @@ def banner(access: Access | None = None) -> None:
     """Under every page title: local mode, or the public view, said plainly."""
     access = access or session.current()
     if access.mode == "local":
-        st.warning(tr("akses.local"), icon=":material/computer:")
+        st.info(tr("akses.local"), icon=":material/computer:")
     elif access.suppressed:
         k = settings.get_int("suppress_k")
         st.info(tr("akses.public", k=k, k1=k - 1), icon=":material/public:")

@@ -34,7 +34,6 @@ from bansos.ui import session
 from bansos.ui.core import app_db_path, lang, runner, tr
 
 log = logging.getLogger("bansos.app")
-REGISTRY = "_ui_downloads"  # key → the callable a click runs, this session (tests click through it too)
 MIMES = {"csv": "text/csv", "csv-id": "text/csv", "json": "application/json",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "parquet": "application/vnd.apache.parquet", "pdf": "application/pdf"}
@@ -83,7 +82,6 @@ def download(label: str, build: Build, *, key: str, file_name: str, table: str, 
         return False
     hand_out = handing_out(build, table=table, filters=filters if filters is not None else view_filters(),
                            file_format=file_format, right=right, event=event)
-    st.session_state.setdefault(REGISTRY, {})[key] = hand_out
     ready = audit_ready()
     (container or st).download_button(
         label, data=hand_out, file_name=file_name, mime=mime or MIMES.get(file_format, "application/octet-stream"),
@@ -117,9 +115,13 @@ def download_frame(frame: pd.DataFrame, *, name: str, key: str, table: str | Non
                    right: str = "aggregate_export", container=None) -> None:
     """A table shown on the page as CSV and as CSV for Excel (Indonesia).
     `frame` is exactly what the page shows (already within its scope, and
-    suppressed in the public view); `name` is the file's stem."""
+    suppressed in the public view); `name` is what it shows, in words
+    ("Per wilayah · PKH · T2 2026"): the file is named after it."""
     if not session.can(right):
         return
+    from bansos.ui.figures import file_name
+
+    name = name if name.startswith("bansos_") else file_name(name)
     language = lang()
     where = container or st
     left, right_column = where.columns(2)

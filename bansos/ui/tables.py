@@ -127,12 +127,20 @@ def _config(c: Col):
 
 
 def table(frame: pd.DataFrame, columns: list[Col], key: str | None = None, rows_shown: int | None = 16,
-          width: str = "stretch", texts: pd.DataFrame | None = None) -> None:
-    """Show `frame`'s `columns`, numbers in the app's language and sortable."""
+          width: str = "stretch", texts: pd.DataFrame | None = None, download: str | None = None) -> None:
+    """Show `frame`'s `columns`, numbers in the app's language and sortable.
+    With `download` (a file stem), the table's columns can be downloaded
+    under it as CSV and Excel (Indonesia) CSV, through the audited download
+    helper (the grid's own CSV button is off: client.disableDataExport)."""
     config = {c.name: _config(c) for c in columns}
     extra = {} if rows_shown is None else {"height": height(len(frame), rows_shown)}
     st.dataframe(styled(frame, columns, texts=texts), hide_index=True, column_config=config, placeholder=fmt.EMPTY,
                  width=width, key=key, **extra)
+    if download and key:
+        from bansos.ui import downloads
+
+        names = list(dict.fromkeys(c.name for c in columns if c.kind != "link"))
+        downloads.download_frame(frame[names], name=download, key=f"{key}_dl")
 
 
 def ratio(frame: pd.DataFrame, numerator: str, denominator: str, kind: str = "int") -> list[str]:
