@@ -675,6 +675,12 @@ class PandasPages:
 
     # -- options and the comparison groups ---------------------------------------------
 
+    def reference_regions(self) -> pd.DataFrame:
+        out = self._region_names().merge(
+            self.d.provinces[["code", "name"]].rename(columns={"code": "province_code", "name": "province_name"}),
+            on="province_code", how="left")
+        return out.sort_values("region_code")[["region_code", "region_name", "province_code", "province_name"]].reset_index(drop=True)
+
     def options_regions(self) -> pd.DataFrame:
         present = pd.DataFrame({"region_code": self._present_regions()})
         if self._periods().empty:

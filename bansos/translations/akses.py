@@ -62,6 +62,10 @@ STRINGS = {
         "**{page}** tidak termasuk tampilan publik. Masuk dengan akun yang mendapat hak akses untuk membukanya.",
         "**{page}** is not part of the public view. Log in with an account that has access to open it.",
     ),
+    "akses.refused.section": (
+        "Bagian ini tidak termasuk hak akses Anda, jadi tidak ditampilkan.",
+        "This part is not within your access, so it is not shown.",
+    ),
     # problems that stop the app
     "akses.file_error": (
         "Dasbor berhenti: berkas hak akses tidak dapat dipakai, jadi tidak ada yang dapat diberi akses sampai "

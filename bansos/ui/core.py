@@ -37,7 +37,7 @@ def app_db_path() -> Path:
 # a figure about people. Every public figure comes from bansos.ui.public, which
 # suppresses small cells first.
 PUBLIC_QUERIES = frozenset({"options_regions", "options_periods", "options_snapshots", "programs", "warehouse_meta",
-                            "kualitas_pilots"})
+                            "kualitas_pilots", "reference_regions"})
 
 
 class WarehouseDamaged(PageDataError):

@@ -152,6 +152,9 @@ def _province(regions: pd.DataFrame) -> None:
     raw = urlstate.take("prov")
     if raw is not None:
         allowed = None if allowed_regions() is None else offered
+        if allowed is not None:  # provinces outside the access are named as such, not as unknown (see widgets.with_outside)
+            reference = q("reference_regions")
+            names = {**dict(zip(reference.province_code, reference.province_name)), **names}
         found = urlstate.resolve_codes(raw, names, allowed)
         st.session_state["prov"] = found.codes[0] if found.codes else ""
         what, instead = both("filter.province"), both("filter.province.all")

@@ -4,17 +4,20 @@ use, empty states and folded sections."""
 
 from __future__ import annotations
 
+import logging
 from typing import Callable
 
 import pandas as pd
 import streamlit as st
 
 from bansos import fmt, settings, urlstate
+from bansos.access import AccessDenied
 from bansos.ui import account
 from bansos.ui.core import PageDataError, lang, q, query_error_message, tr, warehouse_meta
 from bansos.ui.filters import Filters, filters
 
 _NOTICE_SLOT = "_ui_notice_slot"
+log = logging.getLogger("bansos.app")
 
 
 def page_header(title_key: str, intro_key: str | None = None) -> dict | None:
@@ -60,6 +63,10 @@ def guard(render: Callable[[], None], container=None) -> None:
     message instead of a traceback (the details are in the server log)."""
     try:
         render()
+    except AccessDenied as error:
+        # A section asked for a right the session lacks: a page bug, never a reason to show more.
+        log.error("refused inside a page: %s", error)
+        (container or st).warning(tr("akses.refused.section"), icon=":material/lock:")
     except PageDataError as error:
         if container is None:
             query_error_message(error)
