@@ -17,6 +17,7 @@ It is built once per data version (a few seconds on the demo) and kept.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import pandas as pd
@@ -26,7 +27,7 @@ from bansos import export, fmt, settings, suppress
 from bansos.access import pilot_regions
 from bansos.indicators import BY_ID
 from bansos.ui import session
-from bansos.ui.core import _runner, app_db_path, lang, period_label, tr
+from bansos.ui.core import PageDataError, _runner, app_db_path, lang, period_label, tr
 from bansos.ui.filters import Filters
 
 TOTAL = suppress.TOTAL_LABEL
@@ -37,10 +38,14 @@ RATES = tuple(r.name for r in suppress.REGION_INDICATORS.rates)
 INPUTS = {r.name: (r.numerator, r.denominator) for r in suppress.REGION_INDICATORS.rates}
 KEYS = ("program", "year", "tranche")
 DASH = "—"
+log = logging.getLogger("bansos.app")
+
+
+FAILED = "failed"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _table(path: str, version: str, k: int) -> suppress.Suppressed | None:
+def _table(path: str, version: str, k: int) -> suppress.Suppressed | str | None:
     # The version is part of the key: a load makes a new table, never a mixed one.
     pilots = tuple(sorted(pilot_regions()))
     raw = _runner(path, pilots).run("region_indicators", as_of=None, basis="desil", program=None, year=None, tranche=None,
@@ -48,7 +53,12 @@ def _table(path: str, version: str, k: int) -> suppress.Suppressed | None:
     raw = raw[raw["region_code"].isin(pilots)]
     if raw.empty:
         return None
-    return suppress.public_region_indicators(raw.reset_index(drop=True), k)
+    try:
+        return suppress.public_region_indicators(raw.reset_index(drop=True), k)
+    except (RuntimeError, ValueError) as error:
+        # A table the suppression cannot protect is never shown, not even in part (kept: it fails the same way).
+        log.error("public view: suppression failed, nothing is published: %s", error)
+        return FAILED
 
 
 def table() -> suppress.Suppressed | None:
@@ -60,7 +70,10 @@ def table() -> suppress.Suppressed | None:
     pilots = tuple(sorted(pilot_regions()))
     version = _runner(path, pilots).version()
     with st.spinner(tr("publik.building")):
-        return _table(path, version, settings.get_int("suppress_k"))
+        found = _table(path, version, settings.get_int("suppress_k"))
+    if isinstance(found, str):
+        raise PageDataError("public table")
+    return found
 
 
 @dataclass(frozen=True)
