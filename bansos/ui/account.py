@@ -61,11 +61,19 @@ def _scope_text(access: Access) -> str:
     regions = session.regions()
     if regions is None:
         return tr("akses.scope.all")
-    present = q("options_regions", right="pages")
-    names = dict(zip(present.region_code, present.region_name)) if not present.empty else {}
-    shown = [names.get(code, code) for code in sorted(regions)][:3]
-    more = "…" if len(regions) > 3 else ""
-    return tr("akses.scope.some", n=len(regions), names=", ".join(shown) + more)
+    # Whole provinces by their name, other kab/kota by theirs (names from the reference table).
+    reference = q("reference_regions", right="pages")
+    names: list[str] = []
+    left = set(regions)
+    for (code, province), rows in reference.groupby(["province_code", "province_name"], sort=True):
+        codes = set(rows.region_code)
+        if codes <= left:
+            names.append(str(province))
+            left -= codes
+    by_code = dict(zip(reference.region_code, reference.region_name))
+    names += [by_code.get(code, code) for code in sorted(left)]
+    shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
+    return tr("akses.scope.some", n=len(regions), names=shown)
 
 
 def account_box(access: Access) -> None:
