@@ -26,7 +26,7 @@ PAGES = {
         Entry("app_pages/cakupan.py", "nav.cakupan", ":material/payments:", public=PUBLIC + "cakupan.py"),
         Entry("app_pages/sasaran.py", "nav.sasaran", ":material/target:", public=PUBLIC + "sasaran.py"),
         Entry("app_pages/perbandingan.py", "nav.perbandingan", ":material/leaderboard:", public=PUBLIC + "perbandingan.py"),
-        Entry("app_pages/pendaftaran.py", "nav.pendaftaran", ":material/how_to_reg:"),
+        Entry("app_pages/pendaftaran.py", "nav.pendaftaran", ":material/how_to_reg:", public=PUBLIC + "pendaftaran.py"),
     ],
     "nav.section.data": [
         Entry("app_pages/ekspor.py", "nav.ekspor", ":material/download:", right="aggregate_export", public=PUBLIC + "ekspor.py"),

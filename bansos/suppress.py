@@ -483,3 +483,56 @@ def public_region_indicators(frame: pd.DataFrame, k: int | None = None) -> Suppr
     data["timeliness"] = ratio("timely_families", "recipients")
     data["disbursement_rate"] = ratio("disbursed_amount", "allocated_amount")
     return suppress(data, REGION_INDICATORS, k)
+
+
+# -- the public registration funnel -------------------------------------------------------------
+
+FUNNEL = Spec(
+    counts=("new_registrations", "channel_mandiri", "channel_agen", "channel_musdes", "channel_dinsos", "decided",
+            "undecided", "layak", "tidak_layak", "decided_other", "appealed", "not_appealed", "upheld",
+            "appeal_rejected", "appeal_pending", "final_layak"),
+    rates=(
+        Rate("self_registered_share", "channel_mandiri", "new_registrations"),
+        Rate("decided_rate", "decided", "new_registrations"),
+        Rate("layak_rate", "layak", "decided"),
+        Rate("tidak_layak_rate", "tidak_layak", "decided"),
+        Rate("appealed_rate", "appealed", "tidak_layak"),
+        Rate("upheld_rate", "upheld", "appealed"),
+        Rate("final_layak_rate", "final_layak", "decided"),
+    ),
+    row_sums=(
+        RowSum("new_registrations", ("channel_mandiri", "channel_agen", "channel_musdes", "channel_dinsos")),
+        RowSum("new_registrations", ("decided", "undecided")),
+        RowSum("decided", ("layak", "tidak_layak", "decided_other")),
+        RowSum("tidak_layak", ("appealed", "not_appealed")),
+        RowSum("appealed", ("upheld", "appeal_rejected", "appeal_pending")),
+        RowSum("final_layak", ("layak", "upheld")),
+    ),
+    total_rows=(TotalRows("region_code", TOTAL_LABEL),),
+)
+
+
+def public_funnel(frame: pd.DataFrame, k: int | None = None) -> Suppressed:
+    """The registration funnel (one row per region with registration data,
+    at one register snapshot; the columns of queries/funnel.sql) for the
+    public view: the differences a reader can form (undecided, decided
+    otherwise, not appealed, appeals pending) are added as counts of their
+    own, a total row (region_code "ALL") is added, and everything is
+    suppressed together. Who then received a programme is left out: it
+    differs by programme and tranche, and is shown on the coverage pages
+    from the region table instead."""
+    data = frame.copy()
+    data["undecided"] = data["new_registrations"] - data["decided"]
+    data["decided_other"] = data["decided"] - data["layak"] - data["tidak_layak"]
+    data["not_appealed"] = data["tidak_layak"] - data["appealed"]
+    data["appeal_pending"] = data["appealed"] - data["upheld"] - data["appeal_rejected"]
+    total = data[list(FUNNEL.counts)].sum().to_frame().T
+    total["region_code"] = TOTAL_LABEL
+    data = pd.concat([data, total], ignore_index=True)
+
+    def ratio(num, den):
+        return (data[num] / data[den]).where(data[den] > 0)
+
+    for rate in FUNNEL.rates:
+        data[rate.name] = ratio(rate.numerator, rate.denominator)
+    return suppress(data, FUNNEL, k)

@@ -41,7 +41,7 @@ SCOPE = {"pimpinan": LAMPUNG, "evaluator": None, "analis": JATIM, "operator": {"
 MONITOR = ("ringkasan", "cakupan", "sasaran", "perbandingan")
 # Pages each role opens (the rest answer with a refusal).
 OPENS = {
-    "publik": {*MONITOR, "ekspor", "metodologi"},
+    "publik": {*MONITOR, "pendaftaran", "ekspor", "metodologi"},
     **{role: {*MONITOR, "pendaftaran", "ekspor", "kualitas", "metodologi"} for role in EMAILS},
 }
 ALL_PAGES = (*MONITOR, "pendaftaran", "ekspor", "kualitas", "metodologi")
@@ -112,7 +112,7 @@ def open_as(db: Path, role: str | None, page: str | None = None, query: dict | N
 
 
 def page_file(page: str, public: bool) -> str:
-    if public and page in (*MONITOR, "ekspor"):
+    if public and page in (*MONITOR, "pendaftaran", "ekspor"):
         return f"app_pages/publik/{page}.py"
     return f"app_pages/{page}.py"
 
@@ -206,8 +206,6 @@ def test_the_public_view_has_no_kecamatan_no_quality_no_lists(db, access_file):
     assert not [w for w in at.selectbox if w.key == "ck_region"]  # no kecamatan drill-down
     go(at, "kualitas")
     assert refused(at) and not at.metric and not at.dataframe
-    go(at, "pendaftaran")
-    assert refused(at) and not at.dataframe
     go(at, "ekspor", public=True)
     keys = {b.key for b in at.download_button}
     assert keys == {f"ek_dl_public_{f}" for f in ("csv", "csv-id", "xlsx", "parquet")}

@@ -164,7 +164,8 @@ def test_the_public_view_without_logging_in(setup, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     try:
-        seen = _visit_every_page(page, url, {"ringkasan", "cakupan", "sasaran", "perbandingan", "ekspor", "metodologi"},
+        seen = _visit_every_page(page, url, {"ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "ekspor",
+                                             "metodologi"},
                                  must=("Tampilan publik", "Kota Metro", "Kota Surabaya"),
                                  must_not=("Kabupaten Lampung Tengah", "Rincian per kecamatan"), shots="publik",
                                  query="?prog=SEMBAKO")

@@ -192,7 +192,7 @@ def test_load_times_are_in_wib(demo_db):  # noqa: F811
 
 AUTH = {"redirect_uri": "http://localhost:1/oauth2callback", "cookie_secret": "x" * 32, "client_id": "c",
         "client_secret": "s", "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}
-PUBLIC_PAGES = ("ringkasan", "cakupan", "sasaran", "perbandingan", "ekspor")
+PUBLIC_PAGES = ("ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "ekspor")
 
 
 def _as(db, lang: str, user: dict, page: str | None, access_file) -> AppTest:

@@ -33,7 +33,7 @@ K = 10
 EXAMPLE = REPO / "data" / "access.example.toml"
 AUTH = {"redirect_uri": "http://localhost:1/oauth2callback", "cookie_secret": "x" * 32, "client_id": "c",
         "client_secret": "s", "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}
-PAGES = ("ringkasan", "cakupan", "sasaran", "perbandingan", "ekspor")
+PAGES = ("ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "ekspor")
 COUNTS = set(suppress.REGION_INDICATORS.counts)
 AMOUNTS = {a.name: a.count for a in suppress.REGION_INDICATORS.amounts}
 RATES = {r.name: (r.numerator, r.denominator) for r in suppress.REGION_INDICATORS.rates}

@@ -72,4 +72,28 @@ STRINGS = {
         "named in the column `withheld`. The total of all pilot regions is the row “ALL”.",
     ),
     "publik.ekspor.rows": ("{rows} baris", "{rows} rows"),
+    "publik.pendaftaran.intro": (
+        "Pendaftaran baru di wilayah pilot, keputusan kelayakan dan sanggahan, dengan angka kecil disamarkan. Siapa "
+        "yang kemudian menerima program ada di halaman Cakupan & Penyaluran.",
+        "New registrations in the pilot regions, eligibility decisions and appeals, with small numbers suppressed. "
+        "Who then receives a programme is on the Coverage & Disbursement page.",
+    ),
+    "publik.pendaftaran.context": (
+        "Semua wilayah pilot dengan data pendaftaran · snapshot register terbaru ({snapshot})",
+        "All pilot regions with registration data · latest register snapshot ({snapshot})",
+    ),
+    "publik.pendaftaran.funnel.heading": ("Alur pendaftaran", "Registration funnel"),
+    "publik.pendaftaran.funnel.title": ("Alur pendaftaran · semua wilayah pilot", "Registration funnel · all pilot regions"),
+    "publik.hidden_steps": ("Tidak digambar (angkanya disembunyikan): {names}.", "Not drawn (their figure is hidden): {names}."),
+    "publik.funnel.new_registrations": ("Pendaftaran baru", "New registrations"),
+    "publik.funnel.channel_mandiri": ("Daftar mandiri (keluarga)", "Self-registered (families)"),
+    "publik.funnel.self_registered_share": ("Daftar mandiri", "Self-registered"),
+    "publik.funnel.decided": ("Sudah diputus", "Decided"),
+    "publik.funnel.layak": ("Layak", "Layak"),
+    "publik.funnel.layak_rate": ("Diputus layak", "Decided layak"),
+    "publik.funnel.tidak_layak": ("Tidak layak", "Tidak layak (not eligible)"),
+    "publik.funnel.appealed": ("Mengajukan sanggah", "Appealed"),
+    "publik.funnel.upheld": ("Sanggahan diterima", "Appeals upheld"),
+    "publik.funnel.upheld_rate": ("Sanggahan diterima (%)", "Appeals upheld (%)"),
+    "publik.funnel.final_layak": ("Layak akhir", "Final layak"),
 }

@@ -34,8 +34,6 @@ TOTAL = suppress.TOTAL_LABEL
 COUNTS = suppress.REGION_INDICATORS.counts
 AMOUNTS = tuple(a.name for a in suppress.REGION_INDICATORS.amounts)
 RATES = tuple(r.name for r in suppress.REGION_INDICATORS.rates)
-# numerator and denominator of each rate (for "x of y families" beside it)
-INPUTS = {r.name: (r.numerator, r.denominator) for r in suppress.REGION_INDICATORS.rates}
 KEYS = ("program", "year", "tranche")
 DASH = "—"
 log = logging.getLogger("bansos.app")
@@ -142,7 +140,7 @@ class View:
 
     def ratio(self, label, rate: str) -> str:
         """"x of y families" beside a rate, each count as the table shows it."""
-        numerator, denominator = INPUTS[rate]
+        numerator, denominator = {r.name: (r.numerator, r.denominator) for r in self.sup.spec.rates}[rate]
         if rate == "disbursement_rate":
             return tr("publik.amounts", paid=self.amount(label, numerator), allocated=self.amount(label, denominator))
         return f"{self.count(label, numerator)} {tr('word.of')} {self.count(label, denominator)} {tr('word.families')}"
@@ -159,7 +157,9 @@ class View:
         """For ui.table: "< k" and "—" over every withheld cell of `frame`
         (rows of the table), None elsewhere."""
         out = pd.DataFrame(index=range(len(frame)))
-        for column in [c for c in (*COUNTS, *AMOUNTS, *RATES) if c in frame.columns]:
+        spec = self.sup.spec
+        for column in [c for c in (*spec.counts, *(a.name for a in spec.amounts), *(r.name for r in spec.rates))
+                       if c in frame.columns]:
             status = self.sup.status.loc[frame.index, column].to_numpy()
             out[column] = [f"< {self.k}" if s == suppress.SMALL else (DASH if s == suppress.HIDDEN else None)
                            for s in status]
@@ -168,13 +168,15 @@ class View:
     def plain(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Rows for a chart builder: numbers as floats (withheld = NaN), the
         small-number flags only where the denominator is shown."""
-        numeric = [c for c in (*COUNTS, *AMOUNTS, *RATES) if c in frame.columns]
+        spec = self.sup.spec
+        numeric = [c for c in (*spec.counts, *(a.name for a in spec.amounts), *(r.name for r in spec.rates))
+                   if c in frame.columns]
         out = frame.copy()
         for column in numeric:
             out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
         if "is_pilot" in out:
             out["is_pilot"] = True
-        return self.flags(out)
+        return self.flags(out) if "eligible_families" in out else out
 
     def withheld(self, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         """`columns` of rows of the table for a download: withheld cells empty,
@@ -206,6 +208,40 @@ class View:
 def view(f: Filters) -> View | None:
     sup = table()
     return None if sup is None else View(sup, f)
+
+
+# -- the registration funnel ---------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _funnel(path: str, version: str, k: int) -> suppress.Suppressed | str | None:
+    pilots = tuple(sorted(pilot_regions()))
+    raw = _runner(path, pilots).run("funnel", as_of=None, program=None, year=None, tranche=None, province=None,
+                                    regions=None)
+    # Regions whose register holds no new registration have no registration data (not zeros).
+    raw = raw[raw["region_code"].isin(pilots) & (raw["new_registrations"] > 0)]
+    if raw.empty:
+        return None
+    raw = raw.drop(columns=["recipients", "paid", "self_registered_share", "layak_rate", "upheld_rate"])
+    try:
+        return suppress.public_funnel(raw.reset_index(drop=True), k)
+    except (RuntimeError, ValueError) as error:
+        log.error("public view: funnel suppression failed, nothing is published: %s", error)
+        return FAILED
+
+
+def funnel(f: Filters) -> View | None:
+    """The pilots' registration funnel at the latest snapshot, suppressed
+    once (public view only)."""
+    if not session.public():
+        raise PermissionError("the public funnel is for the public view")
+    path = str(app_db_path())
+    version = _runner(path, tuple(sorted(pilot_regions()))).version()
+    with st.spinner(tr("publik.building")):
+        found = _funnel(path, version, settings.get_int("suppress_k"))
+    if isinstance(found, str):
+        raise PageDataError("public funnel")
+    return None if found is None else View(found, f)
 
 
 def column(name: str):
