@@ -55,7 +55,7 @@ from bansos.ui.page import (
     start,
     tranche_totals,
 )
-from bansos.ui.session import can, scope
+from bansos.ui.session import can, scope, who
 from bansos.ui.session import public as public_view
 from bansos.ui.session import current as access
 from bansos.ui.tables import Col, table
@@ -70,5 +70,5 @@ __all__ = [
     "q", "rate_tile", "record_link_denials", "region", "region_options", "ratio_caption", "regions", "rule_statement",
     "run_pages", "runner", "safe_query", "scope", "show_link_notices", "show_rule", "sign_in", "sidebar_filters",
     "small_n_note", "split_period", "start", "table", "tile", "toggle", "tr", "tranche_totals", "view_filters",
-    "warehouse_meta",
+    "warehouse_meta", "who",
 ]

@@ -87,3 +87,17 @@ def public() -> bool:
     """True in the public view: every number goes through small-cell
     suppression (bansos.ui.public), and only public-safe queries run."""
     return current().suppressed
+
+
+def who() -> str:
+    """Who is acting, in words for a ledger or a log (a load's `who`): the
+    logged-in e-mail address, or in local mode the computer's user."""
+    access = current()
+    person = access.identity
+    if person is not None and person.email:
+        return person.email
+    if access.mode == "local":
+        from bansos import audit
+
+        return f"local: {person.name if person and person.name else audit.runner_name()}"
+    return "public"
