@@ -2,10 +2,10 @@
 
 STRINGS = {
     "ekspor.intro": (
-        "Unduh tabel agregat yang sama dengan yang dibuat baris perintah: CSV, Excel atau Parquet, lengkap dengan filter, "
-        "versi data dan definisi setiap kolom.",
-        "Download the same aggregate tables the command line builds: CSV, Excel or Parquet, with the filters, data "
-        "version and the definition of every column.",
+        "Unduh tabel yang sama dengan yang dibuat baris perintah, untuk wilayah dalam hak akses Anda: CSV, Excel atau "
+        "Parquet, lengkap dengan filter, versi data dan definisi setiap kolom.",
+        "Download the same tables the command line builds, for the regions of your access: CSV, Excel or Parquet, with "
+        "the filters, data version and the definition of every column.",
     ),
     "ekspor.scope": ("Cakupan program dan tahap", "Programme and tranche scope"),
     "ekspor.scope.tranche": ("Tahap ini", "This tranche"),

@@ -87,6 +87,13 @@ def styled(frame: pd.DataFrame, columns: list[Col], language: str | None = None,
     public view's "< 10" and "—" over cells whose value is withheld."""
     language = language or lang()
     data = pd.DataFrame({c.name: _values(frame[c.name], c.kind) for c in columns}, index=range(len(frame)))
+    if texts is not None:
+        # The grid draws an empty cell for a missing value whatever its text: a withheld
+        # cell holds -1 under its text ("< 10", "—"), which also sorts it below every figure.
+        for name in [c.name for c in columns if c.name in texts.columns and c.kind in NUMERIC]:
+            marked = pd.Series(texts[name].to_numpy(), index=data.index).notna() & data[name].isna()
+            if marked.any():
+                data[name] = data[name].astype("float64").where(~marked, -1.0)
     if not any(c.kind in NUMERIC or c.kind == "date" for c in columns):
         return data  # text only: nothing to format, and a Styler costs a page run time
     styler = data.style.format(
