@@ -20,9 +20,9 @@ STRINGS = {
     "akses.role.operator": ("Operator data", "Data operator"),
     "akses.local": (
         "**Mode lokal**: tanpa login, satu orang di komputer ini dengan semua hak akses. Dasbor hanya dilayani di "
-        "localhost; untuk dibuka banyak orang, pasang penyedia login (lihat README, «Access control»).",
+        "localhost; untuk dibuka banyak orang, pasang penyedia login (lihat bagian Access control di README).",
         "**Local mode**: no login, one person at this computer with every right. The dashboard is served on localhost "
-        "only; to open it to others, configure a login provider (see README, “Access control”).",
+        "only; to open it to others, configure a login provider (see Access control in the README).",
     ),
     "akses.local.short": ("Mode lokal · semua hak akses", "Local mode · every right"),
     "akses.public": (
