@@ -394,3 +394,25 @@ def test_logout_is_recorded(db, access_file):
     at.button(key="akses_logout").click().run()
     assert audit.read(db)[-1]["event"] == "logout"
     assert audit.verify(db).ok
+
+
+# -- one path for every file ------------------------------------------------------------------------
+
+
+def _calls(attribute: str):
+    import ast
+
+    for path in [REPO / "dashboard.py", *(REPO / "app_pages").rglob("*.py"), *(REPO / "bansos").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == attribute:
+                yield path, node
+
+
+def test_every_file_goes_through_the_download_helper_and_every_chart_offers_its_data():
+    direct = [f"{path.relative_to(REPO)}:{node.lineno}" for path, node in _calls("download_button")
+              if path.name != "downloads.py"]
+    assert not direct, f"download buttons outside bansos/ui/downloads.py (no scope, no audit): {direct}"
+    charts = [(path, node) for path, node in _calls("chart") if getattr(node.func.value, "id", None) == "ui"]
+    assert len(charts) >= 20
+    bare = [f"{path.relative_to(REPO)}:{node.lineno}" for path, node in charts if not any(k.arg == "data" for k in node.keywords)]
+    assert not bare, f"charts without 'download chart data': {bare}"
