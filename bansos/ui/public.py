@@ -34,12 +34,9 @@ TOTAL = suppress.TOTAL_LABEL
 COUNTS = suppress.REGION_INDICATORS.counts
 AMOUNTS = tuple(a.name for a in suppress.REGION_INDICATORS.amounts)
 RATES = tuple(r.name for r in suppress.REGION_INDICATORS.rates)
-KEYS = ("program", "year", "tranche")
 DASH = "—"
-log = logging.getLogger("bansos.app")
-
-
 FAILED = "failed"
+log = logging.getLogger("bansos.app")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -60,9 +57,9 @@ def _table(path: str, version: str, k: int) -> suppress.Suppressed | str | None:
 
 
 def table() -> suppress.Suppressed | None:
-    """The suppressed public table (None when nothing is loaded). Only in
-    the public view or for a session that may see every pilot."""
-    if not session.public() and not session.can("aggregate_export"):
+    """The suppressed public table (None when nothing is loaded), for the
+    public view's pages."""
+    if not session.public():
         raise PermissionError("the public table is for the public view")
     path = str(app_db_path())
     pilots = tuple(sorted(pilot_regions()))
