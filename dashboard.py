@@ -1,4 +1,10 @@
-"""Entry point: page config, the link, the shared filters, navigation.
+"""Entry point: page config, who is looking, the link, the shared filters,
+navigation.
+
+Who may open which page, and which regions every query is limited to, is
+decided here once per run from the login and the access file
+(bansos.ui.account.sign_in, bansos.ui.navigation.run): each page names its
+right in the table below.
 
 The page files live in app_pages/, not pages/: Streamlit still treats a
 folder named pages/ beside the entry file as an old-style multipage app, and
@@ -9,36 +15,35 @@ the page without this file — no filters, no navigation.
 import streamlit as st
 
 from bansos import ui, urlstate
+from bansos.ui import Entry
 
 st.set_page_config(page_title="Bansos · Pemantauan Pilot", page_icon=":material/monitoring:", layout="wide")
 
+PUBLIC = "app_pages/publik/"
 PAGES = {
     "nav.section.monitor": [
-        ("app_pages/ringkasan.py", "nav.ringkasan", ":material/home:", True),
-        ("app_pages/cakupan.py", "nav.cakupan", ":material/payments:", False),
-        ("app_pages/sasaran.py", "nav.sasaran", ":material/target:", False),
-        ("app_pages/perbandingan.py", "nav.perbandingan", ":material/leaderboard:", False),
-        ("app_pages/pendaftaran.py", "nav.pendaftaran", ":material/how_to_reg:", False),
-        ("app_pages/akuntabilitas.py", "nav.akuntabilitas", ":material/policy:", False),
+        Entry("app_pages/ringkasan.py", "nav.ringkasan", ":material/home:", default=True, public=PUBLIC + "ringkasan.py"),
+        Entry("app_pages/cakupan.py", "nav.cakupan", ":material/payments:", public=PUBLIC + "cakupan.py"),
+        Entry("app_pages/sasaran.py", "nav.sasaran", ":material/target:", public=PUBLIC + "sasaran.py"),
+        Entry("app_pages/perbandingan.py", "nav.perbandingan", ":material/leaderboard:", public=PUBLIC + "perbandingan.py"),
+        Entry("app_pages/pendaftaran.py", "nav.pendaftaran", ":material/how_to_reg:", public=PUBLIC + "pendaftaran.py"),
+        # Signals name small groups of families: not in the public view.
+        Entry("app_pages/akuntabilitas.py", "nav.akuntabilitas", ":material/policy:"),
     ],
     "nav.section.data": [
-        ("app_pages/ekspor.py", "nav.ekspor", ":material/download:", False),
-        ("app_pages/kualitas.py", "nav.kualitas", ":material/fact_check:", False),
-        ("app_pages/metodologi.py", "nav.metodologi", ":material/menu_book:", False),
+        Entry("app_pages/ekspor.py", "nav.ekspor", ":material/download:", right="aggregate_export", public=PUBLIC + "ekspor.py"),
+        Entry("app_pages/kualitas.py", "nav.kualitas", ":material/fact_check:", right="quality_summary"),
+        Entry("app_pages/metodologi.py", "nav.metodologi", ":material/menu_book:", public="app_pages/metodologi.py"),
     ],
 }
 
 urlstate.start()  # what the link asks for (bansos/urlstate.py)
-ui.guard(ui.sidebar_filters, container=st.sidebar)
-navigation = st.navigation(
-    {
-        ui.tr(section): [
-            st.Page(path, title=ui.tr(title), icon=icon, default=default, url_path=path.split("/")[-1][:-3])
-            for path, title, icon, default in pages
-        ]
-        for section, pages in PAGES.items()
-    }
-)
-ui.guard(navigation.run)  # a failing query shows a message, never a traceback
+ui.language()
+access = ui.sign_in()  # this run's access; a broken access file stops here with its line named
+ui.account_box(access)
+if access.can("pages"):
+    ui.guard(ui.sidebar_filters, container=st.sidebar)
+ui.run_pages(PAGES)  # the page asked for, under its right's scope; a refusal for a page outside the rights
 ui.show_link_notices()
+ui.record_link_denials()
 urlstate.finish()  # the link now holds this view, as codes

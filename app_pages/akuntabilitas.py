@@ -15,7 +15,7 @@ import streamlit as st
 
 from bansos import export, fmt, narrative, settings, signals, ui
 from bansos.charts import signals as signal_charts
-from bansos.ui import rights, tables
+from bansos.ui import tables
 
 KEYS_SHOWN = 500
 TILES_PER_ROW = 3
@@ -111,29 +111,25 @@ def ranking(f: ui.Filters, by_region: pd.DataFrame, signal_id: str, lang: str) -
     ui.table(tables.with_group(ordered), columns, key="ak_rank_table")
 
 
-def _download(filters: export.ExportFilters, file_format: str, lang: str, access, runner):
-    # Runs on click, on another thread: everything it needs is captured here.
-    def build() -> bytes:
+def _build(filters: export.ExportFilters, file_format: str, lang: str):
+    # Runs on click with the runner of the family_export right (its regions only).
+    def build(runner) -> tuple[bytes, int]:
         collected = export.collect("signal-families", filters, runner)
-        payload = export.render(collected, file_format, lang)
-        # Written to the audit log before the bytes are handed out; a failure refuses the download.
-        rights.record_download(access, "signal-families", export.export_filter_dict(filters), len(collected.frame),
-                               payload, file_format)
-        return payload
+        return export.render(collected, file_format, lang), len(collected.frame)
 
     return build
 
 
-def family_keys(f: ui.Filters, signal_id: str, access, lang: str) -> None:
+def family_keys(f: ui.Filters, signal_id: str, lang: str) -> None:
     st.subheader(ui.tr("akuntabilitas.keys.heading"))
-    if not rights.family_keys(access):
-        if access is not None:
-            st.caption(ui.tr("akuntabilitas.keys.only_analysts"))
+    if not ui.can("family_export"):
+        st.caption(ui.tr("akuntabilitas.keys.only_analysts"))
         return
-    allowed = rights.family_key_regions(access, f.regions)
+    reach = ui.scope("family_export")
+    allowed = [code for code in f.regions if reach is None or code in reach]
     st.caption(ui.tr("akuntabilitas.keys.about"))
-    frame = ui.safe_query("signal_families", as_of=f.as_of, program=f.program, year=f.year, tranche=f.tranche,
-                          province=None, regions=allowed)
+    frame = ui.safe_query("signal_families", right="family_export", as_of=f.as_of, program=f.program, year=f.year,
+                          tranche=f.tranche, province=None, regions=allowed)
     if frame is None:
         return
     mine = frame[frame.signal == signal_id]
@@ -149,18 +145,16 @@ def family_keys(f: ui.Filters, signal_id: str, access, lang: str) -> None:
     filters = export.ExportFilters(regions=allowed, program=f.program, year=f.year, tranche=f.tranche, snapshot=f.as_of,
                                    basis=f.basis)
     for column, (label, file_format, mime) in zip(st.columns(len(DOWNLOADS) + 2), DOWNLOADS):
-        column.download_button(
-            ui.tr(label), data=_download(filters, file_format, lang, access, ui.runner()),
-            file_name=export.file_name("signal-families", filters, file_format), mime=mime, on_click="ignore",
-            key=f"ak_dl_{file_format}", icon=":material/download:", width="stretch",
-        )
+        ui.download(ui.tr(label), _build(filters, file_format, lang), key=f"ak_dl_{file_format}",
+                    file_name=export.file_name("signal-families", filters, file_format), table="signal-families",
+                    file_format=file_format, filters=export.export_filter_dict(filters), right="family_export",
+                    mime=mime, container=column, width="stretch")
     st.caption(ui.tr("akuntabilitas.keys.download"))
 
 
 def render(f: ui.Filters) -> None:
     lang = ui.lang()
-    access = rights.session()
-    if rights.public(access):
+    if ui.public_view():  # not in the public page table; kept for a page run on its own
         ui.empty_state("akuntabilitas.public")
         return
     by_region = ui.q("signals_by_region", **f.params("as_of", "basis", "program", "year", "tranche", "province", "regions"))
@@ -173,7 +167,7 @@ def render(f: ui.Filters) -> None:
     trend(f, by_period, lang)
     signal_id = pick_signal()
     ranking(f, by_region, signal_id, lang)
-    family_keys(f, signal_id, access, lang)
+    family_keys(f, signal_id, lang)
     ui.small_n_note()
 
 

@@ -58,7 +58,8 @@ def region_chart(f: ui.Filters, frame: pd.DataFrame, row: pd.Series, lang: str) 
         x_title=ui.tr("cakupan.region.x"), pilot_label=ui.tr("word.pilot"), comparison_label=ui.tr("word.comparison"),
         ratio_word=ui.tr("cakupan.region.ratio"), small_label=ui.tr("word.small_n", n=min_n),
         reference=row.get("coverage"), reference_label=ui.tr("cakupan.region.reference", value=fmt.pct(row.get("coverage"), lang)),
-    ), key="ck_region_chart")
+    ), key="ck_region_chart", data=frame[["region_code", "region_name", "is_pilot", "eligible_covered", "eligible_families",
+                                           "coverage", "coverage_small"]])
     st.caption(ui.tr("cakupan.region.note", n=min_n))
     names = list(frame.loc[frame["coverage"].isna(), "region_name"])
     if names:
@@ -66,12 +67,12 @@ def region_chart(f: ui.Filters, frame: pd.DataFrame, row: pd.Series, lang: str) 
         st.caption(ui.tr("cakupan.region.missing", names=shown))
 
 
-def region_table(frame: pd.DataFrame) -> None:
+def region_table(f: ui.Filters, frame: pd.DataFrame) -> None:
     ui.table(tables.with_group(frame), [
         tables.text("region_name", "word.region", pinned=True), tables.text("group", "cakupan.col.group"),
         *[tables.indicator(m) for m in ("eligible_families", "eligible_covered", "coverage", "recipients",
                                        "eligible_recipients", "not_in_register", *AMOUNTS, "disbursement_rate")],
-    ], key="ck_region_table")
+    ], key="ck_region_table", download=f"{ui.tr('cakupan.region.heading')} · {f.program} · {ui.period_label(f.year, f.tranche, short=True)}")
 
 
 def program_chart(f: ui.Filters, codes: list[str], lang: str) -> None:
@@ -83,7 +84,8 @@ def program_chart(f: ui.Filters, codes: list[str], lang: str) -> None:
         by_program, lang, title=ui.tr("cakupan.program.title", period=ui.period_label(f.year, f.tranche, short=True)),
         x_title=ui.tr("cakupan.program.x"), colour_title=ui.tr("cakupan.program.colour"),
         ratio_word=ui.tr("cakupan.region.ratio"), empty_text=fmt.EMPTY,
-    ), key="ck_program_chart")
+    ), key="ck_program_chart", data=by_program[["region_code", "region_name", "program", "eligible_covered",
+                                                "eligible_families", "coverage"]])
     st.caption(ui.tr("cakupan.program.note"))
 
 
@@ -101,7 +103,7 @@ def region_section(f: ui.Filters, row: pd.Series, lang: str) -> None:
             region_chart(f, frame, row, lang)
     with table_tab:
         if table_tab.open:
-            region_table(frame)
+            region_table(f, frame)
     with program_tab:
         if program_tab.open:
             program_chart(f, codes, lang)
@@ -117,7 +119,7 @@ def disbursement_section(f: ui.Filters, lang: str) -> pd.DataFrame:
         y_title=ui.tr("cakupan.disb.y"), y2_title=ui.tr("cakupan.disb.y2"),
         allocated_label=ui.label("allocated_amount"), paid_label=ui.label("disbursed_amount"),
         rate_label=ui.label("disbursement_rate"), selected=(f.year, f.tranche),
-    ), key="ck_disb_chart")
+    ), key="ck_disb_chart", data=frame)
     chosen = frame[(frame["year"] == f.year) & (frame["tranche"] == f.tranche)]
     if not chosen.empty:
         item = chosen.iloc[0]
@@ -135,7 +137,7 @@ def disbursement_section(f: ui.Filters, lang: str) -> pd.DataFrame:
                 ui.Col("paid_families", ui.tr("cakupan.col.paid_families"), "int"),
                 tables.indicator("disbursement_rate_families", small=False),
                 *[tables.indicator(m, small=False) for m in (*AMOUNTS, "disbursement_rate")],
-            ], key="ck_disb_table_grid")
+            ], key="ck_disb_table_grid", download=f"{ui.tr('cakupan.disb.table')} · {f.program}")
     return frame
 
 
@@ -148,7 +150,7 @@ def status_section(f: ui.Filters, lang: str) -> None:
     ui.chart(coverage.payment_status(
         frame, lang, title=ui.tr("cakupan.status.title", program=f.program), x_title=ui.tr("word.period"),
         y_title=ui.tr("cakupan.status.y"), status_labels=labels, ratio_word=ui.tr("cakupan.status.ratio"),
-    ), key="ck_status_chart")
+    ), key="ck_status_chart", data=frame)
     chosen = frame[(frame["year"] == f.year) & (frame["tranche"] == f.tranche)].sort_values("status_order")
     if not chosen.empty:
         parts = "; ".join(
@@ -169,7 +171,7 @@ def channel_section(f: ui.Filters, lang: str) -> None:
         paid, lang, title=ui.tr("cakupan.channel.title", period=ui.period_label(f.year, f.tranche, short=True)),
         x_title=ui.tr("cakupan.channel.x"), unknown_label=ui.tr("cakupan.channel.unknown"),
         ratio_word=ui.tr("cakupan.channel.ratio"),
-    ), key="ck_channel_chart")
+    ), key="ck_channel_chart", data=paid)
     st.caption(ui.tr("cakupan.channel.caption"))
 
 
@@ -181,7 +183,7 @@ def timeliness_section(f: ui.Filters, frame: pd.DataFrame, lang: str, days: int)
         frame, lang, title=ui.tr("cakupan.time.title", program=f.program), x_title=ui.tr("word.period"),
         y_title=ui.tr("cakupan.time.y"), timely_label=ui.tr("cakupan.time.timely", days=days),
         paid_label=ui.tr("cakupan.time.paid"), ratio_word=ui.tr("cakupan.time.ratio"),
-    ), key="ck_time_chart")
+    ), key="ck_time_chart", data=frame[["year", "tranche", "recipients", "paid_families", "timely_families", "timeliness"]])
     st.caption(ui.tr("cakupan.time.note", days=days))
 
 
@@ -208,15 +210,16 @@ def kecamatan_section(f: ui.Filters, lang: str) -> None:
             x_title=ui.label(metric) + " (%)", null_label=null_label,
             ratio_word=ui.tr(f"cakupan.kec.ratio.{metric}"), small_label=ui.tr("word.small_n", n=settings.get_int("min_families")),
             colour=theme.PILOT if region in pilots else theme.COMPARISON,
-        ), key="ck_kec_chart")
+        ), key="ck_kec_chart", data=frame)
     else:
         ui.empty_state("empty.no_register" if metric == "coverage" else "empty.no_allocations")
     if frame["kecamatan_code"].isna().any():
         st.caption(ui.tr("cakupan.kec.null_note"))
-    kecamatan_table(frame, null_label)
+    kecamatan_table(frame, null_label, f"{ui.tr('cakupan.kec.heading')} · {names.get(region, region)} · {f.program} · "
+                                       f"{ui.period_label(f.year, f.tranche, short=True)}")
 
 
-def kecamatan_table(frame: pd.DataFrame, null_label: str) -> None:
+def kecamatan_table(frame: pd.DataFrame, null_label: str, title: str) -> None:
     frame = frame.assign(
         name=[null_label if pd.isna(c) else (n if isinstance(n, str) and n else c)
               for c, n in zip(frame["kecamatan_code"], frame["kecamatan_name"])],
@@ -226,7 +229,7 @@ def kecamatan_table(frame: pd.DataFrame, null_label: str) -> None:
         tables.text("name", "word.kecamatan", pinned=True), tables.text("code", "cakupan.kec.code"),
         *[tables.indicator(m) for m in ("eligible_families", "eligible_covered", "coverage", "recipients",
                                        "eligible_recipients", "inclusion_error", *AMOUNTS, "disbursement_rate")],
-    ], key="ck_kec_table")
+    ], key="ck_kec_table", download=title)
 
 
 def render(f: ui.Filters) -> None:

@@ -1,18 +1,21 @@
-"""Ekspor Data: the aggregate tables as CSV (standard, and for Excel with
-Indonesian regional settings), XLSX and Parquet.
+"""Ekspor Data: the tables as CSV (standard, and for Excel with Indonesian
+regional settings), XLSX and Parquet, each within the right it needs:
+region indicators (aggregate exports), the load ledger and quarantine
+summary (Kualitas Data), the quarantine rows (Kualitas Data in full) and
+the family-level table (family-level export, pseudonymised keys only).
 
 The files are built by bansos/export.py, the same code as
 `python -m bansos export` (the Excel (Indonesia) CSV by bansos/excel_csv.py
-from the same rows), from the shared filters. Each download button gets a
-callable, so a file is built when it is clicked, never on a page run. The
-family-level table stays on the command line until access control exists.
+from the same rows), from the shared filters, and handed out by
+ui.download: built on click by the query runner of the table's right (its
+regions only), recorded in the audit log before the bytes leave.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from bansos import excel_csv, export, fmt, i18n, ui
+from bansos import excel_csv, export, fmt, i18n, settings, ui
 from bansos.indicators import BY_ID
 from bansos.ui import words
 
@@ -27,10 +30,7 @@ DOWNLOADS = (
 )
 KINDS = {"rate": "pct", "rp": "rp", "int": "int", "date": "date", "bool": "bool", "text": "text"}
 PLAIN_NUMBERS = {"year", "tranche", "load_id", "line", "first_line"}
-CLI_EXAMPLE = (
-    "python -m bansos export families --region 35.10 --format parquet --out keluarga_3510.parquet\n"
-    "python -m bansos export quarantine --format csv --out karantina.csv"
-)
+QUALITY_TABLES = ("loads", "quarantine-summary", "quarantine")
 
 
 def export_filters(f: ui.Filters, scope: str) -> export.ExportFilters:
@@ -43,15 +43,17 @@ def export_filters(f: ui.Filters, scope: str) -> export.ExportFilters:
     )
 
 
-def _builder(table: str, filters: export.ExportFilters, file_format: str, lang: str, runner):
-    # Runs on click, on another thread: everything it needs is captured here.
-    def build() -> bytes:
+def _builder(table: str, filters: export.ExportFilters, file_format: str, lang: str):
+    # Runs on click, on another thread, with the runner of the table's right (ui.download).
+    def build(runner) -> tuple[bytes, int]:
         collected = export.collect(table, filters, runner)
         if file_format == "csv-id":
-            return excel_csv.to_excel_id_csv_bytes(collected, lang)
-        if file_format == "meta":
-            return export.meta_json_bytes(collected)
-        return export.render(collected, file_format, lang)
+            payload = excel_csv.to_excel_id_csv_bytes(collected, lang)
+        elif file_format == "meta":
+            payload = export.meta_json_bytes(collected)
+        else:
+            payload = export.render(collected, file_format, lang)
+        return payload, len(collected.frame)
 
     return build
 
@@ -64,14 +66,15 @@ def _file_name(table: str, filters: export.ExportFilters, file_format: str) -> s
     return export.file_name(table, filters, file_format)
 
 
-def downloads(table: str, filters: export.ExportFilters, lang: str, runner) -> None:
+def downloads(table: str, filters: export.ExportFilters, lang: str) -> None:
     columns = st.columns(5)
     buttons = (*DOWNLOADS, ("ekspor.meta", "meta", "application/json"))
     for column, (label, file_format, mime) in zip(columns, buttons):
-        column.download_button(
-            ui.tr(label), data=_builder(table, filters, file_format, lang, runner),
-            file_name=_file_name(table, filters, file_format), mime=mime, on_click="ignore",
-            key=f"ek_dl_{table}_{file_format}", icon=":material/data_object:" if file_format == "meta" else ":material/download:",
+        ui.download(
+            ui.tr(label), _builder(table, filters, file_format, lang), key=f"ek_dl_{table}_{file_format}",
+            file_name=_file_name(table, filters, file_format), table=table, file_format=file_format,
+            filters=export.export_filter_dict(filters), right=export.TABLE_RIGHTS[table], mime=mime, container=column,
+            icon=":material/data_object:" if file_format == "meta" else ":material/download:",
             help=ui.tr(f"ekspor.format.{file_format}"), width="stretch",
         )
 
@@ -124,13 +127,13 @@ def filters_used(f: ui.Filters, filters: export.ExportFilters, lang: str) -> Non
     st.caption(ui.tr("ekspor.filters.change"))
 
 
-def region_indicators(f: ui.Filters, scope: str, lang: str, runner) -> None:
+def region_indicators(f: ui.Filters, scope: str, lang: str) -> None:
     st.subheader(ui.tr("ekspor.ri.heading"))
     st.caption(ui.tr("ekspor.ri.about"))
     filters = export_filters(f, scope)
     filters_used(f, filters, lang)
     try:
-        result = export.collect("region-indicators", filters, runner)
+        result = export.collect("region-indicators", filters, ui.runner("aggregate_export"))
     except export.ExportRefused:
         ui.empty_state("ekspor.refused")
         return
@@ -140,31 +143,50 @@ def region_indicators(f: ui.Filters, scope: str, lang: str, runner) -> None:
     rows = len(result.frame)
     st.caption(ui.tr("ekspor.preview", shown=fmt.number(min(rows, PREVIEW_ROWS), lang), rows=fmt.number(rows, lang)))
     preview(result.frame.head(PREVIEW_ROWS), result.table, lang)
-    downloads("region-indicators", filters, lang, runner)
+    downloads("region-indicators", filters, lang)
     st.caption(ui.tr("ekspor.formats"))
 
 
-def quality_tables(lang: str, runner) -> None:
+def quality_tables(lang: str) -> None:
+    """The data-quality tables this session may have (each within its right's regions)."""
+    tables = [name for name in QUALITY_TABLES if ui.can(export.TABLE_RIGHTS[name])]
+    if not tables:
+        return
+    st.divider()
     st.subheader(ui.tr("ekspor.other.heading"))
     st.caption(ui.tr("ekspor.other.about"))
     blank = export.ExportFilters()
-    for name, table in export.TABLES.items():
-        if not table.in_app or name == "region-indicators":
-            continue
+    for name in tables:
         try:
-            rows = len(export.collect(name, blank, runner).frame)
+            rows = len(export.collect(name, blank, ui.runner(export.TABLE_RIGHTS[name])).frame)
         except export.ExportRefused:
             ui.empty_state("ekspor.refused")
             continue
         st.markdown(f"**{ui.tr(f'ekspor.table.{name}')}** · {ui.tr('ekspor.rows', rows=fmt.number(rows, lang))}")
         st.caption(ui.tr(f"ekspor.table.{name}.about"))
-        downloads(name, blank, lang, runner)
+        downloads(name, blank, lang)
+
+
+def families(f: ui.Filters, lang: str) -> None:
+    """The family-level table (pseudonymised keys only), for the roles that
+    may have it, within their regions; built on click (it can be large)."""
+    if not ui.can("family_export"):
+        return
+    st.divider()
+    st.subheader(ui.tr("ekspor.families.heading"))
+    filters = export.ExportFilters(province=f.province, regions=list(f.regions), snapshot=f.as_of, basis=f.basis)
+    reach = ui.scope("family_export")
+    outside = [code for code in f.regions if reach is not None and code not in reach]
+    st.markdown(ui.tr("ekspor.families.about", limit=fmt.number(settings.get_int("export_max_rows"), lang)))
+    if outside and len(outside) == len(f.regions):
+        ui.empty_state("ekspor.families.outside")
+        return
+    downloads("families", filters, lang)
 
 
 def render() -> None:
     f = ui.filters()
     lang = ui.lang()
-    runner = ui.runner()
     scope = ui.choice(st.radio, "ekspor.scope", SCOPES, "ek_scope", lambda code, language: i18n.t(f"ekspor.scope.{code}", language),
                       horizontal=True, help=ui.tr("ekspor.scope.help"))
     if not f.regions:
@@ -172,13 +194,10 @@ def render() -> None:
     elif not f.has_period and scope != "all":
         ui.empty_state("empty.no_allocations")
     else:
-        region_indicators(f, scope, lang, runner)
-    st.divider()
-    quality_tables(lang, runner)
-    st.divider()
-    st.subheader(ui.tr("ekspor.families.heading"))
-    st.markdown(ui.tr("ekspor.families"))
-    st.code(CLI_EXAMPLE, language="bash")
+        region_indicators(f, scope, lang)
+    families(f, lang)
+    quality_tables(lang)
+    st.caption(ui.tr("unduh.recorded"))
 
 
 if ui.has_data(ui.page_header("nav.ekspor", "ekspor.intro")):

@@ -89,7 +89,7 @@ def reasons_section(reasons: pd.DataFrame, by_file: pd.DataFrame, totals: pd.Ser
         reasons.assign(label=[_reason_label(code) for code in reasons["reason"]]), lang,
         ui.tr("kualitas.reasons.title"), ui.tr("kualitas.reasons.x"), ui.tr("kualitas.reasons.y"),
         {kind: ui.tr(f"kualitas.kind.{kind}") for kind in quality.KIND_COLOURS}, ui.tr("kualitas.reasons.hover"),
-    ), key="kq_reasons_chart")
+    ), key="kq_reasons_chart", data=reasons)
     st.caption(ui.tr("kualitas.reasons.caption", rows=fmt.number(totals.quarantined_rows, lang)))
     st.markdown(f"**{ui.tr('kualitas.by_file')}**")
     ui.table(by_file.assign(label=[_reason_label(code) for code in by_file["reason"]]), [
@@ -174,7 +174,7 @@ def loaded_matrix(lang: str) -> None:
         frame, lang, ui.tr("kualitas.matrix.title"), ui.tr("kualitas.matrix.x"), ui.tr("kualitas.matrix.y"), pilots,
         {True: ui.tr("word.pilot"), False: ui.tr("word.comparison")},
         {"keluarga": ui.tr("kualitas.matrix.register"), "penyaluran": ""}, ui.tr("kualitas.matrix.hover"),
-    ), key="kq_matrix_chart")
+    ), key="kq_matrix_chart", data=status)
     st.caption(ui.tr("kualitas.matrix.caption"))
 
 
@@ -232,7 +232,7 @@ def render(meta: dict | None) -> None:
         tiles(totals, lang)
         ledger(loads)
         reasons_section(reasons, by_file, totals, lang)
-        if int(totals.quarantined_rows):
+        if int(totals.quarantined_rows) and ui.can("quality_full"):  # the masked sample: Kualitas Data in full only
             sample(loads, reasons, lang)
     freshness(fresh, attention, lang)
     fixes_section(reasons, lang)

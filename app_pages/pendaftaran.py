@@ -60,7 +60,7 @@ def funnel(steps: pd.DataFrame, program: str, period: str, lang: str) -> None:
         base_label=[ui.tr(f"pendaftaran.base.{base}") if base in STEP_BASES else None for base in steps["base_step"]],
     )
     ui.chart(registration.funnel_chart(frame, lang, ui.tr("pendaftaran.funnel.title", program=program, period=period),
-                                       ui.tr("pendaftaran.funnel.x"), ui.tr("word.of")), key="pd_funnel_chart")
+                                       ui.tr("pendaftaran.funnel.x"), ui.tr("word.of")), key="pd_funnel_chart", data=steps)
     st.caption(ui.tr("pendaftaran.funnel.read"))
 
 
@@ -75,7 +75,7 @@ def channels_section(channels: pd.DataFrame, lang: str) -> None:
         frame, lang, ui.tr("pendaftaran.channels.title"), ui.tr("pendaftaran.channels.x"),
         {c: ui.tr(f"pendaftaran.channel.{c}") for c in registration.CHANNEL_COLOURS}, ui.tr("pendaftaran.channels.hover"),
         reference=(0.30, ui.tr("pendaftaran.channels.reference")),
-    ), key="pd_channel_chart")
+    ), key="pd_channel_chart", data=channels)
     st.caption(ui.tr("pendaftaran.channels.read"))
     total = frame[frame["is_total"].astype(bool)]
     if not total.empty:
@@ -97,7 +97,7 @@ def appeals(with_data: pd.DataFrame, lang: str, min_families: int) -> None:
         {"appealed": ui.tr("pendaftaran.appeals.appealed"), "upheld": ui.tr("pendaftaran.appeals.upheld"),
          "appeal_rejected": ui.tr("pendaftaran.appeals.rejected")},
         ui.tr("pendaftaran.appeals.hover"),
-    ), key="pd_appeals_chart")
+    ), key="pd_appeals_chart", data=appealing[["region_code", "region_name", "appealed", "upheld", "appeal_rejected"]])
     st.caption(ui.tr("pendaftaran.appeals.read"))
 
 
@@ -128,7 +128,7 @@ def region_table(with_data: pd.DataFrame, program: str, min_families: int) -> No
         count("upheld", "pendaftaran.col.upheld_n"), count("appeal_rejected", "pendaftaran.col.rejected"),
         count("final_layak", "pendaftaran.col.final_layak"), count("recipients", "pendaftaran.col.recipients", program=program),
         count("paid", "pendaftaran.col.paid"),
-    ], key="pd_region_table")
+    ], key="pd_region_table", download=f"{ui.tr('nav.pendaftaran')} · {program}")
     st.caption(ui.tr("pendaftaran.table.caption"))
 
 

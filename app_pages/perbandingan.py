@@ -70,14 +70,16 @@ def league(f: ui.Filters, lang: str, metric_id: str) -> None:
                                    key="pb_league_tab", on_change="rerun")
     with tab_table:
         if tab_table.open:
-            ui.table(ordered, first + rest, key="pb_league_grid")
+            ui.table(ordered, first + rest, key="pb_league_grid",
+                     download=f"{ui.tr('perbandingan.league.heading')} · {f.program} · {ui.period_label(f.year, f.tranche, short=True)}")
     with tab_chart:
         if tab_chart.open:
             labels = _labels(title=ui.tr("perbandingan.league.title", metric=ui.label(metric_id)),
                              x=ui.tr("perbandingan.axis.rate", metric=ui.label(metric_id)),
                              unranked=ui.tr("perbandingan.unranked"), hover=ui.tr("perbandingan.league.hover"))
             metric = comparison.metric(metric_id, lang)
-            ui.chart(comparison.league_bars(pilots, lang, metric, labels, *words.targets()), key="pb_league_chart")
+            ui.chart(comparison.league_bars(pilots, lang, metric, labels, *words.targets()), key="pb_league_chart",
+                     data=pilots[["region_code", "region_name", metric_id, num, den, rank]])
     ui.small_n_note()
 
 
@@ -124,7 +126,8 @@ def side_by_side(f: ui.Filters, lang: str, chosen: list[str]) -> None:
                                        program=f.program),
                      pilot=ui.tr("word.pilot"), comparison=ui.tr("word.comparison"), x=ui.tr("perbandingan.side.x"),
                      hover=ui.tr("perbandingan.side.hover"))
-    ui.chart(comparison.compare_bars(frame, lang, metrics, labels, *words.targets()), key="pb_side_chart")
+    ui.chart(comparison.compare_bars(frame, lang, metrics, labels, *words.targets()), key="pb_side_chart",
+             data=frame[["region_code", "region_name", *METRICS, *COUNTS]])
     missing = [c for c in chosen if c not in set(frame.region_code)]
     if missing:
         st.caption(ui.tr("perbandingan.side.missing", regions=", ".join(missing)))
@@ -136,7 +139,7 @@ def side_by_side(f: ui.Filters, lang: str, chosen: list[str]) -> None:
                tables.text("group", "perbandingan.col.group")]
     for m in metrics:
         columns += [tables.indicator(m["id"]), ui.Col(f"{m['id']}_ratio", ui.tr("perbandingan.col.inputs", metric=m["label"]))]
-    ui.table(view, columns, key="pb_side_grid")
+    ui.table(view, columns, key="pb_side_grid", download=labels["title"])
     ui.small_n_note()
 
 
@@ -160,7 +163,8 @@ def small_multiples(f: ui.Filters, lang: str, chosen: list[str], metric_id: str)
             mine = frame[frame.region_code == code]
             figure = comparison.small_trend(mine, lang, metric, short_name(mine.region_name.iloc[0]),
                                             bool(mine.is_pilot.iloc[0]), labels, *words.targets())
-            ui.chart(figure, key=f"pb_small_{code}", container=cell)
+            ui.chart(figure, key=f"pb_small_{code}", container=cell,
+                     data=mine[["region_code", "region_name", "year", "tranche", metric_id, metric["num"], metric["den"]]])
     st.caption(ui.tr("perbandingan.multiples.read", program=f.program, n=settings.get_int("min_families")))
 
 
@@ -206,7 +210,7 @@ def pilot_trend(f: ui.Filters, lang: str, pilot: str, metric_id: str) -> None:
                      pilot=pilot_name, comparison=ui.tr("perbandingan.trend.comparison"),
                      period=i18n.t("period.short", lang, year="{year}", tranche="{tranche}"), hover=ui.tr("perbandingan.trend.hover"))
     metric = comparison.metric(metric_id, lang, "trend", small="small")
-    ui.chart(comparison.group_trend(frame, lang, metric, labels, *words.targets()), key="pb_trend_chart")
+    ui.chart(comparison.group_trend(frame, lang, metric, labels, *words.targets()), key="pb_trend_chart", data=frame)
     st.caption(ui.tr("perbandingan.trend.read" if (frame.grp == "comparison").any() else "perbandingan.trend.no_comparison"))
     if f.basis == "layak":
         st.caption(ui.tr("perbandingan.layak"))
@@ -269,7 +273,7 @@ def did_table(frame: pd.DataFrame, present: list[str], t1_label: str, t2_label: 
         ui.Col("change", ui.tr("perbandingan.col.change", t1=t1_label, t2=t2_label), "pp"),
         *[ui.Col(f"{part}_{p}", ui.tr(f"perbandingan.col.{part}", period=label), "int", row_kind="unit")
           for p, label in (("1", t1_label), ("2", t2_label)) for part in ("num", "den")],
-    ], key="pb_did_grid", rows_shown=12)
+    ], key="pb_did_grid", rows_shown=12, download=f"DiD · {pilot_name} · {t1_label} - {t2_label}")
 
 
 # -- page ----------------------------------------------------------------------------------

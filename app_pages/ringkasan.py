@@ -85,7 +85,7 @@ def trend_chart(f: ui.Filters, totals: pd.DataFrame, lang: str) -> None:
         small_label=ui.tr("word.small_n", n=settings.get_int("min_families")),
         selected=(f.year, f.tranche),
     )
-    ui.chart(fig, key="rk_trend_chart")
+    ui.chart(fig, key="rk_trend_chart", data=totals)
     st.caption(ui.tr("ringkasan.trend.note", target=fmt.pct(target, lang, 0), next=fmt.pct(target_next, lang, 0)))
 
 
@@ -101,7 +101,7 @@ def region_map(f: ui.Filters, regions: pd.DataFrame, lang: str) -> None:
         ui.tr("ringkasan.map.title", metric=label, program=f.program, period=ui.period_label(f.year, f.tranche, short=True)),
         lang, geo_dir=settings.get("geo_dir"), value_format="pct",
     )
-    ui.chart(overview.readable_map(fig, regions), key="rk_map_chart")
+    ui.chart(overview.readable_map(fig, regions), key="rk_map_chart", data=regions[["region_code", "region_name", metric]])
     if used_boundaries:
         st.caption(ui.tr("ringkasan.map.choropleth"))
     elif f.province is None and regions["province_code"].nunique() > 1:
@@ -110,7 +110,7 @@ def region_map(f: ui.Filters, regions: pd.DataFrame, lang: str) -> None:
         st.caption(ui.tr("ringkasan.map.points_no_boundaries"))
 
 
-def region_table(regions: pd.DataFrame) -> None:
+def region_table(f: ui.Filters, regions: pd.DataFrame) -> None:
     ui.table(tables.with_group(regions), [
         tables.text("region_name", "word.region", pinned=True),
         tables.text("group", "filter.group"),
@@ -119,7 +119,7 @@ def region_table(regions: pd.DataFrame) -> None:
         tables.indicator("recipients"),
         ui.Col("ineligible_recipients", ui.tr("ringkasan.col.ineligible"), "int"),
         tables.indicator("inclusion_error"), tables.indicator("disbursement_rate"),
-    ], key="rk_region_table")
+    ], key="rk_region_table", download=f"{ui.tr('ringkasan.table.heading')} · {f.program} · {ui.period_label(f.year, f.tranche, short=True)}")
 
 
 def render(f: ui.Filters) -> None:
@@ -150,7 +150,7 @@ def render(f: ui.Filters) -> None:
     # Content of a folded section runs only once it is opened (see ui.folded).
     with (table := ui.folded(ui.tr("ringkasan.table.heading"), "rk_table")):
         if table.open:
-            region_table(regions)
+            region_table(f, regions)
     ui.small_n_note()
 
 

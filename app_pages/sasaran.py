@@ -79,7 +79,9 @@ def scatter(regions: pd.DataFrame, lang: str) -> None:
         **_common_labels(), "title": ui.tr("sasaran.scatter.title"), "x": ui.tr("sasaran.scatter.x"),
         "y": ui.tr("sasaran.scatter.y"), "target_zone": ui.tr("sasaran.scatter.zone"), "hover": ui.tr("sasaran.scatter.hover"),
     }
-    ui.chart(targeting.error_scatter(regions, lang, labels, *words.targets()), key="ss_scatter")
+    ui.chart(targeting.error_scatter(regions, lang, labels, *words.targets()), key="ss_scatter",
+             data=regions[["region_code", "region_name", "is_pilot", "eligible_covered", "eligible_families", "exclusion_error",
+                           "ineligible_recipients", "recipients", "not_in_register", "inclusion_error"]])
     st.caption(ui.tr("sasaran.scatter.read", n=settings.get_int("min_families")))
     if plotted.is_pilot.nunique() < 2:
         st.caption(ui.tr("sasaran.hint.groups"))
@@ -95,7 +97,7 @@ def region_table(regions: pd.DataFrame) -> None:
         *[tables.indicator(m) for m in ("eligible_families", "eligible_covered", "exclusion_error", "recipients",
                                        "eligible_recipients", "not_in_register", "inclusion_error")],
         ui.Col("snapshot", ui.tr("sasaran.col.snapshot"), "date", ui.tr("filter.snapshot.help")),
-    ], key="ss_region_table")
+    ], key="ss_region_table", download=ui.tr("sasaran.table.heading"))
     ui.small_n_note()
 
 
@@ -117,7 +119,7 @@ def before_after(f: ui.Filters, lang: str) -> None:
     for column, (metric, numerator, denominator, hover_key) in zip(st.columns(2), charts):
         labels = {**common, "title": ui.tr("sasaran.change.title", metric=ui.label(metric)), "hover": ui.tr(hover_key)}
         ui.chart(targeting.dumbbell(change, lang, metric, numerator, denominator, labels, *words.targets()),
-                 key=f"ss_change_{metric}", container=column)
+                 key=f"ss_change_{metric}", container=column, data=change)
     st.caption(ui.tr("sasaran.change.read", t1=t1_label, t2=t2_label))
     if change.is_pilot.nunique() < 2:
         st.caption(ui.tr("sasaran.hint.groups"))
@@ -141,7 +143,7 @@ def change_table(change: pd.DataFrame, t1_label: str, t2_label: str, lang: str) 
             columns.append(ui.Col(f"{metric}_{period}", f"{name} {label}", "pct", small=f"small_{period}"))
             columns.append(tables.text(f"{prefix}_ratio_{period}", ratio_key, period=label))
         columns.append(ui.Col(f"{metric}_change", ui.tr("sasaran.col.change", metric=name), "pp"))
-    ui.table(view, columns, key="ss_change_grid")
+    ui.table(view, columns, key="ss_change_grid", download=ui.tr("sasaran.change.table"))
 
 
 def deciles(f: ui.Filters, lang: str) -> None:
@@ -163,7 +165,7 @@ def deciles(f: ui.Filters, lang: str) -> None:
         threshold=ui.tr("sasaran.decile.threshold", program=f.program), register_hover=ui.tr("sasaran.decile.register.hover"),
     )
     register = ui.safe_query("register_decile", **f.params("as_of", "province", "regions"))
-    ui.chart(targeting.decile_bars(frame, lang, threshold, labels, register), key="ss_decile_chart")
+    ui.chart(targeting.decile_bars(frame, lang, threshold, labels, register), key="ss_decile_chart", data=frame)
     if threshold is None:
         st.caption(ui.tr("sasaran.decile.no_threshold", program=f.program))
     else:

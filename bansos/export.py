@@ -179,24 +179,23 @@ class ExportTable:
     query: str
     columns: tuple[ColumnDef, ...]
     params: tuple[str, ...]
-    in_app: bool  # aggregate tables only in the app until access control exists
     description: str
 
 
 TABLES = {
     "region-indicators": ExportTable(
         "region-indicators", "region_indicators", REGION_INDICATOR_COLUMNS,
-        ("as_of", "basis", "program", "year", "tranche", "province", "regions"), True,
-        "One row per region × programme × year × tranche (DESIGN §7).",
+        ("as_of", "basis", "program", "year", "tranche", "province", "regions"),
+        "One row per region × programme × year × tranche.",
     ),
-    "loads": ExportTable("loads", "loads", LOADS_COLUMNS, (), True, "The load ledger."),
+    "loads": ExportTable("loads", "loads", LOADS_COLUMNS, (), "The load ledger."),
     "quarantine-summary": ExportTable(
-        "quarantine-summary", "quarantine_by_reason", QUARANTINE_SUMMARY_COLUMNS, (), True, "Quarantined rows by file and reason.",
+        "quarantine-summary", "quarantine_by_reason", QUARANTINE_SUMMARY_COLUMNS, (), "Quarantined rows by file and reason.",
     ),
-    "quarantine": ExportTable("quarantine", "quarantine_export", QUARANTINE_COLUMNS, (), False, "Quarantined rows, identifiers masked."),
+    "quarantine": ExportTable("quarantine", "quarantine_export", QUARANTINE_COLUMNS, (), "Quarantined rows, identifiers masked."),
     "families": ExportTable(
-        "families", "families", FAMILY_COLUMNS, ("as_of", "province", "regions"), False,
-        "Family-level register rows, pseudonymised ids only (command line only).",
+        "families", "families", FAMILY_COLUMNS, ("as_of", "province", "regions"),
+        "Family-level register rows, pseudonymised ids only.",
     ),
     "signals": ExportTable(
         "signals", "signals_by_region", SIGNAL_COLUMNS,
@@ -296,6 +295,43 @@ def _provenance(table: ExportTable, filters: ExportFilters, runner: QueryRunner,
         ],
         "notes": "Rates are fractions 0-1; an empty rate has a denominator of 0 or unknown. Identifiers are pseudonymised.",
     }
+
+
+def _kind(series: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(series):
+        return "bool"
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return "date"
+    if pd.api.types.is_integer_dtype(series):
+        return "int"
+    if pd.api.types.is_float_dtype(series):
+        values = series.dropna()
+        return "int" if len(values) and (values == values.round()).all() and values.abs().max() >= 1 else "rate"
+    return "text"
+
+
+def frame_export(name: str, frame: pd.DataFrame, description: str, filters: dict | None = None,
+                 kinds: dict[str, str] | None = None) -> Export:
+    """A table the app shows (a chart's data, a page's table) as an export:
+    column kinds as given in `kinds`, else from the values (whole numbers,
+    decimals, yes/no, dates, text); labels from the indicator records where
+    the column is one."""
+    columns = []
+    for column in frame.columns:
+        record = BY_ID.get(column)
+        kind = (kinds or {}).get(column) or _kind(frame[column])
+        columns.append(ColumnDef(column, record.label_id if record else column, record.label_en if record else column,
+                                 kind, record.description_en if record else ""))
+    table = ExportTable(name, "", tuple(columns), (), description)
+    provenance = {
+        "table": name, "description": description, "rows": len(frame), "filters": filters or {},
+        "snapshot_used": None, "basis": None, "thresholds": {}, "data_version": {},
+        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "columns": [{"name": c.name, "label_id": c.label_id, "label_en": c.label_en, "type": c.kind, "definition": c.definition}
+                    for c in columns],
+        "notes": "Rates are fractions 0-1. Made from a table or chart shown in the app, with the filters above.",
+    }
+    return Export(table, frame.reset_index(drop=True), provenance)
 
 
 # -- writers ---------------------------------------------------------------------
@@ -448,7 +484,7 @@ def file_name(table_name: str, filters: ExportFilters, file_format: str) -> str:
 # -- command line ---------------------------------------------------------------
 
 
-# Which right each table needs when acting for a person (`--as`).
+# Which right each table needs, in the app and when acting for a person (`--as`).
 TABLE_RIGHTS = {
     "region-indicators": "aggregate_export",
     "loads": "quality_summary",
@@ -504,7 +540,7 @@ def collect_audit(db: Path) -> Export:
 
     verdict = audit.verify(db)
     frame = _audit_frame(audit.read(db))
-    table = ExportTable(AUDIT_TABLE, "", AUDIT_COLUMNS, (), False, "The audit log, one row per record (command line only).")
+    table = ExportTable(AUDIT_TABLE, "", AUDIT_COLUMNS, (), "The audit log, one row per record (command line only).")
     provenance = {
         "table": AUDIT_TABLE, "description": table.description, "rows": len(frame), "filters": {},
         "snapshot_used": None, "basis": None, "thresholds": {},

@@ -6,8 +6,9 @@ grain and columns. Values are always bound (`$name`), never pasted into SQL.
 
 Runner-supplied parameters are bound automatically where a query uses them:
 - `$scope`: the regions the viewer may see (None = all). Applied here, not by
-  pages, so that access control can later narrow it without touching a page.
-  Every regional query must use it (a test checks).
+  pages: the app makes one runner per scope (bansos/ui/core.py), so no page
+  can forget it and no cache is shared between scopes. Every regional query
+  must use it (a test checks).
 - `$min_families`, `$timely_days`, `$target_2026`, `$target_next`: settings.
 
 Results are cached on (data version, query, parameters, scope): small
@@ -49,6 +50,10 @@ class QueryError(Exception):
 
 class NoWarehouse(QueryError):
     pass
+
+
+class QueryRefused(QueryError):
+    """A query the runner is not allowed to run (see QueryRunner.allow)."""
 
 
 class WarehouseUnreadable(QueryError):
@@ -108,10 +113,14 @@ def _bindable(value):
 class QueryRunner:
     """One per warehouse path. Thread-safe: a cursor per query."""
 
-    def __init__(self, db_path: str | Path, scope: tuple[str, ...] | None = None, cache: bool = True):
+    def __init__(self, db_path: str | Path, scope: tuple[str, ...] | None = None, cache: bool = True,
+                 allow: frozenset[str] | None = None):
         self.db_path = Path(db_path)
         self.scope = tuple(scope) if scope is not None else None
         self.cache_enabled = cache
+        # The query names this runner may run (None = every query): the public
+        # view's runner is limited to queries that show no figures of people.
+        self.allow = frozenset(allow) if allow is not None else None
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._version: str | None = None
@@ -158,6 +167,8 @@ class QueryRunner:
     # -- running --------------------------------------------------------------
 
     def run(self, name: str, **params) -> pd.DataFrame:
+        if self.allow is not None and name not in self.allow:
+            raise QueryRefused(f"{name}: not a query this runner may run")
         query = load_query(name)
         given = set(params)
         missing = query.caller_parameters - given

@@ -45,6 +45,7 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from bansos import settings
 
@@ -166,28 +167,49 @@ def _bounds(values: dict, status: dict, cells: Iterable, k: int, layout_only: bo
     return bounds
 
 
+def _term(a: float, bound: tuple[float, float]) -> tuple[float, float]:
+    """Bounds of -a * x for x in `bound`."""
+    lo, hi = bound
+    return (-a * lo, -a * hi) if -a > 0 else (-a * hi, -a * lo)
+
+
 def _propagate(relations, bounds: dict, rounds: int = 50) -> dict:
     """Tighten every cell's interval through every relation until nothing
-    changes: the reader's subtraction, repeated."""
+    changes: the reader's subtraction, repeated.
+
+    A relation sum(a_i x_i) = 0 gives x_j = sum_{i != j} (-a_i x_i) / a_j.
+    The sum over every term is kept (finite part, and how many terms are
+    unbounded) and the cell's own term taken out, so a relation costs its
+    length rather than its length squared; a tightened cell updates the
+    sum at once, so cells later in the same relation see it (the order of
+    updates is that of a term-by-term sum)."""
     for _ in range(rounds):
         changed = False
         for rel in relations:
+            terms = [_term(a, bounds[cell]) for cell, a in rel]
+            sum_lo = sum(t[0] for t in terms if t[0] != -INF)
+            sum_hi = sum(t[1] for t in terms if t[1] != INF)
+            open_lo = sum(1 for t in terms if t[0] == -INF)
+            open_hi = sum(1 for t in terms if t[1] == INF)
             for j, (cell_j, a_j) in enumerate(rel):
-                lo_sum, hi_sum = 0.0, 0.0
-                for i, (cell_i, a_i) in enumerate(rel):
-                    if i == j:
-                        continue
-                    lo, hi = bounds[cell_i]
-                    # term = -a_i / a_j * x_i
-                    c = -a_i / a_j
-                    t_lo, t_hi = (c * lo, c * hi) if c > 0 else (c * hi, c * lo)
-                    lo_sum += t_lo
-                    hi_sum += t_hi
+                t_lo, t_hi = terms[j]
+                rest_lo = -INF if open_lo - (t_lo == -INF) > 0 else sum_lo - (0.0 if t_lo == -INF else t_lo)
+                rest_hi = INF if open_hi - (t_hi == INF) > 0 else sum_hi - (0.0 if t_hi == INF else t_hi)
+                cand_lo, cand_hi = (rest_lo / a_j, rest_hi / a_j) if a_j > 0 else (rest_hi / a_j, rest_lo / a_j)
                 old_lo, old_hi = bounds[cell_j]
-                new_lo, new_hi = max(old_lo, lo_sum), min(old_hi, hi_sum)
+                new_lo, new_hi = max(old_lo, cand_lo), min(old_hi, cand_hi)
                 if new_lo > old_lo + 1e-9 or new_hi < old_hi - 1e-9:
                     bounds[cell_j] = (new_lo, new_hi)
                     changed = True
+                    new_t = _term(a_j, (new_lo, new_hi))
+                    for old, new, sign in ((t_lo, new_t[0], -1), (t_hi, new_t[1], 1)):
+                        if sign < 0:
+                            open_lo += (new == -INF) - (old == -INF)
+                            sum_lo += (0.0 if new == -INF else new) - (0.0 if old == -INF else old)
+                        else:
+                            open_hi += (new == INF) - (old == INF)
+                            sum_hi += (0.0 if new == INF else new) - (0.0 if old == INF else old)
+                    terms[j] = new_t
         if not changed:
             break
     return bounds
@@ -376,8 +398,11 @@ def suppress(frame: pd.DataFrame, spec: Spec, k: int | None = None) -> Suppresse
         total_cells |= {(row, c) for row in frame.index[frame[totals.by] == totals.label]
                         for c in [*spec.counts, *(a.name for a in spec.amounts)]}
     couplings = [((row, a.name), (row, a.count)) for a in spec.amounts for row in frame.index]
-    for component_relations, component_couplings in _components(relations, couplings):
-        _settle(component_relations, component_couplings, values, status, k, total_cells)
+    # The matrices are small: one BLAS thread is far faster than a pool
+    # spinning for cores that other processes (the app server) are using.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for component_relations, component_couplings in _components(relations, couplings):
+            _settle(component_relations, component_couplings, values, status, k, total_cells)
 
     out = frame.copy()
     status_frame = pd.DataFrame(index=frame.index)
@@ -458,3 +483,56 @@ def public_region_indicators(frame: pd.DataFrame, k: int | None = None) -> Suppr
     data["timeliness"] = ratio("timely_families", "recipients")
     data["disbursement_rate"] = ratio("disbursed_amount", "allocated_amount")
     return suppress(data, REGION_INDICATORS, k)
+
+
+# -- the public registration funnel -------------------------------------------------------------
+
+FUNNEL = Spec(
+    counts=("new_registrations", "channel_mandiri", "channel_agen", "channel_musdes", "channel_dinsos", "decided",
+            "undecided", "layak", "tidak_layak", "decided_other", "appealed", "not_appealed", "upheld",
+            "appeal_rejected", "appeal_pending", "final_layak"),
+    rates=(
+        Rate("self_registered_share", "channel_mandiri", "new_registrations"),
+        Rate("decided_rate", "decided", "new_registrations"),
+        Rate("layak_rate", "layak", "decided"),
+        Rate("tidak_layak_rate", "tidak_layak", "decided"),
+        Rate("appealed_rate", "appealed", "tidak_layak"),
+        Rate("upheld_rate", "upheld", "appealed"),
+        Rate("final_layak_rate", "final_layak", "decided"),
+    ),
+    row_sums=(
+        RowSum("new_registrations", ("channel_mandiri", "channel_agen", "channel_musdes", "channel_dinsos")),
+        RowSum("new_registrations", ("decided", "undecided")),
+        RowSum("decided", ("layak", "tidak_layak", "decided_other")),
+        RowSum("tidak_layak", ("appealed", "not_appealed")),
+        RowSum("appealed", ("upheld", "appeal_rejected", "appeal_pending")),
+        RowSum("final_layak", ("layak", "upheld")),
+    ),
+    total_rows=(TotalRows("region_code", TOTAL_LABEL),),
+)
+
+
+def public_funnel(frame: pd.DataFrame, k: int | None = None) -> Suppressed:
+    """The registration funnel (one row per region with registration data,
+    at one register snapshot; the columns of queries/funnel.sql) for the
+    public view: the differences a reader can form (undecided, decided
+    otherwise, not appealed, appeals pending) are added as counts of their
+    own, a total row (region_code "ALL") is added, and everything is
+    suppressed together. Who then received a programme is left out: it
+    differs by programme and tranche, and is shown on the coverage pages
+    from the region table instead."""
+    data = frame.copy()
+    data["undecided"] = data["new_registrations"] - data["decided"]
+    data["decided_other"] = data["decided"] - data["layak"] - data["tidak_layak"]
+    data["not_appealed"] = data["tidak_layak"] - data["appealed"]
+    data["appeal_pending"] = data["appealed"] - data["upheld"] - data["appeal_rejected"]
+    total = data[list(FUNNEL.counts)].sum().to_frame().T
+    total["region_code"] = TOTAL_LABEL
+    data = pd.concat([data, total], ignore_index=True)
+
+    def ratio(num, den):
+        return (data[num] / data[den]).where(data[den] > 0)
+
+    for rate in FUNNEL.rates:
+        data[rate.name] = ratio(rate.numerator, rate.denominator)
+    return suppress(data, FUNNEL, k)

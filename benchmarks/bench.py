@@ -491,7 +491,8 @@ def _discover_worker(p: dict) -> dict:
         if chosen:
             at.session_state["wil"] = chosen
         at.run()
-        runner = ui.runner()
+        # The runner the pages use in local mode (every region: one runner per scope, bansos/ui/core.py).
+        runner = ui.core._runner(str(ui.app_db_path()), None, None)
         for page, path in p["pages"].items():
             key = page + suffix
             started = time.perf_counter()

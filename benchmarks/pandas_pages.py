@@ -675,6 +675,12 @@ class PandasPages:
 
     # -- options and the comparison groups ---------------------------------------------
 
+    def reference_regions(self) -> pd.DataFrame:
+        out = self._region_names().merge(
+            self.d.provinces[["code", "name"]].rename(columns={"code": "province_code", "name": "province_name"}),
+            on="province_code", how="left")
+        return out.sort_values("region_code")[["region_code", "region_name", "province_code", "province_name"]].reset_index(drop=True)
+
     def options_regions(self) -> pd.DataFrame:
         present = pd.DataFrame({"region_code": self._present_regions()})
         if self._periods().empty:
@@ -789,9 +795,6 @@ class PandasPages:
         if tranche is not None:
             t = t[t.tranche == tranche]
         t = t.merge(self.d.regions[["code", "name", "province_code", "lat", "lon"]], left_on="region_code", right_on="code")
-        if province is not None:
-            t = t[t.province_code == province]
-        t = t[_in_list(t.region_code, regions) & self._scoped(t.region_code)]
         t = t.merge(self._alloc_by_region(program), on=["region_code", "program", "year", "tranche"], how="left")
         is_pilot, status = self._pilot_flags(t.region_code)
         out = pd.DataFrame({
@@ -825,6 +828,10 @@ class PandasPages:
         ):
             ranked = out.is_pilot & ~out[small] & out[value].notna()
             out[name] = out[value].where(ranked).groupby([out[c] for c in slot]).rank(method="min", ascending=not descending)
+        # Ranks are among all pilots: the province, region and scope filters choose rows after ranking.
+        if province is not None:
+            out = out[out.province_code == province]
+        out = out[_in_list(out.region_code, regions) & self._scoped(out.region_code)]
         return out.sort_values(["program", "year", "tranche", "province_code", "region_code"]).reset_index(drop=True)
 
     def _period_totals(self, picked: pd.DataFrame, alloc: pd.DataFrame) -> pd.DataFrame:

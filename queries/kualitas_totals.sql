@@ -1,13 +1,39 @@
 -- Data-quality totals over the load ledger: files, rows read, loaded and
 -- quarantined, and the share quarantined.
 -- Purpose:    the tiles of the Kualitas Data page.
--- Parameters: none; Scope: not regional (files span regions).
+-- Parameters: runner: $scope. A file counts when any of its rows (loaded or
+--             quarantined) falls in a region of the scope (its ledger counts
+--             are the whole file's, as in loads.sql); quarantined_rows counts
+--             the quarantined rows whose given kode_wilayah is in the scope
+--             (rows without a readable code only for every region).
 -- Grain:      one row.
 -- Columns:    files, files_keluarga, files_penyaluran, files_with_quarantine,
 --             files_with_warnings, rows_read, rows_loaded, rows_quarantined,
 --             rows_superseded, rows_removed, quarantine_rate (rows_quarantined
 --             / rows_read; NULL when nothing was read), first_load_at,
 --             last_load_at, quarantined_rows (rows in the quarantine table).
+WITH file_region AS (
+    SELECT DISTINCT load_id, region_code FROM fact_family WHERE $scope::VARCHAR[] IS NOT NULL
+    UNION
+    SELECT DISTINCT load_id, region_code FROM fact_allocation WHERE $scope::VARCHAR[] IS NOT NULL
+    UNION
+    SELECT load_id, region_code FROM (
+        SELECT load_id, regexp_replace(coalesce(json_extract_string(row_values, '$.kode_wilayah'), ''), '[^0-9]', '', 'g') AS d
+        FROM quarantine WHERE $scope::VARCHAR[] IS NOT NULL
+    ) q, LATERAL (SELECT CASE WHEN length(q.d) >= 4 THEN substr(q.d, 1, 2) || '.' || substr(q.d, 3, 2) END AS region_code)
+), ledger AS (
+    SELECT * FROM load_ledger
+    WHERE $scope::VARCHAR[] IS NULL
+       OR load_id IN (SELECT load_id FROM file_region WHERE list_contains($scope::VARCHAR[], region_code))
+), coded AS (
+    SELECT *, regexp_replace(coalesce(json_extract_string(row_values, '$.kode_wilayah'), ''), '[^0-9]', '', 'g') AS code_digits
+    FROM quarantine
+), scoped_quarantine AS (
+    SELECT * FROM coded
+    WHERE $scope::VARCHAR[] IS NULL
+       OR (length(code_digits) >= 4
+           AND list_contains($scope::VARCHAR[], substr(code_digits, 1, 2) || '.' || substr(code_digits, 3, 2)))
+)
 SELECT count(*) AS files,
        count(*) FILTER (WHERE kind = 'keluarga') AS files_keluarga,
        count(*) FILTER (WHERE kind = 'penyaluran') AS files_penyaluran,
@@ -21,5 +47,5 @@ SELECT count(*) AS files,
        sum(rows_quarantined) / NULLIF(sum(rows_read), 0) AS quarantine_rate,
        min(loaded_at) AS first_load_at,
        max(loaded_at) AS last_load_at,
-       (SELECT count(*) FROM quarantine) AS quarantined_rows
-FROM load_ledger
+       (SELECT count(*) FROM scoped_quarantine) AS quarantined_rows
+FROM ledger

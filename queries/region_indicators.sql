@@ -1,8 +1,10 @@
 -- Region indicators: the core table of DESIGN §5 and the `region-indicators` export.
 -- Purpose:    coverage, exclusion and inclusion error, not-in-register and
 --             disbursement per region, with every numerator and denominator,
---             plus ranks among pilots (rates on < $min_families families are
---             flagged and not ranked).
+--             plus ranks among all pilots (rates on < $min_families families
+--             are flagged and not ranked). A rank is a pilot's place among
+--             every pilot of the programme and tranche, whatever the province,
+--             region and scope filters show: they choose rows, not rivals.
 -- Parameters: $as_of (DATE, NULL = latest snapshot), $basis ('desil'|'layak'),
 --             $program (NULL = all), $year, $tranche (NULL = all),
 --             $province (NULL = all), $regions (VARCHAR[], NULL = all);
@@ -56,10 +58,7 @@ WITH chosen AS (
       AND ($program::VARCHAR IS NULL OR t.program = $program::VARCHAR)
       AND ($year::INTEGER IS NULL OR t.year = $year::INTEGER)
       AND ($tranche::INTEGER IS NULL OR t.tranche = $tranche::INTEGER)
-      AND ($province::VARCHAR IS NULL OR r.province_code = $province::VARCHAR)
-      AND ($regions::VARCHAR[] IS NULL OR list_contains($regions::VARCHAR[], t.region_code))
-      AND ($scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], t.region_code))
-)
+), ranked AS (
 SELECT *,
        CASE WHEN is_pilot AND NOT coverage_small AND coverage IS NOT NULL THEN
            rank() OVER (PARTITION BY program, year, tranche, is_pilot AND NOT coverage_small AND coverage IS NOT NULL ORDER BY coverage DESC) END AS rank_coverage,
@@ -70,4 +69,9 @@ SELECT *,
        CASE WHEN is_pilot AND NOT inclusion_small AND disbursement_rate IS NOT NULL THEN
            rank() OVER (PARTITION BY program, year, tranche, is_pilot AND NOT inclusion_small AND disbursement_rate IS NOT NULL ORDER BY disbursement_rate DESC) END AS rank_disbursement
 FROM base
+)
+SELECT * FROM ranked
+WHERE ($province::VARCHAR IS NULL OR province_code = $province::VARCHAR)
+  AND ($regions::VARCHAR[] IS NULL OR list_contains($regions::VARCHAR[], region_code))
+  AND ($scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], region_code))
 ORDER BY program, year, tranche, province_code, region_code

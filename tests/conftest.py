@@ -36,6 +36,20 @@ def _audit_key_outside_home(tmp_path_factory):
             os.environ[name] = value
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _apptest_on_localhost():
+    """AppTest runs dashboard.py in this process: without a login provider
+    it is local mode, which refuses any address but localhost (Streamlit's
+    own default is every interface). `streamlit run` in the tests passes
+    --server.address itself."""
+    from streamlit import config
+
+    saved = config.get_option("server.address")
+    config.set_option("server.address", "localhost")
+    yield
+    config.set_option("server.address", saved)
+
+
 @pytest.fixture(scope="session")
 def empty_warehouse_template(tmp_path_factory) -> tuple[Path, Path]:
     """An empty warehouse (schema, reference tables, key fingerprint), built

@@ -41,7 +41,7 @@ def sample() -> Export:
         "is_pilot": [True, False, None],
         "as_of": [date(2026, 1, 31), None, date(2025, 12, 31)],
     })
-    table = ExportTable("sample", "none", COLUMNS, (), True, "a hand-made sample")
+    table = ExportTable("sample", "none", COLUMNS, (), "a hand-made sample")
     return Export(table, frame, {})
 
 

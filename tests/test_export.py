@@ -158,4 +158,4 @@ def test_app_and_cli_share_one_code_path(db):
     app_bytes = export.render(collected, "csv")
     runner.close()
     assert app_bytes == cli("region-indicators", db=db).stdout
-    assert export.TABLES["families"].in_app is False
+    assert export.TABLE_RIGHTS["families"] == "family_export"  # in the app for analysts only, within their regions

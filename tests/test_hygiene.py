@@ -23,6 +23,9 @@ def test_the_project_config_keeps_the_protections_on():
     assert config["server"]["enableCORS"] is True  # off, Streamlit answers any origin
     assert config["client"]["showErrorDetails"] == "none"
     assert config["browser"]["gatherUsageStats"] is False
+    # no download that skips the audit log (the grid's own CSV button), and local mode on localhost by default
+    assert config["client"]["disableDataExport"] is True
+    assert config["server"]["address"] == "localhost"
 
 
 def test_no_page_renders_html_from_strings():

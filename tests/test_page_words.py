@@ -188,3 +188,51 @@ def test_load_times_are_in_wib(demo_db):  # noqa: F811
         ledger = next(d for d in kualitas.dataframe if i18n.t("kualitas.col.loaded_at", lang) in table_labels(d).values())
         assert "(WIB)" in i18n.t("kualitas.col.loaded_at", lang)
         assert all(v.endswith(" WIB") for v in shown(ledger)[i18n.t("kualitas.col.loaded_at", lang)])
+
+
+AUTH = {"redirect_uri": "http://localhost:1/oauth2callback", "cookie_secret": "x" * 32, "client_id": "c",
+        "client_secret": "s", "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}
+PUBLIC_PAGES = ("ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "ekspor")
+
+
+def _as(db, lang: str, user: dict, page: str | None, access_file) -> AppTest:
+    os.environ["BANSOS_DB"] = str(db)
+    os.environ["BANSOS_ACCESS"] = str(access_file)
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
+    at.secrets["auth"] = AUTH
+    at.user = user
+    at.session_state["lang"] = lang
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_no_words_of_the_other_language_in_the_public_view_and_the_access_pages(demo_db, lang, tmp_path, monkeypatch):  # noqa: F811
+    """The public view's pages, a refusal, the account box of a logged-in
+    person, and the no-access and log-in pages."""
+    example = (REPO / "data" / "access.example.toml").read_text()
+    access = tmp_path / "access.toml"
+    access.write_text(example)
+    monkeypatch.setenv("BANSOS_ACCESS", str(access))
+    texts = []
+    for page in PUBLIC_PAGES:
+        texts += page_texts(_as(demo_db, lang, {"is_logged_in": False}, f"app_pages/publik/{page}.py", access))
+    texts += page_texts(_as(demo_db, lang, {"is_logged_in": False}, "app_pages/kualitas.py", access))
+    leader = {"is_logged_in": True, "iss": "http://127.0.0.1:8711", "email": "pimpinan.lampung@example.go.id",
+              "email_verified": True, "name": "Pimpinan Lampung"}
+    texts += page_texts(_as(demo_db, lang, leader, "app_pages/pendaftaran.py", access))
+    access.write_text(example.replace("public = true", "public = false"))
+    texts += page_texts(_as(demo_db, lang, {"is_logged_in": False}, None, access))
+    guest = {"is_logged_in": True, "iss": "http://127.0.0.1:8711", "email": "tamu@contoh.org", "email_verified": True}
+    texts += page_texts(_as(demo_db, lang, guest, None, access))
+    words = ENGLISH if lang == "id" else INDONESIAN
+    pattern = re.compile(r"(?<![\w/.-])(" + "|".join(words) + r")(?![\w/.-])", re.IGNORECASE)
+    aside = _set_aside(lang, demo_db)
+    found = [f"{hit.group(0)!r} in {text[:120]!r}" for text in texts if (hit := pattern.search(_clean(text, aside)))]
+    assert not found, "\n".join(sorted(set(found)))
+    assert any(i18n.t("akses.none.title", lang) in t for t in texts)
+    assert any(i18n.t("akses.login_required.title", lang) in t for t in texts)

@@ -140,8 +140,9 @@ def test_without_resolvable_access_no_keys_are_shown(demo_db):  # noqa: F811
     # No [auth] and no loopback address: local mode is refused, so no right applies.
     assert config.get_option("server.address") in (None, "")
     at = run(demo_db, "id")
-    assert at.metric and key_table(at) is None and not at.get("download_button")
-    assert i18n.t("rights.unresolved", "id") in " ".join(w.value for w in at.warning)
+    # The app stops before any page runs: no figures, no keys, no file.
+    assert not at.metric and key_table(at) is None and not at.get("download_button")
+    assert i18n.t("akses.local_refused", "id") in " ".join(e.value for e in at.error)
 
 
 def test_empty_warehouse_says_so(empty_db, local_address):  # noqa: F811

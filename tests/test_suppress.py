@@ -367,3 +367,58 @@ def test_attack_on_the_demo_public_view(demo_db):
     assert (result.status == SMALL).to_numpy().sum() > 0   # the demo has small cells to protect
     assert set(data.region_code) - {"ALL"} <= set(access.pilot_regions())
     assert_unbreakable(data, result, spec, benefit=lambda row: benefit.get(data.at[row, "program"]))
+
+
+# -- the public registration funnel ------------------------------------------------------------
+
+
+def funnel_frame():
+    """Three regions' registration funnels, worked by hand:
+    A: 40 new (mandiri 25, agen 10, musdes 5, dinsos 0); 36 decided (so 4 undecided, small):
+       layak 30, tidak layak 6 (small); 4 appealed (small): 3 upheld, 1 rejected; final layak 33.
+    B: 120 new (60, 30, 20, 10); 110 decided, 10 undecided: layak 80, tidak layak 30;
+       25 appealed: 20 upheld, 3 rejected, 2 pending (small); final layak 100.
+    C: 15 new (15, 0, 0, 0), all decided: layak 15; final layak 15."""
+    rows = [("A", 40, 25, 10, 5, 0, 36, 30, 6, 4, 3, 1, 33),
+            ("B", 120, 60, 30, 20, 10, 110, 80, 30, 25, 20, 3, 100),
+            ("C", 15, 15, 0, 0, 0, 15, 15, 0, 0, 0, 0, 15)]
+    columns = ["region_code", "new_registrations", "channel_mandiri", "channel_agen", "channel_musdes", "channel_dinsos",
+               "decided", "layak", "tidak_layak", "appealed", "upheld", "appeal_rejected", "final_layak"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_public_funnel_hand_computed_and_unbreakable():
+    from bansos.suppress import FUNNEL, public_funnel
+
+    result = public_funnel(funnel_frame(), K)
+    v, s = result.values, result.status
+    a = v.index[v.region_code == "A"][0]
+    b = v.index[v.region_code == "B"][0]
+    total = v.index[v.region_code == "ALL"][0]
+    # the total row adds the regions: 40 + 120 + 15 = 175 new registrations (shown, or hidden as a large cell)
+    assert s.at[total, "new_registrations"] in (SHOWN, HIDDEN)
+    if s.at[total, "new_registrations"] == SHOWN:
+        assert v.at[total, "new_registrations"] == 175
+    # A: undecided 40 − 36 = 4, tidak layak 6, appealed 4, upheld 3 and rejected 1 are small
+    for column in ("undecided", "tidak_layak", "appealed", "upheld", "appeal_rejected", "channel_musdes"):
+        assert s.at[a, column] == SMALL, column
+    # B: pending 25 − 20 − 3 = 2 is small; not appealed 30 − 25 = 5 is small
+    assert s.at[b, "appeal_pending"] == SMALL and s.at[b, "not_appealed"] == SMALL
+    # a rate on a small numerator or denominator is not shown: A's upheld rate (3 of 4)
+    assert s.at[a, "upheld_rate"] != SHOWN
+    # A's final layak 33 = layak 30 + upheld 3: both of layak and final layak shown would give upheld back
+    assert not (s.at[a, "layak"] == SHOWN and s.at[a, "final_layak"] == SHOWN)
+    assert_unbreakable(v, result, FUNNEL)
+
+
+def test_attack_on_the_demo_public_funnel(demo_db):
+    from bansos.queries import QueryRunner
+    from bansos.suppress import FUNNEL, public_funnel
+
+    runner = QueryRunner(demo_db, scope=tuple(sorted(access.pilot_regions())), cache=False)
+    frame = runner.run("funnel", as_of=None, program="PKH", year=2026, tranche=1, province=None, regions=None)
+    runner.close()
+    frame = frame[frame.new_registrations > 0].reset_index(drop=True)
+    result = public_funnel(frame, K)
+    assert (result.status == SMALL).to_numpy().sum() >= 5  # the demo has small cells to protect
+    assert_unbreakable(result.values, result, FUNNEL)

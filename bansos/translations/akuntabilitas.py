@@ -1,5 +1,5 @@
 """Strings of the Akuntabilitas (accountability: leakage signals) page, of the
-signal section of Metodologi, and of the rights notices (bansos/ui/rights.py).
+signal section of Metodologi.
 The signals' own names and definitions live in their records (bansos/signals.py)."""
 
 STRINGS = {
@@ -101,11 +101,4 @@ STRINGS = {
     "metodologi.sig.benefit": ("Hanya untuk program yang punya nilai manfaat per tahap.",
                                "Only for programmes with a benefit amount per tranche."),
     "metodologi.sig.sql": ("Pernyataan SQL yang menghitungnya", "The SQL statement that computes it"),
-    # rights
-    "rights.unresolved": (
-        "Hak akses sesi ini tidak dapat ditentukan, jadi data tingkat keluarga dan ringkasan cetak tidak ditampilkan. "
-        "Hubungi pengelola aplikasi (alasannya tercatat di log server).",
-        "This session's access could not be determined, so family-level data and printable briefs are not shown. "
-        "Contact the app's administrator (the reason is in the server log).",
-    ),
 }

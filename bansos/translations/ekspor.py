@@ -2,10 +2,10 @@
 
 STRINGS = {
     "ekspor.intro": (
-        "Unduh tabel agregat yang sama dengan yang dibuat baris perintah: CSV, Excel atau Parquet, lengkap dengan filter, "
-        "versi data dan definisi setiap kolom.",
-        "Download the same aggregate tables the command line builds: CSV, Excel or Parquet, with the filters, data "
-        "version and the definition of every column.",
+        "Unduh tabel yang sama dengan yang dibuat baris perintah, untuk wilayah dalam hak akses Anda: CSV, Excel atau "
+        "Parquet, lengkap dengan filter, versi data dan definisi setiap kolom.",
+        "Download the same tables the command line builds, for the regions of your access: CSV, Excel or Parquet, with "
+        "the filters, data version and the definition of every column.",
     ),
     "ekspor.scope": ("Cakupan program dan tahap", "Programme and tranche scope"),
     "ekspor.scope.tranche": ("Tahap ini", "This tranche"),
@@ -121,8 +121,10 @@ STRINGS = {
                                    "True when the inclusion-error denominator is below the small-number threshold."),
     "ekspor.other.heading": ("Tabel kualitas data", "Data-quality tables"),
     "ekspor.other.about": (
-        "Tidak bergantung pada filter wilayah, program atau tahap: selalu seluruh gudang data.",
-        "Independent of the region, programme and tranche filters: always the whole warehouse.",
+        "Tidak bergantung pada filter wilayah, program atau tahap: semua file dalam hak akses Anda (file yang memuat "
+        "baris dari wilayah Anda).",
+        "Independent of the region, programme and tranche filters: every file within your access (files with rows of "
+        "your regions).",
     ),
     "ekspor.table.loads": ("Catatan muat (loads)", "Load ledger (loads)"),
     "ekspor.table.loads.about": (
@@ -136,10 +138,21 @@ STRINGS = {
     ),
     "ekspor.rows": ("{rows} baris", "{rows} rows"),
     "ekspor.families.heading": ("Data per keluarga", "Family-level data"),
-    "ekspor.families": (
-        "Tabel per keluarga (kunci samaran, tanpa NIK/No KK asli) dan baris karantina lengkap **hanya tersedia lewat "
-        "baris perintah** sampai ada kontrol akses di aplikasi ini, misalnya:",
-        "The family-level table (pseudonymised keys, never raw NIK / KK numbers) and the full quarantine rows are "
-        "**available from the command line only** until this app has access control, for example:",
+    "ekspor.families.about": (
+        "Satu baris per keluarga di register yang dipakai (snapshot dan wilayah dari filter), dengan kunci samaran "
+        "saja, tidak pernah NIK atau No KK asli. Hanya wilayah dalam hak akses Anda; paling banyak {limit} baris "
+        "(persempit filter bila lebih). Berkas dibuat saat tombol diklik dan dicatat di log audit.",
+        "One row per family in the register in use (snapshot and regions from the filters), with pseudonymised keys "
+        "only, never a raw NIK or KK number. Only the regions of your access; at most {limit} rows (narrow the "
+        "filters if there are more). The file is made when you click and recorded in the audit log.",
+    ),
+    "ekspor.families.outside": (
+        "Wilayah yang dipilih di luar hak ekspor per keluarga Anda: pilih wilayah dalam hak akses Anda.",
+        "The regions chosen are outside your family-level export access: choose regions within your access.",
+    ),
+    "ekspor.table.quarantine": ("Baris karantina (quarantine)", "Quarantined rows (quarantine)"),
+    "ekspor.table.quarantine.about": (
+        "Setiap baris yang dikarantina, dengan isi baris (nomor identitas disamarkan) dan kunci samaran.",
+        "Every quarantined row, with its values (identity numbers masked) and pseudonymised keys.",
     ),
 }

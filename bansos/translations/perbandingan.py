@@ -19,10 +19,10 @@ STRINGS = {
     # league
     "perbandingan.league.heading": ("Peringkat wilayah pilot", "Pilot league table"),
     "perbandingan.league.read": (
-        "Diurutkan menurut peringkat {metric}, {period}. Peringkat hanya di antara pilot dalam filter; angka dari "
+        "Diurutkan menurut peringkat {metric}, {period}. Peringkat di antara semua wilayah pilot, apa pun filternya; angka dari "
         "kurang dari {n} keluarga ditandai ⚠, tidak diberi peringkat dan diletakkan di bawah. Klik judul kolom untuk "
         "mengurutkan ulang.",
-        "Sorted by the {metric} rank, {period}. Ranks are among the pilots in the filter; rates on fewer than {n} "
+        "Sorted by the {metric} rank, {period}. Ranks are among all pilot regions, whatever the filter; rates on fewer than {n} "
         "families are flagged ⚠, not ranked and placed at the bottom. Click a column header to re-sort.",
     ),
     "perbandingan.league.no_pilots": (
@@ -40,9 +40,9 @@ STRINGS = {
     "perbandingan.tab.chart": ("Grafik", "Chart"),
     "perbandingan.col.rank": ("Peringkat", "Rank"),
     "perbandingan.col.rank.help": (
-        "Peringkat {metric}: 1 = terbaik di antara pilot dalam filter. – : angka dari kurang dari {n} keluarga atau "
+        "Peringkat {metric}: 1 = terbaik di antara semua wilayah pilot. – : angka dari kurang dari {n} keluarga atau "
         "tidak tersedia.",
-        "{metric} rank: 1 = best among the pilots in the filter. – : rate on fewer than {n} families, or not "
+        "{metric} rank: 1 = best among all pilot regions. – : rate on fewer than {n} families, or not "
         "available.",
     ),
     "perbandingan.col.rank_of": ("Peringkat {metric}", "{metric} rank"),

@@ -9,8 +9,9 @@ import streamlit as st
 
 from bansos import brief
 from bansos.charts import static
-from bansos.ui import rights
-from bansos.ui.core import app_db_path, lang, runner, tr
+from bansos.ui import session
+from bansos.ui.core import lang, tr
+from bansos.ui.downloads import download as handed_out
 from bansos.ui.filters import Filters
 
 
@@ -24,13 +25,11 @@ def subject(f: Filters) -> tuple[str, str] | None:
     return None
 
 
-def _builder(request: brief.Request, access, query_runner, public: bool):
-    # Runs on click, on another thread: everything it needs is captured here.
-    def build() -> bytes:
-        payload, content = brief.make(query_runner, request, static.shared(), public=public)
-        # Logged before the bytes are handed out; a failure refuses the download.
-        brief.record(app_db_path(), content, payload, None, access, None, via="app")
-        return payload
+def _build(request: brief.Request, public: bool):
+    # Runs on click with the runner of the aggregate_export right (its regions only).
+    def build(runner) -> tuple[bytes, int]:
+        payload, _content = brief.make(runner, request, static.shared(), public=public)
+        return payload, len(request.regions or ())
 
     return build
 
@@ -41,14 +40,14 @@ def download(f: Filters, names: dict[str, str]) -> None:
     if found is None or not f.has_period:
         st.caption(tr("brief.download.choose"))
         return
-    access = rights.session(quiet=True)
-    if access is None or not access.can("aggregate_export") or not access.allows("aggregate_export", f.regions):
+    if not session.can("aggregate_export") or not session.current().allows("aggregate_export", f.regions):
         return
     kind, code = found
     request = brief.Request(kind, code, program=f.program, year=f.year, tranche=f.tranche, snapshot=f.as_of,
                             basis=f.basis, lang=lang(), regions=tuple(f.regions))
-    st.download_button(
-        tr("brief.download"), data=_builder(request, access, runner(), rights.public(access)),
-        file_name=brief.file_name(request), mime="application/pdf", on_click="ignore", key="rk_brief",
-        icon=":material/picture_as_pdf:", help=tr("brief.download.help", subject=names.get(code, code)),
-    )
+    filters = {"subject": f"{kind} {code}", "regions": list(f.regions), "program": f.program, "year": f.year,
+               "tranche": f.tranche, "snapshot": f.as_of, "basis": f.basis, "lang": request.lang}
+    # Recorded in the audit log as a brief (who, what, the SHA-256) before the file is handed out.
+    handed_out(tr("brief.download"), _build(request, session.public()), key="rk_brief", file_name=brief.file_name(request),
+             table="brief", file_format="pdf", filters=filters, event="brief", icon=":material/picture_as_pdf:",
+             help=tr("brief.download.help", subject=names.get(code, code)))

@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from bansos import i18n, settings
-from bansos.queries import NoWarehouse, QueryError, QueryRunner
+from bansos.queries import NoWarehouse, QueryError, QueryRunner, WarehouseUnreadable
+from bansos.ui import session
 
 log = logging.getLogger("bansos.app")
 
@@ -32,40 +33,65 @@ def app_db_path() -> Path:
     return settings.REAL_DB if settings.REAL_DB.exists() else settings.DEMO_DB
 
 
-@st.cache_resource(show_spinner=False)
-def _runner(path: str) -> QueryRunner:
-    return QueryRunner(path)
+# Queries the public view may run through ui.q / ui.runner: none of them shows
+# a figure about people. Every public figure comes from bansos.ui.public, which
+# suppresses small cells first.
+PUBLIC_QUERIES = frozenset({"options_regions", "options_periods", "options_snapshots", "programs", "warehouse_meta",
+                            "kualitas_pilots", "reference_regions"})
 
 
-def runner() -> QueryRunner:
-    return _runner(str(app_db_path()))
+class WarehouseDamaged(PageDataError):
+    """The warehouse file cannot be read at all (damaged, or written by
+    another DuckDB version): said once, plainly, instead of every query's
+    message."""
 
 
-def q(name: str, **params) -> pd.DataFrame:
-    """Run a query file; an absent warehouse gives an empty frame. A failing
-    query raises PageDataError, which the page guard (ui.page.guard) turns
-    into a message."""
+@st.cache_resource(show_spinner=False, max_entries=64, on_release=lambda runner: runner.close())
+def _runner(path: str, scope: tuple[str, ...] | None, allow: frozenset[str] | None = None) -> QueryRunner:
+    # One runner per scope: its cache holds only what that scope may see.
+    return QueryRunner(path, scope=scope, allow=allow)
+
+
+def runner(right: str | None = None) -> QueryRunner:
+    """The query runner for this session under `right` (default: the
+    running page's right): limited to that right's regions, and in the
+    public view to the public-safe queries. Raises AccessDenied when the
+    session lacks the right."""
+    return _runner(str(app_db_path()), session.scope(right), PUBLIC_QUERIES if session.public() else None)
+
+
+def q(name: str, right: str | None = None, **params) -> pd.DataFrame:
+    """Run a query file within the session's scope (under `right`, default
+    the running page's right); an absent warehouse gives an empty frame. A
+    failing query raises PageDataError, which the page guard (ui.page.guard)
+    turns into a message."""
     try:
-        return runner().run(name, **params)
+        return runner(right).run(name, **params)
     except NoWarehouse:
         return pd.DataFrame()
+    except WarehouseUnreadable as error:
+        log.error("query %s failed: %s", name, error)
+        raise WarehouseDamaged(name) from error
     except QueryError as error:
         log.error("query %s failed: %s", name, error)
         raise PageDataError(name) from error
 
 
-def safe_query(name: str, **params) -> pd.DataFrame | None:
+def safe_query(name: str, right: str | None = None, **params) -> pd.DataFrame | None:
     """Like q(), but a failing query shows its message in place and gives
     None, so the rest of the page still runs."""
     try:
-        return q(name, **params)
+        return q(name, right=right, **params)
+    except WarehouseDamaged:
+        raise  # nothing on the page can be read: said once by the guard
     except PageDataError:
         query_error_message()
         return None
 
 
-def query_error_message() -> None:
-    st.error(tr("error.query"), icon=":material/error:")
+def query_error_message(error: PageDataError | None = None) -> None:
+    key = "error.warehouse_damaged" if isinstance(error, WarehouseDamaged) else "error.query"
+    st.error(tr(key), icon=":material/error:")
 
 
 def warehouse_meta() -> dict | None:

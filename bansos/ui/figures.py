@@ -1,11 +1,14 @@
-"""Showing a chart: one toolbar button (download the image), and an image
-file named after what the chart shows, in the language shown."""
+"""Showing a chart: one toolbar button (download the image), an image file
+named after what the chart shows, in the language shown, and under it
+"download chart data" (its figures, through bansos.ui.downloads: the
+session's scope, the audit log)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+import pandas as pd
 import streamlit as st
 
 # Plotly's toolbar, less everything but "download as image": zooming and
@@ -23,7 +26,7 @@ def file_name(title: str) -> str:
 
 
 def config(fig) -> dict:
-    title = (fig.layout.title.text if hasattr(fig, "layout") else fig["layout"]["title"]["text"]) or "chart"
+    title = title_of(fig)
     return {
         "displaylogo": False,
         "modeBarButtonsToRemove": _REMOVED,
@@ -31,7 +34,22 @@ def config(fig) -> dict:
     }
 
 
-def chart(fig, key: str | None = None, container=None) -> None:
+# Columns that only place a chart's marks (map coordinates, sort order), left out of its data.
+_PLACING = ("lat", "lon", "order", "pick_order", "ranked")
+
+
+def title_of(fig) -> str:
+    return (fig.layout.title.text if hasattr(fig, "layout") else fig["layout"]["title"]["text"]) or "chart"
+
+
+def chart(fig, key: str | None = None, container=None, data: pd.DataFrame | None = None) -> None:
     """Show a plotly figure full width, its image downloadable under a
-    meaningful name."""
-    (container or st).plotly_chart(fig, width="stretch", key=key, config=config(fig))
+    meaningful name, and `data` (the frame it was drawn from) as "download
+    chart data" under the same name."""
+    where = container or st
+    where.plotly_chart(fig, width="stretch", key=key, config=config(fig))
+    if data is not None and key:
+        from bansos.ui import downloads
+
+        downloads.chart_data(data.drop(columns=[c for c in _PLACING if c in data.columns]),
+                             name=file_name(title_of(fig)), key=key, container=where)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from bansos import fmt, i18n, urlstate
-from bansos.ui import widgets
+from bansos.ui import session, widgets
 from bansos.ui.core import both, period_aliases, period_key, period_label, q, split_period, tr
 
 GROUPS = ("pilot", "comparison", "all")
@@ -18,16 +18,13 @@ LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
 
 def allowed_regions() -> frozenset[str] | None:
-    """Access-control hook: the kab/kota codes this session may see, or None
-    for every region (today: no access control, so None).
-
-    Whoever adds access control returns the viewer's scope here. Then a
-    link naming a region outside it shows "outside your access" and no
-    numbers for it (bansos.urlstate.resolve_codes), and the regions in view,
-    the province list and the region choices are limited to it. The query
-    runner's own `scope` must be set to the same regions: this hook only
-    shapes the filters, it does not protect the data."""
-    return None
+    """The kab/kota codes this session may see (its pages' scope), or None
+    for every region. A link naming a region outside them shows "outside
+    your access" and no numbers for it (bansos.urlstate.resolve_codes), and
+    the regions in view, the province list and the region choices are
+    limited to them. This only shapes the filters: the data itself is
+    limited by the query runner's scope (bansos.ui.core.runner)."""
+    return session.regions()
 
 
 @dataclass(frozen=True)
@@ -105,25 +102,39 @@ def _program_periods(periods: pd.DataFrame, program: str) -> list[str]:
 # -- the sidebar ------------------------------------------------------------------------
 
 
-def sidebar_filters() -> None:
-    """Draw the shared filters in the sidebar, each settled from the link
-    first (see bansos.ui.widgets)."""
-    sidebar = st.sidebar
-    with sidebar:
+def language() -> None:
+    """The language switch, first in the sidebar (every page, also those
+    shown to people without access)."""
+    with st.sidebar:
         # One label in both languages: the language is not known yet when it is drawn.
         widgets.choice(st.radio, "filter.language", i18n.LANGS, "lang", lambda code, _: LANGUAGE_NAMES[code],
                        default=i18n.DEFAULT_LANG, what_key="filter.language.what", horizontal=True)
+
+
+def sidebar_filters() -> None:
+    """Draw the shared filters in the sidebar, each settled from the link
+    first (see bansos.ui.widgets). In the public view the group is the
+    pilots, and the snapshot and basis are fixed (the latest, the decile
+    basis): one suppressed table serves the whole public view, since two
+    tables suppressed apart could give each other's hidden cells away."""
+    if session.public():
+        _public_fixed()
+    sidebar = st.sidebar
     regions, periods, snapshots = _options()
     if regions.empty:
         return
     with sidebar:
         st.subheader(tr("filter.heading"))
         _province(regions)
-        widgets.choice(st.radio, "filter.group", GROUPS, "grup", lambda g, language: i18n.t(f"filter.group.{g}", language),
-                       default="pilot", horizontal=True)
+        if not session.public():
+            widgets.choice(st.radio, "filter.group", GROUPS, "grup", lambda g, language: i18n.t(f"filter.group.{g}", language),
+                           default="pilot", horizontal=True)
         _regions(regions)
         if not periods.empty:
             _program_and_period(periods)
+        if session.public():
+            st.caption(tr("filter.share"))
+            return
         dates = _snapshot_dates(snapshots)
         if dates:
             widgets.choice(st.selectbox, "filter.snapshot", dates[::-1], "snap", fmt.day, default=dates[-1], pinned=True,
@@ -141,6 +152,9 @@ def _province(regions: pd.DataFrame) -> None:
     raw = urlstate.take("prov")
     if raw is not None:
         allowed = None if allowed_regions() is None else offered
+        if allowed is not None:  # provinces outside the access are named as such, not as unknown (see widgets.with_outside)
+            reference = q("reference_regions")
+            names = {**dict(zip(reference.province_code, reference.province_name)), **names}
         found = urlstate.resolve_codes(raw, names, allowed)
         st.session_state["prov"] = found.codes[0] if found.codes else ""
         what, instead = both("filter.province"), both("filter.province.all")
@@ -191,6 +205,21 @@ def _program_aliases(programs: list[str]) -> dict[str, list[str]]:
     return {code: other.get(code, []) for code in programs}
 
 
+def _public_fixed() -> None:
+    """The public view's fixed choices: a link asking for another group,
+    snapshot or basis is told so (never silently dropped)."""
+    state = st.session_state
+    dates = _snapshot_dates(q("options_snapshots"))
+    latest = dates[-1] if dates else None
+    for name, fixed, what, instead in (("grup", "pilot", "filter.group", "filter.group.pilot"),
+                                       ("snap", latest, "filter.snapshot", "filter.snapshot.latest"),
+                                       ("basis", "desil", "filter.basis", "filter.basis.desil")):
+        raw = urlstate.take(name)
+        if raw is not None and raw != fixed:
+            urlstate.report(name, raw, both(what), both(instead), shown=fixed, reason="outside")
+        state[name] = fixed
+
+
 # -- the resolved filters -------------------------------------------------------------------
 
 
@@ -213,5 +242,8 @@ def filters() -> Filters:
     dates = _snapshot_dates(snapshots)
     as_of = (state.get("snap") if state.get("snap") in dates else dates[-1]) if dates else None
     basis = state.get("basis") if state.get("basis") in BASES else "desil"
+    if session.public():
+        group, basis = "pilot", "desil"
+        as_of = dates[-1] if dates else None
     return Filters(province, group, chosen or tuple(in_view), chosen, program, year, tranche, as_of, basis, period_list)
 

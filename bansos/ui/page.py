@@ -4,22 +4,27 @@ use, empty states and folded sections."""
 
 from __future__ import annotations
 
+import logging
 from typing import Callable
 
 import pandas as pd
 import streamlit as st
 
 from bansos import fmt, narrative, settings, urlstate
+from bansos.access import AccessDenied
+from bansos.ui import account
 from bansos.ui.core import PageDataError, lang, q, query_error_message, tr, warehouse_meta
 from bansos.ui.filters import Filters, filters
 
 _NOTICE_SLOT = "_ui_notice_slot"
+log = logging.getLogger("bansos.app")
 
 
 def page_header(title_key: str, intro_key: str | None = None) -> dict | None:
     """Title, notices about the link, the demo label, where the data comes
     from. Returns the warehouse facts (None when there is no warehouse)."""
     st.title(tr(title_key))
+    account.banner()
     # Filled at the end of the run (show_link_notices): a page's own link
     # values are read after this point.
     st.session_state[_NOTICE_SLOT] = st.container()
@@ -58,12 +63,16 @@ def guard(render: Callable[[], None], container=None) -> None:
     message instead of a traceback (the details are in the server log)."""
     try:
         render()
-    except PageDataError:
+    except AccessDenied as error:
+        # A section asked for a right the session lacks: a page bug, never a reason to show more.
+        log.error("refused inside a page: %s", error)
+        (container or st).warning(tr("akses.refused.section"), icon=":material/lock:")
+    except PageDataError as error:
         if container is None:
-            query_error_message()
+            query_error_message(error)
         else:
             with container:
-                query_error_message()
+                query_error_message(error)
 
 
 def has_data(meta: dict | None) -> bool:

@@ -83,11 +83,20 @@ def height(rows: int, cap: int = 16) -> int:
     return min(max(rows, 1), cap) * 35 + 38
 
 
-def styled(frame: pd.DataFrame, columns: list[Col], language: str | None = None):
+def styled(frame: pd.DataFrame, columns: list[Col], language: str | None = None, texts: pd.DataFrame | None = None):
     """The frame's columns (as listed) with each cell's display text (a
-    Styler; a plain frame when every column is text)."""
+    Styler; a plain frame when every column is text). `texts` (same rows,
+    some of the columns) overrides a cell's text where it is not empty: the
+    public view's "< 10" and "—" over cells whose value is withheld."""
     language = language or lang()
     data = pd.DataFrame({c.name: _values(frame[c.name], c.kind) for c in columns}, index=range(len(frame)))
+    if texts is not None:
+        # The grid draws an empty cell for a missing value whatever its text: a withheld
+        # cell holds -1 under its text ("< 10", "—"), which also sorts it below every figure.
+        for name in [c.name for c in columns if c.name in texts.columns and c.kind in NUMERIC]:
+            marked = pd.Series(texts[name].to_numpy(), index=data.index).notna() & data[name].isna()
+            if marked.any():
+                data[name] = data[name].astype("float64").where(~marked, -1.0)
     if not any(c.kind in NUMERIC or c.kind == "date" for c in columns):
         return data  # text only: nothing to format, and a Styler costs a page run time
     styler = data.style.format(
@@ -101,6 +110,11 @@ def styled(frame: pd.DataFrame, columns: list[Col], language: str | None = None)
             flagged = [i for i, flag in enumerate(frame[c.small].to_numpy()) if fmt.is_set(flag)]
             if flagged:
                 styler = styler.format(_formatter(c.kind, language, SMALL_MARK), subset=pd.IndexSlice[flagged, [c.name]])
+    if texts is not None:
+        for name in [c.name for c in columns if c.name in texts.columns]:
+            given = pd.Series(texts[name].to_numpy(), index=range(len(frame)))
+            for text, rows in given[given.notna()].groupby(given[given.notna()]).groups.items():
+                styler = styler.format(lambda _value, shown=text: shown, subset=pd.IndexSlice[list(rows), [name]])
     return styler
 
 
@@ -123,12 +137,20 @@ def _config(c: Col):
 
 
 def table(frame: pd.DataFrame, columns: list[Col], key: str | None = None, rows_shown: int | None = 16,
-          width: str = "stretch") -> None:
-    """Show `frame`'s `columns`, numbers in the app's language and sortable."""
+          width: str = "stretch", texts: pd.DataFrame | None = None, download: str | None = None) -> None:
+    """Show `frame`'s `columns`, numbers in the app's language and sortable.
+    With `download` (a file stem), the table's columns can be downloaded
+    under it as CSV and Excel (Indonesia) CSV, through the audited download
+    helper (the grid's own CSV button is off: client.disableDataExport)."""
     config = {c.name: _config(c) for c in columns}
     extra = {} if rows_shown is None else {"height": height(len(frame), rows_shown)}
-    st.dataframe(styled(frame, columns), hide_index=True, column_config=config, placeholder=fmt.EMPTY,
+    st.dataframe(styled(frame, columns, texts=texts), hide_index=True, column_config=config, placeholder=fmt.EMPTY,
                  width=width, key=key, **extra)
+    if download and key:
+        from bansos.ui import downloads
+
+        names = list(dict.fromkeys(c.name for c in columns if c.kind != "link"))
+        downloads.download_frame(frame[names], name=download, key=f"{key}_dl")
 
 
 def ratio(frame: pd.DataFrame, numerator: str, denominator: str, kind: str = "int") -> list[str]:

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Sequence
 import streamlit as st
 
 from bansos import i18n, urlstate
-from bansos.ui.core import both, lang, period_aliases, period_label, split_period, tr
+from bansos.ui.core import both, lang, period_aliases, period_label, q, split_period, tr
 
 Labels = Callable[[str, str], str]  # (code, language) -> label
 
@@ -78,6 +78,19 @@ def toggle(label_key: str, key: str, default: bool = True, **kwargs) -> bool:
     return bool(value)
 
 
+def with_outside(names: dict[str, str], allowed) -> dict[str, str]:
+    """For reading a link: the names shown, plus every kab/kota outside the
+    viewer's access (names from the reference table), so that a link naming
+    one is told "outside your access" rather than "unknown" — without
+    saying whether that region has data."""
+    if allowed is None:
+        return names
+    reference = q("reference_regions", right="pages")
+    outside = {code: name for code, name in zip(reference.region_code, reference.region_name)
+               if code not in allowed and code not in names}
+    return {**names, **outside}
+
+
 def regions(label_key: str, options: Sequence[str], key: str, names: dict[str, str], default: Sequence[str],
             none_key: str, allowed=None, **kwargs) -> list[str]:
     """Several kab/kota (a multiselect) kept in the link as codes, read
@@ -87,7 +100,7 @@ def regions(label_key: str, options: Sequence[str], key: str, names: dict[str, s
     options = list(options)
     raw = urlstate.take(key)
     if raw is not None:
-        found = urlstate.resolve_codes(raw, names, allowed)
+        found = urlstate.resolve_codes(raw, with_outside(names, allowed), allowed)
         chosen = [code for code in found.codes if code in options][: kwargs.get("max_selections") or None]
         state[key] = chosen or list(default)
         instead = tuple(", ".join(names.get(c, c) for c in state[key]) for _ in i18n.LANGS) if state[key] else both(none_key)
@@ -110,7 +123,7 @@ def region(label_key: str, options: Sequence[str], key: str, names: dict[str, st
     fallback = default if default in options else (options[0] if options else None)
     raw = urlstate.take(key)
     if raw is not None:
-        found = urlstate.resolve_codes(raw, names, allowed)
+        found = urlstate.resolve_codes(raw, with_outside(names, allowed), allowed)
         usable = [code for code in found.codes if code in options]
         st.session_state[key] = usable[0] if usable else fallback
         instead = tuple(names.get(fallback, fallback or "") for _ in i18n.LANGS)
