@@ -8,7 +8,7 @@ the page without this file — no filters, no navigation.
 
 import streamlit as st
 
-from bansos import ui, urlstate
+from bansos import ui, uploads, urlstate
 
 st.set_page_config(page_title="Bansos · Pemantauan Pilot", page_icon=":material/monitoring:", layout="wide")
 
@@ -23,6 +23,7 @@ PAGES = {
     "nav.section.data": [
         ("app_pages/ekspor.py", "nav.ekspor", ":material/download:", False),
         ("app_pages/kualitas.py", "nav.kualitas", ":material/fact_check:", False),
+        *([("app_pages/unggah.py", "nav.unggah", ":material/upload:", False)] if uploads.uploader() else []),  # operators, local mode
         ("app_pages/metodologi.py", "nav.metodologi", ":material/menu_book:", False),
     ],
 }
