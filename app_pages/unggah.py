@@ -45,7 +45,8 @@ def _submit(db, who: uploads.Uploader) -> None:
         return
     st.session_state.setdefault(STARTED, []).append(job_id)
     st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
-    st.session_state[NOTICE] = ("success", ui.tr("unggah.started", n=fmt.number(len(chosen), ui.lang())))
+    st.session_state[NOTICE] = ("success", ui.tr("unggah.started.one") if len(chosen) == 1 else
+                                ui.tr("unggah.started", n=fmt.number(len(chosen), ui.lang())))
 
 
 def _clean(text) -> str:
@@ -146,15 +147,15 @@ def job_view(job: uploads.Job, lang: str) -> None:
 
 def _label(job: uploads.Job, lang: str) -> str:
     files = ", ".join(_clean(name) for name in job.files[:3]) + (" …" if len(job.files) > 3 else "")
-    return (f"{fmt.moment(job.started_at, lang)} · {ui.tr('unggah.job.files', n=fmt.number(len(job.files), lang))} "
-            f"({files}) · {ui.tr(f'unggah.job.state.{job.state}')}")
+    count = ui.tr("unggah.job.files.one") if len(job.files) == 1 else ui.tr("unggah.job.files", n=fmt.number(len(job.files), lang))
+    return f"{fmt.moment(job.started_at, lang)} · {count} ({files}) · {ui.tr(f'unggah.job.state.{job.state}')}"
 
 
-def jobs_body(who: str, refreshing: bool) -> None:
+def jobs_body(who: str, db, refreshing: bool) -> None:
     """The user's loads: those still running and the newest shown open, the
     others folded. Refreshes itself while a load runs."""
     lang = ui.lang()
-    recent = uploads.recent_jobs(who)
+    recent = uploads.recent_jobs(who, db)
     if refreshing and all(job.finished for job in recent):
         st.rerun()  # the whole page: the data changed, and the refreshing stops
     if not recent:
@@ -169,11 +170,11 @@ def jobs_body(who: str, refreshing: bool) -> None:
                 job_view(job, lang)
 
 
-def jobs_section(who: uploads.Uploader) -> None:
+def jobs_section(db, who: uploads.Uploader) -> None:
     st.subheader(ui.tr("unggah.jobs.heading"))
     st.caption(ui.tr("unggah.jobs.caption"))
-    refreshing = any(not job.finished for job in uploads.recent_jobs(who.who))
-    st.fragment(jobs_body, run_every=REFRESH_SECONDS if refreshing else None)(who.who, refreshing)
+    refreshing = any(not job.finished for job in uploads.recent_jobs(who.who, db))
+    st.fragment(jobs_body, run_every=REFRESH_SECONDS if refreshing else None)(who.who, db, refreshing)
 
 
 def render() -> None:
@@ -188,7 +189,7 @@ def render() -> None:
     scope_note(who)
     db = ui.app_db_path()
     form(db, who)
-    jobs_section(who)
+    jobs_section(db, who)
 
 
 render()

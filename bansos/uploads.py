@@ -16,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
 from bansos import jobs, keys, settings
 from bansos.warehouse import temp_root
@@ -110,17 +111,18 @@ def _read(folder) -> dict | None:
         return None
 
 
-def recent_jobs(who: str, limit: int = RECENT_JOBS) -> list[Job]:
-    """The user's load jobs still on record (a finished job's status is kept
-    for a week), newest first. Read from the job folders, so a new session
-    after a reload finds them too."""
+def recent_jobs(who: str, db, limit: int = RECENT_JOBS) -> list[Job]:
+    """The user's load jobs into warehouse `db` still on record (a finished
+    job's status is kept for a week), newest first. Read from the job
+    folders, so a new session after a reload finds them too."""
+    target = Path(db).resolve()
     found = []
     for folder in temp_root().glob(jobs.PREFIX + "*"):
         job_id = folder.name[len(jobs.PREFIX):]
         if not job_id.isalnum():
             continue
         job = _read(folder)
-        if job is None or job.get("who") != who:
+        if job is None or job.get("who") != who or Path(str(job.get("db"))).resolve() != target:
             continue
         found.append(Job(job_id, float(job.get("started") or folder.stat().st_mtime),
                          [str(f.get("name", "")) for f in job.get("files", [])]))

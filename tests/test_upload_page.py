@@ -7,6 +7,7 @@ Streamlit's; and the Kualitas Data side (load numbers, files rejected whole).
 
 from __future__ import annotations
 
+import shutil
 import time
 import tomllib
 from datetime import datetime, timezone
@@ -289,12 +290,18 @@ def test_recent_jobs_are_the_users_own_newest_first(warehouse, tmp_path, monkeyp
     first = jobs.start(warehouse, [("a.csv", _csv([row_for("penyaluran", 1)]))], who="operator.a", scope=None)
     other = jobs.start(warehouse, [("b.csv", _csv([row_for("penyaluran", 2)]))], who="operator.b", scope=None)
     second = jobs.start(warehouse, [("c.csv", _csv([row_for("penyaluran", 3)])), ("d.csv", b"")], who="operator.a", scope=None)
-    found = uploads.recent_jobs("operator.a")
+    elsewhere = tmp_path / "other" / "warehouse.duckdb"
+    elsewhere.parent.mkdir()
+    shutil.copyfile(warehouse, elsewhere)
+    into_other = jobs.start(elsewhere, [("e.csv", _csv([row_for("penyaluran", 4)]))], who="operator.a", scope=None)
+    found = uploads.recent_jobs("operator.a", warehouse)
     assert [j.id for j in found] == [second, first]
     assert found[0].files == ["c.csv", "d.csv"] and all(j.status for j in found)
-    assert [j.id for j in uploads.recent_jobs("operator.b")] == [other]
+    assert [j.id for j in uploads.recent_jobs("operator.b", warehouse)] == [other]
+    assert [j.id for j in uploads.recent_jobs("operator.a", elsewhere)] == [into_other]
     deadline = time.monotonic() + 120
-    while not all(j.finished for j in uploads.recent_jobs("operator.a") + uploads.recent_jobs("operator.b")):
+    while not all(j.finished for db in (warehouse, elsewhere) for who in ("operator.a", "operator.b")
+                  for j in uploads.recent_jobs(who, db)):
         assert time.monotonic() < deadline
         time.sleep(0.1)
 

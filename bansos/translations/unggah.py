@@ -36,7 +36,6 @@ STRINGS = {
         "Drag several files at once onto this box, or click to choose. At most {limit} MB per file; larger files are "
         "loaded by the server's administrator with the `python -m bansos ingest` command.",
     ),
-    "unggah.as_of.set": ("Tentukan tanggal data", "Set the data date"),
     "unggah.as_of": ("Tanggal data", "Data date"),
     "unggah.as_of.help": (
         "Tanggal keadaan data di dalam file: hari register ditarik, atau tanggal laporan bank/PT Pos. Laporan dengan "
@@ -65,6 +64,10 @@ STRINGS = {
         "{n} file diterima dan sedang dimuat. Anda boleh membuka halaman lain; kemajuan dan hasilnya tetap di sini.",
         "{n} files received and being loaded. You may open other pages; the progress and the results stay here.",
     ),
+    "unggah.started.one": (
+        "1 file diterima dan sedang dimuat. Anda boleh membuka halaman lain; kemajuan dan hasilnya tetap di sini.",
+        "1 file received and being loaded. You may open other pages; the progress and the results stay here.",
+    ),
     "unggah.start_failed": (
         "File tidak dapat diterima: {message}. Tidak ada yang dimuat.",
         "The files could not be accepted: {message}. Nothing was loaded.",
@@ -79,8 +82,8 @@ STRINGS = {
         "Loads of the last 7 days from this account, newest first. Uploaded files are deleted from the server as soon "
         "as the load ends, whether it succeeded or failed.",
     ),
-    "unggah.job.label": ("{when} · {files}", "{when} · {files}"),
     "unggah.job.files": ("{n} file", "{n} files"),
+    "unggah.job.files.one": ("1 file", "1 file"),
     "unggah.job.state.queued": ("antre", "queued"),
     "unggah.job.state.waiting": ("menunggu giliran", "waiting its turn"),
     "unggah.job.state.running": ("sedang dimuat", "loading"),
