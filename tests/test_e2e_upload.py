@@ -238,3 +238,20 @@ def test_a_load_that_fails_says_why_and_leaves_no_uploaded_bytes(site, browser):
         context.close()
         site["key"].write_text(saved)
     assert not any((folder / "files").exists() for folder in site["temp"].glob(jobs.PREFIX + "*"))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_at_phone_width_the_upload_page_and_its_results_do_not_scroll_sideways(site, browser, lang):
+    """After the loads above, the page lists them (results open, older ones folded)."""
+    context = browser.new_context(viewport={"width": 390, "height": 2400}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{site['url']}/unggah" + ("?lang=en" if lang == "en" else ""))
+        page.wait_for_selector(READY, timeout=90_000)
+        page.locator("[data-testid='stFileUploader']").wait_for(timeout=60_000)
+        assert page.locator("[data-testid='stExpander']").count() >= 1  # an earlier load, folded
+        assert not page.locator("[data-testid='stException']").count()
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+        page.screenshot(path=str(ARTIFACTS / f"unggah-phone-{lang}.png"), full_page=True)
+    finally:
+        context.close()

@@ -342,3 +342,40 @@ def test_rejections_are_shown_to_every_region_viewers_and_to_their_sender(wareho
     finally:
         everything.close()
         scoped.close()
+
+
+# -- words -----------------------------------------------------------------------------------
+
+
+def _page_words(at: AppTest) -> list[str]:
+    from tests.page_text import page_texts
+
+    texts = page_texts(at)
+    for kind in ("file_uploader", "date_input", "checkbox", "button"):
+        for widget in at.get(kind):
+            texts += [str(getattr(widget.proto, "label", "")), str(getattr(widget.proto, "help", ""))]
+    return [t for t in texts if t.strip()]
+
+
+def test_the_page_speaks_one_language_at_a_time(app_env, local_mode):
+    import re
+
+    from tests.test_page_words import ENGLISH, INDONESIAN
+
+    db, _ = app_env
+    _until(_upload(_app(), [GOOD, PARTLY_BAD, EMPTY]), lambda a: _results(a) is not None)
+    # The loader's own messages are in English whatever the language (the caption says so): set aside.
+    [job] = uploads.recent_jobs(uploads.local_user(), db)
+    loader = {r["message"] for r in job.status["results"]}
+    found = []
+    for lang, words in (("id", ENGLISH), ("en", INDONESIAN)):
+        at = _until(_app(lang), lambda a: _results(a) is not None)
+        pattern = re.compile(r"(?<![\w/.-])(" + "|".join(words) + r")(?![\w/.-])", re.IGNORECASE)
+        texts = [t for t in _page_words(at) if t not in loader]
+        # the sweep sees the page's words, table cells included
+        assert i18n.t("unggah.form.heading", lang) in texts and ("Tahap tidak sah: 1" if lang == "id" else "Invalid tranche: 1") in texts
+        for text in texts:
+            hit = pattern.search(re.sub(r"`[^`]*`", " ", text))
+            if hit:
+                found.append(f"{lang}: {hit.group(0)!r} in {text[:100]!r}")
+    assert not found, "\n".join(found)
