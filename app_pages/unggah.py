@@ -17,7 +17,7 @@ from bansos import fmt, i18n, jobs, uploads, ui
 from bansos.ui import tables, words
 
 REFRESH_SECONDS = 1.0
-STARTED = "ug_started"        # job ids started in this session (the newest is shown open)
+STARTED = "ug_started"        # job ids started in this session (the last one stays open when newer loads come)
 ROUND = "ug_round"            # a new uploader after each load: Streamlit then frees the uploaded bytes
 NOTICE = "ug_notice"
 STATUSES = ("loaded", "unchanged", "rejected")
@@ -45,6 +45,8 @@ def _submit(db, who: uploads.Uploader) -> None:
         return
     st.session_state.setdefault(STARTED, []).append(job_id)
     st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
+    # The options were for these files: a "replace" left ticked would retire rows of the next upload's slices.
+    st.session_state["ug_as_of"], st.session_state["ug_replace"] = None, False
     st.session_state[NOTICE] = ("success", ui.tr("unggah.started.one") if len(chosen) == 1 else
                                 ui.tr("unggah.started", n=fmt.number(len(chosen), ui.lang())))
 
@@ -152,8 +154,9 @@ def _label(job: uploads.Job, lang: str) -> str:
 
 
 def jobs_body(who: str, db, refreshing: bool) -> None:
-    """The user's loads: those still running and the newest shown open, the
-    others folded. Refreshes itself while a load runs."""
+    """The user's loads: those still running, the newest and the last one
+    started in this session shown open, the others folded. Refreshes itself
+    while a load runs."""
     lang = ui.lang()
     recent = uploads.recent_jobs(who, db)
     if refreshing and all(job.finished for job in recent):
@@ -161,8 +164,9 @@ def jobs_body(who: str, db, refreshing: bool) -> None:
     if not recent:
         ui.empty_state("unggah.jobs.none")
         return
+    started_here = st.session_state.get(STARTED, [])[-1:]
     for index, job in enumerate(recent):
-        if index == 0 or not job.finished:
+        if index == 0 or not job.finished or job.id in started_here:
             st.markdown(f"**{_label(job, lang)}**")
             job_view(job, lang)
         else:

@@ -172,6 +172,8 @@ def test_as_of_and_replace_reach_the_load(app_env, local_mode):
     db, _ = app_env
     at = _until(_upload(_app(), [GOOD], as_of=date(2026, 4, 20), replace=True), lambda a: _results(a) is not None)
     assert fetch(db, "SELECT as_of, replace_mode, extract_date FROM load_ledger") == [(date(2026, 4, 20), True, date(2026, 4, 20))]
+    # the options were for those files: the next upload starts without them
+    assert at.date_input(key="ug_as_of").value is None and at.checkbox(key="ug_replace").value is False
 
 
 def test_a_failed_load_says_why_without_a_server_path_and_deletes_the_bytes(app_env, local_mode, monkeypatch):
