@@ -103,6 +103,10 @@ def _tiles(page) -> list[str]:
 def _upload(page, paths: list[Path], button: str = "Muat") -> None:
     page.locator("[data-testid='stFileUploader'] input[type=file]").set_input_files([str(p) for p in paths])
     page.locator("[data-testid='stFileChip']").nth(len(paths) - 1).wait_for(timeout=30_000)
+    # each file is sent while its chip shows a spinner; the page reruns once they are all there
+    page.wait_for_function("document.querySelectorAll(\"[data-testid='stFileChipIconSpinner']\").length === 0",
+                           timeout=120_000)
+    page.wait_for_selector(READY, timeout=90_000)
     page.get_by_role("button", name=button, exact=True).click()
 
 

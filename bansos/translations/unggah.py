@@ -59,7 +59,12 @@ STRINGS = {
         "other families would drop out of the counts.",
     ),
     "unggah.submit": ("Muat", "Load"),
-    "unggah.need_files": ("Pilih minimal satu file terlebih dahulu.", "Choose at least one file first."),
+    "unggah.need_files": (
+        "Belum ada file yang terkirim. Pilih minimal satu file, lalu tunggu sampai setiap file selesai terkirim "
+        "(ikon putar di samping namanya hilang) sebelum menekan Muat.",
+        "No file has arrived yet. Choose at least one file, then wait until each has been sent (the spinning icon "
+        "beside its name is gone) before pressing Load.",
+    ),
     "unggah.started": (
         "{n} file diterima dan sedang dimuat. Anda boleh membuka halaman lain; kemajuan dan hasilnya tetap di sini.",
         "{n} files received and being loaded. You may open other pages; the progress and the results stay here.",
