@@ -8,7 +8,8 @@ through the sidebar, over and over, for --minutes, while a load lands every
 --load-every minutes, and records:
 
 - errors: an exception or the query-error message shown on a page, a page
-  error in the browser, a navigation that never settled, a load that failed;
+  error in the browser, a navigation not settled after 5 minutes, a
+  traceback in the server's log, a load that failed or left uploaded bytes;
 - the server's own time per page run (p50, p95, max; overall, per page and
   per five-minute window), logged by the script-run hooks of
   `benchmarks/bench.py --serve` (the app's files are unchanged);
@@ -56,6 +57,8 @@ import bench  # noqa: E402  (the benchmark's server, hooks, cache and helpers)
 OUT = bench.OUT_DIR / "soak.json"
 BUDGETS = {"errors": 0, "p95_ms": 1000.0, "rss_growth_pct": 10.0}
 WINDOW_S = 300
+ARRIVAL_S = 1.0  # readers arrive one a second, not all in the same instant
+STALL_S = 300    # a navigation not settled after this long is an error (a renderer starved that long, or a hung server)
 OPERATOR = "soak-operator"  # the loads' user: readers' own upload pages show no job of theirs
 LOAD_FILES = ("registrasi_3510_20260131.csv", "salur_BRI_2026T2_20260531.parquet")
 
@@ -131,19 +134,52 @@ def _error_texts() -> list[str]:
     return [i18n.t("error.query", lang) for lang in i18n.LANGS]
 
 
+async def _wait_run(page, start: int, t0: float, name: str, first: bool = False) -> dict:
+    """bench._wait_run with the soak's patience: twenty renderers share two
+    cores here, so a page may take long to draw; only a navigation that has
+    not settled after STALL_S counts as stalled."""
+    entry = {"page": name, "browser_ms": None, "exceptions": 0, "timeout": False, "observed": True}
+    try:
+        handle = await page.wait_for_function(f"({bench.FINISHED})([{start}, {t0}])", timeout=STALL_S * 1000, polling=50)
+        ms = await handle.json_value()
+        entry["browser_ms"] = round(ms, 1) if ms is not None else None
+    except Exception:
+        entry["observed"] = False  # too quick to see, or stalled: idle on the right page counts as done
+        try:
+            await page.wait_for_function(f"({bench.SETTLED})([{json.dumps(None if first else name)}, 500])",
+                                         timeout=STALL_S * 1000, polling=200)
+        except Exception as error:
+            entry["timeout"] = True
+            entry["error"] = f"{type(error).__name__}: {error}"[:200]
+    try:
+        entry["exceptions"] = await page.locator("[data-testid='stException']").count()
+    except Exception:
+        pass
+    return entry
+
+
 async def _session(browser, url: str, pages: list[str], index: int, until: float, think: float, record, page_errors: list,
                    errors: list[str]) -> None:
-    """One reader: open the app (odd sessions with one region), then walk the
-    navigation from a page of its own until `until`."""
+    """One reader: arrive (a second after the one before), open the app (odd
+    sessions with one region), then walk the navigation from a page of its
+    own until `until`."""
+    await asyncio.sleep(index * ARRIVAL_S)
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
+    page.set_default_timeout(STALL_S * 1000)
     page.on("pageerror", lambda e: page_errors.append({"session": index, "error": str(e)[:200], "t": time.time()}))
     await page.add_init_script(f"({bench.STATE_SCRIPT})()")
     query = "?wil=18.72" if index % 2 else ""
     t0 = await page.evaluate("performance.now()")
-    await page.goto(f"{url}/{query}", wait_until="domcontentloaded")
+    try:
+        await page.goto(f"{url}/{query}", wait_until="domcontentloaded")
+    except Exception as error:  # counted as an error, and the session ends
+        record({"page": pages[0], "session": index, "t": time.time(), "timeout": True, "exceptions": 0, "browser_ms": None,
+                "error": f"open: {type(error).__name__}: {error}"[:200]})
+        await context.close()
+        return
     await page.evaluate(f"({bench.STATE_SCRIPT})()")
-    await bench._wait_run(page, 0, t0, pages[0], lambda r: record({**r, "session": index, "t": time.time()}), first=True)
+    record({**await _wait_run(page, 0, t0, pages[0], first=True), "session": index, "t": time.time()})
     rng = random.Random(index)
     step = index % len(pages)
     while time.time() < until:
@@ -155,14 +191,12 @@ async def _session(browser, url: str, pages: list[str], index: int, until: float
         start = await page.evaluate("window.__runs.length")
         t0 = await page.evaluate("performance.now()")
         try:
-            await link.first.click(timeout=30_000)
+            await link.first.click()
         except Exception as error:
             record({"page": name, "session": index, "t": time.time(), "timeout": True, "exceptions": 0, "browser_ms": None,
                     "error": f"click: {type(error).__name__}: {error}"[:200]})
             continue
-        entries: list[dict] = []
-        await bench._wait_run(page, start, t0, name, entries.append)
-        entry = {**entries[0], "session": index, "t": time.time()}
+        entry = {**await _wait_run(page, start, t0, name), "session": index, "t": time.time()}
         alerts = await page.locator("[data-testid='stAlert']").all_inner_texts()
         entry["query_errors"] = sum(1 for text in alerts if any(e in text for e in errors))
         record(entry)
@@ -256,8 +290,15 @@ def _copy_warehouse(source: Path, target_dir: Path) -> Path:
     return target_dir / source.name
 
 
+def server_errors(log_file: Path) -> list[str]:
+    """Tracebacks in the server's log: an error on the server side, whether or
+    not a starved browser got round to drawing it."""
+    text = log_file.read_text(errors="replace") if log_file.exists() else ""
+    return [block.splitlines()[-1][:200] if block.strip() else "" for block in text.split("Traceback (most recent call last):")[1:]]
+
+
 def summarise(runs: list[dict], visits: list[dict], page_errors: list[dict], loads: list[dict], rss: list, started: float,
-              warmup_s: float) -> dict:
+              warmup_s: float, server_log: list[str]) -> dict:
     times = [r["ms"] for r in runs]
     by_page: dict[str, list] = {}
     windows: dict[int, list] = {}
@@ -269,17 +310,20 @@ def summarise(runs: list[dict], visits: list[dict], page_errors: list[dict], loa
     after_warmup = next((mb for t, mb in rss if t >= warmup_s), None)
     end = rss[-1][1] if rss else None
     growth = round(100 * (end - after_warmup) / after_warmup, 1) if after_warmup and end else None
-    errors = len(problems) + len(page_errors) + len(load_errors)
+    errors = len(problems) + len(page_errors) + len(load_errors) + len(server_log)
+    minutes = (max((r["t"] for r in runs), default=started) - started) / 60 or 1
     p95 = bench.pct(times, 95)
     return {
-        "page_runs": len(runs), "navigations": len(visits),
+        "page_runs": len(runs), "navigations": len(visits), "page_runs_per_min": round(len(runs) / minutes, 1),
         "p50_ms": bench.pct(times, 50), "p95_ms": p95, "max_ms": round(max(times), 1) if times else None,
         "by_page": {k: {"runs": len(v), "p50_ms": bench.pct(v, 50), "p95_ms": bench.pct(v, 95)} for k, v in sorted(by_page.items())},
         "by_window": [{"from_min": k * WINDOW_S // 60, "runs": len(v), "p50_ms": bench.pct(v, 50), "p95_ms": bench.pct(v, 95),
                        "max_ms": round(max(v), 1)} for k, v in sorted(windows.items())],
         "errors": errors,
         "error_detail": {"navigation_problems": len(problems), "page_errors": len(page_errors), "load_errors": len(load_errors),
-                         "samples": problems[:10] + [{"pageerror": e} for e in page_errors[:5]] + load_errors[:5]},
+                         "server_tracebacks": len(server_log),
+                         "samples": problems[:10] + [{"pageerror": e} for e in page_errors[:5]] + load_errors[:5]
+                         + [{"server": line} for line in server_log[:5]]},
         "browser_p50_ms": bench.pct([v["browser_ms"] for v in visits if v.get("browser_ms") is not None], 50),
         "browser_p95_ms": bench.pct([v["browser_ms"] for v in visits if v.get("browser_ms") is not None], 95),
         "rss_after_warmup_mb": after_warmup, "rss_end_mb": end, "rss_growth_pct": growth,
@@ -348,7 +392,9 @@ def main(argv: list[str] | None = None) -> int:
         monitor.sample()  # the end
         ended = time.time()
         runs = server.runs(started, ended)
-        summary = summarise(runs, visits, page_errors, loads.records, monitor.rss, started, args.warmup * 60)
+        server.log_file.flush()
+        summary = summarise(runs, visits, page_errors, loads.records, monitor.rss, started, args.warmup * 60,
+                            server_errors(paths["logs"] / "streamlit.log"))
         left = [str(p) for p in (scratch / "tmp").rglob("*") if p.is_file() and p.parent.name == "files"]
     finally:
         server.stop()
