@@ -8,10 +8,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 SCALE ?= 1
+SOAK_MINUTES ?= 30
 IDP_PORT ?= 8711
 AUTH_SECRETS := .streamlit/auth/secrets.toml
 
-.PHONY: run test demo bench chromium java clean-demo idp run-auth node
+.PHONY: run test demo bench soak chromium java clean-demo idp run-auth node
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +83,10 @@ run-auth: $(VENV)/.runtime
 
 bench: $(VENV)/.dev chromium
 	$(PY) benchmarks/bench.py --scale $(SCALE)
+
+# 20 browser sessions over every page for SOAK_MINUTES while a load lands every 5 minutes → benchmarks/out/soak.json
+soak: $(VENV)/.dev chromium
+	$(PY) benchmarks/soak.py --scale $(SCALE) --minutes $(SOAK_MINUTES)
 
 clean-demo:
 	rm -f data/demo.duckdb data/demo.duckdb.lock

@@ -8,36 +8,17 @@ Identifiers only ever appear as the masked forms stored in quarantine
 from __future__ import annotations
 
 import json
-import re
 
 import pandas as pd
 import streamlit as st
 
-from bansos import contract, fixes, fmt, i18n, ui
+from bansos import contract, fixes, fmt, i18n, settings, ui, uploads
 from bansos.charts import quality, registration
 from bansos.ui import tables, words
+from bansos.ui.words import load_warnings as _warnings, reason_label as _reason_label  # shared with Unggah Data
 
 SAMPLE_LIMIT = 50
-# The ledger's warnings are stored in English by the loader; known ones are
-# said in the language shown.
-WARNINGS = ((re.compile(r"decoded as Windows-1252"), "kualitas.warning.cp1252"),
-            (re.compile(r"read sheet '(?P<sheet>[^']*)'"), "kualitas.warning.sheet"))
-
-
-def _reason_label(code: str, lang: str | None = None) -> str:
-    key = f"kualitas.reason.{code}"
-    return i18n.t(key, lang or ui.lang()) if key in i18n.STRINGS else code
-
-
-def _warnings(text) -> str:
-    if not isinstance(text, str) or not text:
-        return ""
-    parts = []
-    for part in text.split("; "):
-        found = [(pattern.search(part), key) for pattern, key in WARNINGS]
-        match = next(((m, key) for m, key in found if m), None)
-        parts.append(ui.tr(match[1], **match[0].groupdict()) if match else part)
-    return "; ".join(parts)
+REJECTIONS_SHOWN = 100
 
 
 def tiles(totals: pd.Series, lang: str) -> None:
@@ -65,19 +46,45 @@ def ledger(loads: pd.DataFrame) -> None:
     frame = loads.assign(
         kind_name=[ui.tr(f"kualitas.kind.{k}") if f"kualitas.kind.{k}" in i18n.STRINGS else k for k in loads["kind"]],
         when=[fmt.moment(v, lang) for v in loads["loaded_at"]], warning_text=[_warnings(w) for w in loads["warnings"]],
+        by=[v if isinstance(v, str) else fmt.EMPTY for v in loads["loaded_by"]],
+        unloaded=["" if fmt.is_missing(v) else fmt.moment(v, lang) for v in loads["unloaded_at"]],
     )
     count = [("rows_read", "kualitas.col.read", None), ("rows_loaded", "kualitas.col.loaded", None),
              ("rows_quarantined", "kualitas.col.quarantined", None),
              ("rows_superseded", "kualitas.col.superseded", "kualitas.col.superseded.help"),
              ("rows_removed", "kualitas.col.removed", "kualitas.col.removed.help")]
     ui.table(frame, [
-        ui.Col("load_id", ui.tr("kualitas.col.load_id"), "plain"), tables.text("file_name", "kualitas.col.file"),
+        ui.Col("load_id", ui.tr("kualitas.col.load_id"), "plain", ui.tr("kualitas.col.load_id.help")),
+        tables.text("file_name", "kualitas.col.file"),
         tables.text("kind_name", "kualitas.col.kind"), tables.text("when", "kualitas.col.loaded_at"),
+        tables.text("by", "kualitas.col.loaded_by"),
         ui.Col("extract_date", ui.tr("kualitas.col.extract_date"), "date"),
         *[ui.Col(name, ui.tr(key), "int", ui.tr(help_key) if help_key else None) for name, key, help_key in count],
         tables.text("warning_text", "kualitas.col.warnings"),
+        *([tables.text("unloaded", "kualitas.col.unloaded", help_key="kualitas.col.unloaded.help")]
+          if any(frame["unloaded"]) else []),
     ], key="kq_ledger", rows_shown=None)
     st.caption(ui.tr("kualitas.ledger.caption"))
+
+
+def rejections_section(lang: str) -> None:
+    """Files rejected whole: a trace apart from the ledger (which records
+    loaded files only). A rejected file has no rows and so no region: those
+    who see every region see every rejection, anyone else the files they
+    sent themselves (queries/rejections.sql)."""
+    st.subheader(ui.tr("kualitas.rejected.heading"))
+    sender = uploads.uploader(ui.access())
+    rejected = ui.safe_query("rejections", who=uploads.recorded_who(sender.who) if sender else None, limit=REJECTIONS_SHOWN)
+    if ui.nothing(rejected, "kualitas.rejected.none"):
+        return
+    frame = rejected.assign(when=[fmt.moment(v, lang) for v in rejected["rejected_at"]],
+                            by=[v if isinstance(v, str) else fmt.EMPTY for v in rejected["rejected_by"]])
+    ui.table(frame, [
+        tables.text("file_name", "kualitas.col.file"), tables.text("when", "kualitas.col.rejected_at"),
+        tables.text("by", "kualitas.col.rejected_by"), tables.text("message", "kualitas.col.reason"),
+    ], key="kq_rejected", rows_shown=None if len(frame) <= 15 else 16)
+    st.caption(ui.tr("kualitas.rejected.caption", shown=fmt.number(len(frame), lang),
+                     total=fmt.number(int(rejected["total"].iloc[0]), lang), days=settings.get_int("retention_days")))
 
 
 def reasons_section(reasons: pd.DataFrame, by_file: pd.DataFrame, totals: pd.Series, lang: str) -> None:
@@ -228,9 +235,11 @@ def render(meta: dict | None) -> None:
     totals = totals_frame.iloc[0]
     if not int(totals.files):
         ui.empty_state("kualitas.empty")
+        rejections_section(lang)
     else:
         tiles(totals, lang)
         ledger(loads)
+        rejections_section(lang)
         reasons_section(reasons, by_file, totals, lang)
         if int(totals.quarantined_rows) and ui.can("quality_full"):  # the masked sample: Kualitas Data in full only
             sample(loads, reasons, lang)

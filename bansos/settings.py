@@ -54,6 +54,12 @@ SETTINGS = {
         "BANSOS_RETENTION_DAYS", "90",
         "`python -m bansos purge` deletes quarantined row samples and rejected-file records older than this.",
     ),
+    "upload_max_mb": Setting(
+        "BANSOS_UPLOAD_MAX_MB", "500",
+        "Largest file (MB) the Unggah Data page accepts. Streamlit holds an upload in the app server's memory until it "
+        "is written to the load's private folder, so this bounds the app's memory; larger extracts go through "
+        "`python -m bansos ingest`. Keep Streamlit's server.maxUploadSize (.streamlit/config.toml) equal to it.",
+    ),
     "app_memory_limit": Setting("BANSOS_APP_MEMORY_LIMIT", "1GB", "DuckDB memory_limit of the app's read-only connection."),
     "threads": Setting("BANSOS_THREADS", "2", "DuckDB threads."),
     "timely_days": Setting("BANSOS_TIMELY_DAYS", "30", "A payment is timely when made within this many days of the tranche start."),

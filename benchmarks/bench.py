@@ -480,7 +480,12 @@ def _write_xlsx(frame, path: Path) -> None:
 
 def _discover_worker(p: dict) -> dict:
     os.environ["BANSOS_DB"] = p["db"]
+    from streamlit import config
     from streamlit.testing.v1 import AppTest
+
+    # As the app runs for the person at the console (local mode, a loopback
+    # address): every page in the navigation, the upload page included.
+    config.set_option("server.address", "localhost")
 
     from bansos import ui
 

@@ -182,14 +182,14 @@ def region_indicators(facts: Facts, program: str, year: int, tranche: int, basis
 NEW_CHANNELS = ("mandiri", "agen", "musdes", "dinsos")
 BASES = ("desil", "layak")
 PAGE_TABLES = ("ref_program", "ref_region", "ref_pilot", "ref_tranche_calendar", "ref_province",
-               "ref_kecamatan", "ref_comparison", "load_ledger", "meta")
+               "ref_kecamatan", "ref_comparison", "load_ledger", "meta", "rejections")
 QUARANTINE_COLUMNS = (
     "load_id, file_name, line, reasons, row_values, no_kk_masked, lpad(lower(hex(no_kk_key)), 32, '0') AS no_kk_key, "
     "nik_masked, lpad(lower(hex(nik_key)), 32, '0') AS nik_key"
 )
 REFERENCE_ONLY = ("programs", "options_periods", "options_snapshots", "warehouse_meta", "loads",
                   "kualitas_totals", "kualitas_reasons", "quarantine_by_reason", "quarantine_rows",
-                  "quarantine_export")
+                  "quarantine_export", "rejections", "region_names")
 
 
 @dataclass
@@ -200,6 +200,7 @@ class PageData(Facts):
     ledger: pd.DataFrame
     quarantine: pd.DataFrame
     meta: pd.DataFrame
+    rejections: pd.DataFrame
 
 
 def _tables(read) -> PageData:
@@ -212,7 +213,7 @@ def _tables(read) -> PageData:
         family=family, allocation=allocation, programs=read("ref_program"), regions=read("ref_region"),
         pilots=read("ref_pilot"), calendar=read("ref_tranche_calendar"), provinces=read("ref_province"),
         kecamatan=read("ref_kecamatan"), comparison=read("ref_comparison"), ledger=read("load_ledger"),
-        quarantine=read("quarantine"), meta=read("meta"),
+        quarantine=read("quarantine"), meta=read("meta"), rejections=read("rejections"),
     )
 
 
@@ -612,8 +613,23 @@ class PandasPages:
 
     def loads(self) -> pd.DataFrame:
         columns = ["load_id", "file_name", "kind", "loaded_at", "as_of", "extract_date", "replace_mode", "rows_read",
-                   "rows_loaded", "rows_quarantined", "rows_superseded", "rows_removed", "message", "warnings", "content_hash"]
+                   "rows_loaded", "rows_quarantined", "rows_superseded", "rows_removed", "message", "warnings", "content_hash",
+                   "loaded_by", "unloaded_at"]
         return self.d.ledger.sort_values("load_id", ascending=False)[columns].reset_index(drop=True)
+
+    def rejections(self, who, limit) -> pd.DataFrame:
+        r = self.d.rejections
+        if self.scope is not None:
+            r = r[r.rejected_by.eq(who)] if who is not None else r.iloc[0:0]
+        r = r.sort_values("rejected_at", ascending=False)
+        out = r[["rejected_at", "file_name", "kind", "message", "rejected_by"]].assign(total=len(r))
+        return out.head(int(limit)).reset_index(drop=True)
+
+    def region_names(self, regions) -> pd.DataFrame:
+        g = self.d.regions
+        g = g[_in_list(g.code, regions)] if regions is not None else g.iloc[0:0]  # list_contains(NULL, …) is NULL
+        return g.sort_values("code").rename(columns={"code": "region_code", "name": "region_name"})[
+            ["region_code", "region_name"]].reset_index(drop=True)
 
     def kualitas_totals(self) -> pd.DataFrame:
         l = self.d.ledger

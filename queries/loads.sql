@@ -5,7 +5,9 @@
 -- Grain:      loaded file.
 -- Columns:    load_id, file_name, kind, loaded_at, as_of, extract_date,
 --             replace_mode, rows_read, rows_loaded, rows_quarantined,
---             rows_superseded, rows_removed, message, warnings, content_hash.
+--             rows_superseded, rows_removed, message, warnings, content_hash,
+--             loaded_by (who ran the load), unloaded_at (UTC; NULL unless
+--             `unload` took it back out).
 WITH file_region AS (
     SELECT DISTINCT load_id, region_code FROM fact_family WHERE $scope::VARCHAR[] IS NOT NULL
     UNION
@@ -18,7 +20,7 @@ WITH file_region AS (
 )
 SELECT load_id, file_name, kind, loaded_at, as_of, extract_date, replace_mode,
        rows_read, rows_loaded, rows_quarantined, rows_superseded, rows_removed,
-       message, warnings, content_hash
+       message, warnings, content_hash, loaded_by, unloaded_at
 FROM load_ledger
 WHERE $scope::VARCHAR[] IS NULL
    OR load_id IN (SELECT load_id FROM file_region WHERE list_contains($scope::VARCHAR[], region_code))

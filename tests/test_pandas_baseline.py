@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 NOT_ON_PAGES = {"families"}
 # Empty on the demo warehouse by design (every region is current there); the
 # empty warehouse below gives them rows.
-MAY_BE_EMPTY = {"quarantine_rows", "kualitas_attention"}
+MAY_BE_EMPTY = {"quarantine_rows", "kualitas_attention", "rejections"}  # the demo rejects no file whole
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def parameter_sets(name: str, world: dict) -> list[dict]:
             "as_of": as_of, "basis": basis, "program": program, "year": year, "tranche": tranche, **view,
             "region": (view["regions"] or pilots)[0], "year1": year1, "tranche1": tranche1, "year2": year2,
             "tranche2": tranche2, "pilots": (None, [pilots[index % len(pilots)]], pilots[:3])[index % 3], "pilot": pilots[index % len(pilots)],
-            "load_id": None, "reason": None, "limit": 50,
+            "load_id": None, "reason": None, "limit": 50, "who": None,
         })
     # all programmes / all tranches at once (region_indicators allows NULL)
     sets.append({**sets[0], "program": None, "year": None, "tranche": None, "basis": "layak"})

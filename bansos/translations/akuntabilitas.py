@@ -1,5 +1,5 @@
-"""Strings of the Akuntabilitas (accountability: leakage signals) page, of the
-signal section of Metodologi.
+"""Strings of the Akuntabilitas (accountability: leakage signals) page and of
+the signal section of Metodologi.
 The signals' own names and definitions live in their records (bansos/signals.py)."""
 
 STRINGS = {

@@ -7,10 +7,10 @@ STRINGS = {
         "What has been loaded, what went to quarantine and why, which regions are behind, and how to fix it at source.",
     ),
     "kualitas.empty": (
-        "Belum ada file yang dimuat. Muat ekstrak dengan `python -m bansos ingest FILE…`; hasil setiap file (baris dibaca, "
-        "dimuat, dikarantina) akan tampil di sini.",
-        "No file loaded yet. Load extracts with `python -m bansos ingest FILE…`; each file's outcome (rows read, loaded, "
-        "quarantined) will show here.",
+        "Belum ada file yang dimuat. Operator memuat ekstrak di halaman Unggah Data, atau dengan "
+        "`python -m bansos ingest FILE…`; hasil setiap file (baris dibaca, dimuat, dikarantina) akan tampil di sini.",
+        "No file loaded yet. Operators load extracts on the Upload Data page, or with `python -m bansos ingest FILE…`; "
+        "each file's outcome (rows read, loaded, quarantined) will show here.",
     ),
     # tiles
     "kualitas.tile.files": ("File dimuat", "Files loaded"),
@@ -31,11 +31,38 @@ STRINGS = {
     "kualitas.ledger.heading": ("Catatan muat", "Load ledger"),
     "kualitas.ledger.caption": (
         "Setiap file yang dimuat, terbaru di atas. File yang ditolak utuh (tidak terbaca, kolom wajib hilang) tidak "
-        "masuk catatan: pesannya tampil saat `ingest` dijalankan.",
-        "Every file loaded, newest first. A file rejected whole (unreadable, a required column missing) is not in the "
-        "ledger: its message shows when `ingest` runs.",
+        "masuk catatan ini: lihat «File yang ditolak utuh» di bawah.",
+        "Every file loaded, newest first. A file rejected whole (unreadable, a required column missing) is not in this "
+        "ledger: see “Files rejected whole” below.",
     ),
-    "kualitas.col.load_id": ("No.", "No."),
+    "kualitas.col.load_id": ("No. muat", "Load no."),
+    "kualitas.col.load_id.help": (
+        "Nomor pemuatan. Operator membatalkan satu pemuatan dengan `python -m bansos unload NO`: barisnya dihapus dan "
+        "baris yang digantikannya berlaku lagi.",
+        "The load's number. An operator takes one load back out with `python -m bansos unload NO`: its rows go and "
+        "the rows it replaced count again.",
+    ),
+    "kualitas.col.loaded_by": ("Dimuat oleh", "Loaded by"),
+    "kualitas.col.unloaded": ("Dibatalkan (WIB)", "Unloaded (WIB)"),
+    "kualitas.col.unloaded.help": (
+        "Pemuatan ini sudah dibatalkan (`unload`): barisnya tidak dihitung lagi; catatannya tetap di sini.",
+        "This load was taken back out (`unload`): its rows no longer count; its record stays here.",
+    ),
+    # files rejected whole
+    "kualitas.rejected.heading": ("File yang ditolak utuh", "Files rejected whole"),
+    "kualitas.rejected.none": ("Tidak ada file yang ditolak utuh.", "No file was rejected whole."),
+    "kualitas.rejected.caption": (
+        "{shown} dari {total} penolakan, terbaru di atas. Tidak ada isi file ini yang dimuat; perbaiki file lalu muat "
+        "ulang. Catatan penolakan dihapus setelah {days} hari. Penolakan tidak punya wilayah: yang melihat semua "
+        "wilayah melihat semuanya, yang lain hanya file kirimannya sendiri. Pesan dari pemuat ditulis dalam bahasa "
+        "Inggris.",
+        "{shown} of {total} rejections, newest first. Nothing of these files was loaded; fix the file and load it "
+        "again. Rejection records are deleted after {days} days. A rejection has no region: those who see every "
+        "region see all of them, anyone else only the files they sent themselves. Messages from the loader are in "
+        "English.",
+    ),
+    "kualitas.col.rejected_at": ("Waktu ditolak (WIB)", "Rejected at (WIB)"),
+    "kualitas.col.rejected_by": ("Dikirim oleh", "Sent by"),
     "kualitas.col.file": ("File", "File"),
     "kualitas.col.kind": ("Jenis", "Kind"),
     "kualitas.col.loaded_at": ("Waktu muat (WIB)", "Loaded at (WIB)"),

@@ -4,11 +4,17 @@ so the comparison and methodology pages cannot disagree)."""
 
 from __future__ import annotations
 
+import re
+
 from bansos import fmt, i18n, settings
 from bansos.indicators import BY_ID, DID_METRICS, did_better
 from bansos.ui.core import lang, tr
 
 PILOT_STATUSES = ("confirmed", "reported", "uncertain")
+# The loader states a file's warnings in English; known ones are said in the
+# language shown (Kualitas Data's ledger, Unggah Data's results).
+LOAD_WARNINGS = ((re.compile(r"decoded as Windows-1252"), "kualitas.warning.cp1252"),
+                 (re.compile(r"read sheet '(?P<sheet>[^']*)'"), "kualitas.warning.sheet"))
 
 
 def pilot_status(code) -> str:
@@ -65,3 +71,22 @@ def direction(indicator_id: str) -> str:
     if indicator_id == "did":
         return did_reading()
     return tr("word.lower_better" if BY_ID[indicator_id].lower_is_better else "word.higher_better")
+
+
+def reason_label(code: str, language: str | None = None) -> str:
+    """A quarantine reason code's meaning (bansos.contract.REASONS), in words."""
+    key = f"kualitas.reason.{code}"
+    return i18n.t(key, language or lang()) if key in i18n.STRINGS else code
+
+
+def load_warnings(text) -> str:
+    """A load's warnings ("; "-separated, as the ledger stores them) in the
+    language shown where they are known, as given otherwise."""
+    if not isinstance(text, str) or not text:
+        return ""
+    parts = []
+    for part in text.split("; "):
+        found = [(pattern.search(part), key) for pattern, key in LOAD_WARNINGS]
+        match = next(((m, key) for m, key in found if m), None)
+        parts.append(tr(match[1], **match[0].groupdict()) if match else part)
+    return "; ".join(parts)
