@@ -200,13 +200,13 @@ TABLES = {
     "signals": ExportTable(
         "signals", "signals_by_region", SIGNAL_COLUMNS,
         # Offered on the Akuntabilitas page with the view's filters (not in Ekspor's list of whole tables).
-        ("as_of", "basis", "program", "year", "tranche", "province", "regions"), False,
+        ("as_of", "basis", "program", "year", "tranche", "province", "regions"),
         "Leakage signals: one row per region × programme × year × tranche × signal, the count of families, "
         "the recipients and the rate per 1,000 recipients.",
     ),
     "signal-families": ExportTable(
         "signal-families", "signal_families", SIGNAL_FAMILY_COLUMNS,
-        ("as_of", "program", "year", "tranche", "province", "regions"), False,
+        ("as_of", "program", "year", "tranche", "province", "regions"),
         "The families behind each leakage signal, pseudonymised keys only (analysts, and local mode).",
     ),
 }

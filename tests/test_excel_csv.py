@@ -68,6 +68,20 @@ def test_english_labels_and_words():
     assert first[5] == "yes" and first[2] == "0,351"  # still the decimal comma: it is for Indonesian settings
 
 
+def test_the_xlsx_export_keeps_formula_like_text_as_text():
+    # The workbook is the other Excel-oriented file: xlsxwriter would write a
+    # string starting with "=" as a formula unless told not to.
+    import openpyxl
+
+    made = export.frame_export("sample", sample().frame, "a hand-made sample")
+    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(made, "id")))
+    sheet = book.worksheets[0]
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
+    assert {'=HYPERLINK("http://x","y")', "+62 811; -1", "@SUM(A1)"} <= texts
+
+
 def test_file_name():
     assert excel_csv.file_name("region-indicators_PKH_2026-T2.csv") == "region-indicators_PKH_2026-T2_excel-id.csv"
 
