@@ -78,7 +78,8 @@ def trend(f: ui.Filters, by_period: pd.DataFrame, lang: str) -> None:
         y_title=ui.tr("akuntabilitas.trend.y"), labels={s: _label(s, lang) for s in signals.IDS},
         hover=ui.tr("akuntabilitas.trend.hover"), selected=(f.year, f.tranche),
     )
-    ui.chart(fig, key="ak_trend_chart")
+    ui.chart(fig, key="ak_trend_chart",
+             data=by_period[["program", "year", "tranche", "signal", "count", "recipients", "per_1000"]])
 
 
 def pick_signal() -> str:
@@ -99,7 +100,8 @@ def ranking(f: ui.Filters, by_region: pd.DataFrame, signal_id: str, lang: str) -
     labels = {"small_flag": "⚠", "hover": ui.tr("akuntabilitas.rank.hover"), "unranked": ui.tr("akuntabilitas.rank.unranked")}
     title = ui.tr("akuntabilitas.rank.title", signal=_label(signal_id, lang), period=ui.period_label(f.year, f.tranche, short=True))
     ui.chart(signal_charts.ranking(mine, lang, title=title, x_title=ui.tr("akuntabilitas.rank.x"), labels=labels),
-             key="ak_rank_chart")
+             key="ak_rank_chart", data=mine[["region_code", "region_name", "program", "year", "tranche", "signal", "count",
+                                             "recipients", "per_1000", "rank"]])
     st.caption(ui.tr("akuntabilitas.rank.read", n=min_n))
     ordered = mine.assign(ranked=mine["rank"].notna()).sort_values(["ranked", "rank", "per_1000"], ascending=[False, True, False])
     columns = [ui.Col("rank", ui.tr("akuntabilitas.col.rank"), "num", pinned=True),
@@ -154,9 +156,6 @@ def family_keys(f: ui.Filters, signal_id: str, lang: str) -> None:
 
 def render(f: ui.Filters) -> None:
     lang = ui.lang()
-    if ui.public_view():  # not in the public page table; kept for a page run on its own
-        ui.empty_state("akuntabilitas.public")
-        return
     by_region = ui.q("signals_by_region", **f.params("as_of", "basis", "program", "year", "tranche", "province", "regions"))
     context(f, by_region, lang)
     by_period = ui.q("signals_by_period", **f.params("as_of", "basis", "program", "regions"))

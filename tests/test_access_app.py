@@ -42,9 +42,10 @@ MONITOR = ("ringkasan", "cakupan", "sasaran", "perbandingan")
 # Pages each role opens (the rest answer with a refusal).
 OPENS = {
     "publik": {*MONITOR, "pendaftaran", "ekspor", "metodologi"},
-    **{role: {*MONITOR, "pendaftaran", "ekspor", "kualitas", "metodologi"} for role in EMAILS},
+    **{role: {*MONITOR, "pendaftaran", "akuntabilitas", "ekspor", "kualitas", "metodologi"} for role in EMAILS},
 }
-ALL_PAGES = (*MONITOR, "pendaftaran", "ekspor", "kualitas", "metodologi")
+OPENS["operator"] = OPENS["operator"] | {"unggah"}
+ALL_PAGES = (*MONITOR, "pendaftaran", "akuntabilitas", "ekspor", "kualitas", "unggah", "metodologi")
 # Ekspor: the tables each role gets (each in csv, csv-id, xlsx, parquet and meta).
 TABLES = {
     "pimpinan": {"region-indicators", "loads", "quarantine-summary"},

@@ -48,6 +48,12 @@ def run(db, lang="id", query=None, user=None, state=None) -> AppTest:
     return at
 
 
+def family_files(at: AppTest) -> list:
+    """The family-key download buttons (the charts' data buttons aside)."""
+    labels = {i18n.t(key, lang) for key in ("download.csv", "download.xlsx") for lang in i18n.LANGS}
+    return [b for b in at.get("download_button") if b.proto.label in labels]
+
+
 def person(email: str) -> dict:
     return {"is_logged_in": True, "iss": "http://127.0.0.1:8711", "email": email, "email_verified": True, "groups": []}
 
@@ -108,7 +114,7 @@ def test_family_keys_for_the_local_user_match_the_count(demo_db, local_address):
     assert listed["family_key"].str.fullmatch(r"[0-9a-f]{32}").all()
     tile = {m.label: m for m in at.metric}[signals.BY_ID["double_allocation"].label("id")]
     assert fmt.number(len(listed), "id") == tile.value
-    assert len(at.get("download_button")) == 2
+    assert len(family_files(at)) == 2
 
 
 def test_analysts_see_keys_of_their_regions_only(demo_db, monkeypatch):  # noqa: F811
@@ -125,21 +131,26 @@ def test_analysts_see_keys_of_their_regions_only(demo_db, monkeypatch):  # noqa:
 def test_other_roles_see_counts_but_no_keys(demo_db, monkeypatch, email):  # noqa: F811
     monkeypatch.setenv("BANSOS_ACCESS", str(EXAMPLE))
     at = run(demo_db, "en", user=person(email))
-    assert at.metric and key_table(at) is None and not at.get("download_button")
+    assert at.metric and key_table(at) is None and not family_files(at)  # the charts' data only
     assert i18n.t("akuntabilitas.keys.only_analysts", "en") in " ".join(c.value for c in at.caption)
 
 
 def test_the_public_view_shows_no_signals(demo_db, monkeypatch):  # noqa: F811
     monkeypatch.setenv("BANSOS_ACCESS", str(EXAMPLE))
     at = run(demo_db, "id", user={"is_logged_in": False})
-    assert not at.metric and key_table(at) is None
-    assert i18n.t("akuntabilitas.public", "id") in " ".join(i.value for i in at.info)
+    assert not at.metric and key_table(at) is None and not at.get("download_button")
+    # Not in the public view's menu; its address answers with the refusal for visitors.
+    assert i18n.t("akses.refused.public", "id", page=i18n.t("nav.akuntabilitas", "id")) in " ".join(w.value for w in at.warning)
 
 
 def test_without_resolvable_access_no_keys_are_shown(demo_db):  # noqa: F811
-    # No [auth] and no loopback address: local mode is refused, so no right applies.
-    assert config.get_option("server.address") in (None, "")
-    at = run(demo_db, "id")
+    # No [auth] and an address that is not loopback: local mode is refused, so no right applies.
+    saved = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        at = run(demo_db, "id")
+    finally:
+        config.set_option("server.address", saved)
     # The app stops before any page runs: no figures, no keys, no file.
     assert not at.metric and key_table(at) is None and not at.get("download_button")
     assert i18n.t("akses.local_refused", "id") in " ".join(e.value for e in at.error)

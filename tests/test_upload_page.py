@@ -236,8 +236,15 @@ def test_no_other_role_and_no_visitor_has_the_upload_page(access_env, claims):
     at.user = claims
     at.run()
     assert not at.exception
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("app_pages/unggah.py")  # not in their navigation
+    # Not in their menu; the page's address (an old bookmark) answers with a refusal, no upload form.
+    at.switch_page("app_pages/unggah.py")
+    at.run()
+    assert not at.exception and not at.get("file_uploader")
+    refusals = [text for lang in i18n.LANGS for text in (
+        i18n.t("akses.refused.public", lang, page="")[:12],
+        i18n.t("akses.refused.body", lang, page="", roles="", yours="", contact="")[:12])]
+    said = " ".join(w.value for w in at.warning)
+    assert any(r.strip("* ") in said for r in refusals), said
 
 
 # -- the limit -----------------------------------------------------------------------------

@@ -11,10 +11,6 @@ STRINGS = {
         "Leakage signals: families to check one by one — allocated twice, paid while in no register, paid outside the "
         "tranche window, paid an unexpected amount, or holding three programmes while eligible neighbours get nothing.",
     ),
-    "akuntabilitas.public": (
-        "Sinyal akuntabilitas tidak termasuk tampilan publik. Masuk dengan akun yang diberi akses untuk melihatnya.",
-        "Accountability signals are not part of the public view. Log in with an account that has access to see them.",
-    ),
     "akuntabilitas.context": ("**{program}** · {period} · {scope} · register per {snapshot}",
                               "**{program}** · {period} · {scope} · register as of {snapshot}"),
     "akuntabilitas.context.no_register": ("**{program}** · {period} · {scope} · belum ada register keluarga",
