@@ -2,7 +2,7 @@
 
 `generate()` writes register extracts (keluarga) and allocation/disbursement
 extracts (penyaluran) in the formats and with the flaws real offices send
-(DESIGN §3), so that the demo goes through the same ingestion as real data.
+(docs/extract-contract.md), so that the demo goes through the same ingestion as real data.
 Nothing here writes to a warehouse.
 
 The story the data tells:
