@@ -162,10 +162,6 @@ class AccessConfig:
     contact: str
     grants: tuple[Grant, ...]
 
-    @property
-    def has_group_grants(self) -> bool:
-        return any(g.level == "group" for g in self.grants)
-
 
 def _grant_lines(text: str) -> list[int]:
     """1-based line numbers of the `[[grant]]` headers, in order."""

@@ -111,7 +111,6 @@ DETECTION_ORDER = (PENYALURAN_KIND, KELUARGA_KIND)
 # the canonical value. Programme codes live in the programme table instead
 # (reference data), because a user adds programmes.
 KANAL_REGISTRASI = {"mandiri": "mandiri", "agen": "agen", "musdes": "musdes", "dinsos": "dinsos", "dtsen": "dtsen"}
-NEW_REGISTRATION_CHANNELS = ("mandiri", "agen", "musdes", "dinsos")
 STATUS_KELAYAKAN = {"layak": "layak", "tidak_layak": "tidak_layak", "tidak layak": "tidak_layak", "tidaklayak": "tidak_layak"}
 SANGGAH = {"tidak": "tidak", "diajukan": "diajukan", "diterima": "diterima", "ditolak": "ditolak"}
 STATUS_SALUR = {"tersalur": "tersalur", "gagal": "gagal", "retur": "retur", "proses": "proses"}

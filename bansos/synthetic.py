@@ -165,10 +165,6 @@ KELUARGA_AFTER_COLUMNS = (
     "no_kk", "nik_kepala", "kode_wilayah", "desil", "jumlah_anggota", "kanal_registrasi",
     "tanggal_registrasi", "status_kelayakan", "alasan", "sanggah", "tanggal_data",
 )
-PENYALURAN_COLUMNS = (
-    "id_transaksi", "no_kk", "nik", "program", "tahun", "tahap", "kode_wilayah", "nominal",
-    "status_salur", "lembaga_penyalur", "tanggal_salur",
-)
 
 
 @dataclass(frozen=True)

@@ -32,32 +32,6 @@ ALLOCATION_COLUMNS = (
 )
 
 
-def export_parquet(db: Path, folder: Path) -> None:
-    """What such a dashboard keeps on disk: the facts as Parquet files."""
-    folder.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        con.execute(f"COPY (SELECT {FAMILY_COLUMNS} FROM current_family) TO '{folder / 'family.parquet'}' (FORMAT parquet)")
-        con.execute(f"COPY (SELECT {ALLOCATION_COLUMNS} FROM current_allocation) TO '{folder / 'allocation.parquet'}' (FORMAT parquet)")
-        for table in ("ref_program", "ref_region", "ref_pilot", "ref_tranche_calendar"):
-            con.execute(f"COPY (SELECT * FROM {table}) TO '{folder / (table + '.parquet')}' (FORMAT parquet)")
-    finally:
-        con.close()
-
-
-def load_parquet(folder: Path) -> Facts:
-    family = pd.read_parquet(folder / "family.parquet")
-    allocation = allocation_flags(pd.read_parquet(folder / "allocation.parquet"))
-    return Facts(
-        family=family,
-        allocation=allocation,
-        programs=pd.read_parquet(folder / "ref_program.parquet"),
-        regions=pd.read_parquet(folder / "ref_region.parquet"),
-        pilots=pd.read_parquet(folder / "ref_pilot.parquet"),
-        calendar=pd.read_parquet(folder / "ref_tranche_calendar.parquet"),
-    )
-
-
 def load_facts(db: Path) -> Facts:
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -187,9 +161,6 @@ QUARANTINE_COLUMNS = (
     "load_id, file_name, line, reasons, row_values, no_kk_masked, lpad(lower(hex(no_kk_key)), 32, '0') AS no_kk_key, "
     "nik_masked, lpad(lower(hex(nik_key)), 32, '0') AS nik_key"
 )
-REFERENCE_ONLY = ("programs", "options_periods", "options_snapshots", "warehouse_meta", "loads",
-                  "kualitas_totals", "kualitas_reasons", "quarantine_by_reason", "quarantine_rows",
-                  "quarantine_export", "rejections", "region_names")
 
 
 @dataclass
