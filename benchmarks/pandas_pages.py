@@ -1160,35 +1160,6 @@ class PandasPages:
         out = out.sort_values(["province_code", "region_code"]).drop(columns="province_code")
         return out.reset_index(drop=True)
 
-    def pendaftaran_regions(self, as_of, program, year, tranche, province, regions) -> pd.DataFrame:
-        f = self._funnel_base(as_of, program, year, tranche, province, regions, registration_only=False)
-        out = pd.DataFrame({
-            "region_code": f.region_code, "region_name": f.region_name, "province_code": f.province_code,
-            "is_pilot": f.is_pilot, "pilot_status": f.pilot_status, "register_snapshot": f.snapshot_date,
-            "has_registration": (f.new_registrations > 0) | f.has_decisions.fillna(False).astype(bool),
-            "families": f.families, "new_registrations": f.new_registrations, "channel_mandiri": f.channel_mandiri,
-            "channel_agen": f.channel_agen, "channel_musdes": f.channel_musdes, "channel_dinsos": f.channel_dinsos,
-            "channel_dtsen": f.channel_dtsen, "channel_blank": f.channel_blank, "decided": f.decided,
-            "undecided": f.new_registrations - f.decided, "layak": f.layak, "tidak_layak": f.tidak_layak,
-            "appealed": f.appealed, "upheld": f.upheld, "appeal_rejected": f.appeal_rejected,
-            "appeal_pending": f.appealed - f.upheld - f.appeal_rejected, "final_layak": f.final_layak,
-            "recipients": f.recipients, "paid": f.paid,
-        })
-        out["self_registered_share"] = _div(out.channel_mandiri, out.new_registrations)
-        out["agent_share"] = _div(out.channel_agen, out.new_registrations)
-        out["decided_rate"] = _div(out.decided, out.new_registrations)
-        out["layak_rate"] = _div(out.layak, out.decided)
-        out["appeal_rate"] = _div(out.appealed, out.tidak_layak)
-        out["upheld_rate"] = _div(out.upheld, out.appealed)
-        out["final_layak_rate"] = _div(out.final_layak, out.decided)
-        out["recipient_rate"] = _div(out.recipients, out.final_layak)
-        out["paid_rate"] = _div(out.paid, out.recipients)
-        out["registrations_small"] = out.new_registrations < self.min_families
-        out["decided_small"] = out.decided < self.min_families
-        out["appeals_small"] = out.appealed < self.min_families
-        out["recipients_small"] = out.recipients < self.min_families
-        return out.sort_values(["province_code", "region_code"]).reset_index(drop=True)
-
     def pendaftaran_steps(self, as_of, program, year, tranche, province, regions) -> pd.DataFrame:
         f = self._funnel_base(as_of, program, year, tranche, province, regions, registration_only=True)
         total = {c: pd.to_numeric(f[c]).fillna(0).sum() for c in ("new_registrations", "decided", "layak", "tidak_layak", "appealed", "upheld",
