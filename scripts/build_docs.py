@@ -40,25 +40,18 @@ LANG = "en"
 RULE_PREFIX = "metodologi.rule."
 
 NOTATION = """\
-For a programme p, a tranche t (year and tranche number), a register
-snapshot date s and an eligibility basis (`desil` or `layak`):
+The symbols the formulas use, for a programme p, a tranche t (year and
+tranche number), a register snapshot date s and an eligibility basis
+(`desil` or `layak`):
 
-- **register**: for each region, its latest register snapshot dated on or
-  before s (by default s is the latest snapshot loaded). A region with no
-  such snapshot has no register-based figures, and the pages say so.
-- **E** (eligible families): families of the register in use who qualify for
-  p. On the `desil` basis, decile at or below the programme's threshold
-  (`max_desil` in data/reference/programs.csv); on the `layak` basis, decided
-  `layak` or with an upheld appeal (only regions with registration data have
-  figures on this basis). **E_r**: those registered in region r.
-- **R** (recipients): families allocated p in t, whatever the payment status;
-  a rerouted payment (a failed or returned row paid again through another
-  row) is not a second allocation. **R_r**: those allocated in region r.
-- Membership goes by family key across all regions: a family eligible in
-  region A and allocated in region B counts as covered in A and as an
-  eligible recipient in B. A recipient absent from every region's register
-  is `not_in_register` and counts as not eligible; one in a register with a
-  blank decile is not eligible, and not `not_in_register`.
+- **register**: the register in use, each region's latest snapshot on or
+  before s ("Register snapshot" below).
+- **E**: the eligible families of the register in use ("Who is eligible");
+  **E_r**: those registered in region r. A family in a register with a blank
+  decile is not eligible on the `desil` basis.
+- **R**: the families allocated p in t, whatever the payment status;
+  **R_r**: those allocated in region r. A rerouted payment (a failed or
+  returned row paid again through another row) is not a second allocation.
 - **N**: the timeliness window in days (`BANSOS_TIMELY_DAYS`).
 """
 
