@@ -28,7 +28,7 @@ who is `evaluator` nationally and `analis` in Jawa Timur (two grants) may
 export families of Jawa Timur only; a single union of regions would have
 let them export every family in the country.
 
-The rights table (role × right) follows the project's access design:
+The rights table (role × right), as docs/access-control.md states it:
 
 | right            | publik            | pimpinan | evaluator | analis | operator |
 |------------------|-------------------|----------|-----------|--------|----------|
@@ -161,10 +161,6 @@ class AccessConfig:
     group_claim: str
     contact: str
     grants: tuple[Grant, ...]
-
-    @property
-    def has_group_grants(self) -> bool:
-        return any(g.level == "group" for g in self.grants)
 
 
 def _grant_lines(text: str) -> list[int]:

@@ -1,4 +1,4 @@
-"""Command line (DESIGN §7): a stable interface that tests and users rely on.
+"""Command line (docs/cli.md): a stable interface that tests and users rely on.
 
     python -m bansos demo    [--db PATH] [--scale X] [--seed N]
     python -m bansos ingest  [--db PATH] [--kind K] [--as-of DATE] [--replace] [--json] [--no-wait] FILE...

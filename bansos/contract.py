@@ -1,4 +1,4 @@
-"""The extract contract (DESIGN §3): the two kinds of extract, their columns,
+"""The extract contract (docs/extract-contract.md): the two kinds of extract, their columns,
 header variants and enumerated values.
 
 Everything ingestion knows about the *shape* of an input file lives here, as
@@ -37,7 +37,7 @@ class Column:
 class Kind:
     name: str
     columns: tuple[Column, ...]
-    key: tuple[str, ...]  # the row key within the kind (DESIGN §3), over canonical columns
+    key: tuple[str, ...]  # the row key within the kind ("Rows are keyed" in docs/extract-contract.md), over canonical columns
     alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # A required column that may be given as another set of columns instead
     # (`periode` for `tahun` + `tahap`).
@@ -104,14 +104,13 @@ PENYALURAN_KIND = Kind(
 
 KIND_BY_NAME = {KELUARGA: KELUARGA_KIND, PENYALURAN: PENYALURAN_KIND}
 # Detection order matters: a penyaluran file also has every keluarga
-# required column but one, so penyaluran is tried first (DESIGN §3).
+# required column but one, so penyaluran is tried first.
 DETECTION_ORDER = (PENYALURAN_KIND, KELUARGA_KIND)
 
 # Enumerated values, matched case-insensitively after trimming; aliases map to
 # the canonical value. Programme codes live in the programme table instead
 # (reference data), because a user adds programmes.
 KANAL_REGISTRASI = {"mandiri": "mandiri", "agen": "agen", "musdes": "musdes", "dinsos": "dinsos", "dtsen": "dtsen"}
-NEW_REGISTRATION_CHANNELS = ("mandiri", "agen", "musdes", "dinsos")
 STATUS_KELAYAKAN = {"layak": "layak", "tidak_layak": "tidak_layak", "tidak layak": "tidak_layak", "tidaklayak": "tidak_layak"}
 SANGGAH = {"tidak": "tidak", "diajukan": "diajukan", "diterima": "diterima", "ditolak": "ditolak"}
 STATUS_SALUR = {"tersalur": "tersalur", "gagal": "gagal", "retur": "retur", "proses": "proses"}

@@ -1,4 +1,4 @@
-"""Exports (DESIGN §7): one code path for `python -m bansos export` and the
+"""Exports (docs/cli.md, "Exporting"): one code path for `python -m bansos export` and the
 app's download buttons.
 
 Every export carries its provenance: the filters, the register snapshot,

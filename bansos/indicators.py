@@ -146,8 +146,6 @@ INDICATORS: tuple[Indicator, ...] = (
 
 BY_ID = {indicator.id: indicator for indicator in INDICATORS}
 
-RATE_INDICATORS = tuple(i for i in INDICATORS if i.numerator and i.format == "pct")
-
 # The metrics whose difference in differences the comparison page shows
 # (queries/comparison_did.sql returns one row for each).
 DID_METRICS = ("exclusion_error", "inclusion_error", "coverage", "disbursement_rate")

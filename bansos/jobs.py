@@ -32,7 +32,6 @@ from bansos import settings
 from bansos.warehouse import temp_root
 
 PREFIX = "bansos-upload-"
-STAGES = ("queued", "waiting", "reading", "checking", "loading", "done")
 FINISHED = ("finished", "failed")
 KEEP_STATUS_SECONDS = 7 * 24 * 3600  # a finished job's status (no raw data) is shown for a week
 

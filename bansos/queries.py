@@ -22,7 +22,6 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -207,11 +206,3 @@ class QueryRunner:
                     self._cache.popitem(last=False)
             return frame.copy()
         return frame
-
-
-def as_date(value) -> date | None:
-    if value is None or value == "" or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])

@@ -2,7 +2,7 @@
 
 `generate()` writes register extracts (keluarga) and allocation/disbursement
 extracts (penyaluran) in the formats and with the flaws real offices send
-(DESIGN §3), so that the demo goes through the same ingestion as real data.
+(docs/extract-contract.md), so that the demo goes through the same ingestion as real data.
 Nothing here writes to a warehouse.
 
 The story the data tells:
@@ -164,10 +164,6 @@ KELUARGA_BEFORE_COLUMNS = ("no_kk", "nik_kepala", "kode_wilayah", "desil", "juml
 KELUARGA_AFTER_COLUMNS = (
     "no_kk", "nik_kepala", "kode_wilayah", "desil", "jumlah_anggota", "kanal_registrasi",
     "tanggal_registrasi", "status_kelayakan", "alasan", "sanggah", "tanggal_data",
-)
-PENYALURAN_COLUMNS = (
-    "id_transaksi", "no_kk", "nik", "program", "tahun", "tahap", "kode_wilayah", "nominal",
-    "status_salur", "lembaga_penyalur", "tanggal_salur",
 )
 
 

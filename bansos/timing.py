@@ -1,4 +1,4 @@
-"""Opt-in timing of page runs, for the benchmark (DESIGN §9).
+"""Opt-in timing of page runs, for the benchmark (benchmarks/README.md).
 
 With `BANSOS_TIMING_LOG=/path/to/runs.jsonl` set, every timed run appends one
 JSON line: `{"t": <epoch s>, "scope": ..., "page": <url path>, "session":

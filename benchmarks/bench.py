@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""The benchmark of DESIGN §9: `make bench` (SCALE=1 by default).
+"""The benchmark of the budgets in benchmarks/README.md: `make bench` (SCALE=1 by default).
 
     .venv/bin/python benchmarks/bench.py --scale 1
 
@@ -73,7 +73,7 @@ XLSX_AS_OF = "2026-01-15"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-BUDGETS = {  # DESIGN §9, at scale 1
+BUDGETS = {  # at scale 1; the budgets and why, in benchmarks/README.md
     "page_p95_ms": 150.0,
     "pandas_ratio": 10.0,
     "ingest_rows_per_s": 300_000,

@@ -32,32 +32,6 @@ ALLOCATION_COLUMNS = (
 )
 
 
-def export_parquet(db: Path, folder: Path) -> None:
-    """What such a dashboard keeps on disk: the facts as Parquet files."""
-    folder.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        con.execute(f"COPY (SELECT {FAMILY_COLUMNS} FROM current_family) TO '{folder / 'family.parquet'}' (FORMAT parquet)")
-        con.execute(f"COPY (SELECT {ALLOCATION_COLUMNS} FROM current_allocation) TO '{folder / 'allocation.parquet'}' (FORMAT parquet)")
-        for table in ("ref_program", "ref_region", "ref_pilot", "ref_tranche_calendar"):
-            con.execute(f"COPY (SELECT * FROM {table}) TO '{folder / (table + '.parquet')}' (FORMAT parquet)")
-    finally:
-        con.close()
-
-
-def load_parquet(folder: Path) -> Facts:
-    family = pd.read_parquet(folder / "family.parquet")
-    allocation = allocation_flags(pd.read_parquet(folder / "allocation.parquet"))
-    return Facts(
-        family=family,
-        allocation=allocation,
-        programs=pd.read_parquet(folder / "ref_program.parquet"),
-        regions=pd.read_parquet(folder / "ref_region.parquet"),
-        pilots=pd.read_parquet(folder / "ref_pilot.parquet"),
-        calendar=pd.read_parquet(folder / "ref_tranche_calendar.parquet"),
-    )
-
-
 def load_facts(db: Path) -> Facts:
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -187,9 +161,6 @@ QUARANTINE_COLUMNS = (
     "load_id, file_name, line, reasons, row_values, no_kk_masked, lpad(lower(hex(no_kk_key)), 32, '0') AS no_kk_key, "
     "nik_masked, lpad(lower(hex(nik_key)), 32, '0') AS nik_key"
 )
-REFERENCE_ONLY = ("programs", "options_periods", "options_snapshots", "warehouse_meta", "loads",
-                  "kualitas_totals", "kualitas_reasons", "quarantine_by_reason", "quarantine_rows",
-                  "quarantine_export", "rejections", "region_names")
 
 
 @dataclass
@@ -1188,35 +1159,6 @@ class PandasPages:
         out["province_code"] = f.province_code
         out = out.sort_values(["province_code", "region_code"]).drop(columns="province_code")
         return out.reset_index(drop=True)
-
-    def pendaftaran_regions(self, as_of, program, year, tranche, province, regions) -> pd.DataFrame:
-        f = self._funnel_base(as_of, program, year, tranche, province, regions, registration_only=False)
-        out = pd.DataFrame({
-            "region_code": f.region_code, "region_name": f.region_name, "province_code": f.province_code,
-            "is_pilot": f.is_pilot, "pilot_status": f.pilot_status, "register_snapshot": f.snapshot_date,
-            "has_registration": (f.new_registrations > 0) | f.has_decisions.fillna(False).astype(bool),
-            "families": f.families, "new_registrations": f.new_registrations, "channel_mandiri": f.channel_mandiri,
-            "channel_agen": f.channel_agen, "channel_musdes": f.channel_musdes, "channel_dinsos": f.channel_dinsos,
-            "channel_dtsen": f.channel_dtsen, "channel_blank": f.channel_blank, "decided": f.decided,
-            "undecided": f.new_registrations - f.decided, "layak": f.layak, "tidak_layak": f.tidak_layak,
-            "appealed": f.appealed, "upheld": f.upheld, "appeal_rejected": f.appeal_rejected,
-            "appeal_pending": f.appealed - f.upheld - f.appeal_rejected, "final_layak": f.final_layak,
-            "recipients": f.recipients, "paid": f.paid,
-        })
-        out["self_registered_share"] = _div(out.channel_mandiri, out.new_registrations)
-        out["agent_share"] = _div(out.channel_agen, out.new_registrations)
-        out["decided_rate"] = _div(out.decided, out.new_registrations)
-        out["layak_rate"] = _div(out.layak, out.decided)
-        out["appeal_rate"] = _div(out.appealed, out.tidak_layak)
-        out["upheld_rate"] = _div(out.upheld, out.appealed)
-        out["final_layak_rate"] = _div(out.final_layak, out.decided)
-        out["recipient_rate"] = _div(out.recipients, out.final_layak)
-        out["paid_rate"] = _div(out.paid, out.recipients)
-        out["registrations_small"] = out.new_registrations < self.min_families
-        out["decided_small"] = out.decided < self.min_families
-        out["appeals_small"] = out.appealed < self.min_families
-        out["recipients_small"] = out.recipients < self.min_families
-        return out.sort_values(["province_code", "region_code"]).reset_index(drop=True)
 
     def pendaftaran_steps(self, as_of, program, year, tranche, province, regions) -> pd.DataFrame:
         f = self._funnel_base(as_of, program, year, tranche, province, regions, registration_only=True)

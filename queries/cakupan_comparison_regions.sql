@@ -1,4 +1,4 @@
--- Comparison regions of the given pilots (DESIGN §4), present in the data.
+-- Comparison regions of the given pilots (data/reference/README.md), present in the data.
 -- Purpose:    the coverage-by-region chart draws each pilot beside its
 --             comparison regions (one definition: mart_comparison).
 -- Parameters: $pilots (VARCHAR[], NULL = every pilot); runner: $scope.

@@ -1,4 +1,4 @@
--- Payment status by tranche: paid, failed, returned, pending (DESIGN §5).
+-- Payment status by tranche: paid, failed, returned, pending.
 -- Purpose:    the status breakdown of the families allocated a programme,
 --             with each status's share of the families allocated.
 -- Parameters: $program, $regions (VARCHAR[], NULL = all); runner: $scope.

@@ -1,4 +1,4 @@
--- Channel mix: paid amount by paying institution (DESIGN §5).
+-- Channel mix: paid amount by paying institution (docs/indicators.md).
 -- Parameters: $program, $year, $tranche, $province, $regions; runner: $scope.
 -- Grain:      institution (NULL = not stated in the extract).
 -- Columns:    institution, recipients, paid_families, disbursed_amount, share

@@ -1,4 +1,4 @@
--- Difference-in-differences: pilot against its comparison regions (DESIGN §5).
+-- Difference-in-differences: pilot against its comparison regions (docs/indicators.md).
 -- Purpose:    Δ = metric(t2) − metric(t1) for the pilot and for its comparison
 --             group (summed numerators and denominators); DiD = Δ_pilot − Δ_comparison.
 --             Every input is returned, so a page can show them.

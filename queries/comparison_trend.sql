@@ -3,7 +3,7 @@
 --             NULL = every pilot present); runner: $scope, $min_families.
 -- Grain:      pilot_code × grp ('pilot' | 'comparison') × year × tranche.
 --             The comparison group's figures sum its regions' numerators and
---             denominators (DESIGN §5).
+--             denominators (docs/indicators.md).
 -- Columns:    pilot_code, pilot_name, grp, regions (in the group), year,
 --             tranche, eligible_families, eligible_covered, recipients,
 --             eligible_recipients, recipients_assessed, allocated_amount, disbursed_amount,

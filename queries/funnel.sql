@@ -1,4 +1,4 @@
--- Registration funnel (DESIGN §5) per region, at the register in use.
+-- Registration funnel (docs/indicators.md) per region, at the register in use.
 -- Parameters: $as_of (NULL = latest), $program, $year, $tranche, $province,
 --             $regions; runner: $scope.
 -- Grain:      region (sum the count columns for a total; they add up).

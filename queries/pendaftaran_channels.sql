@@ -1,5 +1,5 @@
 -- Registration channels: share of new registrations by channel, per region
--- and for all regions in view together (DESIGN §5; dtsen is not a new
+-- and for all regions in view together (docs/indicators.md; dtsen is not a new
 -- registration and is reported apart).
 -- Purpose:    the channel chart of the Pendaftaran & Sanggah page (is
 --             self-registration in the app taking hold, or do agents do it?).

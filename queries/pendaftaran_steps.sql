@@ -1,4 +1,4 @@
--- Registration funnel steps, summed over the regions in view (DESIGN §5):
+-- Registration funnel steps, summed over the regions in view (docs/indicators.md):
 -- numerators and denominators are added over regions, then divided.
 -- Purpose:    the funnel chart and tiles of the Pendaftaran & Sanggah page.
 --             Only regions with registration data count (new registrations

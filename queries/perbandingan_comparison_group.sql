@@ -3,7 +3,7 @@
 --             from the editable comparison table (data/reference/
 --             comparison_regions.csv) or the default rule (the non-pilot
 --             kab/kota of the pilot's province present in the data), as
---             mart_comparison records it (DESIGN §4).
+--             mart_comparison records it.
 -- Parameters: $pilots (VARCHAR[] of pilot kab/kota codes, e.g. ['18.72'];
 --             NULL = every pilot); runner: $scope.
 -- Grain:      pilot × comparison region.

@@ -1,4 +1,4 @@
--- Region indicators: the core table of DESIGN §5 and the `region-indicators` export.
+-- Region indicators: the core table of docs/indicators.md and the `region-indicators` export.
 -- Purpose:    coverage, exclusion and inclusion error, not-in-register and
 --             disbursement per region, with every numerator and denominator,
 --             plus ranks among all pilots (rates on < $min_families families

@@ -1,6 +1,6 @@
 -- Registration totals for the overview: the funnel's counts summed over the
 -- selected regions, with the self-registration share computed from the sums.
--- Purpose:    the "registered families" tile (DESIGN §5 registration funnel):
+-- Purpose:    the "registered families" tile (the registration funnel of docs/indicators.md):
 --             new registrations and the share who registered by themselves.
 -- Parameters: $as_of (NULL = latest), $regions (VARCHAR[], NULL = all);
 --             runner: $scope.

@@ -2,7 +2,7 @@
 -- against the previous tranche for every headline figure.
 -- Purpose:    Ringkasan tiles, trend chart and narrative (and the Cakupan
 --             tiles). Sums add numerators and denominators, then divide
---             (DESIGN §5); periods are never summed. Changes are computed
+--             (docs/indicators.md); periods are never summed. Changes are computed
 --             here so that pages do no metric arithmetic.
 -- Parameters: $as_of (NULL = latest), $basis, $program, $regions (VARCHAR[],
 --             NULL = all); runner: $scope, $min_families.

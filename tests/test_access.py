@@ -121,13 +121,29 @@ provinces = ["35"]
     assert set(got.scope("family_export")) == JATIM     # analis: families of Jawa Timur only
 
 
-def test_rights_table_is_the_design_table():
+def test_rights_table_is_the_documented_table():
     t = access.RIGHTS_TABLE
     assert [t["pages"][r] for r in access.ROLES] == ["public", "scope", "all", "scope", "scope"]
     assert [t["quality_full"][r] for r in access.ROLES] == [None, None, None, "scope", "scope"]
     assert [t["family_export"][r] for r in access.ROLES] == [None, None, None, "scope", None]
     assert [t["upload"][r] for r in access.ROLES] == [None, None, None, None, "scope"]
     assert [t["aggregate_export"][r] for r in access.ROLES] == ["public", "scope", "all", "scope", "scope"]
+
+
+def test_rights_table_in_the_docs_is_the_one_in_the_code():
+    # docs/access-control.md "Roles and rights": one row per right, one column per role.
+    words = {"pilots, suppressed": access.PUBLIC, "scope": access.SCOPE, "all": access.ALL, "—": None}
+    lines = (REPO / "docs" / "access-control.md").read_text(encoding="utf-8").splitlines()
+    header = next(i for i, line in enumerate(lines) if line.replace(" ", "").startswith("|right|publik|"))
+    roles = [cell.strip() for cell in lines[header].strip("|").split("|")][1:]
+    documented = {}
+    for line in lines[header + 2:]:
+        if not line.startswith("|"):
+            break
+        right, *cells = [cell.strip() for cell in line.strip("|").split("|")]
+        documented[right] = {role: words[cell] for role, cell in zip(roles, cells)}
+    assert tuple(roles) == access.ROLES
+    assert documented == access.RIGHTS_TABLE
 
 
 BAD = [

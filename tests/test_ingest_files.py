@@ -1,4 +1,4 @@
-"""File shapes (DESIGN §3): what a real extract looks like when it arrives
+"""File shapes (docs/extract-contract.md): what a real extract looks like when it arrives
 (semicolons and a BOM, Windows-1252, header variants, title rows above an
 XLSX header, blank lines, quoted newlines, Parquet id columns), and the
 files that are rejected whole: status `rejected`, a message naming the file
@@ -226,7 +226,7 @@ def test_rows_of_only_delimiters_of_any_length_are_not_rows(warehouse, tmp_path,
 
     [result] = load(warehouse, path, force_python_csv=force_python_csv)
 
-    # Rows: lines 2 and 6 only (DESIGN §3: rows of only delimiters are not rows).
+    # Rows: lines 2 and 6 only (docs/extract-contract.md: rows of only delimiters are not rows).
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 2, 0), quarantine(warehouse)
     assert quarantine(warehouse) == []
 

@@ -1,5 +1,5 @@
-"""Load semantics (DESIGN §3 "Loads are atomic and idempotent", "Rows are
-keyed", §7 ingest): reloads, extract dates, order independence, --replace,
+"""Load semantics (docs/extract-contract.md "Rows are keyed", docs/cli.md
+"Loading", docs/operations.md): reloads, extract dates, order independence, --replace,
 several institutions, the row-count identity and the --json contract.
 """
 

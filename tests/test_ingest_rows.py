@@ -1,4 +1,4 @@
-"""Row rules (DESIGN §3): for every rule, a real CSV and a real XLSX file
+"""Row rules (docs/extract-contract.md): for every rule, a real CSV and a real XLSX file
 with one row that breaks it. The row goes to `quarantine` with its reason
 code and its line (CSV physical line, header = 1, counting blank lines and
 quoted newlines; XLSX sheet row); the rest of the file loads.

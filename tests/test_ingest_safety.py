@@ -1,4 +1,4 @@
-"""Safety (DESIGN §2, §4): a failed or killed load leaves the warehouse
+"""Safety (docs/operations.md, docs/privacy.md): a failed or killed load leaves the warehouse
 exactly as it was; readers are never blocked and never see half a load;
 another key is refused; no raw NIK or KK number reaches the warehouse file.
 """

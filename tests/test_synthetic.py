@@ -1,4 +1,4 @@
-"""The synthetic extracts look like what the source systems send (DESIGN §3).
+"""The synthetic extracts look like what the source systems send (docs/extract-contract.md).
 
 These tests read the files back with plain pandas/pyarrow/calamine, not with
 the project's ingestion, so they check the generator on its own.

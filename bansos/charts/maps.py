@@ -1,4 +1,4 @@
-"""Maps that work offline and without boundary files (DESIGN §6).
+"""Maps that work offline and without boundary files.
 
 - Within one province, when boundaries are available: a kab/kota choropleth.
 - Nationally, or whenever boundaries are missing: points at the regions'

@@ -57,7 +57,7 @@ def add_target_lines(
     fig: Fig, target: float, target_next: float, label_now: str, label_next: str,
     axes: tuple[str, ...] = ("x",), legend: bool = True, row: int | None = None, col: int | None = None,
 ) -> Fig:
-    """Both error targets (DESIGN §5: below 10% in 2026, then below 5%) as
+    """Both error targets (the settings target_2026 and target_next) as
     lines on the given axes, named in the legend rather than written inside
     the plot, where labels collide with region names and points near 0%.
     Same colours and dashes as theme.add_targets."""

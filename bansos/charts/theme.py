@@ -108,7 +108,7 @@ def add_band(fig: Fig, x0: float, x1: float) -> Fig:
 
 
 def add_targets(fig: Fig, target: float, target_next: float, label_now: str, label_next: str, axis: str = "y") -> Fig:
-    """Both error targets drawn (DESIGN §5: below 10% in 2026, then below 5%)."""
+    """Both error targets drawn (the settings target_2026 and target_next)."""
     add_rule(fig, target, axis, dict(color=TARGET, dash="dash", width=1.5), label_now, "top left")
     add_rule(fig, target_next, axis, dict(color=TARGET_NEXT, dash="dot", width=1.5), label_next, "bottom left")
     return fig

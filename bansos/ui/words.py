@@ -53,15 +53,17 @@ def did_help(indicator_id: str) -> str:
     return tr(f"did.help.{did_better(indicator_id)}", metric=BY_ID[indicator_id].label(lang()))
 
 
-def did_reading(metrics=DID_METRICS) -> str:
-    """"negative is better for …; positive is better for …", from the records."""
-    language = lang()
+def did_reading(metrics=DID_METRICS, language: str | None = None) -> str:
+    """"negative is better for …; positive is better for …", from the records,
+    in the language shown (or the one given: docs/indicators.md is English)."""
+    language = language or lang()
     parts = []
     for sign in ("negative", "positive"):
         names = [BY_ID[m].label(language) for m in metrics if did_better(m) == sign]
         if names:
-            parts.append(tr(f"did.better.{sign}", metrics=tr("word.list", items=", ".join(names[:-1]), last=names[-1])
-                            if len(names) > 1 else names[0]))
+            listed = (i18n.t("word.list", language, items=", ".join(names[:-1]), last=names[-1])
+                      if len(names) > 1 else names[0])
+            parts.append(i18n.t(f"did.better.{sign}", language, metrics=listed))
     return "; ".join(parts)
 
 

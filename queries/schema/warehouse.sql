@@ -1,4 +1,4 @@
--- Warehouse schema (DESIGN §4). Created once, when ingestion makes a new
+-- Warehouse schema (docs/architecture.md). Created once, when ingestion makes a new
 -- warehouse file; every statement is idempotent so that opening an older
 -- file adds what is missing.
 --
