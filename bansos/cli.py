@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="load extract files (CSV, XLSX, Parquet)")
     ingest.add_argument("--db", help="warehouse (default $BANSOS_DB, then data/warehouse.duckdb)")
     ingest.add_argument("--kind", choices=("keluarga", "penyaluran"), help="skip kind detection")
+    ingest.add_argument("--quiet", action="store_true",
+                        help="no progress on stderr (by default: each file's stage; a bar on a terminal)")
     ingest.add_argument("--as-of", type=_iso_date, help="extract date; fills tanggal_data where blank")
     ingest.add_argument("--replace", action="store_true", help="corrected re-issue: drop rows of the covered slices it no longer has")
     ingest.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
@@ -132,7 +134,47 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--db")
     verify.add_argument("--anchor", action="append", default=[], metavar="HEAD",
                         help='an anchored head, e.g. from a backup manifest: \'{"seq": 12, "mac": "..."}\' (repeatable)')
+    for name, sub in commands.choices.items():
+        sub.formatter_class = argparse.RawDescriptionHelpFormatter
+        sub.description = sub.description or commands_help(commands).get(name)
+        sub.epilog = "examples:\n" + "\n".join(f"  {line}" for line in EXAMPLES[name]) + "\n\n" + EXIT_CODES
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = "every command: python -m bansos COMMAND --help (options, examples)\n\n" + EXIT_CODES
     return parser
+
+
+def commands_help(commands) -> dict[str, str]:
+    """Each command's one-line help, to head its own --help."""
+    return {action.dest: action.help for action in commands._choices_actions}
+
+
+EXIT_CODES = ("exit codes: 0 success; 1 refused or failed, with a message (a file rejected, an export refused,\n"
+              "a damaged warehouse); 2 usage error; 3 busy (another load holds the warehouse and --no-wait was\n"
+              "given, or restore while a load runs). More: docs/cli.md")
+
+EXAMPLES = {
+    "demo": ["python -m bansos demo", "python -m bansos demo --scale 0.1 --seed 3 --keep-extracts /tmp/demo-files"],
+    "ingest": ["python -m bansos ingest data/extracts/dtsen_kota_metro_2026-01.csv",
+               "python -m bansos ingest --as-of 2026-04-20 bri_2026_t1.parquet pos_2026_t1.xlsx",
+               "python -m bansos ingest --replace --as-of 2026-05-02 bri_2026_t1_corrected.parquet",
+               "python -m bansos ingest --json --quiet *.csv     # one JSON object per file, for scripts"],
+    "migrate": ["python -m bansos migrate --db data/warehouse.duckdb"],
+    "check": ["python -m bansos check", "python -m bansos check --db /srv/bansos/warehouse.duckdb"],
+    "backup": ["python -m bansos backup --out /backup/bansos/2026-12-05"],
+    "restore": ["python -m bansos restore /backup/bansos/2026-12-05 --db data/warehouse.duckdb"],
+    "unload": ["python -m bansos unload 42     # the load number shown by Kualitas Data and `export loads`"],
+    "purge": ["python -m bansos purge", "python -m bansos purge --days 30"],
+    "rebuild": ["python -m bansos rebuild", "python -m bansos rebuild --engine spark",
+                "python -m bansos rebuild --engine spark --spark-master spark://host:7077 --lake /shared/lake"],
+    "export": ["python -m bansos export region-indicators --format xlsx --out ri.xlsx --province 35 --program PKH",
+               "python -m bansos export families --format parquet --out families.parquet --region 18.72",
+               "python -m bansos export region-indicators --as kadinsos@lampungprov.go.id --out lampung.csv",
+               "python -m bansos export lake --out /shared/lake-2026-12"],
+    "brief": ["python -m bansos brief --region 18.72 --out metro.pdf",
+              "python -m bansos brief --province 18 --lang en --out lampung.pdf",
+              "python -m bansos brief --all --out briefs/"],
+    "audit": ["python -m bansos audit verify", "python -m bansos audit verify --anchor 1f2e...  # a head kept elsewhere"],
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,6 +235,7 @@ def _print_result(result, as_json: bool) -> None:
 def _ingest(args) -> int:
     from bansos.ingest import BUSY, REJECTED, IngestError, LoadRequest, LoadResult, ingest
     from bansos.keys import mask_text
+    from bansos.progress import Progress
     from bansos.warehouse import WarehouseBusy
 
     db = settings.db_path(args.db)
@@ -202,8 +245,9 @@ def _ingest(args) -> int:
         who = holder.describe() if holder else "another load"
         print(f"waiting: the warehouse is busy with {who}; this load starts when it ends", file=sys.stderr, flush=True)
 
+    progress = None if args.quiet else Progress(len(requests))
     try:
-        results = ingest(db, requests, replace=args.replace, no_wait=args.no_wait, on_wait=waiting)
+        results = ingest(db, requests, replace=args.replace, no_wait=args.no_wait, on_wait=waiting, progress=progress)
     except WarehouseBusy as busy:
         if args.json:
             print(LoadResult(file="", kind=None, status=BUSY, message=str(busy)).to_json())
@@ -211,6 +255,8 @@ def _ingest(args) -> int:
             print(str(busy), file=sys.stderr)
         return 3
     except IngestError as error:
+        if progress:
+            progress.close()
         results = [LoadResult(file=mask_text(str(r.path)), kind=r.kind, status=REJECTED,
                               message=f"{mask_text(Path(r.path).name)}: {error}") for r in requests]
     for result in results:
