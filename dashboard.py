@@ -14,7 +14,7 @@ the page without this file — no filters, no navigation.
 
 import streamlit as st
 
-from bansos import ui, urlstate
+from bansos import logs, ui, urlstate
 from bansos.ui import Entry
 
 st.set_page_config(page_title="Bansos · Pemantauan Pilot", page_icon=":material/monitoring:", layout="wide")
@@ -38,6 +38,11 @@ PAGES = {
     ],
 }
 
+try:
+    logs.configure()  # the server log: text or JSON lines, identifiers masked (bansos/logs.py)
+except ValueError as error:
+    st.error(str(error), icon=":material/block:")
+    st.stop()
 urlstate.start()  # what the link asks for (bansos/urlstate.py)
 ui.language()
 access = ui.sign_in()  # this run's access; a broken access file stops here with its line named

@@ -179,6 +179,13 @@ EXAMPLES = {
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from bansos import logs
+
+    try:
+        logs.configure()
+    except ValueError as error:
+        print(f"usage error: {error}", file=sys.stderr)
+        return 2
     from bansos.queries import WarehouseUnreadable
     from bansos.warehouse import WarehouseError
 

@@ -84,6 +84,8 @@ SETTINGS = {
         str(DATA_DIR / "geo"),
         "Folder with kabkota.geojson (and kecamatan.geojson) for choropleth maps; without it maps show points.",
     ),
+    "log_format": Setting("BANSOS_LOG_FORMAT", "text", "Log lines on stderr: text, or json (one object per line, for a log collector)."),
+    "log_level": Setting("BANSOS_LOG_LEVEL", "INFO", "Least severe log level written: DEBUG, INFO, WARNING or ERROR."),
 }
 
 
