@@ -220,7 +220,8 @@ def test_empty_selection():
     assert narrative.overview(pd.DataFrame(), THREE, "en", program="PKH") == ["No data for this selection."]
 
 
-@pytest.mark.parametrize("key", sorted(k for k in i18n.STRINGS if k.startswith("ringkasan.narrative.")))
-def test_every_narrative_sentence_has_both_languages(key):
-    indonesian, english = i18n.STRINGS[key]
-    assert indonesian and english and indonesian != "" and english != ""
+def test_every_narrative_sentence_has_both_languages():
+    keys = sorted(k for k in i18n.STRINGS if k.startswith("ringkasan.narrative."))
+    assert len(keys) > 20  # the sentences are still under this prefix
+    missing = [key for key in keys if not all(text.strip() for text in i18n.STRINGS[key])]
+    assert not missing, missing
