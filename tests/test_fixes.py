@@ -3,7 +3,6 @@ languages; every glossary term is defined in both languages."""
 
 from __future__ import annotations
 
-import pytest
 
 from bansos import contract, fixes, i18n
 from bansos.translations import glossary

@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-import pytest
 
 from bansos import i18n, narrative
 
