@@ -21,6 +21,22 @@ TEST_KEY = "0123456789abcdef" * 4  # fixed, so a warehouse built once can be cop
 _KEY_ENV = ("BANSOS_KEY", "BANSOS_KEY_FILE", "BANSOS_DB")
 
 
+def _restoring_environment():
+    saved = dict(os.environ)
+    yield
+    if dict(os.environ) != saved:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+# Whatever a test or a module's fixtures put in os.environ (BANSOS_DB for an
+# AppTest, a key file) is taken back afterwards, so no test depends on the
+# order the suite runs in. Higher-scoped fixtures are set up before these
+# snapshots and are left alone.
+_module_environment = pytest.fixture(scope="module", autouse=True)(_restoring_environment)
+_test_environment = pytest.fixture(autouse=True)(_restoring_environment)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _audit_key_outside_home(tmp_path_factory):
     """Exports write to the audit log, which needs its key: keep it in a
