@@ -13,6 +13,7 @@ makes the counts differ from a plain count of rows:
   - timeliness: paid on or before tranche start + the window (the boundary
     day F3 counts), with the default 30 days and with 10 days after a rebuild.
 Tranche starts (data/reference/tranche_calendar.csv): T1 1 January, T2 1 April.
+A second fixture ranks pilots with more than 30 families each, with a tie.
 Nothing here was produced by running the code.
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from bansos.ingest import LoadRequest, ingest
@@ -128,3 +130,55 @@ def test_channel_mix_by_paying_institution(db):
     assert (rows["BNI"].recipients, rows["BNI"].paid_families, rows["BNI"].disbursed_amount) == (2, 0, 600_000)
     for name, paid in (("BRI", 2_600_000), ("POS", 1_100_000), ("BNI", 600_000)):
         assert math.isclose(rows[name].share, paid / 4_300_000, rel_tol=1e-12)
+
+
+# -- ranks among pilots: more than 30 families, ties, the small and the non-pilot left out --------------
+
+# region: (eligible families (desil 1), of which allocated PKH 2026 T1). Every recipient is eligible.
+RANKED = {
+    "35.73": (50, 45),  # coverage 0.9, exclusion error 0.1: first
+    "18.72": (40, 32),  # coverage 0.8, exclusion 0.2
+    "35.10": (30, 24),  # coverage 0.8, exclusion 0.2: tied with 18.72 (30 eligible: not small)
+    "35.76": (10, 10),  # coverage 1.0 but 10 < 30 eligible families: flagged, not ranked
+    "18.71": (40, 40),  # coverage 1.0 but not a pilot: not ranked among pilots
+}
+
+
+@pytest.fixture
+def ranked_db(warehouse, tmp_path):
+    register = ["no_kk,kode_wilayah,desil,tanggal_data"]
+    allocations = ["no_kk,program,tahun,tahap,kode_wilayah,nominal,status_salur,lembaga_penyalur,tanggal_salur"]
+    serial = 0
+    for region, (eligible, allocated) in RANKED.items():
+        for n in range(eligible):
+            serial += 1
+            register.append(f"{kk(serial)},{region},1,2026-01-31")
+            if n < allocated:
+                allocations.append(f"{kk(serial)},PKH,2026,1,{region},600000,tersalur,BRI,2026-01-10")
+    (tmp_path / "keluarga.csv").write_text("\n".join(register) + "\n")
+    (tmp_path / "penyaluran.csv").write_text("\n".join(allocations) + "\n")
+    results = ingest(warehouse, [LoadRequest(tmp_path / "keluarga.csv"), LoadRequest(tmp_path / "penyaluran.csv")])
+    assert [(r.status, r.rows_quarantined) for r in results] == [("loaded", 0), ("loaded", 0)], [r.message for r in results]
+    return warehouse
+
+
+def indicators(db, regions=None):
+    frame = QueryRunner(db, cache=False).run("region_indicators", as_of=None, basis="desil", program="PKH", year=2026,
+                                             tranche=1, province=None, regions=regions)
+    return {row.region_code: row for row in frame.itertuples()}
+
+
+def test_ranks_among_pilots_with_ties_and_the_small_and_the_non_pilot_unranked(ranked_db):
+    rows = indicators(ranked_db)
+    assert math.isclose(rows["18.72"].coverage, 32 / 40) and math.isclose(rows["35.10"].coverage, 24 / 30)
+    # Coverage, most first: 35.73 (0.9) first; 18.72 and 35.10 tie at 0.8 and share second place.
+    assert {code: rows[code].rank_coverage for code in ("35.73", "18.72", "35.10")} == {"35.73": 1, "18.72": 2, "35.10": 2}
+    # Exclusion error, least first: the same order (0.1, then 0.2 twice).
+    assert {code: rows[code].rank_exclusion_error for code in ("35.73", "18.72", "35.10")} == {
+        "35.73": 1, "18.72": 2, "35.10": 2}
+    # 35.76's 100 % rests on 10 families: flagged, no rank; 18.71 is not a pilot: no rank among pilots.
+    assert rows["35.76"].coverage_small and not rows["18.72"].coverage_small and not rows["35.10"].coverage_small
+    for code in ("35.76", "18.71"):
+        assert pd.isna(rows[code].rank_coverage), code
+    # A view of one region keeps its place among all pilots.
+    assert indicators(ranked_db, regions=["35.10"])["35.10"].rank_coverage == 2
