@@ -14,11 +14,9 @@ from bansos.ui import public, words
 
 
 def render(f: ui.Filters) -> None:
-    v = public.view(f)
-    if v is None or v.total_label() is None:
-        ui.empty_state("publik.none")
+    v = public.opened(f)
+    if v is None:
         return
-    public.context(v)
     metric_id = ui.choice(st.selectbox, "perbandingan.metric.label", DID_METRICS, "pb_metric",
                           lambda m, language: BY_ID[m].label(language), help=ui.tr("perbandingan.metric.help"))
     metric = comparison.metric(metric_id, ui.lang())

@@ -45,27 +45,15 @@ def trend(v: public.View) -> None:
                                                                       "recipients"]))
 
 
-def regions(v: public.View) -> None:
-    rows = v.regions()
-    if ui.nothing(rows, "empty.no_match"):
-        return
-    shown = v.flags(rows)
-    ui.table(shown, public.columns(TABLE),
-             key="rk_region_table", texts=v.texts(shown))
-    st.caption(ui.tr("publik.table.note"))
-
-
 def render(f: ui.Filters) -> None:
-    v = public.view(f)
-    if v is None or v.total_label() is None:
-        ui.empty_state("publik.none")
+    v = public.opened(f)
+    if v is None:
         return
-    public.context(v)
     tiles(v)
     st.subheader(ui.tr("ringkasan.trend.heading"))
     trend(v)
     st.subheader(ui.tr("publik.table.heading"))
-    regions(v)
+    public.region_table(v, TABLE, key="rk_region_table")
 
 
 if (filters := ui.start("nav.ringkasan", "publik.ringkasan.intro")) is not None:

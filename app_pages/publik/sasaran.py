@@ -42,23 +42,15 @@ def scatter(v: public.View) -> None:
         st.caption(ui.tr("publik.hidden_regions", names=", ".join(hidden)))
 
 
-def region_table(v: public.View) -> None:
-    rows = v.flags(v.regions())
-    ui.table(rows, public.columns(TABLE), key="ss_region_table", texts=v.texts(rows))
-    st.caption(ui.tr("publik.table.note"))
-
-
 def render(f: ui.Filters) -> None:
-    v = public.view(f)
-    if v is None or v.total_label() is None:
-        ui.empty_state("publik.none")
+    v = public.opened(f)
+    if v is None:
         return
-    public.context(v)
     tiles(v)
     st.subheader(ui.tr("sasaran.scatter.heading"))
     scatter(v)
     st.subheader(ui.tr("publik.table.heading"))
-    region_table(v)
+    public.region_table(v, TABLE, key="ss_region_table")
 
 
 if (filters := ui.start("nav.sasaran", "publik.sasaran.intro")) is not None:

@@ -292,6 +292,33 @@ def context(v: View) -> None:
                    snapshot=fmt.day(v.f.as_of, lang())))
 
 
+def opened(f: Filters) -> View | None:
+    """The public view of the filters with its context line, or None after
+    saying there is nothing to show (each public page starts here)."""
+    from bansos.ui.page import empty_state
+
+    v = view(f)
+    if v is None or v.total_label() is None:
+        empty_state("publik.none")
+        return None
+    context(v)
+    return v
+
+
+def region_table(v: View, names, key: str) -> None:
+    """The pilots one row each, suppressed cells marked, with the note that
+    says how to read the marks."""
+    from bansos.ui.page import nothing
+    from bansos.ui.tables import table as shown_table
+
+    rows = v.regions()
+    if nothing(rows, "empty.no_match"):
+        return
+    flagged = v.flags(rows)
+    shown_table(flagged, columns(names), key=key, texts=v.texts(flagged))
+    st.caption(tr("publik.table.note"))
+
+
 # -- the public export -------------------------------------------------------------------
 
 EXPORT_NAME = "region-indicators-publik"
