@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pandas as pd
 
@@ -151,7 +151,7 @@ def gather(runner: QueryRunner, request: Request, *, public: bool = False, for_w
     lang = request.lang
     names = runner.run("brief_names")
     meta = runner.run("warehouse_meta").iloc[0]
-    when = fmt.moment(now or datetime.now(timezone.utc), lang)
+    when = fmt.moment(now or datetime.now(UTC), lang)
     content = Content(
         request=request, title=t("brief.title", lang), subject=subject_name(names, request), context="",
         is_demo=bool(meta["is_demo"]),

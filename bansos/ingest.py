@@ -23,15 +23,15 @@ import hashlib
 import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import duckdb
 
 from bansos import audit, keys, marts, settings, validate
 from bansos.merge import FACT, FACT_COLUMNS, remove_replaced, settle
-from bansos.contract import KELUARGA, KIND_BY_NAME, PENYALURAN
+from bansos.contract import KELUARGA, KIND_BY_NAME
 from bansos.extracts import QUARANTINE_SHARE_MIN_ROWS, ReadFile, RejectedFile, StagedFile, read_file, stage, stage_file
 from bansos.warehouse import WAREHOUSE, Holder, WarehouseError, WriteSession, live_path, read_meta, write_session
 
@@ -249,7 +249,7 @@ class _ReadAhead:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bansos-read-ahead")
         self._jobs: dict[int, tuple[Future, object]] = {}
 
-    def __enter__(self) -> "_ReadAhead":
+    def __enter__(self) -> _ReadAhead:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -470,7 +470,7 @@ class FileLoad:
                 "id": load_id, "file": self.name, "hash": self.digest, "kind": kind, "as_of": self.request.as_of,
                 "replace": self.c.replace, "extract": extract_date, "read": rows_read, "loaded": inserted,
                 "quarantined": quarantined, "superseded": superseded, "removed": removed,
-                "at": datetime.now(timezone.utc).replace(tzinfo=None), "message": message,
+                "at": datetime.now(UTC).replace(tzinfo=None), "message": message,
                 "warnings": "; ".join(self.result.warnings) or None, "who": keys.mask_text(self.c.who),
             },
         )
@@ -484,7 +484,7 @@ class FileLoad:
         self.result.message = keys.mask_text(f"{self.name}: rejected — {why}")
         self.con.execute(
             f"INSERT INTO {WAREHOUSE}.rejections VALUES ($at, $file, $hash, $kind, $message, $who)",
-            {"at": datetime.now(timezone.utc).replace(tzinfo=None), "file": self.name, "hash": self.digest,
+            {"at": datetime.now(UTC).replace(tzinfo=None), "file": self.name, "hash": self.digest,
              "kind": self.result.kind, "message": self.result.message, "who": keys.mask_text(self.c.who)},
         )
 

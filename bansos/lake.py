@@ -26,7 +26,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import duckdb
@@ -243,7 +243,7 @@ def write(con: duckdb.DuckDBPyConnection, schema: str, out: Path, *, provenance:
         document = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
-            "made_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "made_at": datetime.now(UTC).isoformat(timespec="seconds"),
             **(provenance or {}),
             "warehouse": {"created_at": meta.get("created_at"), "is_demo": meta.get("is_demo") == "true"},
             "facts_version": facts_version(con, schema),

@@ -23,7 +23,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -81,7 +81,7 @@ def _strip_comments(sql: str) -> str:
     return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_query(name: str) -> QueryFile:
     if not re.fullmatch(r"[a-z0-9_]+", name):
         raise QueryError(f"Invalid query name {name!r}")

@@ -178,7 +178,7 @@ class SparkEngine:
     _gateway: object | None = field(default=None, repr=False)
     _log: object | None = field(default=None, repr=False)
 
-    def __enter__(self) -> "SparkEngine":
+    def __enter__(self) -> SparkEngine:
         problem = java_problem()
         if problem:
             raise SparkUnavailable(problem)

@@ -232,7 +232,7 @@ class _Reference:
         self.desa_kec6 = desa_kec6            # int64 PPKKCC per desa
 
     @classmethod
-    def load(cls, ref_dir: Path) -> "_Reference":
+    def load(cls, ref_dir: Path) -> _Reference:
         def read(name: str) -> pd.DataFrame:
             return pd.read_csv(ref_dir / name, dtype=str, keep_default_na=False)
 

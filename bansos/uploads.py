@@ -15,7 +15,7 @@ import getpass
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from bansos import jobs, keys, settings
@@ -94,7 +94,7 @@ class Job:
 
     @property
     def started_at(self) -> datetime:
-        return datetime.fromtimestamp(self.started, tz=timezone.utc)
+        return datetime.fromtimestamp(self.started, tz=UTC)
 
 
 def _read(folder) -> dict | None:
@@ -152,7 +152,7 @@ def waiting_for(status: dict) -> tuple[str, datetime | None] | None:
     match = _HOLDER.match(text)
     if not match:
         return ("", None)
-    since = datetime.strptime(match["since"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+    since = datetime.strptime(match["since"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
     return (clean_text(match["who"]), since)
 
 

@@ -27,9 +27,9 @@ import socket
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import duckdb
 
@@ -201,7 +201,7 @@ def _read_holder(lock) -> Holder | None:
 def _write_holder(lock, what: str, user: str | None) -> None:
     holder = Holder(
         user=user or getpass.getuser(), pid=os.getpid(), host=socket.gethostname(),
-        since=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), what=what,
+        since=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"), what=what,
     )
     lock.seek(0)
     lock.truncate()
@@ -265,7 +265,7 @@ class LoadScratch:
         for folder in temp_root().glob(TEMP_PREFIX + "*"):
             alive = folder / ".alive"
             try:
-                with open(alive, "r") as handle:
+                with open(alive) as handle:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 continue  # a running load
@@ -392,7 +392,7 @@ def write_session(
                 load_reference(con, reference_dir)
                 con.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('created_at', $now)",
-                    {"now": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+                    {"now": datetime.now(UTC).isoformat(timespec="seconds")},
                 )
                 con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
             con.execute("USE memory")

@@ -34,7 +34,7 @@ def rupiah_axis(top, lang: str, headroom: float = 1.05) -> dict:
     raw = top / 4
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    ticks = [step * i for i in range(0, int(top * headroom // step) + 1)]
+    ticks = [step * i for i in range(int(top * headroom // step) + 1)]
     return dict(tickvals=ticks, ticktext=[fmt.rupiah(t, lang, compact=True) if t else "0" for t in ticks],
                 range=[0, top * headroom])
 
