@@ -335,7 +335,8 @@ class AccessFile:
             if stamp == self._stat:
                 if self._error:
                     raise self._error
-                return self._config
+                if self._config is not None:
+                    return self._config
             text = path.read_bytes().decode("utf-8", errors="replace")
             digest = hashlib.sha256(text.encode()).hexdigest()
             self._stat = stamp

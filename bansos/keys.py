@@ -16,6 +16,7 @@ import re
 import secrets
 import tempfile
 from pathlib import Path
+from typing import overload
 
 from bansos import settings
 
@@ -132,6 +133,10 @@ def _mask_run(match: re.Match) -> str:
     return "".join("*" if i in hidden else ch for i, ch in enumerate(run))
 
 
+@overload
+def mask_text(value: str) -> str: ...
+@overload
+def mask_text(value: None) -> None: ...
 def mask_text(value: str | None) -> str | None:
     """Every run of 15 or more digits in `value` masked (first 4 and last 4
     digits kept); other text unchanged."""

@@ -182,7 +182,7 @@ class QueryRunner:
             self.recorder.append((name, dict(params)))
         for runner_param, default in RUNNER_PARAMS.items():
             if runner_param in query.parameters:
-                bound[runner_param] = self.scope if runner_param == "scope" else default()
+                bound[runner_param] = default() if default is not None else self.scope
         con, version = self._connection()
         key = (version, name, tuple(sorted(bound.items())))
         if self.cache_enabled:

@@ -109,7 +109,7 @@ def recent_jobs(who: str, db, limit: int = RECENT_JOBS) -> list[Job]:
     job's status is kept for a week), newest first. Read from the job
     folders, so a new session after a reload finds them too."""
     target = Path(db).resolve()
-    found = []
+    found: list[Job] = []
     for folder in temp_root().glob(jobs.PREFIX + "*"):
         job_id = folder.name[len(jobs.PREFIX):]
         if not job_id.isalnum():
@@ -121,8 +121,8 @@ def recent_jobs(who: str, db, limit: int = RECENT_JOBS) -> list[Job]:
                          [str(f.get("name", "")) for f in job.get("files", [])]))
     found.sort(key=lambda j: j.started, reverse=True)
     found = found[:limit]
-    for job in found:
-        job.status = jobs.status(job.id) or {"state": "failed", "message": ""}
+    for entry in found:
+        entry.status = jobs.status(entry.id) or {"state": "failed", "message": ""}
     return found
 
 

@@ -82,6 +82,15 @@ def data_version(path: str | os.PathLike) -> str:
     return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
 
 
+def one_row(cursor: duckdb.DuckDBPyConnection) -> tuple:
+    """The one row an aggregate, `INSERT` or `DELETE` returns (`count(*)`, rows changed).
+    DuckDB always gives one; none would be a bug, so it is an error rather than a silent None."""
+    row = cursor.fetchone()
+    if row is None:
+        raise RuntimeError("the statement returned no row where DuckDB always returns one")
+    return row
+
+
 def _configure(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
     con.execute(f"SET memory_limit = '{_safe_setting(memory_limit)}'")
     con.execute(f"SET threads = {int(settings.get('threads'))}")
@@ -153,7 +162,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB", "TB"):
         if n < 1024 or unit == "TB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
@@ -301,7 +310,7 @@ class WriteSession:
         """Record what `sql` (over the attached copy, as `wh.…`) returns now;
         the same statement must return the same on the written file."""
         params = params or {}
-        self.checks.append((sql, params, tuple(self.con.execute(sql, params).fetchone())))
+        self.checks.append((sql, params, tuple(one_row(self.con.execute(sql, params)))))
 
 
 def schema_version(con, schema: str = WAREHOUSE) -> int:
@@ -469,7 +478,7 @@ def _verify_written(copy: Path, checks: list[tuple[str, dict, tuple]]) -> None:
     try:
         con.execute(f"ATTACH {_quote_literal(str(copy))} AS {WAREHOUSE} (READ_ONLY)")
         for sql, params, expected in checks:
-            got = tuple(con.execute(sql, params).fetchone())
+            got = tuple(one_row(con.execute(sql, params)))
             if got != expected:
                 raise WarehouseDamaged(
                     f"The new warehouse file {copy} did not read back as written ({got} instead of {expected}); "

@@ -38,7 +38,7 @@ def _grid(rows: int, cols: int, titles: tuple[str, ...] | None, vertical_spacing
           shared_xaxes: bool) -> dict:
     from plotly.subplots import make_subplots
 
-    kwargs = {"rows": rows, "cols": cols, "shared_xaxes": shared_xaxes}
+    kwargs: dict[str, object] = {"rows": rows, "cols": cols, "shared_xaxes": shared_xaxes}
     if titles is not None:
         kwargs["subplot_titles"] = list(titles)
     if vertical_spacing is not None:
