@@ -225,15 +225,17 @@ def backup(db_path: str | Path, out: str | Path, who: str | None = None) -> dict
             copy = target / source.name
             shutil.copyfile(source, copy)
             files[source.name] = {"sha256": _sha256(copy), "bytes": copy.stat().st_size}
-        con = duckdb.connect(str(target / db.name), read_only=True)
         try:
-            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-            loads, last = one_row(con.execute("SELECT count(*), max(load_id) FROM load_ledger WHERE unloaded_at IS NULL"))
+            # Opening fails too, not only reading, for a damaged header or a newer DuckDB's file.
+            con = duckdb.connect(str(target / db.name), read_only=True)
+            try:
+                meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+                loads, last = one_row(con.execute("SELECT count(*), max(load_id) FROM load_ledger WHERE unloaded_at IS NULL"))
+            finally:
+                con.close()
         except duckdb.Error as error:
             shutil.rmtree(target, ignore_errors=True)
             raise WarehouseDamaged(damage_message(db, error) or f"The warehouse {db} cannot be read: {error}") from error
-        finally:
-            con.close()
     head = audit.head(db)
     manifest = {
         "format": BACKUP_FORMAT,
@@ -314,6 +316,7 @@ def restore(folder: str | Path, db_path: str | Path, who: str | None = None) -> 
             shutil.copyfile(folder / manifest["warehouse"], incoming)
             if _sha256(incoming) != manifest["files"][manifest["warehouse"]]["sha256"]:
                 raise WarehouseError(f"the copy of {manifest['warehouse']} did not match its hash; nothing was changed.")
+            _openable(incoming, folder / manifest["warehouse"])
             with open(incoming, "rb+") as handle:
                 os.fsync(handle.fileno())
             Path(str(db) + ".wal").unlink(missing_ok=True)
@@ -327,6 +330,15 @@ def restore(folder: str | Path, db_path: str | Path, who: str | None = None) -> 
                     shutil.copyfile(folder / name, target)
     _audit(db, "restore", who, folder=str(folder), made_at=manifest.get("made_at"), loads=manifest.get("loads"))
     return manifest
+
+
+def _openable(copy: Path, shown: Path) -> None:
+    """Refuse, before it replaces the live file, a backup this installation's DuckDB cannot
+    open: one made with a newer DuckDB (the format only reads backward) would strand the app."""
+    try:
+        duckdb.connect(str(copy), read_only=True).close()
+    except duckdb.Error as error:
+        raise WarehouseError(f"restore refused: {damage_message(shown, error) or error}") from error
 
 
 # -- unload --------------------------------------------------------------------------------

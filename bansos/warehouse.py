@@ -115,20 +115,30 @@ _DAMAGE_SIGNS = (
     "failure while replaying wal",
     "serialization error",
 )
-_NEWER_SIGNS = ("created with a newer", "written by a newer", "newer version of duckdb", "storage version")
+# DuckDB's file format only reads backward: a file written by a newer DuckDB is refused with
+# "Trying to read a database file with version number 69, but we can only read versions between
+# 64 and 68.\nThe database file was created with a newer version of DuckDB." (DuckDB 1.5.6 opening
+# a file of 2.0.1, checked on this machine). docs/operations.md, "DuckDB version", says what to do.
+_NEWER_SIGNS = ("created with a newer", "written by a newer", "newer version of duckdb")
+_OTHER_VERSION_SIGNS = ("storage version", "we can only read versions")
 
 
 def damage_message(path: Path, error: BaseException) -> str | None:
-    """A plain message when `error` says the file at `path` is damaged or
-    from another DuckDB version; None for other errors."""
+    """A plain one-line message when `error` says the file at `path` is damaged
+    or from another DuckDB version; None for other errors."""
     text = str(error)
     lowered = text.lower()
     first = text.splitlines()[0] if text else type(error).__name__
     if any(sign in lowered for sign in _NEWER_SIGNS):
         return (
-            f"The warehouse {path} was written by a different DuckDB version than this installation "
-            f"(duckdb {duckdb.__version__}) can read ({first}). Install the version pinned in the lock file, "
-            "or restore a backup made with this version."
+            f"The warehouse {path} was written by a newer DuckDB than this installation (duckdb {duckdb.__version__}) "
+            f"can read ({first}). Nothing was changed. Upgrade this installation's DuckDB to the version that wrote it "
+            "(docs/operations.md, \"DuckDB version\"), or restore a backup made with this version."
+        )
+    if any(sign in lowered for sign in _OTHER_VERSION_SIGNS):
+        return (
+            f"The warehouse {path} was written by a DuckDB version this installation (duckdb {duckdb.__version__}) "
+            f"cannot read ({first}). Nothing was changed. See docs/operations.md, \"DuckDB version\"."
         )
     if any(sign in lowered for sign in _DAMAGE_SIGNS):
         return (
