@@ -3,6 +3,8 @@
 #   make test  — set up (dev packages, Debian's Chromium, Java 17 for the Spark engine and the
 #                test identity provider) and run the whole suite
 # Trying the login: `make idp` in one terminal, `make run-auth` in another.
+# Installs come from the hashed lock files (requirements.lock, requirements-dev.lock), made from
+# the requirements*.txt ranges by `make lock`; `make lint` runs ruff and mypy (also part of `make test`).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,17 +14,37 @@ SOAK_MINUTES ?= 30
 IDP_PORT ?= 8711
 AUTH_SECRETS := .streamlit/auth/secrets.toml
 
-.PHONY: run test demo bench soak chromium java clean-demo idp run-auth node
+# The platform and Python the lock files are compiled for (this project's machines and CI).
+LOCK_PYTHON := 3.11
+LOCK_PLATFORM := x86_64-manylinux_2_28
+# Extra uv arguments for `make lock`, e.g. LOCK_ARGS="--upgrade-package duckdb" (docs/operations.md).
+LOCK_ARGS ?=
 
-$(VENV)/.runtime: requirements.txt
+.PHONY: run test lint lock demo bench soak chromium java clean-demo idp run-auth node
+
+# Exactly the locked versions, each checked against its hash (pip refuses anything unlisted).
+$(VENV)/.runtime: requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt requirements-spark.txt requirements.txt $(VENV)/.runtime
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev: requirements-dev.lock $(VENV)/.runtime
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
+
+# Recompile the locks after editing requirements*.txt. Pins that still satisfy the ranges are kept
+# (uv reads the old lock); the dev lock is constrained to the runtime lock so both agree.
+lock: $(VENV)/.dev
+	$(PY) -m uv pip compile --quiet requirements.txt --generate-hashes --python-version $(LOCK_PYTHON) \
+	  --python-platform $(LOCK_PLATFORM) --custom-compile-command "make lock" $(LOCK_ARGS) -o requirements.lock
+	$(PY) -m uv pip compile --quiet requirements-dev.txt --constraint requirements.lock --generate-hashes \
+	  --python-version $(LOCK_PYTHON) --python-platform $(LOCK_PLATFORM) --custom-compile-command "make lock" \
+	  $(LOCK_ARGS) -o requirements-dev.lock
+
+# ruff (settings in pyproject.toml: no import sorting, no reformatting) and mypy on bansos/.
+lint: $(VENV)/.dev
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 data/demo.duckdb: | $(VENV)/.runtime
 	$(PY) -m bansos demo
@@ -61,7 +83,7 @@ java:
 	  $$SUDO mkdir -p /usr/share/man/man1; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
-test: $(VENV)/.dev chromium java tests/idp/node_modules/.package-lock.json
+test: lint $(VENV)/.dev chromium java tests/idp/node_modules/.package-lock.json
 	$(PY) -m pytest -q -p no:cacheprovider
 
 # An OpenID Connect provider for trying the login (development form: ANY password; never for real use).

@@ -64,7 +64,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from bansos import settings
 
@@ -226,7 +226,7 @@ def parse_access(text: str, path: Path, reference: Path | None = None) -> Access
         where = f"grant {index + 1}"
 
         def at(key: str) -> int | None:
-            return _key_line(text, line, key) if line else None
+            return _key_line(text, line, key) if line else None  # noqa: B023  called within this iteration only
 
         if not isinstance(raw, dict):
             problem(line, f"{where} is not a table")
@@ -331,7 +331,8 @@ class AccessFile:
             if stamp == self._stat:
                 if self._error:
                     raise self._error
-                return self._config
+                if self._config is not None:
+                    return self._config
             text = path.read_bytes().decode("utf-8", errors="replace")
             digest = hashlib.sha256(text.encode()).hexdigest()
             self._stat = stamp
@@ -370,7 +371,7 @@ class Identity:
         object.__setattr__(self, "issuer", _norm_issuer(self.issuer or ""))
 
     @classmethod
-    def from_claims(cls, claims: Mapping, group_claim: str = "groups", via: str = "oidc") -> "Identity":
+    def from_claims(cls, claims: Mapping, group_claim: str = "groups", via: str = "oidc") -> Identity:
         groups = claims.get(group_claim) or ()
         if isinstance(groups, str):
             groups = (groups,)
@@ -396,7 +397,7 @@ class Reach:
     regions: frozenset[str] | None
     public: bool = False
 
-    def union(self, other: "Reach") -> "Reach":
+    def union(self, other: Reach) -> Reach:
         if self.public != other.public:
             # A logged-in right always beats the public one (it is never narrower in kind).
             return other if self.public else self

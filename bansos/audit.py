@@ -58,7 +58,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from bansos import keys, settings
@@ -174,7 +174,7 @@ class AuditHead:
         return json.dumps({"seq": self.seq, "mac": self.mac}, sort_keys=True)
 
     @classmethod
-    def from_text(cls, text: str) -> "AuditHead":
+    def from_text(cls, text: str) -> AuditHead:
         data = json.loads(text)
         return cls(int(data["seq"]), str(data["mac"]))
 
@@ -220,7 +220,7 @@ def record(db: str | os.PathLike, event: str, **fields) -> AuditHead:
                 seq, prev = int(previous["seq"]) + 1, str(previous["mac"])
             except (ValueError, KeyError, TypeError):
                 raise AuditError("the audit log's last record cannot be read; run `python -m bansos audit verify`") from None
-        entry = {"seq": seq, "at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "event": event, **body_fields}
+        entry = {"seq": seq, "at": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event, **body_fields}
         body = canonical(entry)
         entry_mac = _mac(key, prev, body)
         line = body[:-1] + f',"mac":"{entry_mac}"}}\n'

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pandas as pd
 
@@ -151,7 +151,7 @@ def gather(runner: QueryRunner, request: Request, *, public: bool = False, for_w
     lang = request.lang
     names = runner.run("brief_names")
     meta = runner.run("warehouse_meta").iloc[0]
-    when = fmt.moment(now or datetime.now(timezone.utc), lang)
+    when = fmt.moment(now or datetime.now(UTC), lang)
     content = Content(
         request=request, title=t("brief.title", lang), subject=subject_name(names, request), context="",
         is_demo=bool(meta["is_demo"]),
@@ -163,20 +163,21 @@ def gather(runner: QueryRunner, request: Request, *, public: bool = False, for_w
     if public:
         content.public_note = t("brief.public", lang, k=suppress.k_setting())
     program, year, tranche = request.program, request.year, request.tranche
+    regions = list(request.regions or ())
     period = i18n.t("period.label", lang, year=year, tranche=tranche) if year and tranche else t("brief.empty.no_period", lang)
     totals = pd.DataFrame()
-    if program and year and tranche and request.regions:
+    if program and year and tranche and regions:
         totals = runner.run("ringkasan_totals", as_of=request.snapshot, basis=request.basis, program=program,
-                            regions=list(request.regions))
+                            regions=regions)
     current = totals[(totals.year == year) & (totals.tranche == tranche)] if not totals.empty else totals
-    if current.empty:
+    if current.empty or not program:  # no programme means no totals either
         content.empty = True
         content.context = f"{program or t('brief.empty.no_program', lang)} · {period}"
         content.empty_text = t("brief.empty.detail", lang, program=program or "", subject=content.subject, period=period)
         return content
 
     in_view = runner.run("region_indicators", as_of=request.snapshot, basis=request.basis, program=program, year=year,
-                         tranche=tranche, province=None, regions=list(request.regions))
+                         tranche=tranche, province=None, regions=regions)
     row = current.iloc[0]
     scope = narrative.scope_label(row, in_view, lang)
     basis_word = t(f"brief.basis.{request.basis}", lang)
@@ -186,7 +187,8 @@ def gather(runner: QueryRunner, request: Request, *, public: bool = False, for_w
     else:
         content.context = t("brief.context.no_register", lang, program=program, period=period, scope=scope)
 
-    shown_rows, text_row, hidden = totals, row, frozenset()
+    hidden: frozenset[str] = frozenset()
+    shown_rows, text_row = totals, row
     if public:
         shown_rows, text_row, hidden = _public_rows(runner, request)
         row = shown_rows[(shown_rows.year == year) & (shown_rows.tranche == tranche)].iloc[0]
@@ -214,7 +216,7 @@ def _trend(rows: pd.DataFrame, request: Request, lang: str, target: float, targe
         target_label=t("target.line", lang, year=2026, value=fmt.pct(target, lang, 0)),
         target_next_label=t("target.next", lang, value=fmt.pct(target_next, lang, 0)),
         small_label=t("word.small_n", lang, n=min_families),
-        selected=(request.year, request.tranche),
+        selected=(request.year, request.tranche) if request.year and request.tranche else None,
     )
 
 
@@ -231,7 +233,7 @@ def _ranks(runner: QueryRunner, request: Request, content: Content, in_view: pd.
     ranked = {metric: int(everyone[column].notna().sum()) for metric, column in RANKS.items()}
     content.rank_note = t("brief.rank.note", lang, n=settings.get_int("min_families"))
     by_code = everyone.set_index("region_code")
-    pilots = [c for c in request.regions if c in by_code.index and bool(by_code.at[c, "is_pilot"])]
+    pilots = [c for c in request.regions or () if c in by_code.index and bool(by_code.at[c, "is_pilot"])]
     hidden = _public_hidden(runner, request) if public else set()
     if request.kind == "region":
         code = request.code
@@ -274,7 +276,7 @@ def _comparison(runner: QueryRunner, request: Request, content: Content, names: 
     periods = runner.run("options_periods")
     mine = periods[periods.program == request.program]
     first = (int(mine.iloc[0].year), int(mine.iloc[0].tranche)) if not mine.empty else None
-    pilots = [c for c in request.regions if c in set(names[(names.kind == "region") & names.is_pilot.astype(bool)].code)]
+    pilots = [c for c in request.regions or () if c in set(names[(names.kind == "region") & names.is_pilot.astype(bool)].code)]
     region_names = dict(zip(names[names.kind == "region"].code, names[names.kind == "region"].name))
     if not pilots:
         content.comparison_notes = [t("brief.comparison.none", lang, name=content.subject)]
@@ -332,7 +334,7 @@ def _suppressed(runner: QueryRunner, request: Request) -> suppress.Suppressed:
     """The region indicators of the brief's regions, every tranche at once,
     through the public view's suppression (totals as its "ALL" rows)."""
     frame = runner.run("region_indicators", as_of=request.snapshot, basis=request.basis, program=request.program,
-                       year=None, tranche=None, province=None, regions=list(request.regions))
+                       year=None, tranche=None, province=None, regions=list(request.regions or ()))
     frame = frame[frame.is_pilot.astype(bool)].reset_index(drop=True)
     return suppress.public_region_indicators(frame)
 

@@ -124,7 +124,7 @@ def _tiles(content: Content, s: dict) -> list:
             [_p(line.caption, s["tile_caption"]) for line in lines]]
     width = INNER / max(1, len(lines))
     table = Table(rows, colWidths=[width] * len(lines))
-    commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 7),
+    commands: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 7),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 7), ("TOPPADDING", (0, 0), (-1, -1), 1),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, 0), 6),
                 ("BOTTOMPADDING", (0, -1), (-1, -1), 7), ("VALIGN", (0, 0), (-1, 0), "BOTTOM")]

@@ -13,7 +13,7 @@ import io
 import json
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import pandas as pd
@@ -288,7 +288,7 @@ def _provenance(table: ExportTable, filters: ExportFilters, runner: QueryRunner,
             "last_load_at": None if pd.isna(meta["last_load_at"]) else str(meta["last_load_at"]),
             "loads": int(meta["loads"]),
         },
-        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "columns": [
             {"name": c.name, "label_id": c.label_id, "label_en": c.label_en, "type": c.kind, "definition": c.definition}
             for c in table.columns
@@ -326,7 +326,7 @@ def frame_export(name: str, frame: pd.DataFrame, description: str, filters: dict
     provenance = {
         "table": name, "description": description, "rows": len(frame), "filters": filters or {},
         "snapshot_used": None, "basis": None, "thresholds": {}, "data_version": {},
-        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "columns": [{"name": c.name, "label_id": c.label_id, "label_en": c.label_en, "type": c.kind, "definition": c.definition}
                     for c in columns],
         "notes": "Rates are fractions 0-1. Made from a table or chart shown in the app, with the filters above.",
@@ -403,7 +403,7 @@ def to_xlsx_bytes(export: Export, lang: str = "id") -> bytes:
         "text": book.add_format({"num_format": "@"}),
         "bool": None,
     }
-    data = book.add_worksheet("Data" if lang == "en" else "Data")
+    data = book.add_worksheet("Data")  # the same word in both languages
     for col, column in enumerate(export.table.columns):
         label = column.label_en if lang == "en" else column.label_id
         data.write_string(0, col, label, bold)
@@ -545,7 +545,7 @@ def collect_audit(db: Path) -> Export:
         "table": AUDIT_TABLE, "description": table.description, "rows": len(frame), "filters": {},
         "snapshot_used": None, "basis": None, "thresholds": {},
         "data_version": {"audit_log": audit.log_path(db).name, "verified": verdict.ok, "verify": verdict.message},
-        "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "columns": [
             {"name": c.name, "label_id": c.label_id, "label_en": c.label_en, "type": c.kind, "definition": c.definition}
             for c in AUDIT_COLUMNS

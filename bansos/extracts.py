@@ -91,7 +91,7 @@ class ReadFile:
 
 
 def _lookup(kind: Kind) -> dict[str, str]:
-    table = {}
+    table: dict[str, str] = {}
     for column in kind.columns:
         for name in column.normalised_names():
             table.setdefault(name, column.name)
@@ -120,7 +120,7 @@ def _columns_of(kind: Kind, headers: list[str]) -> dict[str, int]:
     return columns
 
 
-def match_header(cells: list, kind_hint: str | None, optional_ok: set[str] = frozenset()) -> tuple[HeaderMatch | None, dict[str, list[str]]]:
+def match_header(cells: list, kind_hint: str | None, optional_ok: frozenset[str] | set[str] = frozenset()) -> tuple[HeaderMatch | None, dict[str, list[str]]]:
     """Match one candidate header row against the kinds, in detection order.
     Returns the match (or None) and, per kind, the required columns missing."""
     headers = ["" if c is None else str(c).strip() for c in cells]
@@ -397,7 +397,7 @@ def _read_csv_duckdb(con, text_path: Path, delimiter: str, header_index: int, wi
         return None, duckdb_count
     positions = pa.array(lines[keep])
     good = good.append_column("_line", positions).append_column("_pre_reason", pa.nulls(good.num_rows, pa.string()))
-    extra = []
+    extra: list[tuple[int, str | None, list[str]]] = []
     cut_off = len(starts) - 1 if scan.open_quote_line is not None and not scan.open_quote_spans_lines else None
     for index, (error_type, text) in sorted(rejected_index.items()):
         if index == cut_off:

@@ -24,7 +24,7 @@ from pathlib import Path
 import streamlit as st
 
 from bansos import audit
-from bansos.access import Access, AccessFile, AccessFileError, Identity, check_local_address, local_access, resolve
+from bansos.access import Access, AccessFile, Identity, check_local_address, local_access, resolve
 
 _ACCESS_FILE = AccessFile()       # re-reads the file when it changes (BANSOS_ACCESS, read at each call)
 _logged_access_hash: dict[str, str] = {}

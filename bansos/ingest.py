@@ -23,17 +23,17 @@ import hashlib
 import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import duckdb
 
 from bansos import audit, keys, marts, settings, validate
 from bansos.merge import FACT, FACT_COLUMNS, remove_replaced, settle
-from bansos.contract import KELUARGA, KIND_BY_NAME, PENYALURAN
+from bansos.contract import KELUARGA, KIND_BY_NAME
 from bansos.extracts import QUARANTINE_SHARE_MIN_ROWS, ReadFile, RejectedFile, StagedFile, read_file, stage, stage_file
-from bansos.warehouse import WAREHOUSE, Holder, WarehouseError, WriteSession, live_path, read_meta, write_session
+from bansos.warehouse import WAREHOUSE, Holder, WarehouseError, WriteSession, live_path, one_row, read_meta, write_session
 
 LOADED, UNCHANGED, REJECTED, BUSY = "loaded", "unchanged", "rejected", "busy"
 
@@ -247,9 +247,9 @@ class _ReadAhead:
         self._force_python_csv = force_python_csv
         self._scratch = scratch
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bansos-read-ahead")
-        self._jobs: dict[int, tuple[Future, object]] = {}
+        self._jobs: dict[int, tuple[Future, duckdb.DuckDBPyConnection]] = {}
 
-    def __enter__(self) -> "_ReadAhead":
+    def __enter__(self) -> _ReadAhead:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -395,7 +395,7 @@ class FileLoad:
         """A file whose rows are mostly bad is not an extract of its kind
         (garbage under a valid header, the wrong export): refused whole, with
         the counts by reason and a few masked examples, and nothing kept."""
-        bad = self.con.execute(f"SELECT count(*) FROM {checked} WHERE len(reasons) > 0").fetchone()[0]
+        bad = one_row(self.con.execute(f"SELECT count(*) FROM {checked} WHERE len(reasons) > 0"))[0]
         if rows_read < QUARANTINE_SHARE_MIN_ROWS or bad <= self.c.max_share * rows_read:
             return
         reasons = self._reasons(checked)
@@ -417,16 +417,16 @@ class FileLoad:
         # A tranche or snapshot not stored yet cannot collide with a stored
         # key (the period is part of the key): no collision check then.
         period_stored = _period_stored(con, kind, checked)
-        load_id = con.execute(f"SELECT coalesce(max(load_id), 0) + 1 FROM {WAREHOUSE}.load_ledger").fetchone()[0]
+        load_id = one_row(con.execute(f"SELECT coalesce(max(load_id), 0) + 1 FROM {WAREHOUSE}.load_ledger"))[0]
         con.execute("BEGIN TRANSACTION")
         try:
             # The rows go straight into the fact table; what they replace is
             # settled afterwards, inside the same transaction.
             columns = ", ".join(FACT_COLUMNS[kind])
-            inserted = con.execute(
+            inserted = one_row(con.execute(
                 f"INSERT INTO {WAREHOUSE}.{FACT[kind]} ({columns}, load_id) SELECT *, $load_id FROM ({valid_rows})",
                 _used(valid_rows, params) | {"load_id": load_id},
-            ).fetchone()[0]
+            ))[0]
             removed = remove_replaced(con, kind, load_id) if self.c.replace else 0
             superseded = settle(con, kind, load_id) if period_stored or self.c.replace else 0
             quarantined = self._quarantine(staged, checked, load_id)
@@ -456,7 +456,7 @@ class FileLoad:
 
     def _ledger(self, load_id, kind, rows_read, inserted, quarantined, superseded, removed, checked, message) -> None:
         extract_date = self.request.as_of or (
-            self.con.execute(f"SELECT max(snapshot_date) FROM {checked} WHERE len(reasons) = 0").fetchone()[0]
+            one_row(self.con.execute(f"SELECT max(snapshot_date) FROM {checked} WHERE len(reasons) = 0"))[0]
             if kind == KELUARGA
             else self.c.load_date
         )
@@ -470,7 +470,7 @@ class FileLoad:
                 "id": load_id, "file": self.name, "hash": self.digest, "kind": kind, "as_of": self.request.as_of,
                 "replace": self.c.replace, "extract": extract_date, "read": rows_read, "loaded": inserted,
                 "quarantined": quarantined, "superseded": superseded, "removed": removed,
-                "at": datetime.now(timezone.utc).replace(tzinfo=None), "message": message,
+                "at": datetime.now(UTC).replace(tzinfo=None), "message": message,
                 "warnings": "; ".join(self.result.warnings) or None, "who": keys.mask_text(self.c.who),
             },
         )
@@ -484,7 +484,7 @@ class FileLoad:
         self.result.message = keys.mask_text(f"{self.name}: rejected — {why}")
         self.con.execute(
             f"INSERT INTO {WAREHOUSE}.rejections VALUES ($at, $file, $hash, $kind, $message, $who)",
-            {"at": datetime.now(timezone.utc).replace(tzinfo=None), "file": self.name, "hash": self.digest,
+            {"at": datetime.now(UTC).replace(tzinfo=None), "file": self.name, "hash": self.digest,
              "kind": self.result.kind, "message": self.result.message, "who": keys.mask_text(self.c.who)},
         )
 
@@ -509,7 +509,7 @@ class FileLoad:
     def _quarantine(self, staged: StagedFile, checked: str, load_id: int) -> int:
         kind = staged.kind
         identifier = "nik_kepala" if kind.name == KELUARGA else "nik"
-        return self.con.execute(
+        return one_row(self.con.execute(
             f"""
             INSERT INTO {WAREHOUSE}.quarantine
             SELECT $load_id, $file, _line, reasons, {self._masked_values(kind)},
@@ -518,7 +518,7 @@ class FileLoad:
             FROM {checked} WHERE len(reasons) > 0
             """,
             {"load_id": load_id, "file": self.name, "key": self.c.key},
-        ).fetchone()[0]
+        ))[0]
 
 
 def _used(sql: str, params: dict) -> dict:

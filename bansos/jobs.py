@@ -27,6 +27,7 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from bansos import settings
 from bansos.warehouse import temp_root
@@ -129,7 +130,7 @@ def run(folder: Path) -> int:
     alive = open(folder / ".alive", "w")
     fcntl.flock(alive, fcntl.LOCK_EX)
     job = json.loads((folder / "job.json").read_text())
-    state = {"state": "running", "pid": os.getpid(), "files": [{"name": f["name"], "stage": "queued"} for f in job["files"]]}
+    state: dict[str, Any] = {"state": "running", "pid": os.getpid(), "files": [{"name": f["name"], "stage": "queued"} for f in job["files"]]}
 
     def save() -> None:
         _write_json(folder / "status.json", state)

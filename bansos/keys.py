@@ -16,6 +16,7 @@ import re
 import secrets
 import tempfile
 from pathlib import Path
+from typing import overload
 
 from bansos import settings
 
@@ -120,9 +121,9 @@ KEEP_FIRST, KEEP_LAST = 4, 4
 # Single spaces, dots or dashes between digits do not break a run
 # ("3510 0123 4567 3934").
 MIN_RUN = 15
-_RUN = re.compile(r"[0-9](?:[ .\-]?[0-9]){%d,}" % (MIN_RUN - 1))
+_RUN = re.compile(r"[0-9](?:[ .\-]?[0-9]){%d,}" % (MIN_RUN - 1))  # noqa: UP031  % keeps the regex braces readable
 # The same test in SQL, to call the masking only for values that need it.
-RUN_SQL = "[0-9]([ .-]?[0-9]){%d,}" % (MIN_RUN - 1)
+RUN_SQL = "[0-9]([ .-]?[0-9]){%d,}" % (MIN_RUN - 1)  # noqa: UP031  as above
 
 
 def _mask_run(match: re.Match) -> str:
@@ -132,6 +133,10 @@ def _mask_run(match: re.Match) -> str:
     return "".join("*" if i in hidden else ch for i, ch in enumerate(run))
 
 
+@overload
+def mask_text(value: str) -> str: ...
+@overload
+def mask_text(value: None) -> None: ...
 def mask_text(value: str | None) -> str | None:
     """Every run of 15 or more digits in `value` masked (first 4 and last 4
     digits kept); other text unchanged."""

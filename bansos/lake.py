@@ -26,8 +26,9 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -153,7 +154,7 @@ def spark_ddl(columns: list[dict]) -> str:
     return ", ".join(f"`{c['name']}` {TYPES[c['type']][1]}" for c in columns)
 
 
-def _quote(text: str) -> str:
+def _quote(text: str | Path) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
@@ -198,7 +199,7 @@ def write(con: duckdb.DuckDBPyConnection, schema: str, out: Path, *, provenance:
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))  # mode 0700
     try:
-        tables = {}
+        tables: dict[str, dict[str, Any]] = {}  # table name -> its description in the manifest
         for table in FACT_TABLES:
             folder = partial / table.name
             folder.mkdir()
@@ -243,7 +244,7 @@ def write(con: duckdb.DuckDBPyConnection, schema: str, out: Path, *, provenance:
         document = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
-            "made_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "made_at": datetime.now(UTC).isoformat(timespec="seconds"),
             **(provenance or {}),
             "warehouse": {"created_at": meta.get("created_at"), "is_demo": meta.get("is_demo") == "true"},
             "facts_version": facts_version(con, schema),

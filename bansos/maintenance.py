@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 import duckdb
@@ -30,6 +30,7 @@ from bansos.warehouse import (
     damage_message,
     live_path,
     load_lock,
+    one_row,
     read_meta,
     write_session,
 )
@@ -47,7 +48,7 @@ def _sha256(path: Path) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def companion_files(db: Path) -> list[Path]:
@@ -89,7 +90,7 @@ def check(db_path: str | Path) -> CheckReport:
                 "SELECT table_name FROM duckdb_tables() WHERE database_name = $d ORDER BY 1", {"d": WAREHOUSE}).fetchall()]
             rows = 0
             for table in tables:
-                rows += con.execute(f"SELECT count(*), sum(hash(COLUMNS(*))) FROM {WAREHOUSE}.{table}").fetchone()[0]
+                rows += one_row(con.execute(f"SELECT count(*), sum(hash(COLUMNS(*))) FROM {WAREHOUSE}.{table}"))[0]
         except duckdb.Error as error:
             report.findings.append(damage_message(db, error) or f"the warehouse cannot be read: {error}")
             return report
@@ -224,15 +225,17 @@ def backup(db_path: str | Path, out: str | Path, who: str | None = None) -> dict
             copy = target / source.name
             shutil.copyfile(source, copy)
             files[source.name] = {"sha256": _sha256(copy), "bytes": copy.stat().st_size}
-        con = duckdb.connect(str(target / db.name), read_only=True)
         try:
-            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-            loads, last = con.execute("SELECT count(*), max(load_id) FROM load_ledger WHERE unloaded_at IS NULL").fetchone()
+            # Opening fails too, not only reading, for a damaged header or a newer DuckDB's file.
+            con = duckdb.connect(str(target / db.name), read_only=True)
+            try:
+                meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+                loads, last = one_row(con.execute("SELECT count(*), max(load_id) FROM load_ledger WHERE unloaded_at IS NULL"))
+            finally:
+                con.close()
         except duckdb.Error as error:
             shutil.rmtree(target, ignore_errors=True)
             raise WarehouseDamaged(damage_message(db, error) or f"The warehouse {db} cannot be read: {error}") from error
-        finally:
-            con.close()
     head = audit.head(db)
     manifest = {
         "format": BACKUP_FORMAT,
@@ -313,6 +316,7 @@ def restore(folder: str | Path, db_path: str | Path, who: str | None = None) -> 
             shutil.copyfile(folder / manifest["warehouse"], incoming)
             if _sha256(incoming) != manifest["files"][manifest["warehouse"]]["sha256"]:
                 raise WarehouseError(f"the copy of {manifest['warehouse']} did not match its hash; nothing was changed.")
+            _openable(incoming, folder / manifest["warehouse"])
             with open(incoming, "rb+") as handle:
                 os.fsync(handle.fileno())
             Path(str(db) + ".wal").unlink(missing_ok=True)
@@ -326,6 +330,15 @@ def restore(folder: str | Path, db_path: str | Path, who: str | None = None) -> 
                     shutil.copyfile(folder / name, target)
     _audit(db, "restore", who, folder=str(folder), made_at=manifest.get("made_at"), loads=manifest.get("loads"))
     return manifest
+
+
+def _openable(copy: Path, shown: Path) -> None:
+    """Refuse, before it replaces the live file, a backup this installation's DuckDB cannot
+    open: one made with a newer DuckDB (the format only reads backward) would strand the app."""
+    try:
+        duckdb.connect(str(copy), read_only=True).close()
+    except duckdb.Error as error:
+        raise WarehouseError(f"restore refused: {damage_message(shown, error) or error}") from error
 
 
 # -- unload --------------------------------------------------------------------------------
@@ -347,8 +360,8 @@ def unload(db_path: str | Path, load_id: int, who: str | None = None) -> dict:
             raise WarehouseError(f"load #{load_id} ({name}) was already unloaded at {unloaded_at:%Y-%m-%d %H:%M} UTC.")
         con.execute("BEGIN TRANSACTION")
         try:
-            removed = con.execute(f"DELETE FROM {WAREHOUSE}.{FACT[kind]} WHERE load_id = $id", {"id": load_id}).fetchone()[0]
-            dropped = con.execute(f"DELETE FROM {WAREHOUSE}.quarantine WHERE load_id = $id", {"id": load_id}).fetchone()[0]
+            removed = one_row(con.execute(f"DELETE FROM {WAREHOUSE}.{FACT[kind]} WHERE load_id = $id", {"id": load_id}))[0]
+            dropped = one_row(con.execute(f"DELETE FROM {WAREHOUSE}.quarantine WHERE load_id = $id", {"id": load_id}))[0]
             con.execute(f"UPDATE {WAREHOUSE}.load_ledger SET unloaded_at = $at, unloaded_by = $who WHERE load_id = $id",
                         {"at": _now(), "who": keys.mask_text(who) if who else None, "id": load_id})
             changed = recompute(con, kind)
@@ -376,13 +389,13 @@ def purge(db_path: str | Path, days: int | None = None, who: str | None = None, 
     cutoff = (now or _now()) - timedelta(days=days)
     with write_session(db_path, what="a purge", user=who) as session:
         con = session.con
-        samples = con.execute(
+        samples = one_row(con.execute(
             f"""DELETE FROM {WAREHOUSE}.quarantine WHERE load_id IN (
                     SELECT load_id FROM {WAREHOUSE}.load_ledger WHERE loaded_at < $cutoff)""", {"cutoff": cutoff}
-        ).fetchone()[0]
+        ))[0]
         con.execute(f"UPDATE {WAREHOUSE}.load_ledger SET quarantine_purged = true WHERE loaded_at < $cutoff AND rows_quarantined > 0",
                     {"cutoff": cutoff})
-        rejections = con.execute(f"DELETE FROM {WAREHOUSE}.rejections WHERE rejected_at < $cutoff", {"cutoff": cutoff}).fetchone()[0]
+        rejections = one_row(con.execute(f"DELETE FROM {WAREHOUSE}.rejections WHERE rejected_at < $cutoff", {"cutoff": cutoff}))[0]
         if not samples and not rejections:
             session.discard()
         else:

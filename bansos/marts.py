@@ -14,7 +14,7 @@ last file has run. Names starting with `mart_` are the marts.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -35,7 +35,7 @@ def mart_files() -> list[Path]:
     return sorted(MARTS_DIR.glob("*.sql"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def declared(path: Path) -> tuple[frozenset[str], tuple[str, ...]]:
     """(needs, makes) from a mart file's header; `Makes:` may continue on
     the following comment lines."""

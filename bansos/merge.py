@@ -51,8 +51,8 @@ def settle(con, kind: str, load_id: int) -> int:
     the winner's load, never deleted. Returns how many of the new rows were
     older than what was stored."""
     fact = f"{WAREHOUSE}.{FACT[kind]}"
-    both = f"{_key_equal(kind, 'f', 'n')} AND n.load_id = $id AND f.load_id <> $id " \
-           "AND f.superseded_by IS NULL AND n.superseded_by IS NULL"
+    both = (f"{_key_equal(kind, 'f', 'n')} AND n.load_id = $id AND f.load_id <> $id "
+            "AND f.superseded_by IS NULL AND n.superseded_by IS NULL")
     if not con.execute(f"SELECT EXISTS (SELECT 1 FROM {fact} n JOIN {fact} f ON {both})", {"id": load_id}).fetchone()[0]:
         return 0
     older_new = f"SELECT n.rowid AS r, f.load_id AS winner FROM {fact} n JOIN {fact} f ON {both} WHERE f.extract_date > n.extract_date"

@@ -148,8 +148,8 @@ def coverage_sentences(current: pd.Series, regions: pd.DataFrame, lang: str, pro
         out.append(_t("coverage.small", lang, n=min_families))
     if fmt.is_missing(current.get("prev_year")):
         out.append(_t("change.first", lang, period=period, program=program))
-    else:
-        out.append(_change("coverage", current, "coverage", lang, lower_is_better=False))
+    elif change := _change("coverage", current, "coverage", lang, lower_is_better=False):
+        out.append(change)
     return out
 
 
@@ -246,7 +246,7 @@ def overview(
         return [_t("empty", lang)]
     row = current.iloc[0]
     regions = regions if regions is not None else pd.DataFrame(columns=["region_name", "coverage", "coverage_small"])
-    sentences = coverage_sentences(row, regions, lang, program, basis, min_families)
+    sentences: list[str | None] = [*coverage_sentences(row, regions, lang, program, basis, min_families)]
     sentences += error_sentences(row, lang, program, target, target_next, min_families)
     sentences.append(disbursement_sentence(row, lang, program))
     sentences.append(largest_movement(row, lang))
@@ -260,6 +260,8 @@ def rule(programs: pd.DataFrame | None, basis: str, lang: str) -> str:
     query (thresholds), needed on the decile basis."""
     if basis == "layak":
         text = i18n.t("rule.layak", lang)
+    elif programs is None:
+        raise ValueError("the decile rule needs the programs query (its thresholds)")
     else:
         items = "; ".join(
             i18n.t("rule.desil.item", lang, program=row.code, max_desil=int(row.max_desil))

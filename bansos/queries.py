@@ -22,7 +22,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -80,7 +80,7 @@ def _strip_comments(sql: str) -> str:
     return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_query(name: str) -> QueryFile:
     if not re.fullmatch(r"[a-z0-9_]+", name):
         raise QueryError(f"Invalid query name {name!r}")
@@ -181,7 +181,7 @@ class QueryRunner:
             self.recorder.append((name, dict(params)))
         for runner_param, default in RUNNER_PARAMS.items():
             if runner_param in query.parameters:
-                bound[runner_param] = self.scope if runner_param == "scope" else default()
+                bound[runner_param] = default() if default is not None else self.scope
         con, version = self._connection()
         key = (version, name, tuple(sorted(bound.items())))
         if self.cache_enabled:

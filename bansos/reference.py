@@ -60,7 +60,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path | None = 
         path = folder / file_name
         if not path.exists():
             raise ReferenceError(f"Reference file missing: {path}")
-        text_columns = {name: "VARCHAR" for name in columns}
+        text_columns = dict.fromkeys(columns, "VARCHAR")
         casts = ", ".join(f"TRY_CAST(NULLIF(trim({name}), '') AS {kind}) AS {name}" for name, kind in columns.items())
         con.execute(f"DELETE FROM {prefix}{table}")
         try:

@@ -28,6 +28,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 import duckdb
 
@@ -159,7 +160,7 @@ def java_problem() -> str | None:
         return f"The Spark engine needs Java; {java} could not be run ({error}). {install}"
     found = re.search(r'version "(\d+)(?:\.(\d+))?', shown)
     major = int(found.group(1)) if found else 0
-    if major == 1 and found.group(2):  # "1.8.0" is Java 8
+    if found and major == 1 and found.group(2):  # "1.8.0" is Java 8
         major = int(found.group(2))
     if major not in JAVA_VERSIONS:
         return f"The Spark engine needs Java 17 or 21; {java} is Java {major or 'of an unknown version'}. {install}"
@@ -174,11 +175,12 @@ class SparkEngine:
 
     master: str = DEFAULT_MASTER
     folder: Path | None = None
-    session: object | None = None
-    _gateway: object | None = field(default=None, repr=False)
-    _log: object | None = field(default=None, repr=False)
+    # pyspark's session and py4j's gateway: imported lazily (the engine is optional), so typed loosely.
+    session: Any = None
+    _gateway: Any = field(default=None, repr=False)
+    _log: IO[bytes] | None = field(default=None, repr=False)
 
-    def __enter__(self) -> "SparkEngine":
+    def __enter__(self) -> SparkEngine:
         problem = java_problem()
         if problem:
             raise SparkUnavailable(problem)

@@ -41,7 +41,7 @@ what a reader sees.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -96,7 +96,7 @@ class Suppressed:
     values: pd.DataFrame     # hidden and small cells as NA
     status: pd.DataFrame     # shown / small / hidden / missing, for every count, rate and amount column
     k: int
-    spec: Spec = field(repr=False, default=None)
+    spec: Spec = field(repr=False)
 
     def text(self, row, column: str, formatted: str) -> str:
         """What to print in a cell: the formatted value, "< k" or "—"."""
@@ -243,8 +243,8 @@ def _determined(relations, status: dict) -> set:
     return {c for c, i in index.items() if not free[i]}
 
 
-def _exposed(relations, values, status, k) -> list:
-    """Small cells a reader could compute or narrow."""
+def _exposed(relations, values, status, k) -> tuple[list, list]:
+    """Small cells a reader could compute or narrow, and the relations that were usable."""
     usable = [rel for rel in relations if all(status[c] != MISSING for c, _ in rel)]
     cells = {c for rel in usable for c, _ in rel}
     bounds = _propagate(usable, _bounds(values, status, cells, k))

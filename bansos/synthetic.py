@@ -228,7 +228,7 @@ class _Reference:
         self.desa_kec6 = desa_kec6            # int64 PPKKCC per desa
 
     @classmethod
-    def load(cls, ref_dir: Path) -> "_Reference":
+    def load(cls, ref_dir: Path) -> _Reference:
         def read(name: str) -> pd.DataFrame:
             return pd.read_csv(ref_dir / name, dtype=str, keep_default_na=False)
 
@@ -273,7 +273,7 @@ def _study_regions(ref: _Reference, seed: int, scale: float) -> pd.DataFrame:
     for prov in sorted(province_names):
         candidates = regions[(regions["province_code"] == prov) & ~regions["code"].isin(pilot_codes)].sort_values("code")
         k = min(COMPARISONS_PER_PILOT_PROVINCE, len(candidates))
-        picked = np.sort(rng.choice(len(candidates), size=k, replace=False)) if k else []
+        picked = np.sort(rng.choice(len(candidates), size=k, replace=False)) if k else np.array([], dtype=int)
         for i in picked:
             c = candidates.iloc[int(i)]
             rows.append({
@@ -313,6 +313,26 @@ class _Families:
         "region", "role", "desa", "kk", "nik", "age", "female", "members", "desil_before", "desil_after",
         "kanal", "tgl_reg", "kelayakan", "alasan", "sanggah", "pkh_2025", "pkh_2026", "inst_2025", "inst_2026",
     )
+    # One array per field, set in __init__ (declared here for the type checker).
+    region: np.ndarray
+    role: np.ndarray
+    desa: np.ndarray
+    kk: np.ndarray
+    nik: np.ndarray
+    age: np.ndarray
+    female: np.ndarray
+    members: np.ndarray
+    desil_before: np.ndarray
+    desil_after: np.ndarray
+    kanal: np.ndarray
+    tgl_reg: np.ndarray
+    kelayakan: np.ndarray
+    alasan: np.ndarray
+    sanggah: np.ndarray
+    pkh_2025: np.ndarray
+    pkh_2026: np.ndarray
+    inst_2025: np.ndarray
+    inst_2026: np.ndarray
 
     def __init__(self, parts: list[dict]):
         for f in self.fields:
@@ -739,7 +759,7 @@ def _with_signals(rows: dict, study, fam: _Families, ref: _Reference, rng, start
     # A second kab/kota of the same province (another study region).
     provinces = study["province_code"].to_numpy()
     other_region = np.array([
-        rng.choice([r for r in np.flatnonzero(provinces == provinces[region_of[i]]) if r != region_of[i]]
+        rng.choice([int(r) for r in np.flatnonzero(provinces == provinces[region_of[i]]) if r != region_of[i]]
                    or [r for r in range(len(study)) if r != region_of[i]])
         for i in doubles_region
     ], dtype=region_of.dtype)
@@ -1027,8 +1047,8 @@ class _Writer:
                        f"PT Pos disbursement extract, all 2025 tranches, as of {AS_OF_2025}; CSV with 'Rp 600.000' amounts and a combined periode column")
 
         # 2026, first extracts: T1 final, T2 early
-        first = [t1_2026, {**t2_2026, "status": t2_2026["status_early"]}] if t2_2026 else [t1_2026]
-        first = [p for p in first if p is not None]
+        tranches = [t1_2026, {**t2_2026, "status": t2_2026["status_early"]}] if t2_2026 else [t1_2026]
+        first: list[dict] = [p for p in tranches if p is not None]
         for inst in (BRI, BNI, MANDIRI, BTN, BSI):
             self._bank_file(first, inst, f"salur_{INSTITUTIONS[inst]}_2026_{AS_OF_2026_FIRST.replace('-', '')}.parquet",
                             AS_OF_2026_FIRST, f"{INSTITUTIONS[inst]} disbursement extract 2026 tranches 1-2 as of {AS_OF_2026_FIRST} (tranche 2 mostly still in process)")
@@ -1041,7 +1061,7 @@ class _Writer:
         excluded = [xlsx_mask if p is t1_2026 else None for p in first]
         self._pos_file(first, f"pos_salur_2026_{AS_OF_2026_FIRST.replace('-', '')}.csv", AS_OF_2026_FIRST, excluded,
                        f"PT Pos disbursement extract 2026 tranches 1-2 as of {AS_OF_2026_FIRST}; CSV with 'Rp' amounts and periode (the tranche 1 rows of the XLSX are not repeated here)")
-        if t1_2026 is not None and xlsx_mask.any():
+        if t1_2026 is not None and xlsx_mask is not None and xlsx_mask.any():
             self._xlsx_file(t1_2026, xlsx_mask, xlsx_province)
 
         # 2026 tranche 2 again, later: most payments done
@@ -1054,7 +1074,7 @@ class _Writer:
 
     def _payment_columns(self, parts: list[dict], masks: list[np.ndarray]) -> dict:
         """Row arrays of several tranches, filtered, in file order."""
-        out = {k: [] for k in ("fam", "prog", "year", "tranche", "inst", "nominal", "status", "paid_on", "seq", "region",
+        out: dict[str, list] = {k: [] for k in ("fam", "prog", "year", "tranche", "inst", "nominal", "status", "paid_on", "seq", "region",
                                "desa", "protect")}
         for part, mask in zip(parts, masks):
             for k in out:
@@ -1187,7 +1207,7 @@ class _Writer:
         for j, h in enumerate(header):
             ws.write_string(hr, j, h, head)
         # A copied row is copied whole, its running number too.
-        numbers = {}
+        numbers: dict[int, int] = {}
         for out_i, i in enumerate(order, start=1):
             r = hr + out_i
             ws.write_number(r, 0, numbers.setdefault(i, len(numbers) + 1))
@@ -1204,8 +1224,9 @@ class _Writer:
             ws.write_number(r, 8, int(c["nominal"][i]), money)
             ws.write_string(r, 9, statuses[i])
             ws.write_string(r, 10, "POS")
-            if dates[i] is not None:
-                ws.write_datetime(r, 11, dt.datetime.combine(dates[i], dt.time()), date_fmt)
+            day = dates[i]
+            if day is not None:
+                ws.write_datetime(r, 11, dt.datetime.combine(day, dt.time()), date_fmt)
         ws.set_column(0, 0, 6)
         ws.set_column(1, 4, 20)
         ws.set_column(7, 11, 15)

@@ -15,7 +15,7 @@ import getpass
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from bansos import jobs, keys, settings
@@ -94,7 +94,7 @@ class Job:
 
     @property
     def started_at(self) -> datetime:
-        return datetime.fromtimestamp(self.started, tz=timezone.utc)
+        return datetime.fromtimestamp(self.started, tz=UTC)
 
 
 def _read(folder) -> dict | None:
@@ -109,7 +109,7 @@ def recent_jobs(who: str, db, limit: int = RECENT_JOBS) -> list[Job]:
     job's status is kept for a week), newest first. Read from the job
     folders, so a new session after a reload finds them too."""
     target = Path(db).resolve()
-    found = []
+    found: list[Job] = []
     for folder in temp_root().glob(jobs.PREFIX + "*"):
         job_id = folder.name[len(jobs.PREFIX):]
         if not job_id.isalnum():
@@ -121,8 +121,8 @@ def recent_jobs(who: str, db, limit: int = RECENT_JOBS) -> list[Job]:
                          [str(f.get("name", "")) for f in job.get("files", [])]))
     found.sort(key=lambda j: j.started, reverse=True)
     found = found[:limit]
-    for job in found:
-        job.status = jobs.status(job.id) or {"state": "failed", "message": ""}
+    for entry in found:
+        entry.status = jobs.status(entry.id) or {"state": "failed", "message": ""}
     return found
 
 
@@ -152,7 +152,7 @@ def waiting_for(status: dict) -> tuple[str, datetime | None] | None:
     match = _HOLDER.match(text)
     if not match:
         return ("", None)
-    since = datetime.strptime(match["since"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+    since = datetime.strptime(match["since"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
     return (clean_text(match["who"]), since)
 
 

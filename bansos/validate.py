@@ -28,7 +28,7 @@ from bansos.contract import (
     STATUS_SALUR,
 )
 from bansos.extracts import StagedFile
-from bansos.warehouse import WAREHOUSE
+from bansos.warehouse import WAREHOUSE, one_row
 
 FIRST_DATE, LAST_DATE = "2000-01-01", "2100-12-31"  # contract: dates between 2000 and 2100
 
@@ -133,7 +133,7 @@ def check(con: duckdb.DuckDBPyConnection, staged: StagedFile, out_table: str, as
             _check_penyaluran(con, staged.table, region_map, out_table)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {region_map}")
-    return con.execute(f"SELECT count(*) FROM {out_table}").fetchone()[0]
+    return one_row(con.execute(f"SELECT count(*) FROM {out_table}"))[0]
 
 
 def _finish(con, out: str, parsed_sql: str, key: list[str], reasons: str, params: dict,

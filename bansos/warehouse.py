@@ -27,9 +27,9 @@ import socket
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import duckdb
 
@@ -82,6 +82,15 @@ def data_version(path: str | os.PathLike) -> str:
     return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
 
 
+def one_row(cursor: duckdb.DuckDBPyConnection) -> tuple:
+    """The one row an aggregate, `INSERT` or `DELETE` returns (`count(*)`, rows changed).
+    DuckDB always gives one; none would be a bug, so it is an error rather than a silent None."""
+    row = cursor.fetchone()
+    if row is None:
+        raise RuntimeError("the statement returned no row where DuckDB always returns one")
+    return row
+
+
 def _configure(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
     con.execute(f"SET memory_limit = '{_safe_setting(memory_limit)}'")
     con.execute(f"SET threads = {int(settings.get('threads'))}")
@@ -106,20 +115,30 @@ _DAMAGE_SIGNS = (
     "failure while replaying wal",
     "serialization error",
 )
-_NEWER_SIGNS = ("created with a newer", "written by a newer", "newer version of duckdb", "storage version")
+# DuckDB's file format only reads backward: a file written by a newer DuckDB is refused with
+# "Trying to read a database file with version number 69, but we can only read versions between
+# 64 and 68.\nThe database file was created with a newer version of DuckDB." (DuckDB 1.5.6 opening
+# a file of 2.0.1, checked on this machine). docs/operations.md, "DuckDB version", says what to do.
+_NEWER_SIGNS = ("created with a newer", "written by a newer", "newer version of duckdb")
+_OTHER_VERSION_SIGNS = ("storage version", "we can only read versions")
 
 
 def damage_message(path: Path, error: BaseException) -> str | None:
-    """A plain message when `error` says the file at `path` is damaged or
-    from another DuckDB version; None for other errors."""
+    """A plain one-line message when `error` says the file at `path` is damaged
+    or from another DuckDB version; None for other errors."""
     text = str(error)
     lowered = text.lower()
     first = text.splitlines()[0] if text else type(error).__name__
     if any(sign in lowered for sign in _NEWER_SIGNS):
         return (
-            f"The warehouse {path} was written by a different DuckDB version than this installation "
-            f"(duckdb {duckdb.__version__}) can read ({first}). Install the version pinned in the lock file, "
-            "or restore a backup made with this version."
+            f"The warehouse {path} was written by a newer DuckDB than this installation (duckdb {duckdb.__version__}) "
+            f"can read ({first}). Nothing was changed. Upgrade this installation's DuckDB to the version that wrote it "
+            "(docs/operations.md, \"DuckDB version\"), or restore a backup made with this version."
+        )
+    if any(sign in lowered for sign in _OTHER_VERSION_SIGNS):
+        return (
+            f"The warehouse {path} was written by a DuckDB version this installation (duckdb {duckdb.__version__}) "
+            f"cannot read ({first}). Nothing was changed. See docs/operations.md, \"DuckDB version\"."
         )
     if any(sign in lowered for sign in _DAMAGE_SIGNS):
         return (
@@ -153,7 +172,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB", "TB"):
         if n < 1024 or unit == "TB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
@@ -201,7 +220,7 @@ def _read_holder(lock) -> Holder | None:
 def _write_holder(lock, what: str, user: str | None) -> None:
     holder = Holder(
         user=user or getpass.getuser(), pid=os.getpid(), host=socket.gethostname(),
-        since=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"), what=what,
+        since=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"), what=what,
     )
     lock.seek(0)
     lock.truncate()
@@ -265,7 +284,7 @@ class LoadScratch:
         for folder in temp_root().glob(TEMP_PREFIX + "*"):
             alive = folder / ".alive"
             try:
-                with open(alive, "r") as handle:
+                with open(alive) as handle:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 continue  # a running load
@@ -301,7 +320,7 @@ class WriteSession:
         """Record what `sql` (over the attached copy, as `wh.…`) returns now;
         the same statement must return the same on the written file."""
         params = params or {}
-        self.checks.append((sql, params, tuple(self.con.execute(sql, params).fetchone())))
+        self.checks.append((sql, params, tuple(one_row(self.con.execute(sql, params)))))
 
 
 def schema_version(con, schema: str = WAREHOUSE) -> int:
@@ -392,7 +411,7 @@ def write_session(
                 load_reference(con, reference_dir)
                 con.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('created_at', $now)",
-                    {"now": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+                    {"now": datetime.now(UTC).isoformat(timespec="seconds")},
                 )
                 con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
             con.execute("USE memory")
@@ -469,7 +488,7 @@ def _verify_written(copy: Path, checks: list[tuple[str, dict, tuple]]) -> None:
     try:
         con.execute(f"ATTACH {_quote_literal(str(copy))} AS {WAREHOUSE} (READ_ONLY)")
         for sql, params, expected in checks:
-            got = tuple(con.execute(sql, params).fetchone())
+            got = tuple(one_row(con.execute(sql, params)))
             if got != expected:
                 raise WarehouseDamaged(
                     f"The new warehouse file {copy} did not read back as written ({got} instead of {expected}); "

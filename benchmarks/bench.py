@@ -56,7 +56,7 @@ import threading
 import time
 import urllib.request
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -396,7 +396,7 @@ def measure_ingest(args, paths: dict, files, target: Path, keep: bool) -> dict:
     log(f"ingest: {len(files)} CSV/Parquet files → {target} (one ingest call, profiled) …")
     run = run_worker("ingest", {"db": str(target), "files": files, "key_file": str(paths["key"])}, paths["logs"])
     summary = _summarise_ingest(run, "every CSV and Parquet extract of the scale, one `ingest` call into a new warehouse")
-    summary["measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    summary["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     log(f"ingest: {summary['rows_read']:,} rows in {summary['seconds']} s = {summary['rows_per_s']:,} rows/s")
     if not keep:
         for leftover in (target, Path(str(target) + ".wal"), Path(str(target) + ".lock")):
@@ -1195,7 +1195,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["BANSOS_KEY_FILE"] = str(key)
     started = time.perf_counter()
     detail: dict = {"command": " ".join([Path(sys.executable).name, "benchmarks/bench.py", *(argv or sys.argv[1:])]),
-                    "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
                     "paths": {k: str(v) for k, v in paths.items()}, "budgets": BUDGETS}
     try:
@@ -1270,7 +1270,7 @@ def main(argv: list[str] | None = None) -> int:
         "app_rss_mb": app.get("single", {}).get("rss_peak_mb"),
         "concurrent": {k: v for k, v in app.get("concurrent", {}).items() if k not in ("by_page", "problems")} if app else None,
     }
-    detail["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    detail["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     detail["took_s"] = round(time.perf_counter() - started, 1)
     try:
         detail["machine"]["load_average_end"] = os.getloadavg()

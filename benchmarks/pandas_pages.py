@@ -65,7 +65,7 @@ def allocation_flags(a: pd.DataFrame) -> pd.DataFrame:
         _paid=pd.to_datetime(a.paid_date).fillna(pd.Timestamp.max),
         _inst=a.institution.fillna("\uffff"), _kec=a.kecamatan_code.fillna("\uffff"),
     ).sort_values(["_reroute", "_status", "_paid", "_inst", "_kec", "region_code"], kind="stable")
-    primary = ~order.duplicated(subset=period + ["region_code"]) & (order._reroute == 0)
+    primary = ~order.duplicated(subset=[*period, "region_code"]) & (order._reroute == 0)
     first = ~order.duplicated(subset=period) & (order._reroute == 0)
     return a.assign(is_reroute=reroute, is_primary=primary.reindex(a.index), is_first=first.reindex(a.index))
 
@@ -421,9 +421,9 @@ class PandasPages:
             area = ["region_code", "kecamatan_code"]
             eligible = reg.assign(e=row_eligible.astype(int)).groupby(area, dropna=False, as_index=False).e.sum()
             eligible = eligible.merge(periods, how="cross")
-            covered_rows = reg.loc[row_eligible, area + ["family_key"]].merge(
+            covered_rows = reg.loc[row_eligible, [*area, "family_key"]].merge(
                 first[["family_key", "year", "tranche"]], on="family_key")
-            covered = covered_rows.groupby(area + ["year", "tranche"], dropna=False).size().rename("c").reset_index()
+            covered = covered_rows.groupby([*area, "year", "tranche"], dropna=False).size().rename("c").reset_index()
             flags = primary[["family_key", "year", "tranche", "region_code", "kecamatan_code"]].merge(
                 fam, left_on="family_key", right_index=True, how="left", indicator=True)
             in_register = flags["_merge"] == "both"
@@ -432,8 +432,8 @@ class PandasPages:
             else:
                 fam_eligible = _true(flags.layak)
             flags = flags.assign(r=1, er=fam_eligible.astype(int), nir=(~in_register).astype(int))
-            recip = flags.groupby(area + ["year", "tranche"], dropna=False, as_index=False)[["r", "er", "nir"]].sum()
-            keys = area + ["year", "tranche"]
+            recip = flags.groupby([*area, "year", "tranche"], dropna=False, as_index=False)[["r", "er", "nir"]].sum()
+            keys = [*area, "year", "tranche"]
             out = eligible.merge(covered, on=keys, how="outer").merge(recip, on=keys, how="outer")
             out = out.fillna({"e": 0, "c": 0, "r": 0, "er": 0, "nir": 0})
             return out.rename(columns={"e": "eligible_families", "c": "eligible_covered", "r": "recipients",
@@ -603,19 +603,19 @@ class PandasPages:
             ["region_code", "region_name"]].reset_index(drop=True)
 
     def kualitas_totals(self) -> pd.DataFrame:
-        l = self.d.ledger
-        read = _sum(l.rows_read)
+        ledger = self.d.ledger
+        read = _sum(ledger.rows_read)
         return pd.DataFrame([{
-            "files": len(l),
-            "files_keluarga": int((l.kind == "keluarga").sum()),
-            "files_penyaluran": int((l.kind == "penyaluran").sum()),
-            "files_with_quarantine": int((l.rows_quarantined > 0).sum()),
-            "files_with_warnings": int((l.warnings.fillna("") != "").sum()),
-            "rows_read": l.rows_read.sum(), "rows_loaded": l.rows_loaded.sum(),
-            "rows_quarantined": l.rows_quarantined.sum(), "rows_superseded": l.rows_superseded.sum(),
-            "rows_removed": l.rows_removed.sum(),
-            "quarantine_rate": _sum(l.rows_quarantined) / read if read else np.nan,
-            "first_load_at": l.loaded_at.min(), "last_load_at": l.loaded_at.max(),
+            "files": len(ledger),
+            "files_keluarga": int((ledger.kind == "keluarga").sum()),
+            "files_penyaluran": int((ledger.kind == "penyaluran").sum()),
+            "files_with_quarantine": int((ledger.rows_quarantined > 0).sum()),
+            "files_with_warnings": int((ledger.warnings.fillna("") != "").sum()),
+            "rows_read": ledger.rows_read.sum(), "rows_loaded": ledger.rows_loaded.sum(),
+            "rows_quarantined": ledger.rows_quarantined.sum(), "rows_superseded": ledger.rows_superseded.sum(),
+            "rows_removed": ledger.rows_removed.sum(),
+            "quarantine_rate": _sum(ledger.rows_quarantined) / read if read else np.nan,
+            "first_load_at": ledger.loaded_at.min(), "last_load_at": ledger.loaded_at.max(),
             "quarantined_rows": len(self.d.quarantine),
         }])
 

@@ -44,7 +44,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -306,7 +306,7 @@ def summarise(runs: list[dict], visits: list[dict], page_errors: list[dict], loa
         by_page.setdefault(r.get("page") or "?", []).append(r["ms"])
         windows.setdefault(int((r["t"] - started) // WINDOW_S), []).append(r["ms"])
     problems = [v for v in visits if v.get("timeout") or v.get("exceptions") or v.get("query_errors")]
-    load_errors = [l for l in loads if l.get("error") or l.get("uploads_left")]
+    load_errors = [load for load in loads if load.get("error") or load.get("uploads_left")]
     after_warmup = next((mb for t, mb in rss if t >= warmup_s), None)
     end = rss[-1][1] if rss else None
     growth = round(100 * (end - after_warmup) / after_warmup, 1) if after_warmup and end else None
@@ -373,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"soak: scale {args.scale}, {args.sessions} sessions × {len(pages)} pages for {args.minutes} min, "
         f"a load every {args.load_every} min (extracts at scale {args.load_scale}); warehouse copy {db}")
     server = bench.Server(db, paths["logs"], paths["logs"] / "soak-runs.jsonl")
-    detail: dict = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    detail: dict = {"started_at": datetime.now(UTC).isoformat(timespec="seconds"),
                     "command": " ".join(["benchmarks/soak.py", *(argv or sys.argv[1:])]),
                     "machine": {"cpus": os.cpu_count(), "load_average_start": os.getloadavg()}}
     try:
@@ -407,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
         "loads": loads.records, "uploaded_bytes_left": left,
         "rss_series_mb": monitor.rss, "load_average": monitor.load_average,
         "measured": "server script-run time (hooks of benchmarks/bench.py --serve), every run of the soak",
-        **detail, "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **detail, "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build": build,
     }
     result["machine"]["load_average_end"] = os.getloadavg()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import duckdb
 

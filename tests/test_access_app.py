@@ -224,7 +224,7 @@ def test_ekspor_offers_the_tables_of_the_role_and_every_file_is_scoped_and_audit
     assert offered == TABLES[role]
     scope = SCOPE[role]
     before = len(audit.read(db))
-    payload, name = download(at, deferred, "ek_dl_region-indicators_csv")
+    payload, _name = download(at, deferred, "ek_dl_region-indicators_csv")
     rows = csv_rows(payload)
     assert rows
     regions = {r["region_code"] for r in rows}
@@ -309,7 +309,7 @@ HOSTILE = ("<script>alert(1)</script>", "' OR 1=1 --", "x" * 10_000)
 def test_hostile_values_in_every_parameter_give_notices_not_data(db, access_file, value):
     from bansos import urlstate
 
-    query = {name: value for name in urlstate.PARAMETERS}
+    query = dict.fromkeys(urlstate.PARAMETERS, value)
     for role, page in (("pimpinan", "ringkasan"), ("analis", "kualitas"), ("publik", "sasaran")):
         at = open_as(db, role, page, query=query, public=role == "publik")
         assert not at.exception

@@ -26,7 +26,7 @@ def build_trend(lang="id", selected=(2026, 1)):
     return overview.trend(
         trend_frame(), lang, title="Judul", x_title="Tahap", y_title="Persentase (%)",
         labels={"coverage": "Cakupan", "exclusion_error": "Exclusion", "inclusion_error": "Inclusion"},
-        ratio_words={m: "{num} dari {den}" for m in ("coverage", "exclusion_error", "inclusion_error")},
+        ratio_words=dict.fromkeys(("coverage", "exclusion_error", "inclusion_error"), "{num} dari {den}"),
         target=0.10, target_next=0.05, target_label="Target 2026: < 10%", target_next_label="Berikutnya: < 5%",
         small_label="⚠ kecil", selected=selected,
     )

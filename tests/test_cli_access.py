@@ -134,7 +134,7 @@ def test_audit_verify_detects_edit_deletion_and_cut(wh, tmp_path):
     lines = original.decode().splitlines(keepends=True)
     assert len(lines) >= 5
 
-    log.write_text("".join(lines[:2] + [lines[2].replace('"via":"cli"', '"via":"app"')] + lines[3:]))
+    log.write_text("".join([*lines[:2], lines[2].replace('"via":"cli"', '"via":"app"'), *lines[3:]]))
     edited = bansos("audit", "verify", "--db", wh)
     assert edited.returncode == 1 and b"record 3" in edited.stdout
 

@@ -200,7 +200,7 @@ def test_the_script_simplifies_keeps_validity_and_the_properties(source, tmp_pat
     maps._read_geojson.cache_clear()
     frame = pd.DataFrame({"region_code": ["18.71", "18.72"], "region_name": ["A", "B"], "province_code": ["18", "18"],
                           "is_pilot": [True, False], "lat": [-5.7, -5.7], "lon": [105.2, 105.7], "coverage": [0.5, 0.6]})
-    fig, used = maps.region_map(frame, "coverage", "Cakupan", "T", "id", geo_dir=tmp_path / "out")
+    _fig, used = maps.region_map(frame, "coverage", "Cakupan", "T", "id", geo_dir=tmp_path / "out")
     assert used is True
 
 

@@ -48,7 +48,7 @@ def _penyaluran_lines(n: int, delimiter: str = ",", header=PENYALURAN_HEADER) ->
 
 def test_semicolon_with_utf8_bom(warehouse, tmp_path):
     # The required no_kk comes first, right after the BOM.
-    header = ("no_kk",) + tuple(h for h in PENYALURAN_HEADER if h != "no_kk")
+    header = ("no_kk", *(h for h in PENYALURAN_HEADER if h != "no_kk"))
     lines = [csv_line(header, ";")] + [csv_line([row_for("penyaluran", i)[h] for h in header], ";") for i in (1, 2, 3)]
     path = write_csv_lines(tmp_path / "bri_semicolon.csv", lines, bom=True, newline="\r\n")
     assert path.read_bytes().startswith(b"\xef\xbb\xbfno_kk;")
@@ -65,7 +65,7 @@ def test_semicolon_with_utf8_bom(warehouse, tmp_path):
 def test_semicolon_file_with_decimal_comma_amounts(warehouse, tmp_path):
     # With ; as delimiter, `600.000,00` needs no quotes.
     header = PENYALURAN_HEADER
-    lines = [csv_line(header, ";")] + [csv_line([row_for("penyaluran", 1, nominal="600.000,00")[k] for k in header], ";")]
+    lines = [csv_line(header, ";"), csv_line([row_for("penyaluran", 1, nominal="600.000,00")[k] for k in header], ";")]
     path = write_csv_lines(tmp_path / "koma.csv", lines)
 
     [result] = load(warehouse, path)

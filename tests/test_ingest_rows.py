@@ -286,7 +286,7 @@ def test_csv_indonesian_amounts_are_whole_rupiah(warehouse, tmp_path):
 
 def test_xlsx_indonesian_amounts_and_number_cells_are_whole_rupiah(warehouse, tmp_path):
     header = header_for("penyaluran")
-    values = AMOUNTS + [600000]  # the last one a number cell
+    values = [*AMOUNTS, 600000]  # the last one a number cell
     rows = [row_for("penyaluran", i + 1, nominal=value) for i, value in enumerate(values)]
     path = tmp_path / "amounts.xlsx"
     write_xlsx(path, header, rows)
@@ -372,9 +372,10 @@ def _periode_rows():
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_periode_column_instead_of_tahun_and_tahap(warehouse, tmp_path, file_format):
-    rows = _periode_rows() + [
+    rows = [
+        *_periode_rows(),
         # Unreadable periode: line/row 5.
-        {"no_kk": kk(9), "program": "PKH", "periode": "Januari", "kode_wilayah": DESA, "nominal": "600000", "status_salur": "tersalur"}
+        {"no_kk": kk(9), "program": "PKH", "periode": "Januari", "kode_wilayah": DESA, "nominal": "600000", "status_salur": "tersalur"},
     ]
     path = tmp_path / f"periode.{file_format}"
     if file_format == "csv":

@@ -7,7 +7,6 @@ failed on the code before the fix.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import re
@@ -28,7 +27,6 @@ import bansos.warehouse as warehouse_module
 from bansos import keys
 from bansos.ingest import IngestError
 from tests.ingest_files import (
-    DESA,
     KELUARGA_HEADER,
     PENYALURAN_HEADER,
     REPO_ROOT,

@@ -67,7 +67,7 @@ def test_the_lake_reads_back_as_the_current_facts(exported, demo_db):
         assert (missing, extra) == (0, 0), name
         assert spec["rows"] == rows > 1000
         # Types as declared in schema.json (a reader that declares them gets the warehouse's types).
-        described = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE {from_lake}").fetchall())
+        described = {r[0]: r[1] for r in con.execute(f"DESCRIBE {from_lake}").fetchall()}
         for column in spec["columns"]:
             if column["name"] in described:
                 assert described[column["name"]] == lake.TYPES[column["type"]][0], (name, column["name"])

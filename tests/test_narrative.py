@@ -169,10 +169,10 @@ def test_a_change_adds_up_with_the_rounded_figures_shown():
 def test_the_largest_movement_is_named():
     # disbursement 97,3 % → 89,0 %: −8,3 points, more than coverage +5,0 and inclusion −1,0
     current = totals(disbursement_rate=0.89, disbursed_amount=89_000_000.0, prev_disbursement_rate=0.973)
-    assert "Perubahan terbesar dibanding Tahap 4 2025: realisasi penyaluran turun 8,3 poin (dari 97,3% menjadi 89,0%): " \
-           "memburuk." in narrative.overview(current, THREE, "id", program="PKH")
-    assert "The largest movement since Tranche 4 2025: the disbursement rate fell by 8.3 pp (from 97.3% to 89.0%): " \
-           "a setback." in narrative.overview(current, THREE, "en", program="PKH")
+    assert ("Perubahan terbesar dibanding Tahap 4 2025: realisasi penyaluran turun 8,3 poin (dari 97,3% menjadi 89,0%): "
+            "memburuk.") in narrative.overview(current, THREE, "id", program="PKH")
+    assert ("The largest movement since Tranche 4 2025: the disbursement rate fell by 8.3 pp (from 97.3% to 89.0%): "
+            "a setback.") in narrative.overview(current, THREE, "en", program="PKH")
     # the inclusion error rising 6,0 points is the largest: worse, and named as such
     worse = totals(inclusion_error=0.12, prev_inclusion_error=0.06, coverage=0.72)
     sentences = narrative.overview(worse, THREE, "id", program="PKH")

@@ -30,7 +30,6 @@ from tests.ingest_files import (
     REPO_ROOT,
     excel_number,
     kk,
-    load,
     nik,
     record,
     row_for,

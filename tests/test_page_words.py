@@ -162,7 +162,7 @@ def test_the_did_direction_comes_from_the_indicator_records(demo_db):  # noqa: F
     for lang in i18n.LANGS:
         negative = i18n.t("did.better.negative", lang, metrics="")[:12]
         metodologi = _run(demo_db, "metodologi", lang)
-        did_entry = [m.value for m in metodologi.markdown if "(pilot_rate_2 - pilot_rate_1)" in m.value][0]
+        did_entry = next(m.value for m in metodologi.markdown if "(pilot_rate_2 - pilot_rate_1)" in m.value)
         assert i18n.t("word.higher_better", lang) not in did_entry
         assert negative in did_entry and "Exclusion error" in did_entry.split(negative)[1].split(";")[0]
         rules = " ".join(m.value for m in metodologi.markdown)

@@ -179,7 +179,7 @@ def test_a_shared_link_opens_the_same_view(demo_db):
 
 def test_ringkasan_trend_draws_both_targets(demo_db):
     at = open_page(demo_db, "app_pages/ringkasan.py")
-    chart = [c for c in at.get("plotly_chart") if "rk_trend_chart" in c.proto.id][0]
+    chart = next(c for c in at.get("plotly_chart") if "rk_trend_chart" in c.proto.id)
     spec = json.loads(chart.proto.spec)
     assert [t["name"] for t in spec["data"]] == ["Cakupan", "Exclusion error", "Inclusion error"]
     assert sorted(s["y0"] for s in spec["layout"]["shapes"] if s["type"] == "line") == [0.05, 0.1]
@@ -254,7 +254,7 @@ def test_cakupan_kecamatan_drill_down_follows_the_region(demo_db):
     assert all(code.startswith("18.72.") for code in kecamatan_codes())
     at.button_group(key="ck_kmetric").set_value("disbursement_rate").run()
     assert not at.exception
-    chart = [c for c in at.get("plotly_chart") if "ck_kec_chart" in c.proto.id][0]
+    chart = next(c for c in at.get("plotly_chart") if "ck_kec_chart" in c.proto.id)
     assert json.loads(chart.proto.spec)["layout"]["title"]["text"].startswith("Realisasi penyaluran (nilai) per kecamatan · Kota Metro")
 
 

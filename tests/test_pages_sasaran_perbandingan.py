@@ -83,7 +83,7 @@ def test_sasaran_on_demo(demo_db, runner, lang):  # noqa: F811
     assert any(i18n.t("sasaran.denominators", lang)[:30] in v for v in texts(at.info))
     # tiles: the pilots summed, as totals_by_period returns them
     totals = runner.run("totals_by_period", as_of=None, basis="desil", program="PKH", province=None,
-                        regions=[r for r in pilot_codes(runner)])
+                        regions=list(pilot_codes(runner)))
     latest = totals.iloc[-1]
     assert at.metric[0].value == fmt.pct(latest.exclusion_error, lang)
     assert at.metric[1].value == fmt.pct(latest.inclusion_error, lang)
@@ -137,7 +137,7 @@ def test_sasaran_programme_filter_changes_the_figures(demo_db, runner):  # noqa:
     assert colours[:3] == ["#009E73", "#009E73", "#BFC5CD"]
     # the register's own decile shares are drawn for reference
     register = runner.run("register_decile", as_of=None, province=None, regions=pilot_codes(runner))
-    marks = [t for t in deciles["data"] if t.get("name") == "Keluarga di register"][0]
+    marks = next(t for t in deciles["data"] if t.get("name") == "Keluarga di register")
     assert marks["y"] == pytest.approx(list(register.share))
 
 
@@ -339,10 +339,10 @@ def test_perbandingan_did_shows_every_input(demo_db, runner):  # noqa: F811
     money = table[table.metric.str.startswith("Realisasi")].iloc[0]
     assert money.num_1.startswith("Rp ")
     # tiles
-    tile = [m for m in at.metric if m.label == "DiD Exclusion error"][0]
+    tile = next(m for m in at.metric if m.label == "DiD Exclusion error")
     assert tile.value == fmt.pp(row.did, "id") + (" ⚠" if row.small else "")
     # which regions form the group, and from where
-    note = [m for m in texts(at.markdown) if "Kelompok pembanding" in m][0]
+    note = next(m for m in texts(at.markdown) if "Kelompok pembanding" in m)
     for name, code in zip(group.comparison_name, group.comparison_code):
         assert f"{name.replace('Kabupaten ', 'Kab. ')} ({code})" in note
     assert "aturan bawaan" in note
@@ -353,7 +353,7 @@ def test_perbandingan_pilot_choice_changes_the_trend(demo_db, runner):  # noqa: 
     at.selectbox(key="pb_pilot").select("35.10").run()
     trend = chart_titled(at, "Exclusion error: Kab. Banyuwangi vs comparison")
     assert [t["name"] for t in trend["data"]][:2] == ["Kab. Banyuwangi", "Comparison group"]
-    note = [m for m in texts(at.markdown) if "Comparison group" in m][0]
+    note = next(m for m in texts(at.markdown) if "Comparison group" in m)
     group = comparison_of(runner, "35.10")
     assert f"({len(group)} regions)" in note
     assert all(f"({code})" in note for code in group.comparison_code)

@@ -62,7 +62,6 @@ def parameter_sets(name: str, world: dict) -> list[dict]:
     both bases, every programme and tranche, province, one and several regions."""
     wanted = load_query(name).caller_parameters
     periods, pilots, others = world["periods"], world["pilots"], world["others"]
-    first, last = periods[0], periods[-1]
     programs = sorted({p for p, _, _ in periods})
     views = [
         {"province": None, "regions": None},
@@ -142,16 +141,16 @@ def assert_same(name: str, params: dict, got: pd.DataFrame, expected: pd.DataFra
     left = left.sort_values(keys, na_position="last", kind="stable").reset_index(drop=True)
     right = right.sort_values(keys, na_position="last", kind="stable").reset_index(drop=True)
     for column, kind in kinds.items():
-        l, r = left[column], right[column]
+        lft, r = left[column], right[column]
         if kind == "text":
-            assert l.tolist() == r.tolist(), f"{where}: column {column} differs"
+            assert lft.tolist() == r.tolist(), f"{where}: column {column} differs"
             continue
-        assert np.array_equal(l.isna().to_numpy(), r.isna().to_numpy()), f"{where}: NULLs of {column} differ"
-        l, r = l.dropna().to_numpy(), r.dropna().to_numpy()
+        assert np.array_equal(lft.isna().to_numpy(), r.isna().to_numpy()), f"{where}: NULLs of {column} differ"
+        lft, r = lft.dropna().to_numpy(), r.dropna().to_numpy()
         if kind == "count":
-            assert np.array_equal(l, r), f"{where}: counts in {column} differ"
+            assert np.array_equal(lft, r), f"{where}: counts in {column} differ"
         else:
-            assert np.allclose(l, r, rtol=0, atol=1e-9), f"{where}: rates in {column} differ"
+            assert np.allclose(lft, r, rtol=0, atol=1e-9), f"{where}: rates in {column} differ"
 
 
 @pytest.mark.parametrize("name", PandasPages.implemented())

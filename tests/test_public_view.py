@@ -19,7 +19,6 @@ import io
 import json
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
@@ -191,7 +190,7 @@ def test_the_public_files_hold_no_small_count_and_no_subtraction_gives_one(db, s
     at = public_page("ekspor", {}, "id")
     at.radio(key="ek_scope").set_value("all").run()
     button = at.download_button(key="ek_dl_public_csv")
-    data_callable, name = deferred[button.proto.deferred_file_id]
+    data_callable, _name = deferred[button.proto.deferred_file_id]
     before = len(audit.read(db))
     payload = data_callable()
     record = audit.read(db)[-1]

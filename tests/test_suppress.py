@@ -3,7 +3,6 @@ suppression leaks, and attacks that try to get every suppressed count back."""
 
 from __future__ import annotations
 
-import itertools
 import random
 
 import numpy as np

@@ -57,7 +57,7 @@ def read_extract(path: Path) -> pd.DataFrame:
     """Any extract as text columns with normalised headers (no validation)."""
     if path.suffix == ".parquet":
         df = pq.read_table(path).to_pandas()
-        df = df.astype({c: "object" for c in df.columns})
+        df = df.astype(dict.fromkeys(df.columns, "object"))
     elif path.suffix == ".xlsx":
         rows = _xlsx_rows(path)
         h = _xlsx_header_row(rows)

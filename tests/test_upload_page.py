@@ -10,8 +10,7 @@ from __future__ import annotations
 import shutil
 import time
 import tomllib
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import datetime, UTC
 
 import pytest
 from streamlit import config
@@ -153,7 +152,7 @@ def test_the_progress_survives_navigating_away_and_a_new_session_finds_the_resul
         assert "Waiting for **operator.banyuwangi@example.go.id**'s load to finish" in _texts(at)
         [bar] = at.get("progress")
         assert bar.proto.value == 0 and "waiting its turn — 0 of 1 files done" in bar.proto.text
-        stages = [shown(d) for d in at.dataframe if "Stage" in shown(d).columns][0]
+        stages = next(shown(d) for d in at.dataframe if "Stage" in shown(d).columns)
         assert stages.values.tolist() == [["bri.csv", "waiting its turn"]]
         at.switch_page("app_pages/ringkasan.py")
         at.run()
@@ -279,7 +278,7 @@ def test_whose_load_is_read_from_the_lock_holder():
                                      since="2026-12-05 01:02:03", what="a load")
     who, since = uploads.waiting_for({"state": "waiting", "waiting_for": holder.describe()})
     assert who == "operator.banyuwangi@example.go.id"
-    assert since == datetime(2026, 12, 5, 1, 2, 3, tzinfo=timezone.utc)
+    assert since == datetime(2026, 12, 5, 1, 2, 3, tzinfo=UTC)
     assert uploads.waiting_for({"state": "waiting", "waiting_for": "another load"}) == ("", None)
     assert uploads.waiting_for({"state": "running"}) is None
 
@@ -324,10 +323,10 @@ def test_kualitas_lists_load_numbers_and_rejected_files(app_env, local_mode):
     at = _app("id", page="app_pages/kualitas.py")
     subheaders = [s.value for s in at.subheader]
     assert subheaders.index("File yang ditolak utuh") == subheaders.index("Catatan muat") + 1
-    ledger = [shown(d) for d in at.dataframe if "No. muat" in shown(d).columns][0]
+    ledger = next(shown(d) for d in at.dataframe if "No. muat" in shown(d).columns)
     [(load_id,)] = fetch(db, "SELECT load_id FROM load_ledger")
     assert ledger[["No. muat", "Dibaca", "Dimuat", "Dimuat oleh"]].values.tolist() == [[str(load_id), "10", "10", uploads.local_user()]]
-    rejected = [shown(d) for d in at.dataframe if "Dikirim oleh" in shown(d).columns][0]
+    rejected = next(shown(d) for d in at.dataframe if "Dikirim oleh" in shown(d).columns)
     assert rejected["Dikirim oleh"].tolist() == [uploads.local_user()]
     assert rejected["Waktu ditolak (WIB)"].tolist()[0].endswith("WIB")
     assert "nothing from it was loaded" in rejected["Alasan"].tolist()[0]

@@ -129,7 +129,7 @@ def test_the_link_holds_codes_and_pins_tranche_and_snapshot(demo_db):  # noqa: F
 def test_a_link_shows_the_same_figures_in_either_language(demo_db, lang):  # noqa: F811
     at = run(demo_db, "ringkasan", {"lang": lang, "grup": "all", "prog": "SEMBAKO", "tahap": "2026-1"})
     row = totals(demo_db, "SEMBAKO", 2026, 1, all_regions(demo_db))
-    tile = [m for m in at.metric if m.label == i18n.t("nav.cakupan", lang).split(" ")[0]][0]
+    tile = next(m for m in at.metric if m.label == i18n.t("nav.cakupan", lang).split(" ")[0])
     assert tile.value == fmt.pct(row.coverage, lang)
     assert not notices(at)
 

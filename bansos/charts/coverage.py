@@ -34,7 +34,7 @@ def rupiah_axis(top, lang: str, headroom: float = 1.05) -> dict:
     raw = top / 4
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    ticks = [step * i for i in range(0, int(top * headroom // step) + 1)]
+    ticks = [step * i for i in range(int(top * headroom // step) + 1)]
     return dict(tickvals=ticks, ticktext=[fmt.rupiah(t, lang, compact=True) if t else "0" for t in ticks],
                 range=[0, top * headroom])
 
@@ -113,7 +113,9 @@ def coverage_by_program(
     cells = {(row["region_name"], row["program"]): row for row in frame.to_dict("records")}
     z, text, hover = [], [], []
     for region in regions:
-        row_z, row_text, row_hover = [], [], []
+        row_z: list[float | None] = []
+        row_text: list[str] = []
+        row_hover: list[str] = []
         for program in programs:
             item = cells.get((region, program))
             if item is None or fmt.is_missing(item["coverage"]):
@@ -185,7 +187,7 @@ def allocated_vs_paid(
     fig.update_layout(yaxis=rupiah_axis(top, lang))
     fig.update_xaxes(type="category")
     if selected is not None:
-        keys = list(zip(frame["year"].astype(int), frame["tranche"].astype(int)))
+        keys: list[tuple] = list(zip(frame["year"].astype(int), frame["tranche"].astype(int)))
         if tuple(selected) in keys:
             index = keys.index(tuple(selected))
             theme.add_band(fig, index - 0.5, index + 0.5)

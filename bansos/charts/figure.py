@@ -38,7 +38,7 @@ def _grid(rows: int, cols: int, titles: tuple[str, ...] | None, vertical_spacing
           shared_xaxes: bool) -> dict:
     from plotly.subplots import make_subplots
 
-    kwargs = {"rows": rows, "cols": cols, "shared_xaxes": shared_xaxes}
+    kwargs: dict[str, object] = {"rows": rows, "cols": cols, "shared_xaxes": shared_xaxes}
     if titles is not None:
         kwargs["subplot_titles"] = list(titles)
     if vertical_spacing is not None:
@@ -58,7 +58,7 @@ class Fig:
 
     @classmethod
     def subplots(cls, rows: int, cols: int = 1, subplot_titles: list[str] | None = None,
-                 vertical_spacing: float | None = None, shared_xaxes: bool = False) -> "Fig":
+                 vertical_spacing: float | None = None, shared_xaxes: bool = False) -> Fig:
         """Axes domains and panel titles exactly as `make_subplots` makes them
         (computed once per grid shape)."""
         titles = tuple(subplot_titles) if subplot_titles is not None else None
@@ -77,18 +77,18 @@ class Fig:
         """("x", "y") of the plot, or ("x3", "y3") of a subplot."""
         return self._refs(row, col)
 
-    def add_trace(self, trace: dict, row: int | None = None, col: int | None = None) -> "Fig":
+    def add_trace(self, trace: dict, row: int | None = None, col: int | None = None) -> Fig:
         if row is not None:
             xref, yref = self._refs(row, col)
             trace = {**trace, "xaxis": xref, "yaxis": yref}
         self.data.append(trace)
         return self
 
-    def update_layout(self, **updates) -> "Fig":
+    def update_layout(self, **updates) -> Fig:
         merge(self.layout, updates)
         return self
 
-    def _update_axes(self, letter: str, row: int | None, col: int | None, updates: dict) -> "Fig":
+    def _update_axes(self, letter: str, row: int | None, col: int | None, updates: dict) -> Fig:
         if row is not None:
             ref = self._refs(row, col)[0 if letter == "x" else 1]
             names = [f"{letter}axis{ref[1:]}"]
@@ -98,18 +98,18 @@ class Fig:
             merge(self.layout.setdefault(name, {}), updates)
         return self
 
-    def update_xaxes(self, row: int | None = None, col: int | None = None, **updates) -> "Fig":
+    def update_xaxes(self, row: int | None = None, col: int | None = None, **updates) -> Fig:
         """Every x axis (like plotly's update_xaxes), or the one of a subplot."""
         return self._update_axes("x", row, col, updates)
 
-    def update_yaxes(self, row: int | None = None, col: int | None = None, **updates) -> "Fig":
+    def update_yaxes(self, row: int | None = None, col: int | None = None, **updates) -> Fig:
         return self._update_axes("y", row, col, updates)
 
-    def add_shape(self, shape: dict) -> "Fig":
+    def add_shape(self, shape: dict) -> Fig:
         self.layout.setdefault("shapes", []).append(shape)
         return self
 
-    def add_annotation(self, annotation: dict) -> "Fig":
+    def add_annotation(self, annotation: dict) -> Fig:
         self.layout.setdefault("annotations", []).append(annotation)
         return self
 

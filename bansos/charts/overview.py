@@ -71,7 +71,7 @@ def trend(
     theme.add_targets(fig, target, target_next, target_label, target_next_label)
     fig.update_xaxes(type="category")
     if selected is not None:
-        keys = list(zip(frame["year"].astype(int), frame["tranche"].astype(int)))
+        keys: list[tuple] = list(zip(frame["year"].astype(int), frame["tranche"].astype(int)))
         if tuple(selected) in keys:
             index = keys.index(tuple(selected))
             theme.add_band(fig, index - 0.5, index + 0.5)

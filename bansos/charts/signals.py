@@ -56,7 +56,7 @@ def trend(frame: pd.DataFrame, lang: str, *, title: str, x_title: str, y_title: 
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=x_all)
     fig.update_yaxes(rangemode="tozero")
     if selected is not None:
-        keys = list(zip(periods["year"].astype(int), periods["tranche"].astype(int)))
+        keys: list[tuple] = list(zip(periods["year"].astype(int), periods["tranche"].astype(int)))
         if tuple(selected) in keys:
             index = keys.index(tuple(selected))
             theme.add_band(fig, index - 0.5, index + 0.5)

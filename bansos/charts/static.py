@@ -42,7 +42,7 @@ class Images:
                 kaleido.stop_sync_server(silence_warnings=True)
                 self._open = False
 
-    def __enter__(self) -> "Images":
+    def __enter__(self) -> Images:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -22,7 +22,7 @@ from bansos.charts import theme
 from bansos.charts.figure import Fig
 
 # Decile groups as mart_decile names them, in display order.
-DECILE_GROUPS = tuple(f"{d:02d}" for d in range(1, 11)) + ("unranked", "not_in_register")
+DECILE_GROUPS = (*tuple(f"{d:02d}" for d in range(1, 11)), "unranked", "not_in_register")
 UNRANKED_COLOUR = "#4B5563"  # dark grey: in the register without a decile, not eligible
 ABSENT_COLOUR = theme.BAD     # vermillion: not in any register, not eligible
 INELIGIBLE_COLOUR = "#BFC5CD"  # light grey: ranked above the threshold

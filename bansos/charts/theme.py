@@ -3,6 +3,8 @@ chart uses (titles, percent axes, target lines) on a `figure.Fig`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -59,7 +61,7 @@ def apply(fig: Fig, lang: str, title: str, x_title: str | None = None, y_title: 
 
 
 def percent_axis(fig: Fig, axis: str = "y", max_value: float | None = 1.0) -> Fig:
-    update = dict(tickformat=".0%", rangemode="tozero")
+    update: dict[str, Any] = dict(tickformat=".0%", rangemode="tozero")  # Plotly axis settings
     if max_value is not None:
         update["range"] = [0, max_value * 1.02]
     (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**update)
@@ -116,5 +118,7 @@ def add_targets(fig: Fig, target: float, target_next: float, label_now: str, lab
 
 def colour_scale(reverse: bool = False) -> list[list]:
     """The sequential scale as plotly wants it: [[0, colour], ..., [1, colour]]."""
-    scale = [[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)]
-    return [[1 - p, c] for p, c in reversed(scale)] if reverse else scale
+    positions = [i / (len(SEQUENTIAL) - 1) for i in range(len(SEQUENTIAL))]
+    if reverse:
+        return [[1 - p, c] for p, c in zip(reversed(positions), reversed(SEQUENTIAL))]
+    return [[p, c] for p, c in zip(positions, SEQUENTIAL)]

@@ -65,7 +65,7 @@ def _scope_text(access: Access) -> str:
     reference = q("reference_regions", right="pages")
     names: list[str] = []
     left = set(regions)
-    for (code, province), rows in reference.groupby(["province_code", "province_name"], sort=True):
+    for (_code, province), rows in reference.groupby(["province_code", "province_name"], sort=True):
         codes = set(rows.region_code)
         if codes <= left:
             names.append(str(province))

@@ -24,7 +24,7 @@ One path, three guarantees:
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st

@@ -173,7 +173,7 @@ def _province(regions: pd.DataFrame) -> None:
 
 def _regions(regions: pd.DataFrame) -> None:
     state = st.session_state
-    group = state.get("grup") if state.get("grup") in GROUPS else "pilot"
+    group = state["grup"] if state.get("grup") in GROUPS else "pilot"
     in_view = regions_in_view(regions, state.get("prov") or None, group)
     names = dict(zip(regions.region_code, regions.region_name))
     widgets.regions("filter.regions", in_view, "wil", names, default=[], none_key="filter.regions.all",
@@ -228,20 +228,20 @@ def filters() -> Filters:
     regions, periods, snapshots = _options()
     state = st.session_state
     province = state.get("prov") or None
-    group = state.get("grup") if state.get("grup") in GROUPS else "pilot"
+    group = state["grup"] if state.get("grup") in GROUPS else "pilot"
     in_view = regions_in_view(regions, province, group) if not regions.empty else []
     chosen = tuple(c for c in (state.get("wil") or []) if c in in_view)
     program = year = tranche = None
     period_list: tuple[tuple[int, int], ...] = ()
     if not periods.empty:
         programs = list(dict.fromkeys(periods.program))
-        program = state.get("prog") if state.get("prog") in programs else programs[0]
+        program = state["prog"] if state.get("prog") in programs else programs[0]
         keys = _program_periods(periods, program)
         period_list = tuple(split_period(k) for k in keys)
-        year, tranche = split_period(state.get("tahap") if state.get("tahap") in keys else keys[-1])
+        year, tranche = split_period(state["tahap"] if state.get("tahap") in keys else keys[-1])
     dates = _snapshot_dates(snapshots)
     as_of = (state.get("snap") if state.get("snap") in dates else dates[-1]) if dates else None
-    basis = state.get("basis") if state.get("basis") in BASES else "desil"
+    basis = state["basis"] if state.get("basis") in BASES else "desil"
     if session.public():
         group, basis = "pilot", "desil"
         as_of = dates[-1] if dates else None

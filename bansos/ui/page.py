@@ -5,7 +5,7 @@ use, empty states and folded sections."""
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st

@@ -363,7 +363,7 @@ def export_frame(v: View, scope: str) -> pd.DataFrame:
 def export_file(frame: pd.DataFrame, file_format: str, language: str, filters: dict) -> bytes:
     from bansos import excel_csv
 
-    kinds = {**{c: "int" for c in (*COUNTS, "year", "tranche")}, **{c: "rp" for c in AMOUNTS}, **{c: "rate" for c in RATES},
+    kinds = {**dict.fromkeys((*COUNTS, "year", "tranche"), "int"), **dict.fromkeys(AMOUNTS, "rp"), **dict.fromkeys(RATES, "rate"),
              "region_code": "text", "province_code": "text"}
     made = export.frame_export(EXPORT_NAME, frame, "Pilot region indicators, public view: small counts suppressed "
                                "(k = BANSOS_SUPPRESS_K); column `withheld` names each row's withheld cells.", filters, kinds)

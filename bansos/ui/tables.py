@@ -12,6 +12,7 @@ sorted or ranked by.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -137,15 +138,14 @@ def _config(c: Col):
 
 
 def table(frame: pd.DataFrame, columns: list[Col], key: str | None = None, rows_shown: int | None = 16,
-          width: str = "stretch", texts: pd.DataFrame | None = None, download: str | None = None) -> None:
+          width: Literal["stretch", "content"] | int = "stretch", texts: pd.DataFrame | None = None, download: str | None = None) -> None:
     """Show `frame`'s `columns`, numbers in the app's language and sortable.
     With `download` (a file stem), the table's columns can be downloaded
     under it as CSV and Excel (Indonesia) CSV, through the audited download
     helper (the grid's own CSV button is off: client.disableDataExport)."""
     config = {c.name: _config(c) for c in columns}
-    extra = {} if rows_shown is None else {"height": height(len(frame), rows_shown)}
     st.dataframe(styled(frame, columns, texts=texts), hide_index=True, column_config=config, placeholder=fmt.EMPTY,
-                 width=width, key=key, **extra)
+                 width=width, key=key, height="auto" if rows_shown is None else height(len(frame), rows_shown))
     if download and key:
         from bansos.ui import downloads
 

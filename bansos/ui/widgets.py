@@ -10,7 +10,7 @@ never dropped silently.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import streamlit as st
 
@@ -73,9 +73,9 @@ def toggle(label_key: str, key: str, default: bool = True, **kwargs) -> bool:
             state[key] = value == "1"
     elif not isinstance(state.get(key), bool):
         state[key] = default
-    value = st.toggle(tr(label_key), key=key, **kwargs)
-    urlstate.keep(key, "1" if value else "0", default="1" if default else "0")
-    return bool(value)
+    on = st.toggle(tr(label_key), key=key, **kwargs)
+    urlstate.keep(key, "1" if on else "0", default="1" if default else "0")
+    return bool(on)
 
 
 def with_outside(names: dict[str, str], allowed) -> dict[str, str]:
@@ -126,7 +126,7 @@ def region(label_key: str, options: Sequence[str], key: str, names: dict[str, st
         found = urlstate.resolve_codes(raw, with_outside(names, allowed), allowed)
         usable = [code for code in found.codes if code in options]
         st.session_state[key] = usable[0] if usable else fallback
-        instead = tuple(names.get(fallback, fallback or "") for _ in i18n.LANGS)
+        instead = tuple(names.get(fallback, fallback) if fallback else "" for _ in i18n.LANGS)
         if not usable:
             report_regions(key, found, options, both(label_key), instead, shown=fallback)
     elif st.session_state.get(key) not in options:
