@@ -13,7 +13,7 @@
 --             pilot_rate_1, pilot_rate_2, comp_rate_1, comp_rate_2,
 --             pilot_change, comp_change, did, small.
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 ), members AS (
     SELECT DISTINCT pilot_code, pilot_code AS region_code, 'pilot' AS grp FROM mart_comparison
     UNION ALL
@@ -27,7 +27,7 @@ WITH chosen AS (
            sum(t.eligible_families) AS eligible_families, sum(t.eligible_covered) AS eligible_covered,
            sum(t.recipients) AS recipients, sum(t.eligible_recipients) AS eligible_recipients,
            sum(t.recipients) FILTER (WHERE t.eligible_recipients IS NOT NULL) AS recipients_assessed,
-           coalesce(sum(a.allocated), 0) AS allocated, coalesce(sum(a.disbursed), 0) AS disbursed
+           coalesce(sum(a.allocated), 0) AS allocated_amount, coalesce(sum(a.disbursed), 0) AS disbursed_amount
     FROM members m
     JOIN mart_targeting t ON t.region_code = m.region_code
     JOIN chosen c ON t.as_of IS NOT DISTINCT FROM c.as_of
@@ -38,13 +38,18 @@ WITH chosen AS (
       AND ($scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], m.region_code))
     GROUP BY ALL
 ), long AS (
-    SELECT pilot_code, grp, period, 'coverage' AS metric, eligible_covered AS num, eligible_families AS den FROM grouped
+    SELECT pilot_code, grp, period, 'coverage' AS metric,
+           {{numerator:coverage}} AS num, {{denominator:coverage}} AS den FROM grouped
     UNION ALL
-    SELECT pilot_code, grp, period, 'exclusion_error', eligible_families - eligible_covered, eligible_families FROM grouped
+    SELECT pilot_code, grp, period, 'exclusion_error',
+           {{numerator:exclusion_error}}, {{denominator:exclusion_error}} FROM grouped
     UNION ALL
-    SELECT pilot_code, grp, period, 'inclusion_error', recipients_assessed - eligible_recipients, recipients_assessed FROM grouped
+    SELECT pilot_code, grp, period, 'inclusion_error',
+           {{numerator:inclusion_error(recipients=recipients_assessed)}},
+           {{denominator:inclusion_error(recipients=recipients_assessed)}} FROM grouped
     UNION ALL
-    SELECT pilot_code, grp, period, 'disbursement_rate', disbursed, allocated FROM grouped
+    SELECT pilot_code, grp, period, 'disbursement_rate',
+           {{numerator:disbursement_rate}}, {{denominator:disbursement_rate}} FROM grouped
 ), wide AS (
     SELECT pilot_code, metric,
            max(num) FILTER (WHERE grp = 'pilot' AND period = 1) AS pilot_num_1,

@@ -10,7 +10,7 @@
 --             coverage, exclusion_error, inclusion_error, disbursement_rate,
 --             small.
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 ), members AS (
     SELECT DISTINCT pilot_code, pilot_code AS region_code, 'pilot' AS grp FROM mart_comparison
     UNION ALL
@@ -40,10 +40,10 @@ WITH chosen AS (
 SELECT g.pilot_code, r.name AS pilot_name, g.grp, g.regions, g.year, g.tranche,
        g.eligible_families, g.eligible_covered, g.recipients, g.eligible_recipients, g.recipients_assessed,
        g.allocated_amount, g.disbursed_amount,
-       g.eligible_covered / NULLIF(g.eligible_families, 0) AS coverage,
-       1 - g.eligible_covered / NULLIF(g.eligible_families, 0) AS exclusion_error,
-       (g.recipients_assessed - g.eligible_recipients) / NULLIF(g.recipients_assessed, 0) AS inclusion_error,
-       g.disbursed_amount / NULLIF(g.allocated_amount, 0) AS disbursement_rate,
+       {{rate:coverage}} AS coverage,
+       {{rate:exclusion_error}} AS exclusion_error,
+       {{rate:inclusion_error(recipients=recipients_assessed)}} AS inclusion_error,
+       {{rate:disbursement_rate}} AS disbursement_rate,
        coalesce(g.eligible_families < $min_families OR g.recipients_assessed < $min_families, true) AS small
 FROM grouped g
 JOIN ref_region r ON r.code = g.pilot_code

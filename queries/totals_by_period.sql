@@ -16,7 +16,7 @@
 --             disbursement_rate_families, timeliness, coverage_small,
 --             inclusion_small, prev_* (the previous tranche's rates).
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 ), picked AS (
     SELECT t.*
     FROM mart_targeting t
@@ -47,12 +47,12 @@ WITH chosen AS (
 ), rated AS (
     SELECT s.*, coalesce(a.allocated_amount, 0) AS allocated_amount, coalesce(a.disbursed_amount, 0) AS disbursed_amount,
            coalesce(a.paid_families, 0) AS paid_families, coalesce(a.timely_families, 0) AS timely_families,
-           s.eligible_covered / NULLIF(s.eligible_families, 0) AS coverage,
-           1 - s.eligible_covered / NULLIF(s.eligible_families, 0) AS exclusion_error,
-           (s.recipients_assessed - s.eligible_recipients) / NULLIF(s.recipients_assessed, 0) AS inclusion_error,
-           a.disbursed_amount / NULLIF(a.allocated_amount, 0) AS disbursement_rate,
-           a.paid_families / NULLIF(s.recipients, 0) AS disbursement_rate_families,
-           a.timely_families / NULLIF(s.recipients, 0) AS timeliness,
+           {{rate:coverage}} AS coverage,
+           {{rate:exclusion_error}} AS exclusion_error,
+           {{rate:inclusion_error(recipients=recipients_assessed)}} AS inclusion_error,
+           {{rate:disbursement_rate}} AS disbursement_rate,
+           {{rate:disbursement_rate_families}} AS disbursement_rate_families,
+           {{rate:timeliness}} AS timeliness,
            coalesce(s.eligible_families < $min_families, false) AS coverage_small,
            coalesce(s.recipients_assessed < $min_families, true) AS inclusion_small,
            row_number() OVER (ORDER BY s.year, s.tranche) AS period_index
