@@ -944,6 +944,7 @@ class PandasPages:
                 "region_code": x.region_code,
                 "eligible_families" + suffix: x.eligible_families, "eligible_covered" + suffix: x.eligible_covered,
                 "recipients" + suffix: x.recipients, "eligible_recipients" + suffix: x.eligible_recipients,
+                "allocated_amount" + suffix: x.allocated_amount, "disbursed_amount" + suffix: x.disbursed_amount,
                 "coverage" + suffix: _div(x.eligible_covered, x.eligible_families),
                 "exclusion_error" + suffix: 1 - _div(x.eligible_covered, x.eligible_families),
                 "inclusion_error" + suffix: _div(x.recipients - x.eligible_recipients, x.recipients),
@@ -954,9 +955,11 @@ class PandasPages:
         j = sides[0].merge(sides[1], on="region_code", how="outer")
         j["small_1"] = j.small_1.where(j.small_1.notna(), True).astype(bool)
         j["small_2"] = j.small_2.where(j.small_2.notna(), True).astype(bool)
-        order = ["eligible_families_1", "eligible_covered_1", "recipients_1", "eligible_recipients_1", "coverage_1",
+        order = ["eligible_families_1", "eligible_covered_1", "recipients_1", "eligible_recipients_1",
+                 "allocated_amount_1", "disbursed_amount_1", "coverage_1",
                  "exclusion_error_1", "inclusion_error_1", "disbursement_rate_1", "eligible_families_2",
-                 "eligible_covered_2", "recipients_2", "eligible_recipients_2", "coverage_2", "exclusion_error_2",
+                 "eligible_covered_2", "recipients_2", "eligible_recipients_2", "allocated_amount_2",
+                 "disbursed_amount_2", "coverage_2", "exclusion_error_2",
                  "inclusion_error_2", "disbursement_rate_2", "small_1", "small_2"]
         j = j.merge(self._region_names()[["region_code", "region_name", "province_code"]], on="region_code")
         if province is not None:
@@ -1259,7 +1262,8 @@ class PandasPages:
         long = long.sort_values(["is_total", "self_registered_share", "region_code", "channel_order"],
                                 ascending=[False, False, True, True], na_position="last")
         columns = ["is_total", "region_code", "region_name", "is_pilot", "channel", "channel_order", "families",
-                   "new_registrations", "share", "self_registered_share", "small", "channel_dtsen", "channel_blank"]
+                   "new_registrations", "share", "channel_mandiri", "self_registered_share", "small", "channel_dtsen",
+                   "channel_blank"]
         return long[columns].reset_index(drop=True)
 
     def ringkasan_registration_totals(self, as_of, regions) -> pd.DataFrame:

@@ -11,7 +11,8 @@
 -- Columns:    is_total, region_code, region_name, is_pilot, channel,
 --             channel_order, families (new registrations through the channel),
 --             new_registrations, share (families / new_registrations),
---             self_registered_share (the region's mandiri share, for sorting),
+--             channel_mandiri, self_registered_share (the region's mandiri
+--             share, channel_mandiri / new_registrations, for sorting),
 --             small (new_registrations < $min_families), channel_dtsen,
 --             channel_blank (families already in the register / without a
 --             channel: not new registrations).
@@ -48,7 +49,7 @@ WITH chosen AS (
 )
 SELECT is_total, region_code, region_name, is_pilot, channel, channel_order, families, new_registrations,
        families / NULLIF(new_registrations, 0) AS share,
-       {{rate:self_registered_share}} AS self_registered_share,
+       channel_mandiri, {{rate:self_registered_share}} AS self_registered_share,
        new_registrations < $min_families AS small,
        channel_dtsen, channel_blank
 FROM long

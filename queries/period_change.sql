@@ -5,8 +5,9 @@
 -- Grain:      region.
 -- Columns:    region_code, region_name, is_pilot, for t1 and t2 (suffix _1,
 --             _2): eligible_families, eligible_covered, recipients,
---             eligible_recipients, exclusion_error, inclusion_error, coverage,
---             disbursement_rate; and the changes (t2 − t1) *_change; small_1,
+--             eligible_recipients, allocated_amount, disbursed_amount (NULL
+--             when nothing was allocated), coverage, exclusion_error,
+--             inclusion_error, disbursement_rate; and the changes (t2 − t1) *_change; small_1,
 --             small_2 (a rate on fewer than $min_families families).
 WITH chosen AS (
     {{chosen_snapshot}}
@@ -14,7 +15,7 @@ WITH chosen AS (
     SELECT region_code, year, tranche, sum(allocated_amount) AS allocated_amount, sum(disbursed_amount) AS disbursed_amount
     FROM mart_allocation WHERE program = $program GROUP BY ALL
 ), t AS (
-    SELECT t.*,
+    SELECT t.*, a.allocated_amount, a.disbursed_amount,
            {{rate:coverage}} AS coverage,
            {{rate:exclusion_error}} AS exclusion_error,
            {{rate:inclusion_error}} AS inclusion_error,
@@ -30,10 +31,12 @@ joined AS (
     SELECT coalesce(one.region_code, two.region_code) AS region_code,
            one.eligible_families AS eligible_families_1, one.eligible_covered AS eligible_covered_1,
            one.recipients AS recipients_1, one.eligible_recipients AS eligible_recipients_1,
+           one.allocated_amount AS allocated_amount_1, one.disbursed_amount AS disbursed_amount_1,
            one.coverage AS coverage_1, one.exclusion_error AS exclusion_error_1,
            one.inclusion_error AS inclusion_error_1, one.disbursement_rate AS disbursement_rate_1,
            two.eligible_families AS eligible_families_2, two.eligible_covered AS eligible_covered_2,
            two.recipients AS recipients_2, two.eligible_recipients AS eligible_recipients_2,
+           two.allocated_amount AS allocated_amount_2, two.disbursed_amount AS disbursed_amount_2,
            two.coverage AS coverage_2, two.exclusion_error AS exclusion_error_2,
            two.inclusion_error AS inclusion_error_2, two.disbursement_rate AS disbursement_rate_2,
            coalesce(one.eligible_families < $min_families OR one.recipients < $min_families, true) AS small_1,
