@@ -869,17 +869,13 @@ class PandasPages:
         s = s.merge(a, on=["year", "tranche"], how="left", suffixes=("", "_a"))
         return s.sort_values(["year", "tranche"]).reset_index(drop=True)
 
-    def _picked(self, as_of, basis, program, province, regions, join_region: bool) -> pd.DataFrame:
+    def _picked(self, as_of, basis, program, regions) -> pd.DataFrame:
         t = self._targeting_of(self._chosen(as_of), basis, program)
-        if join_region:
-            t = t.merge(self.d.regions[["code", "province_code"]], left_on="region_code", right_on="code")
-            if province is not None:
-                t = t[t.province_code == province]
         t = t[_in_list(t.region_code, regions) & self._scoped(t.region_code)]
         return t.assign(is_pilot=t.region_code.isin(self.d.pilots.region_code))
 
-    def ringkasan_totals(self, as_of, basis, program, regions) -> pd.DataFrame:
-        picked = self._picked(as_of, basis, program, None, regions, join_region=False)
+    def totals_by_period(self, as_of, basis, program, regions) -> pd.DataFrame:
+        picked = self._picked(as_of, basis, program, regions)
         a = self._allocation_mart()
         alloc = a[(a.program == program) & a.region_code.isin(picked.region_code.unique())]
         s = self._period_totals(picked, alloc)
@@ -907,29 +903,6 @@ class PandasPages:
         for column in ("coverage", "exclusion_error", "inclusion_error", "disbursement_rate",
                        "disbursement_rate_families", "timeliness", "eligible_families", "recipients", "disbursed_amount"):
             out[f"{column}_change"] = out[column] - out[f"prev_{column}"]
-        return out
-
-    def totals_by_period(self, as_of, basis, program, province, regions) -> pd.DataFrame:
-        picked = self._picked(as_of, basis, program, province, regions, join_region=True)
-        a = self._allocation_mart()
-        alloc = a[(a.program == program) & a.region_code.isin(picked.region_code.unique())]
-        s = self._period_totals(picked, alloc)
-        out = s[["program", "year", "tranche", "regions", "regions_with_register", "eligible_families", "eligible_covered",
-                 "recipients", "eligible_recipients", "recipients_assessed", "not_in_register"]].copy()
-        for column in ("allocated_amount", "disbursed_amount", "paid_families", "timely_families"):
-            out[column] = s[column].fillna(0)
-        out["coverage"] = _div(s.eligible_covered, s.eligible_families)
-        out["exclusion_error"] = 1 - out.coverage
-        out["inclusion_error"] = _div(s.recipients_assessed - s.eligible_recipients, s.recipients_assessed)
-        out["disbursement_rate"] = _div(s.disbursed_amount, s.allocated_amount)
-        out["disbursement_rate_families"] = _div(s.paid_families, s.recipients)
-        out["timeliness"] = _div(s.timely_families, s.recipients)
-        out["coverage_small"] = (s.eligible_families < self.min_families).fillna(False).astype(bool)
-        out["inclusion_small"] = (s.recipients_assessed < self.min_families).where(s.recipients_assessed.notna(), True).astype(bool)
-        out["period_index"] = np.arange(1, len(out) + 1)
-        for column in ("coverage", "exclusion_error", "inclusion_error", "disbursement_rate", "eligible_families",
-                       "recipients", "year", "tranche"):
-            out[f"prev_{column}"] = out[column].shift(1)
         return out
 
     def period_change(self, as_of, basis, program, year1, tranche1, year2, tranche2, province, regions) -> pd.DataFrame:
