@@ -43,17 +43,23 @@ def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
     return pd.to_numeric(values.astype(object).where(values.notna(), np.nan), errors="coerce").astype(float)
 
 
-def _expected(frame: pd.DataFrame, record: indicators.Indicator, suffix: str, renames: dict[str, str]) -> pd.Series:
-    """The record's numerator / denominator over this frame's columns."""
+def _parts(frame: pd.DataFrame, record: indicators.Indicator, suffix: str,
+           renames: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """The record's numerator and denominator computed over this frame's columns."""
     expressions = (record.numerator, record.denominator)
     source = {name: renames.get(name, name).split(".")[-1] + suffix
               for expression in expressions for name in COLUMN.findall(expression)}
     missing = sorted({c for c in source.values() if c not in frame.columns})
     if missing:
         raise AssertionError(f"returns {record.id}{suffix} without {missing} (its numerator and denominator)")
-    env = pd.DataFrame({name: _numbers(frame, column) for name, column in source.items()})
-    parts = [env.eval(expression) if " " in expression else env[expression] for expression in expressions]
-    numerator, denominator = parts
+    env = pd.DataFrame({name: _numbers(frame, column) for name, column in source.items()}, index=frame.index)
+    numerator, denominator = (env.eval(e) if " " in e else env[e] for e in expressions)
+    return numerator, denominator
+
+
+def _expected(frame: pd.DataFrame, record: indicators.Indicator, suffix: str, renames: dict[str, str]) -> pd.Series:
+    """The record's numerator / denominator over this frame's columns."""
+    numerator, denominator = _parts(frame, record, suffix, renames)
     return (numerator / denominator).where(denominator.notna() & (denominator != 0))
 
 
@@ -122,6 +128,35 @@ def test_every_rate_a_query_returns_is_its_records_numerator_over_denominator(ru
     # column matching itself).
     assert {"region_indicators", "totals_by_period", "period_change", "comparison_trend", "kecamatan_indicators",
             "disbursement_by_tranche", "funnel", "pendaftaran_channels"} <= returning
+
+
+def test_the_did_inputs_are_the_records_numerators_and_denominators(runner, world):
+    """comparison_did returns each metric's inputs in long form (pilot_num_1,
+    comp_den_2 ...): they are the record's numerator and denominator over the
+    group's sums for that tranche, as comparison_trend returns them."""
+    renames = {rid: dict(pairs) for rid, pairs in load_query("comparison_did").metrics}
+    trend_params = load_query("comparison_trend").caller_parameters
+    compared = 0
+    for params in parameter_sets("comparison_did", world):
+        did = runner.run("comparison_did", **params)
+        trend = runner.run("comparison_trend", **{k: params[k] for k in trend_params})
+        periods = {"1": (params["year1"], params["tranche1"]), "2": (params["year2"], params["tranche2"])}
+        for row in did.itertuples():
+            for grp, who in (("pilot", "pilot"), ("comparison", "comp")):
+                for period, (year, tranche) in periods.items():
+                    if period == "2" and periods["2"] == periods["1"]:
+                        continue  # the same tranche twice counts as the first
+                    sums = trend[(trend.pilot_code == row.pilot_code) & (trend.grp == grp)
+                                 & (trend.year == year) & (trend.tranche == tranche)]
+                    got = (getattr(row, f"{who}_num_{period}"), getattr(row, f"{who}_den_{period}"))
+                    if sums.empty:
+                        assert all(pd.isna(v) for v in got), (params, row.pilot_code, row.metric, grp, period)
+                        continue
+                    numerator, denominator = _parts(sums, RATES[row.metric], "", renames.get(row.metric, {}))
+                    expected = pd.Series([numerator.iloc[0], denominator.iloc[0]], dtype=float)
+                    assert not _differ(pd.Series(got, dtype=float), expected), (params, row.pilot_code, row.metric, grp, period)
+                    compared += 1
+    assert compared > 20
 
 
 def test_an_altered_formula_is_caught(runner, world, monkeypatch):
