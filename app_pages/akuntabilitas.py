@@ -34,7 +34,7 @@ def _benefit(program: str):
 
 
 def context(f: ui.Filters, by_region: pd.DataFrame, lang: str) -> None:
-    totals = ui.q("ringkasan_totals", **f.params("as_of", "basis", "program", "regions"))
+    totals = ui.q("totals_by_period", **f.params("as_of", "basis", "program", "regions"))
     current = totals[(totals.year == f.year) & (totals.tranche == f.tranche)] if not totals.empty else totals
     regions = by_region.drop_duplicates("region_code")
     scope = narrative.scope_label(current.iloc[0], regions, lang) if not current.empty else fmt.EMPTY

@@ -35,7 +35,7 @@ def _with_group(frame: pd.DataFrame) -> pd.DataFrame:
 def summary(f: ui.Filters, lang: str, regions: pd.DataFrame) -> None:
     """Headline tiles: the regions in view summed (numerators and
     denominators added, then divided, by the query)."""
-    totals = ui.safe_query("totals_by_period", **f.params("as_of", "basis", "program", "province", "regions"))
+    totals = ui.safe_query("totals_by_period", **f.params("as_of", "basis", "program", "regions"))
     now = totals[(totals.year == f.year) & (totals.tranche == f.tranche)] if totals is not None and not totals.empty else None
     if now is None or now.empty:
         return

@@ -2,7 +2,7 @@
 
 Everything on it comes from the queries and builders the pages use, never a
 second computation:
-- the headline indicators: `ringkasan_totals` through bansos.headline (the
+- the headline indicators: `totals_by_period` through bansos.headline (the
   very captions of Ringkasan's tiles);
 - the trend with both targets: charts.overview.trend on the same rows;
 - the rank among pilots: `region_indicators`' rank columns;
@@ -167,7 +167,7 @@ def gather(runner: QueryRunner, request: Request, *, public: bool = False, for_w
     period = i18n.t("period.label", lang, year=year, tranche=tranche) if year and tranche else t("brief.empty.no_period", lang)
     totals = pd.DataFrame()
     if program and year and tranche and regions:
-        totals = runner.run("ringkasan_totals", as_of=request.snapshot, basis=request.basis, program=program,
+        totals = runner.run("totals_by_period", as_of=request.snapshot, basis=request.basis, program=program,
                             regions=regions)
     current = totals[(totals.year == year) & (totals.tranche == tranche)] if not totals.empty else totals
     if current.empty or not program:  # no programme means no totals either

@@ -1,6 +1,6 @@
 """The four headline indicators as people read them (Ringkasan's tiles and the
 leaders' brief): the rate, its change against the previous tranche, and the
-numerator and denominator beside it, from one `ringkasan_totals` row.
+numerator and denominator beside it, from one `totals_by_period` row.
 
 Pure functions, no Streamlit: the page and the brief show the same text
 because they call the same code on the same query row. The change is that
@@ -90,7 +90,7 @@ def small_flags(row: pd.Series) -> dict[str, bool]:
 
 
 def headlines(row: pd.Series, lang: str, *, min_families: int, target: float, target_next: float) -> list[Headline]:
-    """The four headline indicators of a `ringkasan_totals` row."""
+    """The four headline indicators of a `totals_by_period` row."""
     texts = captions(row, lang, min_families=min_families, target=target, target_next=target_next)
     small = small_flags(row)
     previous = None

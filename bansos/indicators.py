@@ -1,15 +1,25 @@
 """Indicator definitions: one record per metric.
 
-Each record says what the metric is (SQL expression over the mart columns
-that the queries return), how it reads in Indonesian and English, how it is
-formatted and where its rule comes from. The methodology page and the
-exports' data dictionary are generated from these records; a test checks
-that the rates the queries return equal `numerator / denominator` here.
+Each record says what the metric is, how it reads in Indonesian and English,
+how it is formatted and where its rule comes from. A rate's SQL is written
+once, here: `numerator / denominator` over the columns the queries return.
+The query loader puts it into the query files wherever they say
+`{{rate:<id>}}` (bansos/queries.py), the methodology page shows that very
+expression, and the exports' data dictionary is generated from the same
+records. A test checks that every rate a query returns equals its record's
+numerator / denominator (tests/test_metrics_once.py).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+# A numerator or denominator the queries can compute: column names joined by
+# + and -. Anything else (a share of a total, a set) is described, not run.
+_COLUMNS_EXPRESSION = re.compile(r"[a-z_][a-z0-9_]*(?: [-+] [a-z_][a-z0-9_]*)*")
+_COLUMN = re.compile(r"[a-z_][a-z0-9_]*")
 
 PROJECT = "project"  # the rule is this project's own definition (the Metodologi page states it)
 
@@ -17,7 +27,9 @@ PROJECT = "project"  # the rule is this project's own definition (the Metodologi
 @dataclass(frozen=True)
 class Indicator:
     id: str
-    sql: str
+    # How the metric is computed. None for a rate: then it is the SQL the
+    # queries run, made from numerator and denominator (see rate_sql).
+    sql: str | None
     label_id: str
     label_en: str
     description_id: str
@@ -32,11 +44,40 @@ class Indicator:
     # the rate wherever it appears, and the reason it is left out of ranks.
     small: str | None = None
 
+    def __post_init__(self):
+        if self.sql is None:
+            object.__setattr__(self, "sql", self.rate_sql())
+
+    @property
+    def is_rate(self) -> bool:
+        """Numerator and denominator are columns the queries return (or sums
+        and differences of them), so the rate's SQL is generated from them."""
+        return all(part is not None and _COLUMNS_EXPRESSION.fullmatch(part)
+                   for part in (self.numerator, self.denominator))
+
+    def rate_sql(self, columns: Mapping[str, str] | None = None) -> str:
+        """The rate as SQL: `numerator / NULLIF(denominator, 0)`, NULL when
+        the denominator is 0 or unknown. `columns` renames record columns for
+        a query whose rows name them otherwise (e.g. the totals divide the
+        inclusion error by `recipients_assessed`, the recipients of regions
+        with a register)."""
+        if not self.is_rate:
+            raise ValueError(f"{self.id}: no numerator and denominator over query columns")
+        numerator, denominator = (rename_columns(part, columns or {}) for part in (self.numerator, self.denominator))
+        if " " in numerator:
+            numerator = f"({numerator})"
+        return f"{numerator} / NULLIF({denominator}, 0)"
+
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_id
 
     def description(self, lang: str) -> str:
         return self.description_en if lang == "en" else self.description_id
+
+
+def rename_columns(expression: str, columns: Mapping[str, str]) -> str:
+    """A numerator or denominator with its column names replaced as `columns` says."""
+    return _COLUMN.sub(lambda m: columns.get(m.group(), m.group()), expression)
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -71,19 +112,19 @@ INDICATORS: tuple[Indicator, ...] = (
         "int",
     ),
     Indicator(
-        "coverage", "eligible_covered / eligible_families", "Cakupan", "Coverage",
+        "coverage", None, "Cakupan", "Coverage",
         "Bagian keluarga layak yang menerima program: |E_r ∩ R| / |E_r|.",
         "Share of eligible families who receive the programme: |E_r ∩ R| / |E_r|.",
         "pct", numerator="eligible_covered", denominator="eligible_families", small="coverage_small",
     ),
     Indicator(
-        "exclusion_error", "1 - eligible_covered / eligible_families", "Exclusion error", "Exclusion error",
+        "exclusion_error", None, "Exclusion error", "Exclusion error",
         "Bagian keluarga layak yang tidak menerima: 1 − cakupan. Penyebutnya keluarga layak, berbeda dari inclusion error; keduanya tidak dijumlahkan.",
         "Share of eligible families left out: 1 − coverage. Its denominator is eligible families, unlike the inclusion error; the two do not add up.",
         "pct", numerator="eligible_families - eligible_covered", denominator="eligible_families", lower_is_better=True, small="coverage_small",
     ),
     Indicator(
-        "inclusion_error", "(recipients - eligible_recipients) / recipients", "Inclusion error", "Inclusion error",
+        "inclusion_error", None, "Inclusion error", "Inclusion error",
         "Bagian penerima yang tidak layak (termasuk yang tidak ada di register): |R_r \\ E| / |R_r|.",
         "Share of recipients who are not eligible (including those not in the register): |R_r \\ E| / |R_r|.",
         "pct", numerator="recipients - eligible_recipients", denominator="recipients", lower_is_better=True, small="inclusion_small",
@@ -97,17 +138,17 @@ INDICATORS: tuple[Indicator, ...] = (
         "Jumlah nominal berstatus tersalur, dalam rupiah.", "Amount with status tersalur (paid), in rupiah.", "rp",
     ),
     Indicator(
-        "disbursement_rate", "disbursed_amount / allocated_amount", "Realisasi penyaluran (nilai)", "Disbursement rate (amount)",
+        "disbursement_rate", None, "Realisasi penyaluran (nilai)", "Disbursement rate (amount)",
         "Nilai tersalur dibagi nilai dialokasikan.", "Amount paid divided by amount allocated.",
         "pct", numerator="disbursed_amount", denominator="allocated_amount", small="inclusion_small",
     ),
     Indicator(
-        "disbursement_rate_families", "paid_families / recipients", "Realisasi penyaluran (keluarga)", "Disbursement rate (families)",
+        "disbursement_rate_families", None, "Realisasi penyaluran (keluarga)", "Disbursement rate (families)",
         "Keluarga yang sudah dibayar dibagi keluarga yang dialokasikan.", "Families paid divided by families allocated.",
         "pct", numerator="paid_families", denominator="recipients", small="inclusion_small",
     ),
     Indicator(
-        "timeliness", "timely_families / recipients", "Ketepatan waktu", "Timeliness",
+        "timeliness", None, "Ketepatan waktu", "Timeliness",
         "Keluarga yang dibayar paling lambat N hari (pengaturan, bawaan 30) sejak awal tahap, dibagi keluarga yang dialokasikan.",
         "Families paid within N days (a setting, default 30) of the tranche start, divided by families allocated.",
         "pct", numerator="timely_families", denominator="recipients", small="inclusion_small",
@@ -119,19 +160,19 @@ INDICATORS: tuple[Indicator, ...] = (
         "pct", numerator="disbursed_amount (institution)", denominator="disbursed_amount",
     ),
     Indicator(
-        "self_registered_share", "channel_mandiri / new_registrations", "Daftar mandiri", "Self-registered",
+        "self_registered_share", None, "Daftar mandiri", "Self-registered",
         "Bagian pendaftaran baru yang dilakukan sendiri lewat aplikasi (kanal mandiri).",
         "Share of new registrations made by the family in the app (channel mandiri).",
         "pct", numerator="channel_mandiri", denominator="new_registrations",
     ),
     Indicator(
-        "layak_rate", "layak / decided", "Diputus layak", "Decided layak",
+        "layak_rate", None, "Diputus layak", "Decided layak",
         "Bagian pendaftaran baru yang sudah diputus dan dinyatakan layak.",
         "Share of decided new registrations found layak (eligible).",
         "pct", numerator="layak", denominator="decided",
     ),
     Indicator(
-        "upheld_rate", "upheld / appealed", "Sanggahan diterima", "Appeals upheld",
+        "upheld_rate", None, "Sanggahan diterima", "Appeals upheld",
         "Bagian sanggahan atas keputusan tidak layak yang diterima.",
         "Share of appeals against a tidak layak decision that were upheld.",
         "pct", numerator="upheld", denominator="appealed",

@@ -2,7 +2,7 @@
 
 Pure functions: query frames and a language in, a list of sentences out.
 No Streamlit, no SQL, no metric arithmetic: every rate and change comes from
-a query (`ringkasan_totals`, `region_indicators`); this module only decides
+a query (`totals_by_period`, `region_indicators`); this module only decides
 which sentence fits the numbers (missing, small, one region or many, better
 or worse than the previous tranche, above or below the targets) and formats
 them with bansos.fmt. Words live in bansos/translations/ringkasan.py under
@@ -238,7 +238,7 @@ def overview(
 ) -> list[str]:
     """The overview's sentences.
 
-    current: the `ringkasan_totals` row of the tranche shown (first row used).
+    current: the `totals_by_period` row of the tranche shown (first row used).
     regions: `region_indicators` rows of the same programme and tranche (needs
              region_name, coverage, coverage_small).
     """

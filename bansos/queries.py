@@ -4,6 +4,17 @@ A query is named after its file (`queries/region_indicators.sql` →
 "region_indicators"). Its header comment documents purpose, parameters,
 grain and columns. Values are always bound (`$name`), never pasted into SQL.
 
+Definitions shared by many queries are written once and put in when a file
+is loaded, where it says:
+- `{{rate:<indicator>}}`: the indicator's rate SQL, generated from its record
+  in bansos/indicators.py (`numerator / NULLIF(denominator, 0)` over the
+  columns in scope); `{{rate:<indicator>(column=other, ...)}}` when this
+  query's rows name a record column otherwise. `{{numerator:...}}` and
+  `{{denominator:...}}` give the two parts alone.
+- `{{<fragment>}}`: the SQL of `queries/fragments/<fragment>.sql`, e.g.
+  `{{chosen_snapshot}}`, the one definition of which register snapshot a
+  query reads.
+
 Runner-supplied parameters are bound automatically where a query uses them:
 - `$scope`: the regions the viewer may see (None = all). Applied here, not by
   pages: the app makes one runner per scope (bansos/ui/core.py), so no page
@@ -28,11 +39,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from bansos import settings
+from bansos import indicators, settings
 from bansos.warehouse import WarehouseError, damage_message, data_version, open_read_only
 
 QUERY_DIR = settings.QUERIES_DIR
+FRAGMENT_DIR = QUERY_DIR / "fragments"
 PARAM_PATTERN = re.compile(r"\$([a-z_][a-z0-9_]*)")
+# {{chosen_snapshot}}, {{rate:coverage}}, {{rate:inclusion_error(recipients=recipients_assessed)}}
+PLACEHOLDER = re.compile(r"\{\{\s*(?:(rate|numerator|denominator):)?([a-z_][a-z0-9_]*)\s*(?:\(([^)]*)\))?\s*\}\}")
 RUNNER_PARAMS = {
     "scope": None,
     "min_families": lambda: settings.get_int("min_families"),
@@ -63,9 +77,12 @@ class WarehouseUnreadable(QueryError):
 @dataclass(frozen=True)
 class QueryFile:
     name: str
-    sql: str
+    sql: str  # as run: placeholders expanded
     parameters: frozenset[str]
     header: str
+    # The indicators whose definitions the query takes from their records,
+    # with the column renames it asks for: ((indicator id, ((column, as), ...)), ...).
+    metrics: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
     @property
     def caller_parameters(self) -> frozenset[str]:
@@ -80,6 +97,48 @@ def _strip_comments(sql: str) -> str:
     return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
 
 
+def _renames(text: str | None, where: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        column, _, other = (x.strip() for x in part.partition("="))
+        if not (re.fullmatch(r"[a-z_][a-z0-9_]*", column) and re.fullmatch(r"[a-z_][a-z0-9_.]*", other)):
+            raise QueryError(f"{where}: a rename reads column=other_column, not {part!r}")
+        pairs.append((column, other))
+    return tuple(pairs)
+
+
+def _expand(text: str, where: str) -> tuple[str, list[tuple[str, tuple[tuple[str, str], ...]]]]:
+    """The SQL with its placeholders replaced (see the module docstring) and
+    the indicators it took from their records."""
+    metrics = []
+
+    def replace(match: re.Match) -> str:
+        kind, name, arguments = match.groups()
+        if kind is None:
+            if arguments is not None:
+                raise QueryError(f"{where}: the fragment {{{{{name}}}}} takes no arguments")
+            path = FRAGMENT_DIR / f"{name}.sql"
+            if not path.exists():
+                raise QueryError(f"{where}: no fragment {path}")
+            return _strip_comments(path.read_text()).strip()
+        record = indicators.BY_ID.get(name)
+        if record is None or not record.is_rate:
+            raise QueryError(f"{where}: {name!r} is not a rate indicator")
+        renames = _renames(arguments, where)
+        metrics.append((name, renames))
+        columns = dict(renames)
+        if kind == "rate":
+            return record.rate_sql(columns)
+        part = record.numerator if kind == "numerator" else record.denominator
+        return f"({indicators.rename_columns(part, columns)})"
+
+    # Placeholders in comments stay as written (a header may name one).
+    lines = [line if line.lstrip().startswith("--") else PLACEHOLDER.sub(replace, line) for line in text.splitlines()]
+    if any("{{" in line and not line.lstrip().startswith("--") for line in lines):
+        raise QueryError(f"{where}: a placeholder that does not read {{{{fragment}}}} or {{{{rate:indicator}}}}")
+    return "\n".join(lines) + ("\n" if text.endswith("\n") else ""), metrics
+
+
 @cache
 def load_query(name: str) -> QueryFile:
     if not re.fullmatch(r"[a-z0-9_]+", name):
@@ -89,8 +148,9 @@ def load_query(name: str) -> QueryFile:
         raise QueryError(f"No query file {path}")
     text = path.read_text()
     header = "\n".join(line for line in text.splitlines() if line.startswith("--"))
-    code = _strip_comments(text)
-    return QueryFile(name, text, frozenset(PARAM_PATTERN.findall(code)), header)
+    sql, metrics = _expand(text, f"{name}.sql")
+    code = _strip_comments(sql)
+    return QueryFile(name, sql, frozenset(PARAM_PATTERN.findall(code)), header, tuple(dict.fromkeys(metrics)))
 
 
 def query_names() -> list[str]:

@@ -840,17 +840,13 @@ class PandasPages:
         s = s.merge(a, on=["year", "tranche"], how="left", suffixes=("", "_a"))
         return s.sort_values(["year", "tranche"]).reset_index(drop=True)
 
-    def _picked(self, as_of, basis, program, province, regions, join_region: bool) -> pd.DataFrame:
+    def _picked(self, as_of, basis, program, regions) -> pd.DataFrame:
         t = self._targeting_of(self._chosen(as_of), basis, program)
-        if join_region:
-            t = t.merge(self.d.regions[["code", "province_code"]], left_on="region_code", right_on="code")
-            if province is not None:
-                t = t[t.province_code == province]
         t = t[_in_list(t.region_code, regions) & self._scoped(t.region_code)]
         return t.assign(is_pilot=t.region_code.isin(self.d.pilots.region_code))
 
-    def ringkasan_totals(self, as_of, basis, program, regions) -> pd.DataFrame:
-        picked = self._picked(as_of, basis, program, None, regions, join_region=False)
+    def totals_by_period(self, as_of, basis, program, regions) -> pd.DataFrame:
+        picked = self._picked(as_of, basis, program, regions)
         a = self._allocation_mart()
         alloc = a[(a.program == program) & a.region_code.isin(picked.region_code.unique())]
         s = self._period_totals(picked, alloc)
@@ -880,29 +876,6 @@ class PandasPages:
             out[f"{column}_change"] = out[column] - out[f"prev_{column}"]
         return out
 
-    def totals_by_period(self, as_of, basis, program, province, regions) -> pd.DataFrame:
-        picked = self._picked(as_of, basis, program, province, regions, join_region=True)
-        a = self._allocation_mart()
-        alloc = a[(a.program == program) & a.region_code.isin(picked.region_code.unique())]
-        s = self._period_totals(picked, alloc)
-        out = s[["program", "year", "tranche", "regions", "regions_with_register", "eligible_families", "eligible_covered",
-                 "recipients", "eligible_recipients", "recipients_assessed", "not_in_register"]].copy()
-        for column in ("allocated_amount", "disbursed_amount", "paid_families", "timely_families"):
-            out[column] = s[column].fillna(0)
-        out["coverage"] = _div(s.eligible_covered, s.eligible_families)
-        out["exclusion_error"] = 1 - out.coverage
-        out["inclusion_error"] = _div(s.recipients_assessed - s.eligible_recipients, s.recipients_assessed)
-        out["disbursement_rate"] = _div(s.disbursed_amount, s.allocated_amount)
-        out["disbursement_rate_families"] = _div(s.paid_families, s.recipients)
-        out["timeliness"] = _div(s.timely_families, s.recipients)
-        out["coverage_small"] = (s.eligible_families < self.min_families).fillna(False).astype(bool)
-        out["inclusion_small"] = (s.recipients_assessed < self.min_families).where(s.recipients_assessed.notna(), True).astype(bool)
-        out["period_index"] = np.arange(1, len(out) + 1)
-        for column in ("coverage", "exclusion_error", "inclusion_error", "disbursement_rate", "eligible_families",
-                       "recipients", "year", "tranche"):
-            out[f"prev_{column}"] = out[column].shift(1)
-        return out
-
     def period_change(self, as_of, basis, program, year1, tranche1, year2, tranche2, province, regions) -> pd.DataFrame:
         t = self._targeting_of(self._chosen(as_of), basis, program)
         t = t[self._scoped(t.region_code)].merge(self._alloc_by_region(program)[
@@ -915,6 +888,7 @@ class PandasPages:
                 "region_code": x.region_code,
                 "eligible_families" + suffix: x.eligible_families, "eligible_covered" + suffix: x.eligible_covered,
                 "recipients" + suffix: x.recipients, "eligible_recipients" + suffix: x.eligible_recipients,
+                "allocated_amount" + suffix: x.allocated_amount, "disbursed_amount" + suffix: x.disbursed_amount,
                 "coverage" + suffix: _div(x.eligible_covered, x.eligible_families),
                 "exclusion_error" + suffix: 1 - _div(x.eligible_covered, x.eligible_families),
                 "inclusion_error" + suffix: _div(x.recipients - x.eligible_recipients, x.recipients),
@@ -925,9 +899,11 @@ class PandasPages:
         j = sides[0].merge(sides[1], on="region_code", how="outer")
         j["small_1"] = j.small_1.where(j.small_1.notna(), True).astype(bool)
         j["small_2"] = j.small_2.where(j.small_2.notna(), True).astype(bool)
-        order = ["eligible_families_1", "eligible_covered_1", "recipients_1", "eligible_recipients_1", "coverage_1",
+        order = ["eligible_families_1", "eligible_covered_1", "recipients_1", "eligible_recipients_1",
+                 "allocated_amount_1", "disbursed_amount_1", "coverage_1",
                  "exclusion_error_1", "inclusion_error_1", "disbursement_rate_1", "eligible_families_2",
-                 "eligible_covered_2", "recipients_2", "eligible_recipients_2", "coverage_2", "exclusion_error_2",
+                 "eligible_covered_2", "recipients_2", "eligible_recipients_2", "allocated_amount_2",
+                 "disbursed_amount_2", "coverage_2", "exclusion_error_2",
                  "inclusion_error_2", "disbursement_rate_2", "small_1", "small_2"]
         j = j.merge(self._region_names()[["region_code", "region_name", "province_code"]], on="region_code")
         if province is not None:
@@ -1201,7 +1177,8 @@ class PandasPages:
         long = long.sort_values(["is_total", "self_registered_share", "region_code", "channel_order"],
                                 ascending=[False, False, True, True], na_position="last")
         columns = ["is_total", "region_code", "region_name", "is_pilot", "channel", "channel_order", "families",
-                   "new_registrations", "share", "self_registered_share", "small", "channel_dtsen", "channel_blank"]
+                   "new_registrations", "share", "channel_mandiri", "self_registered_share", "small", "channel_dtsen",
+                   "channel_blank"]
         return long[columns].reset_index(drop=True)
 
     def ringkasan_registration_totals(self, as_of, regions) -> pd.DataFrame:

@@ -13,38 +13,26 @@
 --             pilot_rate_1, pilot_rate_2, comp_rate_1, comp_rate_2,
 --             pilot_change, comp_change, did, small.
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
-), members AS (
-    SELECT DISTINCT pilot_code, pilot_code AS region_code, 'pilot' AS grp FROM mart_comparison
-    UNION ALL
-    SELECT pilot_code, comparison_code, 'comparison' FROM mart_comparison
-), alloc AS (
-    SELECT region_code, year, tranche, sum(allocated_amount) AS allocated, sum(disbursed_amount) AS disbursed
-    FROM mart_allocation WHERE program = $program GROUP BY ALL
-), grouped AS (
-    SELECT m.pilot_code, m.grp,
-           CASE WHEN t.year = $year1 AND t.tranche = $tranche1 THEN 1 ELSE 2 END AS period,
-           sum(t.eligible_families) AS eligible_families, sum(t.eligible_covered) AS eligible_covered,
-           sum(t.recipients) AS recipients, sum(t.eligible_recipients) AS eligible_recipients,
-           sum(t.recipients) FILTER (WHERE t.eligible_recipients IS NOT NULL) AS recipients_assessed,
-           coalesce(sum(a.allocated), 0) AS allocated, coalesce(sum(a.disbursed), 0) AS disbursed
-    FROM members m
-    JOIN mart_targeting t ON t.region_code = m.region_code
-    JOIN chosen c ON t.as_of IS NOT DISTINCT FROM c.as_of
-    LEFT JOIN alloc a ON a.region_code = t.region_code AND a.year = t.year AND a.tranche = t.tranche
-    WHERE t.basis = $basis AND t.program = $program
-      AND ((t.year = $year1 AND t.tranche = $tranche1) OR (t.year = $year2 AND t.tranche = $tranche2))
-      AND ($pilots::VARCHAR[] IS NULL OR list_contains($pilots::VARCHAR[], m.pilot_code))
-      AND ($scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], m.region_code))
-    GROUP BY ALL
+    {{chosen_snapshot}}
+), {{comparison_groups}}, periods AS (
+    -- the two tranches compared, of the pilots that have a comparison group
+    SELECT *, CASE WHEN year = $year1 AND tranche = $tranche1 THEN 1 ELSE 2 END AS period
+    FROM grouped
+    WHERE ((year = $year1 AND tranche = $tranche1) OR (year = $year2 AND tranche = $tranche2))
+      AND pilot_code IN (SELECT pilot_code FROM mart_comparison)
 ), long AS (
-    SELECT pilot_code, grp, period, 'coverage' AS metric, eligible_covered AS num, eligible_families AS den FROM grouped
+    SELECT pilot_code, grp, period, 'coverage' AS metric,
+           {{numerator:coverage}} AS num, {{denominator:coverage}} AS den FROM periods
     UNION ALL
-    SELECT pilot_code, grp, period, 'exclusion_error', eligible_families - eligible_covered, eligible_families FROM grouped
+    SELECT pilot_code, grp, period, 'exclusion_error',
+           {{numerator:exclusion_error}}, {{denominator:exclusion_error}} FROM periods
     UNION ALL
-    SELECT pilot_code, grp, period, 'inclusion_error', recipients_assessed - eligible_recipients, recipients_assessed FROM grouped
+    SELECT pilot_code, grp, period, 'inclusion_error',
+           {{numerator:inclusion_error(recipients=recipients_assessed)}},
+           {{denominator:inclusion_error(recipients=recipients_assessed)}} FROM periods
     UNION ALL
-    SELECT pilot_code, grp, period, 'disbursement_rate', disbursed, allocated FROM grouped
+    SELECT pilot_code, grp, period, 'disbursement_rate',
+           {{numerator:disbursement_rate}}, {{denominator:disbursement_rate}} FROM periods
 ), wide AS (
     SELECT pilot_code, metric,
            max(num) FILTER (WHERE grp = 'pilot' AND period = 1) AS pilot_num_1,

@@ -5,7 +5,7 @@
 --             'not_in_register'.
 -- Columns:    desil_group, recipients, share (of all recipients shown).
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 )
 SELECT d.desil_group, sum(d.recipients) AS recipients,
        sum(d.recipients) / NULLIF(sum(sum(d.recipients)) OVER (), 0) AS share

@@ -7,7 +7,7 @@
 --             snapshot_date, desil, members, channel, registration_date,
 --             decision, appeal, head_key.
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 )
 SELECT lpad(lower(hex(f.family_key)), 32, '0') AS family_key, f.region_code, f.kecamatan_code, f.wilayah_code,
        f.snapshot_date, f.desil, f.members, f.channel, f.registration_date, f.decision, f.appeal,

@@ -11,16 +11,16 @@
 --             registrations), layak_rate (layak / decided), upheld_rate
 --             (upheld / appealed).
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 )
 SELECT f.region_code, r.name AS region_name, p.region_code IS NOT NULL AS is_pilot, m.snapshot_date AS register_snapshot,
        f.families, f.new_registrations, f.channel_mandiri, f.channel_agen, f.channel_musdes, f.channel_dinsos,
        f.channel_dtsen, f.channel_blank, f.decided, f.layak, f.tidak_layak, f.appealed, f.upheld,
        f.appeal_rejected, f.final_layak,
        coalesce(fr.recipients, 0) AS recipients, coalesce(fr.paid, 0) AS paid,
-       f.channel_mandiri / NULLIF(f.new_registrations, 0) AS self_registered_share,
-       f.layak / NULLIF(f.decided, 0) AS layak_rate,
-       f.upheld / NULLIF(f.appealed, 0) AS upheld_rate
+       {{rate:self_registered_share}} AS self_registered_share,
+       {{rate:layak_rate}} AS layak_rate,
+       {{rate:upheld_rate}} AS upheld_rate
 FROM mart_funnel f
 JOIN chosen c ON f.as_of IS NOT DISTINCT FROM c.as_of
 JOIN mart_snapshot m ON m.as_of = f.as_of AND m.region_code = f.region_code

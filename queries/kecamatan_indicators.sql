@@ -8,7 +8,7 @@
 --             allocated_amount, disbursed_amount, disbursement_rate,
 --             coverage_small, inclusion_small.
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 ), t AS (
     SELECT t.kecamatan_code,
            CASE WHEN bool_or(t.has_register) AND ($basis = 'desil' OR bool_or(t.has_decisions)) THEN sum(t.eligible_families) END AS eligible_families,
@@ -29,11 +29,11 @@ WITH chosen AS (
 )
 SELECT t.kecamatan_code, k.name AS kecamatan_name,
        t.eligible_families, t.eligible_covered, t.recipients, t.eligible_recipients, t.not_in_register,
-       t.eligible_covered / NULLIF(t.eligible_families, 0) AS coverage,
-       1 - t.eligible_covered / NULLIF(t.eligible_families, 0) AS exclusion_error,
-       (t.recipients - t.eligible_recipients) / NULLIF(t.recipients, 0) AS inclusion_error,
+       {{rate:coverage}} AS coverage,
+       {{rate:exclusion_error}} AS exclusion_error,
+       {{rate:inclusion_error}} AS inclusion_error,
        coalesce(a.allocated_amount, 0) AS allocated_amount, coalesce(a.disbursed_amount, 0) AS disbursed_amount,
-       a.disbursed_amount / NULLIF(a.allocated_amount, 0) AS disbursement_rate,
+       {{rate:disbursement_rate}} AS disbursement_rate,
        coalesce(t.eligible_families < $min_families, false) AS coverage_small,
        t.recipients < $min_families AS inclusion_small
 FROM t

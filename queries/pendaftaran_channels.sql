@@ -11,12 +11,13 @@
 -- Columns:    is_total, region_code, region_name, is_pilot, channel,
 --             channel_order, families (new registrations through the channel),
 --             new_registrations, share (families / new_registrations),
---             self_registered_share (the region's mandiri share, for sorting),
+--             channel_mandiri, self_registered_share (the region's mandiri
+--             share, channel_mandiri / new_registrations, for sorting),
 --             small (new_registrations < $min_families), channel_dtsen,
 --             channel_blank (families already in the register / without a
 --             channel: not new registrations).
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 ), regional AS (
     SELECT f.region_code, r.name AS region_name, r.province_code, p.region_code IS NOT NULL AS is_pilot,
            f.new_registrations, f.channel_mandiri, f.channel_agen, f.channel_musdes, f.channel_dinsos,
@@ -48,7 +49,7 @@ WITH chosen AS (
 )
 SELECT is_total, region_code, region_name, is_pilot, channel, channel_order, families, new_registrations,
        families / NULLIF(new_registrations, 0) AS share,
-       channel_mandiri / NULLIF(new_registrations, 0) AS self_registered_share,
+       channel_mandiri, {{rate:self_registered_share}} AS self_registered_share,
        new_registrations < $min_families AS small,
        channel_dtsen, channel_blank
 FROM long

@@ -17,7 +17,7 @@
 --             base_families), small (base_families < $min_families), regions
 --             (regions with registration data summed).
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 ), regional AS (
     SELECT f.*, coalesce(fr.recipients, 0) AS recipients, coalesce(fr.paid, 0) AS paid
     FROM mart_funnel f

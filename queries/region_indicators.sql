@@ -23,7 +23,7 @@
 --             lat, lon.
 -- Rates are fractions 0-1; a rate whose denominator is 0 or unknown is NULL.
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 ), alloc AS (
     SELECT region_code, program, year, tranche,
            sum(allocated_amount) AS allocated_amount, sum(disbursed_amount) AS disbursed_amount,
@@ -36,15 +36,15 @@ WITH chosen AS (
            t.program, t.year, t.tranche, t.as_of, t.register_snapshot,
            t.eligible_families, t.eligible_covered, t.recipients, t.eligible_recipients,
            t.recipients - t.eligible_recipients AS ineligible_recipients, t.not_in_register,
-           t.eligible_covered / NULLIF(t.eligible_families, 0) AS coverage,
-           1 - t.eligible_covered / NULLIF(t.eligible_families, 0) AS exclusion_error,
-           (t.recipients - t.eligible_recipients) / NULLIF(t.recipients, 0) AS inclusion_error,
+           {{rate:coverage}} AS coverage,
+           {{rate:exclusion_error}} AS exclusion_error,
+           {{rate:inclusion_error}} AS inclusion_error,
            coalesce(a.allocated_amount, 0) AS allocated_amount, coalesce(a.disbursed_amount, 0) AS disbursed_amount,
-           a.disbursed_amount / NULLIF(a.allocated_amount, 0) AS disbursement_rate,
+           {{rate:disbursement_rate}} AS disbursement_rate,
            coalesce(a.paid_families, 0) AS paid_families,
-           a.paid_families / NULLIF(t.recipients, 0) AS disbursement_rate_families,
+           {{rate:disbursement_rate_families}} AS disbursement_rate_families,
            coalesce(a.timely_families, 0) AS timely_families,
-           a.timely_families / NULLIF(t.recipients, 0) AS timeliness,
+           {{rate:timeliness}} AS timeliness,
            coalesce(t.eligible_families < $min_families, false) AS coverage_small,
            t.recipients < $min_families AS inclusion_small,
            r.lat, r.lon

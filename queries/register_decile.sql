@@ -3,7 +3,7 @@
 -- Grain:      desil_group ('01'..'10', 'unranked').
 -- Columns:    desil_group, families, share.
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 )
 SELECT d.desil_group, sum(d.families) AS families,
        sum(d.families) / NULLIF(sum(sum(d.families)) OVER (), 0) AS share

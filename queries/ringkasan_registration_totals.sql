@@ -13,7 +13,7 @@
 --             self_registered_share (channel_mandiri / new_registrations),
 --             first_snapshot, last_snapshot (registers in use).
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 ), picked AS (
     SELECT f.*, m.snapshot_date
     FROM mart_funnel f
@@ -21,20 +21,24 @@ WITH chosen AS (
     JOIN mart_snapshot m ON m.as_of = f.as_of AND m.region_code = f.region_code
     WHERE ($regions::VARCHAR[] IS NULL OR list_contains($regions::VARCHAR[], f.region_code))
       AND ($scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], f.region_code))
+), summed AS (
+    SELECT count(*) AS regions,
+           count(*) FILTER (WHERE new_registrations > 0) AS regions_with_registration,
+           sum(families) AS families,
+           sum(new_registrations) AS new_registrations,
+           sum(channel_mandiri) AS channel_mandiri,
+           sum(channel_agen) AS channel_agen,
+           sum(channel_musdes) AS channel_musdes,
+           sum(channel_dinsos) AS channel_dinsos,
+           sum(channel_dtsen) AS channel_dtsen,
+           sum(decided) AS decided,
+           sum(layak) AS layak,
+           sum(final_layak) AS final_layak,
+           min(snapshot_date) AS first_snapshot,
+           max(snapshot_date) AS last_snapshot
+    FROM picked
 )
-SELECT count(*) AS regions,
-       count(*) FILTER (WHERE new_registrations > 0) AS regions_with_registration,
-       sum(families) AS families,
-       sum(new_registrations) AS new_registrations,
-       sum(channel_mandiri) AS channel_mandiri,
-       sum(channel_agen) AS channel_agen,
-       sum(channel_musdes) AS channel_musdes,
-       sum(channel_dinsos) AS channel_dinsos,
-       sum(channel_dtsen) AS channel_dtsen,
-       sum(decided) AS decided,
-       sum(layak) AS layak,
-       sum(final_layak) AS final_layak,
-       sum(channel_mandiri) / NULLIF(sum(new_registrations), 0) AS self_registered_share,
-       min(snapshot_date) AS first_snapshot,
-       max(snapshot_date) AS last_snapshot
-FROM picked
+SELECT * EXCLUDE (first_snapshot, last_snapshot),
+       {{rate:self_registered_share}} AS self_registered_share,
+       first_snapshot, last_snapshot
+FROM summed

@@ -11,7 +11,7 @@
 --             year, tranche, as_of (the snapshot, for paid_not_registered; empty for
 --             the others), family_key.
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 )
 SELECT f.signal,
        CASE f.signal WHEN 'double_allocation' THEN 1 WHEN 'paid_not_registered' THEN 2

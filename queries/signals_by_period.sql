@@ -13,7 +13,7 @@
 --             (concentration only), prev_year, prev_tranche, prev_count, prev_per_1000,
 --             count_change (this tranche − previous; empty when either is).
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 ), summed AS (
     SELECT s.program, s.year, s.tranche, s.signal,
            CASE s.signal WHEN 'double_allocation' THEN 1 WHEN 'paid_not_registered' THEN 2

@@ -19,7 +19,7 @@
 --             $min_families recipients: flagged, not ranked), rank (1 = most per
 --             1,000 among the regions returned that are not small).
 WITH chosen AS (
-    SELECT coalesce($as_of::DATE, (SELECT max(as_of) FROM mart_snapshot)) AS as_of
+    {{chosen_snapshot}}
 ), base AS (
     SELECT r.code AS region_code, r.name AS region_name, r.province_code, pv.name AS province_name,
            p.region_code IS NOT NULL AS is_pilot, p.status AS pilot_status,

@@ -97,7 +97,7 @@ def test_the_pdf_holds_exactly_the_numbers_ringkasan_shows(wh, images, kind, cod
         assert squeeze(piece) in text, piece
     # The same headline numbers, not merely similar words: the rates and changes of the query row.
     runner = QueryRunner(wh, cache=False)
-    totals = runner.run("ringkasan_totals", as_of=None, basis="desil", program="SEMBAKO", regions=list(content.request.regions))
+    totals = runner.run("totals_by_period", as_of=None, basis="desil", program="SEMBAKO", regions=list(content.request.regions))
     row = totals[(totals.year == 2026) & (totals.tranche == 1)].iloc[0]
     for metric in ("coverage", "exclusion_error", "inclusion_error", "disbursement_rate"):
         assert squeeze(fmt.pct(row[metric], lang)) in text

@@ -214,7 +214,7 @@ def test_snapshot_rule_uses_each_regions_latest_snapshot_on_or_before(runner):
 
 
 def test_sums_over_regions_add_numerators_and_denominators(runner):
-    totals = runner.run("totals_by_period", as_of=None, basis="desil", program="PKH", province=None, regions=[A, B, C])
+    totals = runner.run("totals_by_period", as_of=None, basis="desil", program="PKH", regions=[A, B, C])
     t1 = totals[(totals.year == 2026) & (totals.tranche == 1)].iloc[0]
     # eligible 4 + 2 = 6, covered 3 + 2 = 5; C has no register and adds nothing.
     assert (t1.eligible_families, t1.eligible_covered) == (6, 5)
@@ -230,12 +230,12 @@ def test_sums_over_regions_add_numerators_and_denominators(runner):
 
 
 def test_overview_totals_count_inclusion_only_where_it_is_defined(runner):
-    totals = runner.run("ringkasan_totals", as_of=None, basis="desil", program="PKH", regions=[A, B, C])
+    totals = runner.run("totals_by_period", as_of=None, basis="desil", program="PKH", regions=[A, B, C])
     t1 = totals[(totals.year == 2026) & (totals.tranche == 1)].iloc[0]
     # Same sums as totals_by_period: C's 2 recipients have no register and are not errors.
     assert (t1.recipients, t1.recipients_assessed, t1.eligible_recipients, t1.ineligible_recipients) == (10, 8, 5, 3)
     assert t1.inclusion_error == pytest.approx(3 / 8) and t1.regions_with_register == 2
-    layak = runner.run("ringkasan_totals", as_of=None, basis="layak", program="PKH", regions=[A, B, C])
+    layak = runner.run("totals_by_period", as_of=None, basis="layak", program="PKH", regions=[A, B, C])
     l1 = layak[(layak.year == 2026) & (layak.tranche == 1)].iloc[0]
     # Layak basis: only A has decisions → inclusion over A's 5 recipients, 2 of them layak.
     assert (l1.recipients_assessed, l1.eligible_recipients, l1.regions_with_register) == (5, 2, 1)

@@ -15,7 +15,7 @@ NAN = math.nan
 
 
 def totals(**overrides) -> pd.DataFrame:
-    """One `ringkasan_totals` row: 3 pilot regions, Tranche 1 2026 after Tranche 4 2025.
+    """One `totals_by_period` row: 3 pilot regions, Tranche 1 2026 after Tranche 4 2025.
     200 eligible, 150 of them allocated → coverage 75,0 %, exclusion 25,0 % (50 of 200);
     180 recipients, 171 eligible → inclusion 5,0 % (9 of 180);
     Rp 90 jt of Rp 100 jt paid → 90,0 %. Previous tranche: coverage 70,0 %

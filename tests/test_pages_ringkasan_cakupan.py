@@ -68,7 +68,7 @@ def totals(db, program="PKH", year=2026, tranche=2, regions=None, basis="desil")
         if regions is None:
             pilots = runner.run("options_regions")
             regions = list(pilots.loc[pilots.is_pilot, "region_code"])
-        frame = runner.run("ringkasan_totals", as_of=None, basis=basis, program=program, regions=regions)
+        frame = runner.run("totals_by_period", as_of=None, basis=basis, program=program, regions=regions)
     finally:
         runner.close()
     return frame[(frame.year == year) & (frame.tranche == tranche)].iloc[0]

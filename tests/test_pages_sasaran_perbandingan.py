@@ -82,7 +82,7 @@ def test_sasaran_on_demo(demo_db, runner, lang):  # noqa: F811
     # the two denominators are explained
     assert any(i18n.t("sasaran.denominators", lang)[:30] in v for v in texts(at.info))
     # tiles: the pilots summed, as totals_by_period returns them
-    totals = runner.run("totals_by_period", as_of=None, basis="desil", program="PKH", province=None,
+    totals = runner.run("totals_by_period", as_of=None, basis="desil", program="PKH",
                         regions=list(pilot_codes(runner)))
     latest = totals.iloc[-1]
     assert at.metric[0].value == fmt.pct(latest.exclusion_error, lang)
@@ -127,7 +127,7 @@ def test_sasaran_programme_filter_changes_the_figures(demo_db, runner):  # noqa:
     before = open_page(demo_db, SASARAN)
     after = open_page(demo_db, SASARAN, state={"prog": "SEMBAKO"})
     assert after.markdown[0].value.startswith("**SEMBAKO**")
-    totals = runner.run("totals_by_period", as_of=None, basis="desil", program="SEMBAKO", province=None,
+    totals = runner.run("totals_by_period", as_of=None, basis="desil", program="SEMBAKO",
                         regions=pilot_codes(runner))
     assert after.metric[0].value == fmt.pct(totals.iloc[-1].exclusion_error, "id")
     assert after.metric[0].value != before.metric[0].value

@@ -106,7 +106,7 @@ def notices(at) -> list[str]:
 
 
 def totals(db, program, year, tranche, regions):
-    frame = QueryRunner(db, cache=False).run("ringkasan_totals", as_of=None, basis="desil", program=program, regions=regions)
+    frame = QueryRunner(db, cache=False).run("totals_by_period", as_of=None, basis="desil", program=program, regions=regions)
     return frame[(frame.year == year) & (frame.tranche == tranche)].iloc[0]
 
 

@@ -17,7 +17,7 @@ TREND_STYLE = {
     "exclusion_error": dict(color="#000000", dash="solid"),
     "inclusion_error": dict(color="#56B4E9", dash="solid"),
 }
-# numerator, denominator of each rate in `ringkasan_totals`, and its small flag
+# numerator, denominator of each rate in `totals_by_period`, and its small flag
 TREND_INPUTS = {
     "coverage": ("eligible_covered", "eligible_families", "coverage_small"),
     "exclusion_error": ("excluded_families", "eligible_families", "coverage_small"),

@@ -103,9 +103,9 @@ def start(title_key: str, intro_key: str | None = None, *, rule: bool = True, pe
 
 
 def tranche_totals(f: Filters) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The view's totals for every tranche (`ringkasan_totals`) and those of
+    """The view's totals for every tranche (`totals_by_period`) and those of
     the tranche shown (one row); None, with the empty state, when it has none."""
-    totals = q("ringkasan_totals", **f.params("as_of", "basis", "program", "regions"))
+    totals = q("totals_by_period", **f.params("as_of", "basis", "program", "regions"))
     current = totals[(totals["year"] == f.year) & (totals["tranche"] == f.tranche)] if not totals.empty else totals
     if nothing(current, "empty.no_match"):
         return None
