@@ -61,9 +61,10 @@ class Indicator:
         a query whose rows name them otherwise (e.g. the totals divide the
         inclusion error by `recipients_assessed`, the recipients of regions
         with a register)."""
-        if not self.is_rate:
+        if not self.is_rate or self.numerator is None or self.denominator is None:
             raise ValueError(f"{self.id}: no numerator and denominator over query columns")
-        numerator, denominator = (rename_columns(part, columns or {}) for part in (self.numerator, self.denominator))
+        numerator = rename_columns(self.numerator, columns or {})
+        denominator = rename_columns(self.denominator, columns or {})
         if " " in numerator:
             numerator = f"({numerator})"
         return f"{numerator} / NULLIF({denominator}, 0)"

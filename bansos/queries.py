@@ -130,6 +130,8 @@ def _expand(text: str, where: str) -> tuple[str, list[tuple[str, tuple[tuple[str
         if kind == "rate":
             return record.rate_sql(columns)
         part = record.numerator if kind == "numerator" else record.denominator
+        if part is None:  # is_rate guarantees both; said for the type checker
+            raise QueryError(f"{where}: {name!r} has no {kind}")
         return f"({indicators.rename_columns(part, columns)})"
 
     # Placeholders in comments stay as written (a header may name one).

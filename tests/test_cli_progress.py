@@ -4,6 +4,7 @@ itself (--help with examples and exit codes)."""
 from __future__ import annotations
 
 import io
+import itertools
 import re
 
 from bansos.progress import Progress
@@ -55,7 +56,7 @@ def test_on_a_terminal_one_line_is_redrawn_with_a_bar_over_the_files():
     assert frames[3].startswith("ingest " + "█" * 12 + "░" * 12 + " [1/2] a.csv: done")
     assert frames[-1].startswith("ingest " + "█" * 24 + " verifying and saving")
     # a shorter line wipes what a longer one left
-    assert all(len(frame) >= len(before.rstrip()) for before, frame in zip(frames, frames[1:]))
+    assert all(len(frame) >= len(before.rstrip()) for before, frame in itertools.pairwise(frames))
 
 
 def test_every_command_help_has_examples_and_the_exit_codes(cli):
