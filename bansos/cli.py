@@ -45,109 +45,6 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bansos", description="Bansos pilot monitoring: data commands.")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    demo = commands.add_parser("demo", help="generate synthetic extracts and load them into the demo warehouse")
-    demo.add_argument("--db", default=str(settings.DEMO_DB), help="demo warehouse (default data/demo.duckdb)")
-    demo.add_argument("--scale", type=_positive_float, default=0.02, help="1 = pilot scale, 6.5M families (default 0.02)")
-    demo.add_argument("--seed", type=int, default=7)
-    demo.add_argument("--keep-extracts", metavar="DIR", help="write the synthetic extract files here and keep them")
-
-    ingest = commands.add_parser("ingest", help="load extract files (CSV, XLSX, Parquet)")
-    ingest.add_argument("--db", help="warehouse (default $BANSOS_DB, then data/warehouse.duckdb)")
-    ingest.add_argument("--kind", choices=("keluarga", "penyaluran"), help="skip kind detection")
-    ingest.add_argument("--quiet", action="store_true",
-                        help="no progress on stderr (by default: each file's stage; a bar on a terminal)")
-    ingest.add_argument("--as-of", type=_iso_date, help="extract date; fills tanggal_data where blank")
-    ingest.add_argument("--replace", action="store_true", help="corrected re-issue: drop rows of the covered slices it no longer has")
-    ingest.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
-    ingest.add_argument("--no-wait", action="store_true", help="exit 3 at once when another load holds the warehouse")
-    ingest.add_argument("files", nargs="+", metavar="FILE")
-
-    migrate = commands.add_parser("migrate", help="bring a warehouse made by an earlier version up to this one")
-    migrate.add_argument("--db")
-
-    check = commands.add_parser("check", help="verify a warehouse: every block readable, ledger = facts, marts = facts, key")
-    check.add_argument("--db")
-    backup = commands.add_parser("backup", help="consistent copy of the warehouse and its audit log, with a manifest")
-    backup.add_argument("--db")
-    backup.add_argument("--out", required=True, metavar="DIR", help="a new, empty folder")
-    restore = commands.add_parser("restore", help="put a verified backup in place of the warehouse (--db)")
-    restore.add_argument("folder", metavar="DIR")
-    restore.add_argument("--db")
-    unload = commands.add_parser("unload", help="take one load back out; the rows it replaced come back")
-    unload.add_argument("load_id", type=int, metavar="LOAD_ID")
-    unload.add_argument("--db")
-    purge = commands.add_parser("purge", help="delete quarantine samples and rejection records past the retention period")
-    purge.add_argument("--db")
-    purge.add_argument("--days", type=int, help="retention in days (default BANSOS_RETENTION_DAYS, 90)")
-
-    rebuild = commands.add_parser("rebuild", help="reload data/reference/*.csv and rebuild the marts")
-    rebuild.add_argument("--db")
-    rebuild.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
-                         help="where the mart SQL runs (default duckdb; spark needs pyspark and Java 17)")
-    rebuild.add_argument("--spark-master", default="local[*]", metavar="URL",
-                         help="Spark master for --engine spark (default local[*]; a cluster: spark://host:7077, yarn, k8s://...)")
-    rebuild.add_argument("--lake", metavar="DIR",
-                         help="--engine spark: read the facts from this exported lake (python -m bansos export lake), "
-                              "which a cluster's executors can read; default: a private temporary copy")
-
-    export = commands.add_parser("export", help="export a table with its provenance")
-    export.add_argument("table", help="region-indicators, signals, quarantine-summary, quarantine, loads, families, "
-                        "signal-families; command line only: audit, lake (--out a new folder)")
-    export.add_argument("--db")
-    export.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
-    export.add_argument("--out", help="output file (default: standard output, csv only)")
-    export.add_argument("--province", help="province code, e.g. 35")
-    export.add_argument("--region", action="append", default=[], help="kab/kota code, e.g. 35.10 (repeatable)")
-    export.add_argument("--program")
-    export.add_argument("--year", type=int)
-    export.add_argument("--tranche", type=int, choices=(1, 2, 3, 4))
-    export.add_argument("--snapshot", type=_iso_date, help="register snapshot date (default: latest)")
-    export.add_argument("--basis", choices=("desil", "layak"), default="desil")
-    export.add_argument(
-        "--as", dest="as_email", metavar="EMAIL",
-        help="act for this person: apply their e-mail or domain grant from the access file (group grants need a login token)",
-    )
-
-    brief = commands.add_parser("brief", help="a one-page A4 PDF brief for leaders, per region or province")
-    subject = brief.add_mutually_exclusive_group(required=True)
-    subject.add_argument("--region", help="kab/kota code, e.g. 18.72")
-    subject.add_argument("--province", help="province code, e.g. 18 (its pilots)")
-    subject.add_argument("--all", action="store_true", help="every pilot and every province with pilots; --out is a folder")
-    brief.add_argument("--db")
-    brief.add_argument("--program", help="programme code (default: the first in the data, as the app)")
-    brief.add_argument("--year", type=int)
-    brief.add_argument("--tranche", type=int, choices=(1, 2, 3, 4))
-    brief.add_argument("--snapshot", type=_iso_date, help="register snapshot date (default: latest)")
-    brief.add_argument("--basis", choices=("desil", "layak"), default="desil")
-    brief.add_argument("--lang", choices=("id", "en"), default="id")
-    brief.add_argument("--as", dest="as_email", metavar="EMAIL",
-                       help="act for this person: apply their e-mail or domain grant from the access file")
-    brief.add_argument("--out", required=True, metavar="PATH", help="the PDF file (with --all: a folder)")
-
-    audit = commands.add_parser("audit", help="the audit log beside the warehouse")
-    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
-    verify = audit_commands.add_parser("verify", help="check the log's keyed hash chain, head file and anchors")
-    verify.add_argument("--db")
-    verify.add_argument("--anchor", action="append", default=[], metavar="HEAD",
-                        help='an anchored head, e.g. from a backup manifest: \'{"seq": 12, "mac": "..."}\' (repeatable)')
-    for name, sub in commands.choices.items():
-        sub.formatter_class = argparse.RawDescriptionHelpFormatter
-        sub.description = sub.description or commands_help(commands).get(name)
-        sub.epilog = "examples:\n" + "\n".join(f"  {line}" for line in EXAMPLES[name]) + "\n\n" + EXIT_CODES
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = "every command: python -m bansos COMMAND --help (options, examples)\n\n" + EXIT_CODES
-    return parser
-
-
-def commands_help(commands) -> dict[str, str]:
-    """Each command's one-line help, to head its own --help."""
-    return {action.dest: action.help for action in commands._choices_actions}
-
-
 EXIT_CODES = ("exit codes: 0 success; 1 refused or failed, with a message (a file rejected, an export refused,\n"
               "a damaged warehouse); 2 usage error; 3 busy (another load holds the warehouse and --no-wait was\n"
               "given, or restore while a load runs). More: docs/cli.md")
@@ -175,6 +72,108 @@ EXAMPLES = {
               "python -m bansos brief --all --out briefs/"],
     "audit": ["python -m bansos audit verify", "python -m bansos audit verify --anchor 1f2e...  # a head kept elsewhere"],
 }
+
+
+def _command(commands, name: str, help: str) -> argparse.ArgumentParser:
+    """A command whose --help says what it does, with examples and the exit codes."""
+    epilog = "examples:\n" + "\n".join(f"  {line}" for line in EXAMPLES[name]) + "\n\n" + EXIT_CODES
+    return commands.add_parser(name, help=help, description=help, epilog=epilog,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bansos", description="Bansos pilot monitoring: data commands.",
+        epilog="every command: python -m bansos COMMAND --help (options, examples)\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = _command(commands, "demo", help="generate synthetic extracts and load them into the demo warehouse")
+    demo.add_argument("--db", default=str(settings.DEMO_DB), help="demo warehouse (default data/demo.duckdb)")
+    demo.add_argument("--scale", type=_positive_float, default=0.02, help="1 = pilot scale, 6.5M families (default 0.02)")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--keep-extracts", metavar="DIR", help="write the synthetic extract files here and keep them")
+
+    ingest = _command(commands, "ingest", help="load extract files (CSV, XLSX, Parquet)")
+    ingest.add_argument("--db", help="warehouse (default $BANSOS_DB, then data/warehouse.duckdb)")
+    ingest.add_argument("--kind", choices=("keluarga", "penyaluran"), help="skip kind detection")
+    ingest.add_argument("--quiet", action="store_true",
+                        help="no progress on stderr (by default: each file's stage; a bar on a terminal)")
+    ingest.add_argument("--as-of", type=_iso_date, help="extract date; fills tanggal_data where blank")
+    ingest.add_argument("--replace", action="store_true", help="corrected re-issue: drop rows of the covered slices it no longer has")
+    ingest.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
+    ingest.add_argument("--no-wait", action="store_true", help="exit 3 at once when another load holds the warehouse")
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+
+    migrate = _command(commands, "migrate", help="bring a warehouse made by an earlier version up to this one")
+    migrate.add_argument("--db")
+
+    check = _command(commands, "check", help="verify a warehouse: every block readable, ledger = facts, marts = facts, key")
+    check.add_argument("--db")
+    backup = _command(commands, "backup", help="consistent copy of the warehouse and its audit log, with a manifest")
+    backup.add_argument("--db")
+    backup.add_argument("--out", required=True, metavar="DIR", help="a new, empty folder")
+    restore = _command(commands, "restore", help="put a verified backup in place of the warehouse (--db)")
+    restore.add_argument("folder", metavar="DIR")
+    restore.add_argument("--db")
+    unload = _command(commands, "unload", help="take one load back out; the rows it replaced come back")
+    unload.add_argument("load_id", type=int, metavar="LOAD_ID")
+    unload.add_argument("--db")
+    purge = _command(commands, "purge", help="delete quarantine samples and rejection records past the retention period")
+    purge.add_argument("--db")
+    purge.add_argument("--days", type=int, help="retention in days (default BANSOS_RETENTION_DAYS, 90)")
+
+    rebuild = _command(commands, "rebuild", help="reload data/reference/*.csv and rebuild the marts")
+    rebuild.add_argument("--db")
+    rebuild.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                         help="where the mart SQL runs (default duckdb; spark needs pyspark and Java 17)")
+    rebuild.add_argument("--spark-master", default="local[*]", metavar="URL",
+                         help="Spark master for --engine spark (default local[*]; a cluster: spark://host:7077, yarn, k8s://...)")
+    rebuild.add_argument("--lake", metavar="DIR",
+                         help="--engine spark: read the facts from this exported lake (python -m bansos export lake), "
+                              "which a cluster's executors can read; default: a private temporary copy")
+
+    export = _command(commands, "export", help="export a table with its provenance")
+    export.add_argument("table", help="region-indicators, signals, quarantine-summary, quarantine, loads, families, "
+                        "signal-families; command line only: audit, lake (--out a new folder)")
+    export.add_argument("--db")
+    export.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
+    export.add_argument("--out", help="output file (default: standard output, csv only)")
+    export.add_argument("--province", help="province code, e.g. 35")
+    export.add_argument("--region", action="append", default=[], help="kab/kota code, e.g. 35.10 (repeatable)")
+    export.add_argument("--program")
+    export.add_argument("--year", type=int)
+    export.add_argument("--tranche", type=int, choices=(1, 2, 3, 4))
+    export.add_argument("--snapshot", type=_iso_date, help="register snapshot date (default: latest)")
+    export.add_argument("--basis", choices=("desil", "layak"), default="desil")
+    export.add_argument(
+        "--as", dest="as_email", metavar="EMAIL",
+        help="act for this person: apply their e-mail or domain grant from the access file (group grants need a login token)",
+    )
+
+    brief = _command(commands, "brief", help="a one-page A4 PDF brief for leaders, per region or province")
+    subject = brief.add_mutually_exclusive_group(required=True)
+    subject.add_argument("--region", help="kab/kota code, e.g. 18.72")
+    subject.add_argument("--province", help="province code, e.g. 18 (its pilots)")
+    subject.add_argument("--all", action="store_true", help="every pilot and every province with pilots; --out is a folder")
+    brief.add_argument("--db")
+    brief.add_argument("--program", help="programme code (default: the first in the data, as the app)")
+    brief.add_argument("--year", type=int)
+    brief.add_argument("--tranche", type=int, choices=(1, 2, 3, 4))
+    brief.add_argument("--snapshot", type=_iso_date, help="register snapshot date (default: latest)")
+    brief.add_argument("--basis", choices=("desil", "layak"), default="desil")
+    brief.add_argument("--lang", choices=("id", "en"), default="id")
+    brief.add_argument("--as", dest="as_email", metavar="EMAIL",
+                       help="act for this person: apply their e-mail or domain grant from the access file")
+    brief.add_argument("--out", required=True, metavar="PATH", help="the PDF file (with --all: a folder)")
+
+    audit = _command(commands, "audit", help="the audit log beside the warehouse")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser("verify", help="check the log's keyed hash chain, head file and anchors")
+    verify.add_argument("--db")
+    verify.add_argument("--anchor", action="append", default=[], metavar="HEAD",
+                        help='an anchored head, e.g. from a backup manifest: \'{"seq": 12, "mac": "..."}\' (repeatable)')
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
