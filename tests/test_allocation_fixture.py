@@ -11,7 +11,8 @@ makes the counts differ from a plain count of rows:
     recipient there (its primary row: the earliest payment, BRI), while both
     amounts count as allocated and disbursed;
   - timeliness: paid on or before tranche start + the window (the boundary
-    day F3 counts), with the default 30 days and with 10 days after a rebuild.
+    day F3 counts), with the default 30 days, with 10 days after a rebuild,
+    and with a tranche that starts in mid-month.
 Tranche starts (data/reference/tranche_calendar.csv): T1 1 January, T2 1 April.
 A second fixture ranks pilots with more than 30 families each, with a tie.
 Nothing here was produced by running the code.
@@ -20,6 +21,8 @@ Nothing here was produced by running the code.
 from __future__ import annotations
 
 import math
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -48,6 +51,7 @@ T2 = [
     ("F3", "18.72.01", 600000, "proses", "BRI", ""),
 ]
 NUMBER = {f"F{n}": n for n in range(1, 10)}
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
 
 
 @pytest.fixture
@@ -182,3 +186,24 @@ def test_ranks_among_pilots_with_ties_and_the_small_and_the_non_pilot_unranked(r
         assert pd.isna(rows[code].rank_coverage), code
     # A view of one region keeps its place among all pilots.
     assert indicators(ranked_db, regions=["35.10"])["35.10"].rank_coverage == 2
+
+
+def test_timeliness_counts_from_a_tranche_start_in_mid_month(warehouse, tmp_path, monkeypatch):
+    # The tranche calendar is reference data: here tranche 1 starts on 15 January, and the window is 10 days,
+    # so a payment is timely up to 25 January.
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE, reference)
+    (reference / "tranche_calendar.csv").write_text("tranche,start_month,start_day\n1,1,15\n2,4,1\n3,7,1\n4,10,1\n")
+    monkeypatch.setenv("BANSOS_TIMELY_DAYS", "10")
+    lines = ["no_kk,program,tahun,tahap,kode_wilayah,nominal,status_salur,lembaga_penyalur,tanggal_salur"]
+    lines += [f"{kk(NUMBER[f])},PKH,2026,1,{code},{amount},{status},{institution},{paid}"
+              for f, code, amount, status, institution, paid in T1]
+    (tmp_path / "penyaluran.csv").write_text("\n".join(lines) + "\n")
+    # A new warehouse takes its reference tables from the folder it is made with (the key: the fixture's).
+    fresh = tmp_path / "fresh" / "w.duckdb"
+    results = ingest(fresh, [LoadRequest(tmp_path / "penyaluran.csv")], reference_dir=reference)
+    assert [r.status for r in results] == ["loaded"], results[0].message
+    t1 = by_tranche(fresh)[1]
+    # ≤ 25 January: F1 (5th), F2's second payment (20th: late when the tranche starts on the 1st), F3 (11th),
+    # F6 (8th), F7 (2nd), F8 (3rd) = 6 of 9; F9 (1 February) is late.
+    assert t1.timely_families == 6 and math.isclose(t1.timeliness, 6 / 9, rel_tol=1e-12)
