@@ -357,8 +357,80 @@ def _text_frame(export: Export) -> pd.DataFrame:
 
 
 def to_csv_bytes(export: Export) -> bytes:
+    """The standard CSV: UTF-8 with a BOM, comma separated, one header row of
+    machine names, values as _text_frame writes them. Written by DuckDB's
+    COPY (about ten times faster than formatting each value in Python on a
+    million rows), which gives the same bytes; a frame DuckDB cannot type
+    column by column (mixed Python objects in a column) takes the pandas path."""
+    if len(export.frame) >= COPY_FROM_ROWS and _copyable(export):
+        return "\ufeff".encode() + _copy_csv(export)
     text = _text_frame(export).to_csv(index=False, lineterminator="\n")
     return ("\ufeff" + text).encode("utf-8")
+
+
+# Below this many rows formatting in pandas is as quick as starting a DuckDB connection.
+COPY_FROM_ROWS = 1000
+# What pandas infers for the values each kind may hold (None and NaN skipped).
+_COPYABLE = {
+    "bool": {"boolean", "empty"},
+    "int": {"integer", "floating", "mixed-integer-float", "decimal", "empty"},
+    "rp": {"integer", "floating", "mixed-integer-float", "decimal", "empty"},
+    "rate": {"integer", "floating", "mixed-integer-float", "decimal", "empty"},
+    "num": {"integer", "floating", "mixed-integer-float", "decimal", "empty"},
+    "date": {"date", "datetime", "datetime64", "string", "empty"},
+    "text": {"string", "empty"},
+}
+
+
+def _copyable(export: Export) -> bool:
+    """Whether DuckDB's COPY writes this export as the pandas writer would:
+    every column holds what its kind expects, and no text holds a lone
+    carriage return (COPY quotes such a field, the pandas writer does not)."""
+    for column in export.table.columns:
+        values = export.frame[column.name]
+        if pd.api.types.infer_dtype(values, skipna=True) not in _COPYABLE.get(column.kind, ()):
+            return False
+        if column.kind == "text" and values.str.replace("\r\n", "", regex=False).str.contains("\r", regex=False).any():
+            return False
+    return True
+
+
+def _as_text_sql(name: str, kind: str) -> str:
+    """One column as _text_frame writes it, in SQL (NULL is written empty)."""
+    column = '"' + name.replace('"', '""') + '"'
+    if kind == "bool":
+        sql = f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END"
+    elif kind in ("int", "rp"):
+        sql = f"CAST(CAST(trunc({column}) AS BIGINT) AS VARCHAR)"
+    elif kind in ("rate", "num"):
+        sql = f"CAST(CAST({column} AS DOUBLE) AS VARCHAR)"  # shortest round-trip text, as Python's repr
+    elif kind == "date":
+        sql = f"strftime(CAST({column} AS DATE), '%Y-%m-%d')"
+    else:
+        sql = f"NULLIF(CAST({column} AS VARCHAR), '')"  # an empty text is written empty, not as ""
+    return f"{sql} AS {column}"
+
+
+def _copy_csv(export: Export) -> bytes:
+    import tempfile
+
+    import duckdb
+
+    from bansos.warehouse import temp_root
+
+    columns = ", ".join(_as_text_sql(c.name, c.kind) for c in export.table.columns)
+    frame = export.frame[[c.name for c in export.table.columns]]
+    # A private folder (0700), removed at once: the file holds what is exported, pseudonyms included.
+    with tempfile.TemporaryDirectory(prefix="bansos-export-", dir=temp_root()) as folder:
+        target = Path(folder) / "export.csv"
+        con = duckdb.connect()
+        try:
+            con.register("export_frame", frame)
+            path = str(target).replace("'", "''")
+            con.execute(f"COPY (SELECT {columns} FROM export_frame) TO '{path}' (FORMAT csv, HEADER true)")
+        finally:
+            con.close()
+        return target.read_bytes()
 
 
 def meta_json_bytes(export: Export) -> bytes:
