@@ -245,19 +245,21 @@ def _install_profile(profile: Profile) -> None:
     timed(validate, "prepare", "prepare")
     timed(marts, "rebuild", "marts")
 
-    load_one = ingest._load_one
+    run_file = ingest.FileLoad.run
 
-    def load_one_wrapper(con, request, *args, **kwargs):
-        profile.current = {"file": Path(request.path).name, "phases": {}}
+    def run_file_wrapper(self):
+        # One file's named steps (bansos.ingest.FileLoad) on a timed connection.
+        profile.current = {"file": Path(self.request.path).name, "phases": {}}
+        self.con = TimedConnection(raw(self.con), profile, "load (insert, ledger, transaction)")
         started = time.perf_counter()
         try:
-            return load_one(TimedConnection(raw(con), profile, "load (insert, ledger, transaction)"), request, *args, **kwargs)
+            return run_file(self)
         finally:
             profile.current["seconds"] = time.perf_counter() - started
             profile.files.append(profile.current)
             profile.current = None
 
-    ingest._load_one = load_one_wrapper
+    ingest.FileLoad.run = run_file_wrapper
 
     copyfile = shutil.copyfile
 
