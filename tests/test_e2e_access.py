@@ -15,21 +15,17 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from bansos import audit
 from bansos.authdev import write_dev_secrets
+from tests.chromium import READY, browser  # noqa: F401
 from tests.app_fixtures import REPO, app_key_file, demo_db  # noqa: F401
 from tests.idp_fixtures import idp, wait_http  # noqa: F401
 
 ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 PAGES = ("ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "ekspor", "kualitas", "metodologi")
 # Region names of the demo by who may see them.
 LAMPUNG = ("Kota Metro", "Kabupaten Lampung Tengah", "Kabupaten Pesawaran")
@@ -63,18 +59,6 @@ def setup(idp, demo_db, tmp_path_factory):  # noqa: F811
     finally:
         server.terminate()
         server.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is required for browser tests: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def _settle(page) -> None:

@@ -15,15 +15,12 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 
 from bansos import i18n
+from tests.chromium import READY, browser  # noqa: F401
 from tests.app_fixtures import app_key_file, demo_db, empty_db, serve_app  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 PAGES = ["ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "akuntabilitas", "ekspor", "kualitas", "metodologi"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 def _path(name: str) -> str:
@@ -45,18 +42,6 @@ def empty_server(empty_db, app_key_file):
     yield url
     process.terminate()
     process.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is required for browser tests: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def _open(browser, url: str, width: int = 1400):

@@ -18,7 +18,8 @@ from bansos import i18n, jobs, uploads
 from bansos import warehouse as warehouse_module
 from tests.app_fixtures import app_key_file, demo_db, serve_app  # noqa: F401
 from tests.ingest_files import DESA, PENYALURAN_HEADER, fetch, record, row_for
-from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, GRID, READY
+from tests.chromium import READY, browser  # noqa: F401
+from tests.test_e2e_browser import GRID
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 HOLDER = "operator.banyuwangi@example.go.id"
@@ -46,18 +47,6 @@ def site(demo_db, app_key_file, tmp_path_factory):  # noqa: F811
     yield {"url": url, "db": db, "key": key, "temp": temp, "files": root / "files"}
     process.terminate()
     process.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is required for browser tests: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def _open(browser, url: str, width: int = 1400):
