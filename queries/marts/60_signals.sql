@@ -13,9 +13,10 @@
 --                                  beside the eligible families of the region holding none.
 --           Plain SQL (no macros): the same file is meant to run on another engine.
 -- Parameters: $timely_days — the timeliness setting (days after the tranche start).
--- Needs:    t_alloc (15_allocations), t_as_of, t_reg, t_fam, mart_snapshot (10_snapshots),
+-- Needs:    t_alloc, t_alloc_multi (15_allocations), t_as_of, t_reg, t_fam, mart_snapshot (10_snapshots),
 --           t_periods, mart_targeting (20_targeting), ref_program, ref_tranche_calendar.
--- Makes:    t_signal_live, t_signal_held, t_signal_held_eligible, mart_signal_family, mart_signal.
+-- Makes:    t_signal_live, t_signal_held, t_signal_unregistered, t_signal_held_eligible,
+--           mart_signal_family, mart_signal.
 -- Grain:    mart_signal_family: signal × as_of × program × year × tranche × region_code ×
 --           family_key (as_of only for paid_not_registered, NULL for the others);
 --           mart_signal: as_of × basis × program × year × tranche × region_code × signal, for
@@ -34,31 +35,48 @@ SELECT family_key, program, year, tranche, region_code, institution, amount, sta
 FROM t_alloc
 WHERE NOT is_reroute;
 
--- Who holds any programme in a tranche, and how many programmes.
+-- Who holds any programme in a tranche, and how many programmes (is_first:
+-- one row per family, programme and tranche over all regions).
 CREATE OR REPLACE TEMP TABLE t_signal_held AS
-SELECT family_key, year, tranche, count(DISTINCT program) AS programs
-FROM t_signal_live
+SELECT family_key, year, tranche, count(*) AS programs
+FROM t_alloc
+WHERE is_first
 GROUP BY family_key, year, tranche;
+
+-- Paid families absent from every register in use, per snapshot date: probed
+-- once per family, not once per payment row.
+CREATE OR REPLACE TEMP TABLE t_signal_unregistered AS
+WITH paid AS (
+    SELECT DISTINCT family_key FROM t_signal_live WHERE status = 'tersalur'
+)
+SELECT s.as_of, p.family_key
+FROM paid p
+CROSS JOIN t_as_of s
+LEFT JOIN t_fam f ON f.as_of = s.as_of AND f.family_key = p.family_key
+WHERE f.family_key IS NULL;
 
 CREATE OR REPLACE TABLE mart_signal_family AS
 -- signal: double_allocation
+-- (only a family with more than one row of a programme and tranche can have two
+-- allocations: t_alloc_multi holds exactly those rows)
 SELECT DISTINCT 'double_allocation' AS signal, CAST(NULL AS DATE) AS as_of,
        l.program, l.year, l.tranche, l.region_code, l.family_key
-FROM t_signal_live l
+FROM t_alloc_multi l
 JOIN (SELECT family_key, program, year, tranche
-      FROM t_signal_live
+      FROM t_alloc_multi
+      WHERE NOT is_reroute
       GROUP BY family_key, program, year, tranche
       HAVING count(*) > 1) d
   ON d.family_key = l.family_key AND d.program = l.program AND d.year = l.year AND d.tranche = l.tranche
+WHERE NOT l.is_reroute
 -- end: double_allocation
 UNION ALL
 -- signal: paid_not_registered
-SELECT DISTINCT 'paid_not_registered', s.as_of, l.program, l.year, l.tranche, l.region_code, l.family_key
+SELECT DISTINCT 'paid_not_registered', u.as_of, l.program, l.year, l.tranche, l.region_code, l.family_key
 FROM t_signal_live l
-CROSS JOIN t_as_of s
-JOIN mart_snapshot m ON m.as_of = s.as_of AND m.region_code = l.region_code
-LEFT JOIN t_fam f ON f.as_of = s.as_of AND f.family_key = l.family_key
-WHERE l.status = 'tersalur' AND f.family_key IS NULL
+JOIN t_signal_unregistered u ON u.family_key = l.family_key
+JOIN mart_snapshot m ON m.as_of = u.as_of AND m.region_code = l.region_code
+WHERE l.status = 'tersalur'
 -- end: paid_not_registered
 UNION ALL
 -- signal: paid_off_window
@@ -88,15 +106,22 @@ WHERE h.programs >= 3
 -- Eligible families of each region's register (per programme and basis) who hold
 -- some programme in the tranche; eligible_without_any = eligible_families − these.
 CREATE OR REPLACE TEMP TABLE t_signal_held_eligible AS
-SELECT r.as_of, r.region_code, p.code AS program, h.year, h.tranche,
-       count(*) FILTER (WHERE r.desil <= p.max_desil) AS held_desil,
-       count(*) FILTER (WHERE r.layak) AS held_layak
-FROM t_reg r
-JOIN t_signal_held h ON h.family_key = r.family_key
+WITH held AS (
+    -- grouped by what eligibility reads before the programmes are joined: a
+    -- register row is then counted once, not once per programme
+    SELECT r.as_of, r.region_code, r.desil, r.layak, h.year, h.tranche, count(*) AS families
+    FROM t_reg r
+    JOIN t_signal_held h ON h.family_key = r.family_key
+    GROUP BY r.as_of, r.region_code, r.desil, r.layak, h.year, h.tranche
+)
+SELECT h.as_of, h.region_code, p.code AS program, h.year, h.tranche,
+       CAST(coalesce(sum(h.families) FILTER (WHERE h.desil <= p.max_desil), 0) AS BIGINT) AS held_desil,
+       CAST(coalesce(sum(h.families) FILTER (WHERE h.layak), 0) AS BIGINT) AS held_layak
+FROM held h
 JOIN t_periods q ON q.year = h.year AND q.tranche = h.tranche
 JOIN ref_program p ON p.code = q.program
-WHERE r.desil <= p.max_desil OR r.layak
-GROUP BY r.as_of, r.region_code, p.code, h.year, h.tranche;
+WHERE h.desil <= p.max_desil OR h.layak
+GROUP BY h.as_of, h.region_code, p.code, h.year, h.tranche;
 
 CREATE OR REPLACE TABLE mart_signal AS
 WITH kinds AS (
