@@ -430,7 +430,7 @@ def measure_xlsx(paths: dict) -> dict:
         frame = frame.rename(columns=_canonical_names(list(frame.columns)))
         _write_xlsx(frame, xlsx)
         frame.to_csv(csv, index=False)
-    empty = paths["root"] / "empty.duckdb"
+    empty = folder / "empty.duckdb"  # not beside the key file (root/key): ingestion refuses that
     if not empty.exists():
         run_worker("ingest", {"db": str(empty), "files": [], "key_file": str(paths["key"]), "profile": False}, paths["logs"])
     out = {}
