@@ -22,9 +22,12 @@ What it does, in order (each step is skipped with a --skip-* flag):
    cache=False)`: cold = the first replay on a newly opened connection, then
    --runs warm replays → p50 and p95 of the page total.
 5. The same questions in pandas (benchmarks/pandas_pages.py): Parquet read per
-   request, then filtered and grouped (pandas_p50_ms); also the compute alone,
-   with the frames already in memory (in bench-detail.json). Skipped above
-   scale 1 unless --pandas.
+   request, then filtered and grouped (pandas_p50_ms); and the compute alone,
+   with the frames already in memory, in pandas (pandas_memory_ms) and in
+   polars (benchmarks/polars_pages.py, polars_memory_ms), each with its ratio
+   to the SQL p50. The fact rows each page's filters select (fact_rows) say
+   where issue 16's in-memory goal applies. Skipped above scale 1 unless
+   --pandas; --skip-pandas skips both baselines.
 6. A real Streamlit server on the warehouse and Debian's Chromium: one browser
    visiting every page (peak server RSS), then ten contexts of one Chromium,
    each visiting every page twice. The server's own script-run times are
@@ -73,6 +76,10 @@ XLSX_AS_OF = "2026-01-15"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+# Issue 16's goal for the in-memory baselines (benchmarks/README.md): at least
+# 10x the in-memory pandas on every page whose questions read more than
+# 100,000 fact rows.
+MEMORY_GOAL = {"fact_rows": 100_000, "ratio": 10.0}
 BUDGETS = {  # at scale 1; the budgets and why, in benchmarks/README.md
     "page_p95_ms": 150.0,
     "pandas_ratio": 10.0,
@@ -134,7 +141,8 @@ def run_worker(name: str, payload: dict, logs: Path, timeout: float | None = Non
 
 def worker_main(name: str, request: str, result: str) -> None:
     payload = pickle.loads(Path(request).read_bytes())
-    workers = {"ingest": _ingest_worker, "discover": _discover_worker, "pandas": _pandas_worker, "generate": _generate_worker}
+    workers = {"ingest": _ingest_worker, "discover": _discover_worker, "pandas": _pandas_worker, "polars": _polars_worker,
+               "generate": _generate_worker}
     out = workers[name](payload)
     Path(result).write_bytes(pickle.dumps(out))
 
@@ -422,7 +430,7 @@ def measure_xlsx(paths: dict) -> dict:
         frame = frame.rename(columns=_canonical_names(list(frame.columns)))
         _write_xlsx(frame, xlsx)
         frame.to_csv(csv, index=False)
-    empty = paths["root"] / "empty.duckdb"
+    empty = folder / "empty.duckdb"  # not beside the key file (root/key): ingestion refuses that
     if not empty.exists():
         run_worker("ingest", {"db": str(empty), "files": [], "key_file": str(paths["key"]), "profile": False}, paths["logs"])
     out = {}
@@ -663,7 +671,33 @@ def national_marts(paths: dict, variants: dict, runs: int, copies: int = 15, pil
                       for k, v in out.items()}}
 
 
-# -- 5. the pandas baseline ---------------------------------------------------------------------
+# -- 5. the pandas and polars baselines --------------------------------------------------------
+
+
+def _memory_times(pages_class, data, variants: dict, runs: int) -> dict:
+    """Per page variant: its distinct questions answered `runs` times from
+    frames already in memory (the compute alone), each run a new request."""
+    out: dict = {}
+    for key, queries in variants.items():
+        queries = dedupe(queries)
+        missing = sorted({name for name, _ in queries if not callable(getattr(pages_class, name, None))})
+        if missing:
+            out[key] = {"missing": missing}
+            continue
+        compute = []
+        try:
+            for _ in range(runs):
+                t = time.perf_counter()
+                pages = pages_class(data)
+                for name, params in queries:
+                    pages.run(name, **params)
+                compute.append((time.perf_counter() - t) * 1000)
+                del pages
+        except Exception as error:  # a query whose parameters changed under the baseline
+            out[key] = {"error": f"{type(error).__name__}: {error}"[:300]}
+            continue
+        out[key] = {"compute_p50_ms": pct(compute, 50), "compute_runs": len(compute)}
+    return out
 
 
 def _pandas_worker(p: dict) -> dict:
@@ -676,25 +710,7 @@ def _pandas_worker(p: dict) -> dict:
     started = time.perf_counter()
     data = load_page_parquet(folder)
     out["_load_s"] = round(time.perf_counter() - started, 2)
-    for key, queries in p["variants"].items():
-        queries = dedupe(queries)
-        missing = sorted({name for name, _ in queries if not callable(getattr(PandasPages, name, None))})
-        if missing:
-            out[key] = {"missing": missing}
-            continue
-        compute = []
-        try:
-            for _ in range(p["compute_runs"]):
-                t = time.perf_counter()
-                pages = PandasPages(data)
-                for name, params in queries:
-                    pages.run(name, **params)
-                compute.append((time.perf_counter() - t) * 1000)
-                del pages
-        except Exception as error:  # a query whose parameters changed under the baseline
-            out[key] = {"error": f"{type(error).__name__}: {error}"[:300]}
-            continue
-        out[key] = {"compute_p50_ms": pct(compute, 50), "compute_runs": len(compute)}
+    out.update(_memory_times(PandasPages, data, p["variants"], p["compute_runs"]))
     del data
     gc.collect()
     for key, queries in p["variants"].items():
@@ -716,7 +732,22 @@ def _pandas_worker(p: dict) -> dict:
     return out
 
 
-def measure_pandas(paths: dict, variants: dict, runs: int) -> dict:
+def _polars_worker(p: dict) -> dict:
+    """The polars baseline: the Parquet export read once (what st.cache_data
+    keeps), then every page's questions computed from it."""
+    from benchmarks.polars_pages import PolarsPages, load_page_polars
+
+    started = time.perf_counter()
+    data = load_page_polars(Path(p["parquet"]))
+    out: dict = {"_load_s": round(time.perf_counter() - started, 2)}
+    out.update(_memory_times(PolarsPages, data, p["variants"], p["runs"]))
+    out["_peak_rss_mb"] = _peak_rss_mb()
+    return out
+
+
+def page_parquet(paths: dict) -> Path:
+    """The facts and tables the page questions need, exported to Parquet once
+    per warehouse (both baselines read this export)."""
     from benchmarks.pandas_pages import export_page_parquet
 
     folder = paths["cache"] / "parquet"
@@ -724,12 +755,111 @@ def measure_pandas(paths: dict, variants: dict, runs: int) -> dict:
     source = f"{paths['db']} {paths['db'].stat().st_mtime_ns}"
     if not stamp.exists() or stamp.read_text() != source:
         shutil.rmtree(folder, ignore_errors=True)
-        log(f"pandas: exporting the facts to Parquet ({folder}) …")
+        log(f"baselines: exporting the facts to Parquet ({folder}) …")
         export_page_parquet(paths["db"], folder)
         stamp.write_text(source)
+    return folder
+
+
+def measure_pandas(paths: dict, variants: dict, runs: int) -> dict:
+    folder = page_parquet(paths)
     log(f"pandas: {len(variants)} page variants × {runs} runs (Parquet read per request) …")
-    return run_worker("pandas", {"parquet": str(folder), "runs": runs, "compute_runs": max(1, runs - 1),
+    return run_worker("pandas", {"parquet": str(folder), "runs": runs, "compute_runs": memory_runs(runs),
                                  "variants": {k: v["queries"] for k, v in variants.items()}}, paths["logs"])
+
+
+def measure_polars(paths: dict, variants: dict, runs: int) -> dict:
+    folder = page_parquet(paths)
+    log(f"polars: {len(variants)} page variants × {memory_runs(runs)} runs (frames in memory) …")
+    return run_worker("polars", {"parquet": str(folder), "runs": memory_runs(runs),
+                                 "variants": {k: v["queries"] for k, v in variants.items()}}, paths["logs"])
+
+
+def memory_runs(runs: int) -> int:
+    """Runs of the in-memory compute per page: as many for polars as for pandas."""
+    return max(1, runs - 1)
+
+
+# -- how many fact rows a page's questions read (the in-memory goal's threshold) -------------------
+
+# A question reads facts when its SQL reads a mart (built from the facts) or the facts themselves.
+FACT_SQL = re.compile(r"\b(mart_\w+|current_family|current_allocation)\b")
+FACT_ROWS = """
+SELECT (SELECT count(*) FROM current_family
+        WHERE $regions::VARCHAR[] IS NULL OR list_contains($regions::VARCHAR[], region_code))
+     + (SELECT count(*) FROM current_allocation
+        WHERE ($regions::VARCHAR[] IS NULL OR list_contains($regions::VARCHAR[], region_code))
+          AND ($programs::VARCHAR[] IS NULL OR list_contains($programs::VARCHAR[], program)))
+"""
+
+
+def _selected(questions: list, names: tuple[str, ...]) -> list | None:
+    """The values the questions taking one of `names` ask for, together;
+    None (every value) when one of them asks for all or none takes it."""
+    chosen: set = set()
+    takers = 0
+    for params, wanted in questions:
+        name = next((n for n in names if n in wanted), None)
+        if name is None:
+            continue
+        takers += 1
+        value = params.get(name)
+        if value is None:
+            return None
+        chosen |= set(value) if isinstance(value, (list, tuple)) else {value}
+    return sorted(chosen) if takers else None
+
+
+def page_filters(queries: list[tuple[str, dict]]) -> tuple[list | None, list | None] | None:
+    """The regions and programmes a page's fact questions select (None: all
+    of them); None when the page reads no facts."""
+    from bansos.queries import load_query
+
+    questions = [(params, load_query(name).caller_parameters) for name, params in queries
+                 if FACT_SQL.search(load_query(name).sql)]
+    if not questions:
+        return None
+    return _selected(questions, ("regions", "region")), _selected(questions, ("program",))
+
+
+def fact_rows(db: Path, variants: dict) -> dict[str, int]:
+    """Per page variant: the rows of current_family and current_allocation
+    its filters select (regions, and programmes for allocations)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        out = {}
+        for key, variant in variants.items():
+            filters = page_filters(dedupe(variant["queries"]))
+            out[key] = 0 if filters is None else con.execute(
+                FACT_ROWS, {"regions": filters[0], "programs": filters[1]}).fetchone()[0]
+        return out
+    finally:
+        con.close()
+
+
+def _ratio(baseline_ms: float | None, sql_ms: float | None) -> float | None:
+    return round(baseline_ms / sql_ms, 1) if baseline_ms and sql_ms else None
+
+
+def memory_goal(rows: int | None, ratio: float | None) -> str | None:
+    """Issue 16's goal for a page reading more than 100,000 fact rows: at
+    least 10× the in-memory pandas. None where it does not apply or was not measured."""
+    if rows is None or rows <= MEMORY_GOAL["fact_rows"] or ratio is None:
+        return None
+    return "met" if ratio >= MEMORY_GOAL["ratio"] else "missed"
+
+
+def page_entry(sql: dict, pandas: dict, polars: dict, rows: int | None) -> dict:
+    """One page's figures in bench.json."""
+    entry = {"p50_ms": sql["p50_ms"], "p95_ms": sql["p95_ms"], "cold_ms": sql["cold_ms"],
+             "pandas_p50_ms": pandas.get("p50_ms"), "pandas_memory_ms": pandas.get("compute_p50_ms"),
+             "polars_memory_ms": polars.get("compute_p50_ms"), "fact_rows": rows}
+    entry["ratio_pandas_memory"] = _ratio(entry["pandas_memory_ms"], sql["p50_ms"])
+    entry["ratio_polars_memory"] = _ratio(entry["polars_memory_ms"], sql["p50_ms"])
+    entry["memory_goal"] = memory_goal(rows, entry["ratio_pandas_memory"])
+    return entry
 
 
 # -- 6. the app in a browser ----------------------------------------------------------------------
@@ -1107,17 +1237,38 @@ def warehouse_rows(db: Path) -> dict:
         con.close()
 
 
+def _cell(value, width: int, digits: int = 0) -> str:
+    return f"{'–' if value is None else f'{value:,.{digits}f}':>{width}}"
+
+
+def memory_goal_summary(pages: dict) -> dict:
+    """Which pages read more than 100,000 fact rows, and where the in-memory goal was met."""
+    over = [k for k, e in pages.items() if (e.get("fact_rows") or 0) > MEMORY_GOAL["fact_rows"]]
+    return {"fact_rows_over": MEMORY_GOAL["fact_rows"], "ratio_at_least": MEMORY_GOAL["ratio"], "pages_over": over,
+            "met": [k for k in over if pages[k]["memory_goal"] == "met"],
+            "missed": [k for k in over if pages[k]["memory_goal"] == "missed"],
+            "not_measured": [k for k in over if pages[k]["memory_goal"] is None]}
+
+
 def print_table(bench: dict, detail: dict) -> None:
     print()
     print(f"scale {bench['scale']}: {bench['rows']['families']:,} families ({bench['rows']['family_rows']:,} register rows), "
           f"{bench['rows']['allocation_rows']:,} allocation rows")
-    print(f"{'page':<24}{'queries':>8}{'cold ms':>10}{'p50 ms':>9}{'p95 ms':>9}{'pandas ms':>11}{'ratio':>8}  budget")
+    print(f"{'page':<24}{'queries':>8}{'cold ms':>9}{'p50 ms':>8}{'p95 ms':>8}{'pandas ms':>10}{'ratio':>7}  budget"
+          f"{'fact rows':>12}{'pd mem ms':>10}{'ratio':>7}{'pl mem ms':>10}{'ratio':>7}  mem goal")
     for key, entry in bench["pages"].items():
         queries = len(detail["pages"][key]["queries"])
-        ratio = (entry["pandas_p50_ms"] / entry["p50_ms"]) if entry.get("pandas_p50_ms") and entry["p50_ms"] else None
+        ratio = _ratio(entry.get("pandas_p50_ms"), entry["p50_ms"])
         ok = entry["p95_ms"] is not None and entry["p95_ms"] <= BUDGETS["page_p95_ms"] and (ratio is None or ratio >= BUDGETS["pandas_ratio"])
-        print(f"{key:<24}{queries:>8}{entry['cold_ms']:>10.1f}{entry['p50_ms']:>9.1f}{entry['p95_ms']:>9.1f}"
-              f"{(entry['pandas_p50_ms'] or float('nan')):>11.0f}{(ratio or float('nan')):>8.0f}  {'ok' if ok else 'MISS'}")
+        print(f"{key:<24}{queries:>8}{_cell(entry['cold_ms'], 9, 1)}{_cell(entry['p50_ms'], 8, 1)}{_cell(entry['p95_ms'], 8, 1)}"
+              f"{_cell(entry.get('pandas_p50_ms'), 10)}{_cell(ratio, 7)}  {'ok' if ok else 'MISS':<6}"
+              f"{_cell(entry.get('fact_rows'), 12)}{_cell(entry.get('pandas_memory_ms'), 10)}"
+              f"{_cell(entry.get('ratio_pandas_memory'), 7, 1)}{_cell(entry.get('polars_memory_ms'), 10)}"
+              f"{_cell(entry.get('ratio_polars_memory'), 7, 1)}  {entry.get('memory_goal') or '–'}")
+    goal = bench.get("memory_goal") or {}
+    print(f"in-memory goal (>= {goal.get('ratio_at_least')}x the in-memory pandas where a page reads more than "
+          f"{goal.get('fact_rows_over', 0):,} fact rows): {len(goal.get('pages_over', []))} of {len(bench['pages'])} pages read more; "
+          f"met on {len(goal.get('met', []))}, missed on {goal.get('missed')}, not measured on {goal.get('not_measured')}")
     print(f"ingestion CSV+Parquet: {bench['ingest_rows_per_s']} rows/s; XLSX: {bench['ingest_xlsx_rows_per_s']} rows/s")
     print(f"app RSS peak: {bench['app_rss_mb']} MB; concurrent: {json.dumps({k: bench['concurrent'].get(k) for k in ('sessions', 'page_runs', 'p50_ms', 'p95_ms', 'errors')}) if bench['concurrent'] else None}")
     print()
@@ -1176,7 +1327,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="also replay the pages on a copy whose marts cover 15x the regions (national estimate)")
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-xlsx", action="store_true")
-    parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--skip-pandas", action="store_true", help="skip the pandas and the polars baseline")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--out", type=Path, default=OUT_DIR / "bench.json")
     args = parser.parse_args(argv)
@@ -1205,7 +1356,10 @@ def main(argv: list[str] | None = None) -> int:
         import pandas
         import streamlit
 
-        detail["machine"]["versions"] = {"duckdb": duckdb.__version__, "pandas": pandas.__version__, "streamlit": streamlit.__version__}
+        import polars
+
+        detail["machine"]["versions"] = {"duckdb": duckdb.__version__, "pandas": pandas.__version__,
+                                         "polars": polars.__version__, "streamlit": streamlit.__version__}
         detail["machine"]["load_average_start"] = os.getloadavg()
     except Exception:
         pass
@@ -1236,13 +1390,15 @@ def main(argv: list[str] | None = None) -> int:
     run_pandas = not args.skip_pandas and (args.scale <= 1 or args.pandas)
     if args.pandas_runs is None:
         args.pandas_runs = 3 if args.scale < 1 else 2
-    pandas_out, app = {}, {}
+    rows = fact_rows(paths["db"], variants)
+    baselines, app = {"pandas": {}, "polars": {}}, {}
     if run_pandas:
-        try:
-            pandas_out = measure_pandas(paths, variants, args.pandas_runs)
-        except Exception as error:  # report what was measured, and why this part is missing
-            log(f"pandas: failed: {error}")
-            detail["pandas_error"] = str(error)
+        for name, measure in (("pandas", measure_pandas), ("polars", measure_polars)):
+            try:
+                baselines[name] = measure(paths, variants, args.pandas_runs)
+            except Exception as error:  # report what was measured, and why this part is missing
+                log(f"{name}: failed: {error}")
+                detail[f"{name}_error"] = str(error)
     if not args.skip_browser:
         try:
             app = measure_app(paths, pages, args.region, args.sessions, args.rounds, args.browser_nice)
@@ -1253,13 +1409,14 @@ def main(argv: list[str] | None = None) -> int:
     bench_pages = {}
     detail["pages"] = {}
     for key_, variant in variants.items():
-        p = pandas_out.get(key_, {})
-        bench_pages[key_] = {"p50_ms": sql[key_]["p50_ms"], "p95_ms": sql[key_]["p95_ms"], "cold_ms": sql[key_]["cold_ms"],
-                             "pandas_p50_ms": p.get("p50_ms")}
+        p, pl_ = baselines["pandas"].get(key_, {}), baselines["polars"].get(key_, {})
+        bench_pages[key_] = page_entry(sql[key_], p, pl_, rows.get(key_))
         detail["pages"][key_] = {**sql[key_], "apptest_exceptions": variant["exceptions"], "raw_query_calls": len(variant["queries"]),
                                  "script_ms_apptest": variant.get("script_ms"),
-                                 "wil_after_run": variant["wil_after_run"], "pandas": p}
-    detail["pandas"] = {k: v for k, v in pandas_out.items() if k.startswith("_")}
+                                 "wil_after_run": variant["wil_after_run"], "pandas": p, "polars": pl_,
+                                 "fact_filters": page_filters(dedupe(variant["queries"]))}
+    for name, out in baselines.items():
+        detail[name] = {k: v for k, v in out.items() if k.startswith("_")}
     detail["app"] = app
     ingest = (build.get("ingest") or {})
     xlsx = detail.get("xlsx", {}).get("xlsx", {})
@@ -1271,6 +1428,7 @@ def main(argv: list[str] | None = None) -> int:
         "ingest_xlsx_rows_per_s": xlsx.get("rows_per_s"),
         "app_rss_mb": app.get("single", {}).get("rss_peak_mb"),
         "concurrent": {k: v for k, v in app.get("concurrent", {}).items() if k not in ("by_page", "problems")} if app else None,
+        "memory_goal": memory_goal_summary(bench_pages),
     }
     detail["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     detail["took_s"] = round(time.perf_counter() - started, 1)
