@@ -105,6 +105,7 @@ run-auth: $(VENV)/.runtime
 
 bench: $(VENV)/.dev chromium
 	$(PY) benchmarks/bench.py --scale $(SCALE)
+	$(PY) benchmarks/routine_load.py --scales 0.1 $(SCALE)
 
 # 20 browser sessions over every page for SOAK_MINUTES while a load lands every 5 minutes → benchmarks/out/soak.json
 soak: $(VENV)/.dev chromium

@@ -328,6 +328,9 @@ def summarise(runs: list[dict], visits: list[dict], page_errors: list[dict], loa
         "browser_p95_ms": bench.pct([v["browser_ms"] for v in visits if v.get("browser_ms") is not None], 95),
         "rss_after_warmup_mb": after_warmup, "rss_end_mb": end, "rss_growth_pct": growth,
         "rss_max_mb": max((mb for _, mb in rss), default=None),
+        # The trend, one point per load cycle: a leak keeps climbing, an
+        # allocator reaching its working set levels off.
+        "rss_before_each_load_mb": [next((mb for t, mb in reversed(rss) if t < load["at_s"]), None) for load in loads],
         "budgets": BUDGETS,
         "holds": {"errors": errors <= BUDGETS["errors"], "p95_ms": p95 is not None and p95 <= BUDGETS["p95_ms"],
                   "rss_growth_pct": growth is not None and growth <= BUDGETS["rss_growth_pct"]},

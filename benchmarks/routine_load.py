@@ -1,0 +1,159 @@
+#!/usr/bin/env python
+"""Routine loads into warehouses of different sizes (a benchmark, not a test).
+
+    .venv/bin/python benchmarks/routine_load.py --scales 0.1 1 [4]
+
+A routine load is what an office sends in a normal month: one region's
+register extract and one bank's tranche file. The same two files (generated
+once, at --load-scale, with their own seed) are loaded, one `ingest` call
+each, into a copy of the benchmark's cached warehouse at every scale in
+--scales (built when missing, as the soak builds it). For each load: the
+seconds, and where they went (copying the live file, the file's own work,
+rebuilding the marts, writing and swapping the copy), from the same profiler
+as bench.py's ingestion figures.
+
+What it shows: whether a load's cost grows with the load or with the
+warehouse. The national-scale targets (docs/national-scale.md) are ≤ 15 s a
+file into a scale-4 warehouse and ≤ 3× the same load into a scale-0.1 one.
+Writes benchmarks/out/routine-load.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+for path in (REPO, REPO / "benchmarks"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+import bench  # noqa: E402  (cache, workers, profiler)
+import soak  # noqa: E402  (the soak's warehouse builder and its load files)
+
+OUT = bench.OUT_DIR / "routine-load.json"
+SEED = 4242  # not the cache's seed: the files are new data for every warehouse
+TARGETS = {"seconds_at_largest": 15.0, "ratio_largest_to_smallest": 3.0}
+# Where a load's time goes, in the profiler's phase names: what depends on
+# the warehouse's size (copy, marts, writing the copy) and what does not.
+GROWS_WITH_WAREHOUSE = ("copy live file", "marts", "checkpoint, close, fsync, rename")
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now().strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def cache_paths(scale: float) -> dict:
+    root = bench.CACHE_ROOT
+    cache = root / f"scale-{bench.scale_label(scale)}"
+    key = root / "key"
+    if not key.exists():
+        key.parent.mkdir(parents=True, exist_ok=True)
+        key.write_text(os.urandom(32).hex() + "\n")
+        key.chmod(0o600)
+    paths = {"cache": cache, "extracts": cache / "extracts", "db": cache / "warehouse.duckdb", "key": key,
+             "logs": cache / "logs"}
+    paths["logs"].mkdir(parents=True, exist_ok=True)
+    return paths
+
+
+def make_files(load_scale: float, scratch: Path) -> list[Path]:
+    folder = scratch / "files"
+    folder.mkdir(parents=True)
+    files = []
+    for name, data in soak._extracts(1, load_scale, SEED, scratch):
+        (folder / name).write_bytes(data)
+        files.append(folder / name)
+    return files
+
+
+def load_one(db: Path, file: Path, key: Path, logs: Path) -> dict:
+    run = bench.run_worker("ingest", {"db": str(db), "files": [(str(file), None, None)], "key_file": str(key)}, logs)
+    result = run["results"][0]
+    phases = run["phases"]
+    file_work = sum(run["files"][0]["phases"].values()) if run["files"] else 0.0
+    return {
+        "file": file.name, "status": result["status"], "rows_read": result["rows_read"],
+        "rows_loaded": result["rows_loaded"], "seconds": round(run["seconds"], 2),
+        "grows_with_warehouse_s": round(sum(phases.get(p, 0.0) for p in GROWS_WITH_WAREHOUSE), 2),
+        "file_work_s": round(file_work + phases.get("load (insert, ledger, transaction)", 0.0), 2),
+        "phases_s": phases, "peak_rss_mb": run["peak_rss_mb"],
+    }
+
+
+def measure_scale(scale: float, files: list[Path], scratch: Path) -> dict:
+    paths = cache_paths(scale)
+    os.environ.pop("BANSOS_KEY", None)
+    os.environ["BANSOS_KEY_FILE"] = str(paths["key"])
+    built = soak.build_warehouse(scale, paths)
+    copy = soak._copy_warehouse(paths["db"], scratch / f"scale-{bench.scale_label(scale)}")
+    size_mb = round(copy.stat().st_size / 2**20)
+    log(f"scale {scale}: warehouse {size_mb:,} MB; loading {len(files)} files one by one …")
+    loads = []
+    try:
+        for file in files:
+            entry = load_one(copy, file, paths["key"], paths["logs"])
+            log(f"scale {scale}: {entry['file']} {entry['status']}, {entry['rows_read']:,} rows in {entry['seconds']} s "
+                f"(of which {entry['grows_with_warehouse_s']} s copy, marts and swap)")
+            loads.append(entry)
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+    return {"scale": scale, "warehouse_mb": size_mb, "built": built, "loads": loads}
+
+
+def summarise(results: list[dict]) -> dict:
+    smallest, largest = results[0], results[-1]
+    files = [entry["file"] for entry in largest["loads"]]
+    ratios = {}
+    for index, name in enumerate(files):
+        small, large = smallest["loads"][index]["seconds"], largest["loads"][index]["seconds"]
+        ratios[name] = round(large / small, 2) if small else None
+    return {
+        "smallest_scale": smallest["scale"], "largest_scale": largest["scale"],
+        "seconds_at_largest": {e["file"]: e["seconds"] for e in largest["loads"]},
+        "ratio_largest_to_smallest": ratios,
+        "meets": {name: largest["loads"][i]["seconds"] <= TARGETS["seconds_at_largest"]
+                  and (ratios[name] or 0) <= TARGETS["ratio_largest_to_smallest"] for i, name in enumerate(files)},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", type=float, nargs="+", default=[0.1, 1.0], help="warehouse scales, smallest first")
+    parser.add_argument("--load-scale", type=float, default=1.0,
+                        help="scale of the generated files (1: a region's register and a bank's tranche at scale 1)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    scales = sorted(args.scales)
+    began = time.perf_counter()
+    detail: dict = {"command": " ".join(["benchmarks/routine_load.py", *(argv or sys.argv[1:])]),
+                    "started_at": datetime.now(UTC).isoformat(timespec="seconds"), "targets": TARGETS,
+                    "load_average_start": os.getloadavg()}
+    with tempfile.TemporaryDirectory(prefix="bansos-routine-", dir=bench.CACHE_ROOT) as scratch_name:
+        scratch = Path(scratch_name)
+        files = make_files(args.load_scale, scratch)
+        detail["files"] = [{"file": f.name, "bytes": f.stat().st_size} for f in files]
+        detail["scales"] = [measure_scale(scale, files, scratch) for scale in scales]
+    detail["summary"] = summarise(detail["scales"])
+    detail["load_average_end"] = os.getloadavg()
+    detail["took_s"] = round(time.perf_counter() - began, 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(detail, indent=1, default=str))
+    for row in detail["scales"]:
+        for entry in row["loads"]:
+            print(f"scale {row['scale']:>4}  {row['warehouse_mb']:>7,} MB  {entry['file']:<38} {entry['rows_read']:>9,} rows "
+                  f"{entry['seconds']:>7.2f} s  (copy+marts+swap {entry['grows_with_warehouse_s']:.2f} s, "
+                  f"file {entry['file_work_s']:.2f} s)")
+    log(f"wrote {args.out}; summary {json.dumps(detail['summary'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
