@@ -1255,16 +1255,16 @@ def print_table(bench: dict, detail: dict) -> None:
     print(f"scale {bench['scale']}: {bench['rows']['families']:,} families ({bench['rows']['family_rows']:,} register rows), "
           f"{bench['rows']['allocation_rows']:,} allocation rows")
     print(f"{'page':<24}{'queries':>8}{'cold ms':>9}{'p50 ms':>8}{'p95 ms':>8}{'pandas ms':>10}{'ratio':>7}  budget"
-          f"{'fact rows':>12}{'pd mem ms':>10}{'ratio':>7}{'pl mem ms':>10}{'ratio':>7}  mem goal")
+          f"{'fact rows':>12}{'pd mem ms':>11}{'ratio':>9}{'pl mem ms':>11}{'ratio':>8}  mem goal")
     for key, entry in bench["pages"].items():
         queries = len(detail["pages"][key]["queries"])
         ratio = _ratio(entry.get("pandas_p50_ms"), entry["p50_ms"])
         ok = entry["p95_ms"] is not None and entry["p95_ms"] <= BUDGETS["page_p95_ms"] and (ratio is None or ratio >= BUDGETS["pandas_ratio"])
         print(f"{key:<24}{queries:>8}{_cell(entry['cold_ms'], 9, 1)}{_cell(entry['p50_ms'], 8, 1)}{_cell(entry['p95_ms'], 8, 1)}"
               f"{_cell(entry.get('pandas_p50_ms'), 10)}{_cell(ratio, 7)}  {'ok' if ok else 'MISS':<6}"
-              f"{_cell(entry.get('fact_rows'), 12)}{_cell(entry.get('pandas_memory_ms'), 10)}"
-              f"{_cell(entry.get('ratio_pandas_memory'), 7, 1)}{_cell(entry.get('polars_memory_ms'), 10)}"
-              f"{_cell(entry.get('ratio_polars_memory'), 7, 1)}  {entry.get('memory_goal') or '–'}")
+              f"{_cell(entry.get('fact_rows'), 12)}{_cell(entry.get('pandas_memory_ms'), 11)}"
+              f"{_cell(entry.get('ratio_pandas_memory'), 9, 1)}{_cell(entry.get('polars_memory_ms'), 11)}"
+              f"{_cell(entry.get('ratio_polars_memory'), 8, 1)}  {entry.get('memory_goal') or '–'}")
     goal = bench.get("memory_goal") or {}
     print(f"in-memory goal (>= {goal.get('ratio_at_least')}x the in-memory pandas where a page reads more than "
           f"{goal.get('fact_rows_over', 0):,} fact rows): {len(goal.get('pages_over', []))} of {len(bench['pages'])} pages read more; "
