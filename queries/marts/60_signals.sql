@@ -57,8 +57,8 @@ WHERE f.family_key IS NULL;
 
 CREATE OR REPLACE TABLE mart_signal_family AS
 -- signal: double_allocation
--- (only a family with more than one row of a programme and tranche can have two
--- allocations: t_alloc_multi holds exactly those rows)
+-- Only a family with several rows of a programme and tranche can be allocated it
+-- twice, and t_alloc_multi holds exactly those rows.
 SELECT DISTINCT 'double_allocation' AS signal, CAST(NULL AS DATE) AS as_of,
        l.program, l.year, l.tranche, l.region_code, l.family_key
 FROM t_alloc_multi l
@@ -72,6 +72,7 @@ WHERE NOT l.is_reroute
 -- end: double_allocation
 UNION ALL
 -- signal: paid_not_registered
+-- t_signal_unregistered (above): paid families absent from every register in use.
 SELECT DISTINCT 'paid_not_registered', u.as_of, l.program, l.year, l.tranche, l.region_code, l.family_key
 FROM t_signal_live l
 JOIN t_signal_unregistered u ON u.family_key = l.family_key
