@@ -276,11 +276,15 @@ def _date(value):
     return None if value is None else pd.Timestamp(str(value)[:10])
 
 
-class PandasPages:
-    """One request's worth of pandas: the facts in memory, the page questions
-    answered from them, one method per query file (named after it)."""
+class PageQuestions:
+    """What every baseline engine shares: one request's worth of work over
+    facts already in memory, one method per query file (named after it),
+    `run(name, **params)` mirroring `QueryRunner.run`, the settings the
+    queries read, and intermediate results shared within the request."""
 
-    def __init__(self, data: PageData, scope: tuple[str, ...] | None = None, **settings):
+    ENGINE = ""  # named in the error for a query the engine does not answer
+
+    def __init__(self, data, scope: tuple[str, ...] | None = None, **settings):
         self.d = data
         self.scope = scope
         conf = _settings()
@@ -289,10 +293,10 @@ class PandasPages:
         self.timely_days = conf["timely_days"]
         self._memo: dict = {}
 
-    def run(self, name: str, **params) -> pd.DataFrame:
+    def run(self, name: str, **params):
         function = getattr(self, name, None)
         if function is None or name.startswith("_"):
-            raise KeyError(f"no pandas implementation of {name}")
+            raise KeyError(f"no {self.ENGINE} implementation of {name}")
         return function(**params)
 
     @classmethod
@@ -305,6 +309,13 @@ class PandasPages:
         if key not in self._memo:
             self._memo[key] = build()
         return self._memo[key]
+
+
+class PandasPages(PageQuestions):
+    """One request's worth of pandas: the facts in memory (PageData), the page
+    questions answered from them, one method per query file (named after it)."""
+
+    ENGINE = "pandas"
 
     # -- shared building blocks (the marts' definitions, in pandas) -------------------
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from benchmarks.pandas_pages import BASES, NEW_CHANNELS, STATUS_RANK, _settings
+from benchmarks.pandas_pages import BASES, NEW_CHANNELS, STATUS_RANK, PageQuestions
 
 SIGNALS = ("double_allocation", "paid_not_registered", "paid_off_window", "amount_mismatch", "concentration")
 COUNTS = ("eligible_families", "eligible_covered", "recipients", "eligible_recipients", "not_in_register")
@@ -154,37 +154,13 @@ def _rates(prefix: str = "", recipients: str = "recipients") -> dict[str, pl.Exp
     }
 
 
-class PolarsPages:
-    """One request's worth of polars: the facts in memory, the page questions
-    answered from them, one method per query file (named after it).
+class PolarsPages(PageQuestions):
+    """One request's worth of polars: the facts in memory (PolarsData), the page
+    questions answered from them, one method per query file (named after it).
     `PolarsPages(data).run(name, **params)` mirrors `QueryRunner.run(name,
     **params)`; answers are polars DataFrames with the query's columns."""
 
-    def __init__(self, data: PolarsData, scope: tuple[str, ...] | None = None, **settings):
-        self.d = data
-        self.scope = scope
-        conf = _settings()
-        conf.update(settings)
-        self.min_families = conf["min_families"]
-        self.timely_days = conf["timely_days"]
-        self._memo: dict = {}
-
-    def run(self, name: str, **params) -> pl.DataFrame:
-        function = getattr(self, name, None)
-        if function is None or name.startswith("_"):
-            raise KeyError(f"no polars implementation of {name}")
-        return function(**params)
-
-    @classmethod
-    def implemented(cls) -> list[str]:
-        from bansos.queries import query_names
-
-        return [name for name in query_names() if callable(getattr(cls, name, None))]
-
-    def _once(self, key, build):
-        if key not in self._memo:
-            self._memo[key] = build()
-        return self._memo[key]
+    ENGINE = "polars"
 
     def _scoped(self, column: str = "region_code") -> pl.Expr:
         return _in_list(column, self.scope)
