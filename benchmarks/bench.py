@@ -352,6 +352,24 @@ def _summarise_ingest(run: dict, label: str) -> dict:
     }
 
 
+def cache_paths(scale: float, cache: Path | None = None, key: Path | None = None, extracts: Path | None = None,
+                db: Path | None = None) -> dict:
+    """The benchmark cache at a scale (bench.py, soak.py, routine_load.py):
+    its folders, made when missing, and one key file for every scale,
+    created once (0600) so every cached warehouse shares its pseudonyms."""
+    root = CACHE_ROOT
+    cache = cache or root / f"scale-{scale_label(scale)}"
+    cache.mkdir(parents=True, exist_ok=True)
+    key = key or root / "key"
+    if not key.exists():
+        key.write_text(os.urandom(32).hex() + "\n")
+        key.chmod(0o600)
+    paths = {"root": root, "cache": cache, "extracts": extracts or cache / "extracts",
+             "db": db or cache / "warehouse.duckdb", "key": key, "logs": cache / "logs"}
+    paths["logs"].mkdir(parents=True, exist_ok=True)
+    return paths
+
+
 def build_or_reuse(args, paths: dict) -> dict:
     """Extracts and warehouse at the scale: reuse when present, else build
     (building the warehouse is the ingestion measurement)."""
@@ -1334,16 +1352,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 20:
         parser.error("--runs must be at least 20")
 
-    root = CACHE_ROOT
-    cache = args.cache or root / f"scale-{scale_label(args.scale)}"
-    cache.mkdir(parents=True, exist_ok=True)
-    key = args.key_file or root / "key"
-    if not key.exists():
-        key.write_text(os.urandom(32).hex() + "\n")
-        key.chmod(0o600)
-    paths = {"root": root, "cache": cache, "extracts": args.extracts or cache / "extracts",
-             "db": args.db or cache / "warehouse.duckdb", "key": key, "logs": cache / "logs"}
-    paths["logs"].mkdir(parents=True, exist_ok=True)
+    paths = cache_paths(args.scale, cache=args.cache, key=args.key_file, extracts=args.extracts, db=args.db)
+    key = paths["key"]
     os.environ.pop("BANSOS_KEY", None)
     os.environ["BANSOS_KEY_FILE"] = str(key)
     started = time.perf_counter()

@@ -50,20 +50,6 @@ def log(message: str) -> None:
     print(f"[{datetime.now().strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def cache_paths(scale: float) -> dict:
-    root = bench.CACHE_ROOT
-    cache = root / f"scale-{bench.scale_label(scale)}"
-    key = root / "key"
-    if not key.exists():
-        key.parent.mkdir(parents=True, exist_ok=True)
-        key.write_text(os.urandom(32).hex() + "\n")
-        key.chmod(0o600)
-    paths = {"cache": cache, "extracts": cache / "extracts", "db": cache / "warehouse.duckdb", "key": key,
-             "logs": cache / "logs"}
-    paths["logs"].mkdir(parents=True, exist_ok=True)
-    return paths
-
-
 def make_files(load_scale: float, scratch: Path) -> list[Path]:
     folder = scratch / "files"
     folder.mkdir(parents=True)
@@ -89,7 +75,7 @@ def load_one(db: Path, file: Path, key: Path, logs: Path) -> dict:
 
 
 def measure_scale(scale: float, files: list[Path], scratch: Path) -> dict:
-    paths = cache_paths(scale)
+    paths = bench.cache_paths(scale)
     os.environ.pop("BANSOS_KEY", None)
     os.environ["BANSOS_KEY_FILE"] = str(paths["key"])
     built = soak.build_warehouse(scale, paths)

@@ -353,19 +353,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.warmup >= args.load_every:
         parser.error("the warm-up must end before the first load")
 
-    root = bench.CACHE_ROOT
-    cache = root / f"scale-{bench.scale_label(args.scale)}"
-    cache.mkdir(parents=True, exist_ok=True)
-    key = root / "key"
-    if not key.exists():
-        key.write_text(os.urandom(32).hex() + "\n")
-        key.chmod(0o600)
+    paths = bench.cache_paths(args.scale)
+    cache = paths["cache"]
     os.environ.pop("BANSOS_KEY", None)
-    os.environ["BANSOS_KEY_FILE"] = str(key)
-    os.environ.setdefault("BANSOS_AUDIT_KEY_FILE", str(root / "audit-key"))
-    paths = {"root": root, "cache": cache, "extracts": cache / "extracts", "db": cache / "warehouse.duckdb", "key": key,
-             "logs": cache / "logs"}
-    paths["logs"].mkdir(parents=True, exist_ok=True)
+    os.environ["BANSOS_KEY_FILE"] = str(paths["key"])
+    os.environ.setdefault("BANSOS_AUDIT_KEY_FILE", str(paths["root"] / "audit-key"))
     build = build_warehouse(args.scale, paths)
 
     scratch = Path(tempfile.mkdtemp(prefix="bansos-soak-", dir=cache))
