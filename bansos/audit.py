@@ -286,9 +286,13 @@ def warehouse_anchor(db: str | os.PathLike) -> AuditHead | None:
         return None
     import duckdb
 
+    from bansos.warehouse import WarehouseError, open_read_only
+
     try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error:
+        # A private instance: in the app's process a plain connect could be handed
+        # the file a load has since replaced (see warehouse.open_read_only).
+        con = open_read_only(db)
+    except (duckdb.Error, WarehouseError):
         return None
     try:
         row = con.execute("SELECT value FROM meta WHERE key = $k", {"k": META_KEY}).fetchone()

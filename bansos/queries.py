@@ -40,7 +40,7 @@ import duckdb
 import pandas as pd
 
 from bansos import indicators, settings
-from bansos.warehouse import WarehouseError, damage_message, data_version, open_read_only
+from bansos.warehouse import WarehouseError, damage_message, data_version, open_read_only, reader_cursor
 
 QUERY_DIR = settings.QUERIES_DIR
 FRAGMENT_DIR = QUERY_DIR / "fragments"
@@ -251,7 +251,7 @@ class QueryRunner:
                 if key in self._cache:
                     self._cache.move_to_end(key)
                     return self._cache[key].copy()
-        cursor = con.cursor()
+        cursor = reader_cursor(con)
         try:
             frame = cursor.execute(query.sql, {k: _bindable(v) for k, v in bound.items()}).df()
         except duckdb.Error as error:

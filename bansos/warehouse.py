@@ -148,16 +148,38 @@ def damage_message(path: Path, error: BaseException) -> str | None:
     return None
 
 
+READER = "warehouse"  # the name a reader's private instance attaches the file under
+
+
 def open_read_only(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the file as it is now, in a DuckDB instance of
+    its own. Not `duckdb.connect(path)`: DuckDB keeps one instance per path in
+    the process, so after a load swapped in a new file, a second connection
+    opened while any other reader still held the old one was handed the old
+    data (checked on this machine; tests/test_query_layer.py). Cursors of the
+    connection must come from `reader_cursor`, which selects the file."""
+    con = duckdb.connect(":memory:")
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        _configure(con, settings.get("app_memory_limit"))
+        # Where a large query may spill: beside the file, as DuckDB does for the file itself.
+        con.execute("SET temp_directory = $dir", {"dir": f"{path}.tmp"})
+        con.execute(f"ATTACH {_quote_literal(str(path))} AS {READER} (READ_ONLY)")
+        con.execute(f"USE {READER}")
     except duckdb.Error as error:
+        con.close()
         message = damage_message(Path(path), error)
         if message:
             raise WarehouseDamaged(message) from error
         raise
-    _configure(con, settings.get("app_memory_limit"))
     return con
+
+
+def reader_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of an `open_read_only` connection (one per query, for threads),
+    reading the attached file: `USE` belongs to each cursor, not the instance."""
+    cursor = con.cursor()
+    cursor.execute(f"USE {READER}")
+    return cursor
 
 
 def _quote_literal(text: str) -> str:

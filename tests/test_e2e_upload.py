@@ -72,8 +72,15 @@ def _grids(page) -> list[dict]:
     return [g for g in (canvases.nth(i).evaluate(GRID) for i in range(0, canvases.count(), 2)) if g]
 
 
-def _grid_with(page, column: str) -> dict:
-    found = [g for g in _grids(page) if column in g["columns"]]
+def _grid_with(page, column: str, timeout_s: float = 30.0) -> dict:
+    """The first table with `column`, once the page has drawn it (a table's
+    canvas is drawn after the text around it: on a busy machine, later)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = [g for g in _grids(page) if column in g["columns"]]
+        if found or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(200)
     assert found, f"no table with a {column!r} column"
     return found[0]
 

@@ -130,6 +130,43 @@ def test_cache_follows_the_data_version(demo_db, tmp_path):
     runner.close()
 
 
+def test_every_reader_sees_the_swapped_in_file(demo_db, tmp_path):
+    """DuckDB hands a second connection to a path the instance it already has
+    open for that path. The app keeps a runner per scope; after a load swapped
+    in a new file, the first runner to reopen was given the old file while the
+    others still held it, and cached the old numbers under the new version."""
+    import shutil
+
+    import duckdb
+
+    from bansos import audit
+
+    copy = tmp_path / "live.duckdb"
+    shutil.copyfile(demo_db, copy)
+    everyone, one_region = QueryRunner(copy), QueryRunner(copy, scope=("35.10",))
+    before = int(everyone.run("warehouse_meta").loads[0])
+    assert int(one_region.run("warehouse_meta").loads[0]) == before
+    held = duckdb.connect(str(copy), read_only=True)  # any other reader of the old file in this process
+    # A load's swap: a new file (one ledger row fewer, as after an unload) renamed over the live one.
+    replacement = tmp_path / "next.duckdb"
+    shutil.copyfile(demo_db, replacement)
+    con = duckdb.connect(str(replacement))
+    con.execute("DELETE FROM load_ledger WHERE load_id = (SELECT max(load_id) FROM load_ledger)")
+    con.execute("DELETE FROM meta WHERE key = $k", {"k": audit.META_KEY})
+    con.execute("INSERT INTO meta VALUES ($k, $v)", {"k": audit.META_KEY, "v": audit.AuditHead(7, "ab" * 32).to_text()})
+    con.close()
+    replacement.replace(copy)
+    assert int(everyone.run("warehouse_meta").loads[0]) == before - 1  # reopened while one_region holds the old file
+    assert int(one_region.run("warehouse_meta").loads[0]) == before - 1
+    # Other readers in the same process too: the audit check reads the new file's anchor.
+    assert audit.warehouse_anchor(copy) == audit.AuditHead(7, "ab" * 32)
+    with duckdb.connect(str(copy), read_only=True) as plain:  # why: a plain connect is handed the old file
+        assert plain.execute("SELECT count(*) FROM load_ledger").fetchone()[0] == before
+    held.close()
+    everyone.close()
+    one_region.close()
+
+
 # -- callers pass exactly the parameters their query takes -------------------------
 
 

@@ -7,7 +7,7 @@ Only one DuckDB version is installed here, so no file here is really newer.
 The error below is DuckDB's own text, recorded on this machine when DuckDB
 1.5.6 (in a throwaway virtualenv) opened a warehouse written by 2.0.1; the
 same commands then printed the lines these tests expect. The tests make
-`duckdb.connect` raise that error for the one file concerned."""
+`duckdb.connect` (and `ATTACH`) raise that error for the one file concerned."""
 
 from __future__ import annotations
 
@@ -30,13 +30,35 @@ NEWER_FILE = (
 
 
 def _newer_file(monkeypatch, newer_path) -> None:
-    """duckdb.connect refuses `newer_path` as DuckDB 1.5.6 refused 2.0.1's file; other files open."""
+    """DuckDB refuses `newer_path` as DuckDB 1.5.6 refused 2.0.1's file, whether it is
+    opened (`duckdb.connect`) or attached (`ATTACH`, how the app's readers open it:
+    warehouse.open_read_only); other files open."""
     real_connect = duckdb.connect
+
+    class Refusing:
+        """A real connection whose ATTACH of `newer_path` fails with that error."""
+
+        def __init__(self, con):
+            self._con = con
+
+        def execute(self, sql, *args, **kwargs):
+            if sql.lstrip().upper().startswith("ATTACH") and str(newer_path) in sql:
+                raise duckdb.IOException(NEWER_FILE)
+            return self._con.execute(sql, *args, **kwargs)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._con.close()
+
+        def __getattr__(self, name):
+            return getattr(self._con, name)
 
     def connect(database=":memory:", *args, **kwargs):
         if str(database) == str(newer_path):
             raise duckdb.IOException(NEWER_FILE)
-        return real_connect(database, *args, **kwargs)
+        return Refusing(real_connect(database, *args, **kwargs))
 
     monkeypatch.setattr(duckdb, "connect", connect)
 
