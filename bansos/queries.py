@@ -29,9 +29,13 @@ data version, so the next interaction reopens and reads the new data.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
+import weakref
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -171,21 +175,97 @@ def _bindable(value):
     return value
 
 
+@dataclass(eq=False)
+class _Reader:
+    version: str
+    con: duckdb.DuckDBPyConnection
+    users: set[int]
+    active: int = 0  # cursors handed out and not yet given back
+    retired: bool = False  # a newer file is in place, or no runner uses it: close when idle
+
+
+class _Readers:
+    """The read-only DuckDB instances of this process: one per warehouse file,
+    for its current version, shared by every runner that reads it (one per
+    scope in the app). Shared, because each instance has its own buffer pool
+    (up to `app_memory_limit`): forty scopes must not cache the same marts
+    forty times. Opened by warehouse.open_read_only, never by path through
+    DuckDB's own per-path cache, which handed a reopening runner the replaced
+    file while another runner still held it. An instance is closed only when
+    no cursor of it is in use: closing a connection closes its cursors, and a
+    query about to run on one would fail."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: dict[Path, _Reader] = {}
+
+    @contextmanager
+    def cursor(self, path: Path, version: str, user: int) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._lock:
+            reader = self._current.get(path)
+            if reader is None or reader.version != version:
+                if reader is not None:
+                    self._retire(path, reader)
+                try:
+                    con = open_read_only(path)
+                except duckdb.Error as error:  # not damage (that is WarehouseDamaged): say what DuckDB said
+                    raise WarehouseError(f"The warehouse {path} cannot be opened ({error})") from error
+                reader = _Reader(version, con, set())
+                self._current[path] = reader
+            reader.users.add(user)
+            cursor = reader_cursor(reader.con)
+            reader.active += 1
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+            with self._lock:
+                reader.active -= 1
+                if reader.retired and reader.active == 0:
+                    reader.con.close()
+
+    def release(self, path: Path, user: int) -> None:
+        """`user` reads this file no more; the last to go closes its instance."""
+        with self._lock:
+            reader = self._current.get(path)
+            if reader is not None and user in reader.users:
+                reader.users.discard(user)
+                if not reader.users:
+                    self._retire(path, reader)
+
+    def _retire(self, path: Path, reader: _Reader) -> None:
+        del self._current[path]
+        reader.retired = True
+        if reader.active == 0:
+            reader.con.close()
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._current)
+
+
+READERS = _Readers()
+_TOKENS = itertools.count()
+
+
 class QueryRunner:
-    """One per warehouse path. Thread-safe: a cursor per query."""
+    """One per warehouse path and scope. Thread-safe: a cursor per query, on
+    the process's shared instance for the file's current version (READERS)."""
 
     def __init__(self, db_path: str | Path, scope: tuple[str, ...] | None = None, cache: bool = True,
                  allow: frozenset[str] | None = None):
-        self.db_path = Path(db_path)
+        self.db_path = Path(db_path).absolute()
         self.scope = tuple(scope) if scope is not None else None
         self.cache_enabled = cache
         # The query names this runner may run (None = every query): the public
         # view's runner is limited to queries that show no figures of people.
         self.allow = frozenset(allow) if allow is not None else None
         self._lock = threading.Lock()
-        self._con: duckdb.DuckDBPyConnection | None = None
         self._version: str | None = None
         self._cache: OrderedDict = OrderedDict()
+        self._token = next(_TOKENS)
+        # A runner dropped without close() lets go of the shared instance too.
+        weakref.finalize(self, READERS.release, self.db_path, self._token)
         # The benchmark sets a list here to learn which queries a page runs.
         self.recorder: list[tuple[str, dict]] | None = None
 
@@ -197,33 +277,34 @@ class QueryRunner:
     def exists(self) -> bool:
         return self.db_path.exists()
 
-    def _connection(self) -> tuple[duckdb.DuckDBPyConnection, str]:
+    def _current(self) -> str:
+        """The file's version now; a new one drops this runner's cache."""
         current = self.version()
         with self._lock:
-            if self._con is None or current != self._version:
-                if self._con is not None:
-                    self._con.close()
-                    self._cache.clear()
-                if current == "absent":
-                    self._con = None
-                    raise NoWarehouse(f"No warehouse at {self.db_path}")
-                try:
-                    self._con = open_read_only(self.db_path)
-                except WarehouseError as error:
-                    self._con = None
-                    raise WarehouseUnreadable(str(error)) from error
-                except duckdb.Error as error:
-                    self._con = None
-                    raise WarehouseUnreadable(damage_message(self.db_path, error) or
-                                              f"The warehouse {self.db_path} cannot be opened ({error})") from error
+            if current != self._version:
+                self._cache.clear()
                 self._version = current
-            return self._con, current
+        if current == "absent":
+            READERS.release(self.db_path, self._token)
+            raise NoWarehouse(f"No warehouse at {self.db_path}")
+        return current
+
+    def _connection(self) -> str:
+        """Open the file's current version now (the benchmark times this apart)."""
+        current = self._current()
+        with self._cursor(current):
+            return current
+
+    @contextmanager
+    def _cursor(self, version: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        try:
+            with READERS.cursor(self.db_path, version, self._token) as cursor:
+                yield cursor
+        except WarehouseError as error:
+            raise WarehouseUnreadable(str(error)) from error
 
     def close(self) -> None:
-        with self._lock:
-            if self._con is not None:
-                self._con.close()
-                self._con = None
+        READERS.release(self.db_path, self._token)
 
     # -- running --------------------------------------------------------------
 
@@ -244,23 +325,21 @@ class QueryRunner:
         for runner_param, default in RUNNER_PARAMS.items():
             if runner_param in query.parameters:
                 bound[runner_param] = default() if default is not None else self.scope
-        con, version = self._connection()
+        version = self._current()
         key = (version, name, tuple(sorted(bound.items())))
         if self.cache_enabled:
             with self._lock:
                 if key in self._cache:
                     self._cache.move_to_end(key)
                     return self._cache[key].copy()
-        cursor = reader_cursor(con)
-        try:
-            frame = cursor.execute(query.sql, {k: _bindable(v) for k, v in bound.items()}).df()
-        except duckdb.Error as error:
-            damaged = damage_message(self.db_path, error)
-            if damaged:
-                raise WarehouseUnreadable(damaged) from error
-            raise QueryError(f"{name}: {error}") from error
-        finally:
-            cursor.close()
+        with self._cursor(version) as cursor:
+            try:
+                frame = cursor.execute(query.sql, {k: _bindable(v) for k, v in bound.items()}).df()
+            except duckdb.Error as error:
+                damaged = damage_message(self.db_path, error)
+                if damaged:
+                    raise WarehouseUnreadable(damaged) from error
+                raise QueryError(f"{name}: {error}") from error
         if self.cache_enabled:
             with self._lock:
                 self._cache[key] = frame

@@ -7,6 +7,7 @@ import ast
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from bansos import queries
@@ -165,6 +166,44 @@ def test_every_reader_sees_the_swapped_in_file(demo_db, tmp_path):
     held.close()
     everyone.close()
     one_region.close()
+
+
+def test_scopes_share_one_instance_and_a_query_in_flight_outlives_a_swap(demo_db, tmp_path):
+    """Every scope's runner reads through one DuckDB instance per file version
+    (one buffer pool, not one per scope); a load's swap retires it only once
+    no cursor of it is in use (closing a connection closes its cursors)."""
+    import gc
+    import shutil
+
+    from bansos.queries import READERS
+
+    copy = tmp_path / "live.duckdb"
+    shutil.copyfile(demo_db, copy)
+    before = READERS.count()
+    everyone, one_region = QueryRunner(copy), QueryRunner(copy, scope=("35.10",))
+    everyone.run("warehouse_meta")
+    one_region.run("warehouse_meta")
+    assert READERS.count() == before + 1
+    old = READERS._current[copy.absolute()]
+    with READERS.cursor(copy.absolute(), old.version, -1) as in_flight:  # a page's query about to run
+        replacement = tmp_path / "next.duckdb"
+        shutil.copyfile(demo_db, replacement)
+        replacement.replace(copy)
+        assert everyone.run("warehouse_meta").loads[0] > 0  # opens the new file, retires the old one
+        assert READERS._current[copy.absolute()] is not old and old.retired
+        assert in_flight.execute("SELECT count(*) FROM load_ledger").fetchone()[0] > 0  # still answers
+    with pytest.raises(duckdb.ConnectionException):
+        old.con.execute("SELECT 1")  # closed once its last cursor came back
+    one_region.close()
+    assert READERS.count() == before + 1  # `everyone` still reads it
+    everyone.close()
+    assert READERS.count() == before
+    dropped = QueryRunner(copy)
+    dropped.run("warehouse_meta")
+    assert READERS.count() == before + 1
+    del dropped
+    gc.collect()
+    assert READERS.count() == before  # a runner dropped without close() lets go too
 
 
 # -- callers pass exactly the parameters their query takes -------------------------
