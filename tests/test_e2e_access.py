@@ -218,6 +218,44 @@ def test_each_role_logs_in_and_sees_its_pages_and_regions_only(setup, browser, r
         assert any(r["event"] == "denied" and r["actor"]["email"] == email and r.get("parameter") == "wil" for r in records)
 
 
+def test_a_load_shows_at_once_to_every_scope(setup, browser):
+    """Three scopes read the warehouse at once (a Lampung leader, the national
+    evaluator, the public view: a runner each); a load swaps in a new file;
+    each of them sees the new file on its next page. Before the readers had
+    their own DuckDB instance, DuckDB handed every reopening runner the old
+    file that the others still held, and all three kept the old data."""
+    from datetime import datetime
+
+    import duckdb
+
+    from bansos import fmt
+
+    url, db = setup["url"], setup["db"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        last = con.execute("SELECT max(loaded_at) FROM load_ledger").fetchone()[0]
+    moved = datetime(2026, 11, 30, 1, 15)  # 30 Nov 2026 08.15 WIB
+    assert moved != last
+    public = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    readers = [_log_in(browser, url, ROLES["pimpinan"][0]), _log_in(browser, url, ROLES["evaluator"][0]),
+               (public.context, public)]
+    try:
+        for _, page in readers:
+            assert fmt.moment(last, "id") in _goto(page, url)
+        # A load's swap (the load itself is tested in test_e2e_upload.py): the same data, its loads
+        # stamped at another time, renamed over the live file.
+        incoming = db.with_name("incoming.duckdb")
+        shutil.copyfile(db, incoming)
+        with duckdb.connect(str(incoming)) as con:
+            con.execute("UPDATE load_ledger SET loaded_at = $t", {"t": moved})
+        incoming.replace(db)
+        for _, page in readers:
+            text = _goto(page, url)
+            assert fmt.moment(moved, "id") in text and fmt.moment(last, "id") not in text, text[text.find("Sumber"):][:200]
+    finally:
+        for context, _ in readers:
+            context.close()
+
+
 def test_no_access_page_when_the_public_view_is_off(setup, browser):
     url, access = setup["url"], setup["access"]
     original = access.read_text()
