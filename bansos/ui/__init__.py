@@ -21,6 +21,7 @@ Access control for a page, in short (docs/access-control.md):
   `ui.chart(..., data=frame)`: scope, public-view suppression and audit log.
 """
 
+from bansos import allocator
 from bansos.ui.account import account_box, record_link_denials, sign_in
 from bansos.ui.core import (
     PageDataError,
@@ -72,3 +73,7 @@ __all__ = [
     "small_n_note", "split_period", "start", "table", "tile", "toggle", "tr", "tranche_totals", "view_filters",
     "warehouse_meta", "who",
 ]
+
+# The app server's process: two malloc arenas, large blocks mapped on their own
+# (bansos/allocator.py says why). Once per process; a no-op off glibc.
+allocator.tune()

@@ -1,0 +1,46 @@
+"""The C allocator settings of the app server's process (glibc only).
+
+The server answers many readers at once from threads, and every load brings
+a new warehouse file, read through a new DuckDB instance with its own worker
+threads and buffers. glibc's defaults let that memory spread over up to
+8 arenas per core and, after the first large blocks are freed, raise the
+size below which blocks come from those arenas instead of their own
+mappings; freed blocks then stay in the process as holes that later
+allocations of another size do not fill. Two arenas, and large blocks
+always mapped on their own (so that freeing one gives it back to the system),
+are the usual remedy for long-running threaded servers; the soak benchmark
+(benchmarks/soak.py, README "Soak") measures what it does here.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import sys
+
+# mallopt parameters, from glibc's <malloc.h>
+M_MMAP_THRESHOLD = -3
+M_ARENA_MAX = -8
+ARENAS = 2
+MMAP_THRESHOLD = 128 * 1024  # glibc's starting value; fixing it stops the dynamic raise
+
+_applied: bool | None = None
+
+
+def tune() -> bool:
+    """Apply the settings once per process; True when glibc took them."""
+    global _applied
+    if _applied is None:
+        _applied = _mallopt(M_ARENA_MAX, ARENAS) and _mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    return _applied
+
+
+def _mallopt(parameter: int, value: int) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name or "libc.so.6")
+        return bool(libc.mallopt(ctypes.c_int(parameter), ctypes.c_int(value)) == 1)
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
+        return False
