@@ -32,6 +32,11 @@ INCREMENT_DIR = settings.QUERIES_DIR / "increment"
 GLOBAL_MARTS = frozenset({"mart_comparison"})
 SCRATCH = "mart_scratch"  # the catalog an incremental refresh builds in (named in queries/increment/)
 FULL, INCREMENTAL = "full", "incremental"
+# Above this share of the kab/kota present, a load's closure is most of the
+# facts and the increment's own work (selecting and copying it) makes it
+# slower than a full rebuild: a national bank's tranche file touches every
+# region it pays in. A cost rule, not a correctness one (both give the same marts).
+INCREMENTAL_MAX_SHARE = 0.5
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +198,13 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
             _run(con, increment_files()[:1], {"lo": lo, "hi": hi})
             if con.execute("SELECT changed FROM i_global_change").fetchone()[0]:
                 why = "a snapshot date or a programme tranche was added or removed"
+            else:
+                touched, present = con.execute(
+                    "SELECT (SELECT count(*) FROM i_region), (SELECT count(*) FROM "
+                    "(SELECT region_code FROM mart_snapshot UNION SELECT region_code FROM mart_allocation))"
+                ).fetchone()
+                if touched > INCREMENTAL_MAX_SHARE * present:
+                    why = f"the load touched {touched} of {present} kab/kota"
         if why is not None:
             _drop_temp(con, _increment_names())
             con.execute("USE memory")

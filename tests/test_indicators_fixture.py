@@ -23,6 +23,7 @@ import math
 import pandas as pd
 import pytest
 
+from bansos import marts
 from bansos.ingest import LoadRequest, ingest
 from bansos.queries import QueryRunner
 
@@ -113,8 +114,6 @@ def build_warehouse_file_by_file(folder):
     the first calls bring every snapshot date and every programme tranche
     and the others refresh the marts incrementally (bansos/marts.py
     `refresh`): the numbers below must not depend on how the rows arrived."""
-    import duckdb
-
     def a_register(region):  # a region's 2026 rows, without A9's row in B's register
         return [r for r in REGISTER_2026 if r[1].startswith(region) and r[:2] != ("A9", B)]
 
@@ -131,6 +130,17 @@ def build_warehouse_file_by_file(folder):
         ("register", _register_lines([r for r in REGISTER_2026 if r[:2] == ("A9", B)]), "incremental"),
     ]
     db = folder / "w.duckdb"
+    with pytest.MonkeyPatch.context() as patch:
+        # Three regions: every load touches more than half of them, which
+        # would rebuild all marts (a cost rule for large warehouses).
+        patch.setattr(marts, "INCREMENTAL_MAX_SHARE", 1.0)
+        _load_calls(folder, db, calls)
+    return db
+
+
+def _load_calls(folder, db, calls) -> None:
+    import duckdb
+
     for number, (kind, lines, mode) in enumerate(calls):
         path = folder / f"{number}_{kind}.csv"
         path.write_text("\n".join([REGISTER_HEADER if kind == "register" else ALLOCATION_HEADER, *lines]) + "\n")
@@ -140,7 +150,6 @@ def build_warehouse_file_by_file(folder):
         got = con.execute("SELECT value FROM meta WHERE key = 'marts_mode'").fetchone()[0]
         con.close()
         assert got.startswith(mode), (number, got)
-    return db
 
 
 @pytest.fixture(scope="module", params=["one call", "file by file"])

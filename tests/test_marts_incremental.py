@@ -197,6 +197,14 @@ SEEDS = range(24)
 LOADS = 5  # after the first call
 
 
+@pytest.fixture(autouse=True)
+def increment_however_many_regions(monkeypatch):
+    """Loads here touch several of a few regions: refresh them incrementally
+    however many (the share rule saves time on large warehouses only; its
+    own test sets it back)."""
+    monkeypatch.setattr(marts, "INCREMENTAL_MAX_SHARE", 1.0)
+
+
 def test_marts_after_every_load_equal_a_full_rebuild(empty_warehouse_template, tmp_path, monkeypatch):
     template_db, template_key = empty_warehouse_template
     monkeypatch.delenv("BANSOS_KEY", raising=False)
@@ -342,4 +350,19 @@ def test_a_changed_setting_or_a_rebuild_on_another_engine_means_a_full_rebuild(w
     con.close()
     assert load(warehouse, write(tmp_path, "k4.csv", REGISTER_HEADER, [f"{kk('F4')},{METRO},1,,,,2025-12-31"])) == (
         "full: the marts were built by another engine")
+    assert not full_rebuild_differences(warehouse)
+
+
+def test_a_load_touching_most_regions_rebuilds_everything(warehouse, tmp_path, monkeypatch):
+    monkeypatch.setattr(marts, "INCREMENTAL_MAX_SHARE", 0.5)
+    register = [f"{kk('F1')},{METRO},1,,,,2025-12-31", f"{kk('F2')},{BANYUWANGI},1,,,,2025-12-31",
+                f"{kk('F3')},{BANDAR_LAMPUNG},1,,,,2025-12-31"]
+    load(warehouse, write(tmp_path, "k1.csv", REGISTER_HEADER, register))
+    load(warehouse, write(tmp_path, "p1.csv", ALLOCATION_HEADER,
+                          [f"{kk('F1')},PKH,2026,1,{METRO},600000,proses,BRI,"]), as_of="2026-06-01")
+    # One bank file paying in two of the three kab/kota: more than half.
+    paid = [f"{kk('F1')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20",
+            f"{kk('F2')},PKH,2026,1,{BANYUWANGI},600000,tersalur,BRI,2026-01-20"]
+    assert load(warehouse, write(tmp_path, "p2.csv", ALLOCATION_HEADER, paid), as_of="2026-06-02") == (
+        "full: the load touched 2 of 3 kab/kota")
     assert not full_rebuild_differences(warehouse)
