@@ -196,8 +196,14 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
         why = _why_not_incremental(con, lo, current)
         if why is None:
             _run(con, increment_files()[:1], {"lo": lo, "hi": hi})
-            if con.execute("SELECT changed FROM i_global_change").fetchone()[0]:
-                why = "a snapshot date or a programme tranche was added or removed"
+            changed, new_dates, new_date, previous = con.execute(
+                "SELECT changed, new_dates, new_date, previous_as_of FROM i_global_change").fetchone()
+            if changed:
+                why = "a programme tranche was added, or a snapshot date or tranche removed"
+            elif new_dates > 1:
+                why = "several new snapshot dates"
+            elif new_dates == 1 and previous is None:
+                why = "a new snapshot date before every other"
             else:
                 touched, present = con.execute(
                     "SELECT (SELECT count(*) FROM i_region), (SELECT count(*) FROM "
@@ -211,12 +217,34 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
             rebuild(con, schema, why)
             return _meta_mode(con, schema)
         regions = _refresh_regions(con, schema)
+        mode = f"{INCREMENTAL}: {regions} kab/kota"
+        if new_dates == 1:
+            _extend_untouched(con, new_date, previous)
+            mode += f"; the others' rows at {new_date} from {previous}"
         _drop_temp(con, _increment_names())
         con.execute("INSERT OR REPLACE INTO meta VALUES ('marts_built_at', CAST(now() AS VARCHAR))")
-        _record(con, f"{INCREMENTAL}: {regions} kab/kota", current)
+        _record(con, mode, current)
         return _meta(con, "marts_mode")
     finally:
         con.execute("USE memory")
+
+
+def _extend_untouched(con: duckdb.DuckDBPyConnection, new_date, previous) -> None:
+    """A new snapshot date d is an as_of every region gets rows for. Between
+    the as_of before it (d') and d only the touched regions' snapshots change
+    which snapshot is in use, and every family in them is in the touched
+    families (queries/increment/10_scope.sql), whose regions were refreshed:
+    so an untouched region's rows at d are its rows at d', with the date."""
+    for table in mart_names():
+        columns = {row[0] for row in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND table_name = $t",
+            {"t": table}).fetchall()}
+        if "as_of" in columns and "region_code" in columns:
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * REPLACE (CAST($d AS DATE) AS as_of) FROM {table} "
+                "WHERE as_of = $p AND region_code NOT IN (SELECT region_code FROM i_region)",
+                {"d": new_date, "p": previous},
+            )
 
 
 def _meta_mode(con, schema: str) -> str:

@@ -34,7 +34,10 @@ REGIONS = {
     "35.09": ["35.09", "35.09.02"],
     "13.71": ["13.71"],  # Kota Padang, pilot
 }
-SNAPSHOTS = ["2025-12-31", "2026-01-31", "2026-03-31"]
+# The first call brings two; later loads may add one before them (a full
+# rebuild), between them or after them (the untouched regions' rows extended).
+SNAPSHOTS = ["2025-11-30", "2025-12-31", "2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30"]
+BASE_SNAPSHOTS = ["2025-12-31", "2026-03-31"]
 PERIODS = [("PKH", 2026, 1), ("PKH", 2026, 2), ("SEMBAKO", 2026, 1)]
 FAMILIES = [f"F{i}" for i in range(36)]
 # Each family lives in one region (index modulo the regions); now and then a
@@ -170,12 +173,12 @@ class Sequence:
         return LoadRequest(self._write(ALLOCATION_HEADER, rows, "penyaluran_ulang"), as_of=self._later())
 
     def base(self) -> list[LoadRequest]:
-        """A first call: registers at all snapshot dates but the last and
+        """A first call: registers at two of the snapshot dates and
         allocations of all periods but the last, so that most later loads
-        add no date or period (the increment) and some do (the fall-back)."""
+        add no date or period (the increment) and some do."""
         rng = self.rng
         registers = []
-        for snapshot in SNAPSHOTS[:-1]:
+        for snapshot in BASE_SNAPSHOTS:
             for region in rng.sample(list(REGIONS), 4):
                 rows = [",".join([kk(f), rng.choice(REGIONS[region]), str(rng.randint(1, 5)), rng.choice(DECISIONS), "",
                                   rng.choice(CHANNELS), snapshot]) for f in self._families(region, 5)]
@@ -312,20 +315,25 @@ def test_a_family_layak_by_appeal_in_another_regions_register_keeps_counting(war
 # -- when a load rebuilds everything -------------------------------------------
 
 
-def test_a_new_snapshot_date_or_tranche_rebuilds_every_mart_and_the_next_load_does_not(warehouse, tmp_path):
+def test_which_loads_rebuild_every_mart(warehouse, tmp_path):
     register = [f"{kk('F1')},{METRO},1,,,,2025-12-31", f"{kk('F2')},{BANYUWANGI},1,,,,2025-12-31"]
     paid = [f"{kk('F1')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20"]
-    # The first snapshot date (the template warehouse is empty, not new).
+    # The first snapshot date (the template warehouse is empty): all built.
     assert load(warehouse, write(tmp_path, "k1.csv", REGISTER_HEADER, register)) == (
-        "full: a snapshot date or a programme tranche was added or removed")
-    # Every region gets rows for a new tranche (the dense grid): all rebuilt.
+        "full: a new snapshot date before every other")
+    # Every region gets rows for a new tranche (the dense grids): all rebuilt.
     assert load(warehouse, write(tmp_path, "p1.csv", ALLOCATION_HEADER, paid), as_of="2026-06-01") == (
-        "full: a snapshot date or a programme tranche was added or removed")
-    # A new snapshot date is an as_of of every region: all rebuilt.
+        "full: a programme tranche was added, or a snapshot date or tranche removed")
+    # A new date after the others: Metro refreshed, Banyuwangi's rows at it
+    # are its rows at 2025-12-31 (its register in use at both).
     assert load(warehouse, write(tmp_path, "k2.csv", REGISTER_HEADER, [f"{kk('F1')},{METRO},2,,,,2026-01-31"])) == (
-        "full: a snapshot date or a programme tranche was added or removed")
-    # The same date and tranche again: only the regions touched.
-    assert load(warehouse, write(tmp_path, "k3.csv", REGISTER_HEADER, [f"{kk('F3')},{METRO},3,,,,2026-01-31"])) == (
+        "incremental: 1 kab/kota; the others' rows at 2026-01-31 from 2025-12-31")
+    assert not full_rebuild_differences(warehouse)
+    # A new date before every other: no earlier rows to extend, all rebuilt.
+    assert load(warehouse, write(tmp_path, "k3.csv", REGISTER_HEADER, [f"{kk('F5')},{METRO},2,,,,2025-11-30"])) == (
+        "full: a new snapshot date before every other")
+    # The same dates and tranche again: only the regions touched.
+    assert load(warehouse, write(tmp_path, "k4.csv", REGISTER_HEADER, [f"{kk('F3')},{METRO},3,,,,2026-01-31"])) == (
         "incremental: 1 kab/kota")
     assert load(warehouse, write(tmp_path, "p2.csv", ALLOCATION_HEADER,
                                  [f"{kk('F2')},PKH,2026,1,{BANYUWANGI},600000,proses,POS,"]), as_of="2026-06-02") == (

@@ -57,12 +57,15 @@ SELECT region_code FROM i_slice;
 -- The marts' global dimensions: every snapshot date is an as_of of every
 -- region (10_snapshots), and the targeting grid has every programme and
 -- tranche in the allocations for every region (20_targeting). A call that
--- adds or removes one changes untouched regions' rows too: refresh then
--- rebuilds everything.
+-- adds a tranche, or removes a date or a tranche, changes untouched regions'
+-- rows too: refresh then rebuilds everything. One new date after an existing
+-- one is cheaper: an untouched region's rows at it are its rows at the date
+-- before (new_date, previous_as_of; see bansos/marts.py `refresh`).
 CREATE OR REPLACE TEMP TABLE i_global_change AS
 WITH new_date AS (
-    SELECT DISTINCT snapshot_date FROM fact_family
-    WHERE load_id BETWEEN $lo AND $hi AND superseded_by IS NULL
+    SELECT DISTINCT f.snapshot_date FROM fact_family f
+    WHERE f.load_id BETWEEN $lo AND $hi AND f.superseded_by IS NULL
+      AND NOT EXISTS (SELECT 1 FROM mart_snapshot m WHERE m.as_of = f.snapshot_date)
 ), gone_date AS (
     SELECT DISTINCT snapshot_date FROM fact_family WHERE superseded_by BETWEEN $lo AND $hi
 ), new_period AS (
@@ -74,12 +77,14 @@ WITH new_date AS (
     SELECT DISTINCT program, year, tranche FROM mart_targeting
 )
 SELECT
-    EXISTS (SELECT 1 FROM new_date n WHERE NOT EXISTS (SELECT 1 FROM mart_snapshot m WHERE m.as_of = n.snapshot_date))
-    OR EXISTS (SELECT 1 FROM gone_date g
-               WHERE NOT EXISTS (SELECT 1 FROM current_family c WHERE c.snapshot_date = g.snapshot_date))
+    EXISTS (SELECT 1 FROM gone_date g
+            WHERE NOT EXISTS (SELECT 1 FROM current_family c WHERE c.snapshot_date = g.snapshot_date))
     OR EXISTS (SELECT 1 FROM new_period n WHERE NOT EXISTS (
                SELECT 1 FROM before_period b WHERE b.program = n.program AND b.year = n.year AND b.tranche = n.tranche))
     OR EXISTS (SELECT 1 FROM gone_period g WHERE NOT EXISTS (
                SELECT 1 FROM current_allocation c
                WHERE c.program = g.program AND c.year = g.year AND c.tranche = g.tranche))
-    AS changed;
+    AS changed,
+    (SELECT count(*) FROM new_date) AS new_dates,
+    (SELECT max(snapshot_date) FROM new_date) AS new_date,
+    (SELECT max(m.as_of) FROM mart_snapshot m WHERE m.as_of < (SELECT max(snapshot_date) FROM new_date)) AS previous_as_of;
