@@ -160,7 +160,7 @@ def _record(con, mode: str, current: str | None = None) -> None:
     for key, value in (("marts_fingerprint", current or fingerprint(con)), ("marts_through_load", str(through)),
                        ("marts_mode", mode)):
         con.execute("INSERT OR REPLACE INTO meta VALUES ($k, $v)", {"k": key, "v": value})
-    log.info("marts %s", mode)
+    log.debug("marts %s", mode)  # debug: the command line shows INFO, and its stderr is progress only
 
 
 def _why_not_incremental(con, lo: int, current: str) -> str | None:
