@@ -374,3 +374,26 @@ def test_a_load_touching_most_regions_rebuilds_everything(warehouse, tmp_path, m
     assert load(warehouse, write(tmp_path, "p2.csv", ALLOCATION_HEADER, paid), as_of="2026-06-02") == (
         "full: the load touched 2 of 3 kab/kota")
     assert not full_rebuild_differences(warehouse)
+
+
+def test_every_mart_is_either_keyed_by_region_or_rebuilt_whole(warehouse):
+    """refresh replaces region-keyed marts by region_code and reruns the files
+    of the global ones on the warehouse: that needs every mart outside
+    GLOBAL_MARTS to have a region_code, and the global ones' files to read
+    only the facts and reference tables (no intermediate of another file)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for table in marts.mart_names():
+            columns = {row[0] for row in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = $t", {"t": table}).fetchall()}
+            assert columns, table
+            assert (table in marts.GLOBAL_MARTS) != ("region_code" in columns), table
+    finally:
+        con.close()
+    for path in marts.mart_files():
+        needs, makes = marts.declared(path)
+        if set(makes) & marts.GLOBAL_MARTS:
+            assert set(makes) <= marts.GLOBAL_MARTS, path.name
+            assert all(n in ("current_family", "current_allocation") or n.startswith("ref_") for n in needs), path.name
+        else:
+            assert not needs & marts.GLOBAL_MARTS, path.name
