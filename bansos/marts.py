@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from bansos import settings
+from bansos.warehouse import one_row
 
 MARTS_DIR = settings.QUERIES_DIR / "marts"
 INCREMENT_DIR = settings.QUERIES_DIR / "increment"
@@ -197,8 +198,8 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
         why = _why_not_incremental(con, lo, current)
         if why is None:
             _run(con, increment_files()[:1], {"lo": lo, "hi": hi})
-            changed, new_dates, new_date, previous = con.execute(
-                "SELECT changed, new_dates, new_date, previous_as_of FROM i_global_change").fetchone()
+            changed, new_dates, new_date, previous = one_row(con.execute(
+                "SELECT changed, new_dates, new_date, previous_as_of FROM i_global_change"))
             if changed:
                 why = "a programme tranche was added, or a snapshot date or tranche removed"
             elif new_dates > 1:
@@ -206,10 +207,10 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
             elif new_dates == 1 and previous is None:
                 why = "a new snapshot date before every other"
             else:
-                touched, present = con.execute(
+                touched, present = one_row(con.execute(
                     "SELECT (SELECT count(*) FROM i_region), (SELECT count(*) FROM "
                     "(SELECT region_code FROM mart_snapshot UNION SELECT region_code FROM mart_allocation))"
-                ).fetchone()
+                ))
                 if touched > INCREMENTAL_MAX_SHARE * present:
                     why = f"the load touched {touched} of {present} kab/kota"
         if why is not None:
@@ -225,7 +226,7 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
         _drop_temp(con, _increment_names())
         con.execute("INSERT OR REPLACE INTO meta VALUES ('marts_built_at', CAST(now() AS VARCHAR))")
         _record(con, mode, current)
-        return _meta(con, "marts_mode")
+        return mode
     finally:
         con.execute("USE memory")
 
@@ -249,7 +250,7 @@ def _extend_untouched(con: duckdb.DuckDBPyConnection, new_date, previous) -> Non
 
 
 def _meta_mode(con, schema: str) -> str:
-    return con.execute(f"SELECT value FROM {schema}.meta WHERE key = 'marts_mode'").fetchone()[0]
+    return one_row(con.execute(f"SELECT value FROM {schema}.meta WHERE key = 'marts_mode'"))[0]
 
 
 def _refresh_regions(con: duckdb.DuckDBPyConnection, schema: str) -> int:
@@ -275,7 +276,7 @@ def _refresh_regions(con: duckdb.DuckDBPyConnection, schema: str) -> int:
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {SCRATCH}.{table} "
                         "WHERE region_code IN (SELECT region_code FROM i_region)")
         _run(con, whole, _mart_params())
-        return con.execute("SELECT count(*) FROM i_region").fetchone()[0]
+        return one_row(con.execute("SELECT count(*) FROM i_region"))[0]
     finally:
         con.execute(f"USE {schema}")
         con.execute(f"DETACH {SCRATCH}")
