@@ -170,7 +170,10 @@ def ingest(
                 con.execute(f"INSERT OR REPLACE INTO {WAREHOUSE}.meta VALUES ('is_demo', 'true')")
             if changed or session.created or mark_demo:
                 context.report(-1, "", "marts")
-                marts.rebuild(con, WAREHOUSE)
+                # Only the regions this call touched, when that is provably
+                # the same as a full rebuild (bansos/marts.py `refresh`).
+                full = "new warehouse" if session.created else None if changed else "demo marked"
+                marts.refresh(con, WAREHOUSE, [r.load_id for r in results if r.load_id is not None], full)
             context.report(-1, "", "saving")
             if changed or session.created or mark_demo or rejected:
                 _anchor_audit(con, live_path(db_path))

@@ -1,9 +1,11 @@
 """Marts: small aggregate tables the pages read (docs/architecture.md).
 
-Rebuilt from the current facts by every load and by `python -m bansos
-rebuild`, by running queries/marts/*.sql in name order. Plain SQL, so that
-the same statements run on Apache Spark too (bansos/spark_marts.py,
-`rebuild --engine spark`); `meta.marts_engine` says which engine built them.
+Built from the current facts by running queries/marts/*.sql in name order:
+whole by `python -m bansos rebuild` (`rebuild`), and by a load for only the
+regions it touched (`refresh`, docs/architecture.md "Marts after a load").
+Plain SQL, so that the same statements run on Apache Spark too
+(bansos/spark_marts.py, `rebuild --engine spark`); `meta.marts_engine` says
+which engine built them, `meta.marts_mode` how the last load refreshed them.
 
 Each mart file says in its header what it needs (`-- Needs:`) and what it
 makes (`-- Makes:`). Names starting with `t_` are intermediate tables or
@@ -13,6 +15,8 @@ last file has run. Names starting with `mart_` are the marts.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 from functools import cache
 from pathlib import Path
@@ -20,8 +24,22 @@ from pathlib import Path
 import duckdb
 
 from bansos import settings
+from bansos.warehouse import one_row
 
 MARTS_DIR = settings.QUERIES_DIR / "marts"
+INCREMENT_DIR = settings.QUERIES_DIR / "increment"
+# Marts without a region_code: small, rebuilt whole from the warehouse by an
+# incremental refresh. Every other mart is keyed by region_code (a test checks).
+GLOBAL_MARTS = frozenset({"mart_comparison"})
+SCRATCH = "mart_scratch"  # the catalog an incremental refresh builds in (named in queries/increment/)
+FULL, INCREMENTAL = "full", "incremental"
+# Above this share of the kab/kota present, a load's closure is most of the
+# facts and the increment's own work (selecting and copying it) makes it
+# slower than a full rebuild: a national bank's tranche file touches every
+# region it pays in. A cost rule, not a correctness one (both give the same marts).
+INCREMENTAL_MAX_SHARE = 0.5
+
+log = logging.getLogger(__name__)
 
 
 def _statements(sql: str) -> list[str]:
@@ -73,20 +91,192 @@ def built_tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
     return [name for name in mart_names() if name in present]
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, schema: str) -> None:
-    params = {"timely_days": settings.get_int("timely_days")}
+def _run(con: duckdb.DuckDBPyConnection, files: list[Path], params: dict) -> None:
+    for path in files:
+        for statement in _statements(path.read_text()):
+            con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
+
+
+def _drop_temp(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+    kinds = dict(con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_catalog = 'temp'").fetchall())
+    for name in reversed(names):  # views before the tables they read
+        if name in kinds:
+            con.execute(f"DROP {'VIEW' if kinds[name] == 'VIEW' else 'TABLE'} temp.main.{name}")
+
+
+def _mart_params() -> dict:
+    return {"timely_days": settings.get_int("timely_days")}
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, schema: str, why: str = "rebuild") -> None:
+    """Every mart from all current facts."""
     con.execute(f"USE {schema}")
     try:
-        for path in mart_files():
-            for statement in _statements(path.read_text()):
-                used = {k: v for k, v in params.items() if f"${k}" in statement}
-                con.execute(statement, used)
-        kinds = dict(con.execute(
-            "SELECT table_name, table_type FROM information_schema.tables WHERE table_catalog = 'temp'").fetchall())
-        for name in reversed(intermediate_names()):  # views before the tables they read
-            if name in kinds:
-                con.execute(f"DROP {'VIEW' if kinds[name] == 'VIEW' else 'TABLE'} temp.main.{name}")
+        _run(con, mart_files(), _mart_params())
+        _drop_temp(con, intermediate_names())
         con.execute("INSERT OR REPLACE INTO meta VALUES ('marts_built_at', CAST(now() AS VARCHAR))")
         con.execute("INSERT OR REPLACE INTO meta VALUES ('marts_engine', 'duckdb')")
+        _record(con, f"{FULL}: {why}")
     finally:
         con.execute("USE memory")
+
+
+# -- incremental refresh after a load -------------------------------------------
+
+
+def increment_files() -> list[Path]:
+    return sorted(INCREMENT_DIR.glob("*.sql"))
+
+
+def _increment_names() -> list[str]:
+    """The temporary tables queries/increment/ makes (`Makes:` headers)."""
+    return [name for path in increment_files() for name in declared(path)[1] if name.startswith("i_")]
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """What the marts are a function of besides the facts: the SQL that
+    builds them, its parameters and the reference tables it reads (run with
+    the warehouse as the current schema). Marts built under another
+    fingerprint are not extended incrementally. (queries/increment/ is not
+    part of it: it chooses what to rebuild, not what the marts hold.)"""
+    digest = hashlib.sha256()
+    for path in mart_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(repr(sorted(_mart_params().items())).encode())
+    references = sorted({name for path in mart_files() for name in declared(path)[0] if name.startswith("ref_")})
+    for table in references:  # allow-listed: names from the mart files' headers
+        row = con.execute(f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {table}").fetchone()
+        digest.update(f"{table}{row}".encode())
+    return digest.hexdigest()
+
+
+def _meta(con, key: str) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = $k", {"k": key}).fetchone()
+    return row[0] if row else None
+
+
+def _record(con, mode: str, current: str | None = None) -> None:
+    """Which facts and definitions the marts now equal a full rebuild of."""
+    through = con.execute("SELECT coalesce(max(load_id), 0) FROM load_ledger").fetchone()[0]
+    for key, value in (("marts_fingerprint", current or fingerprint(con)), ("marts_through_load", str(through)),
+                       ("marts_mode", mode)):
+        con.execute("INSERT OR REPLACE INTO meta VALUES ($k, $v)", {"k": key, "v": value})
+    log.debug("marts %s", mode)  # debug: the command line shows INFO, and its stderr is progress only
+
+
+def _why_not_incremental(con, lo: int, current: str) -> str | None:
+    """Why an incremental refresh after loads lo.. cannot be shown to equal a
+    full rebuild (None: it can): the marts must equal a DuckDB full rebuild
+    of exactly the facts before those loads, under the same definitions."""
+    if _meta(con, "marts_engine") != "duckdb":
+        return "the marts were built by another engine"
+    if _meta(con, "marts_through_load") != str(lo - 1):
+        return "the marts were not built from the loads before this one"
+    if _meta(con, "marts_fingerprint") != current:
+        return "the mart definitions, settings or reference tables changed"
+    present = {row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+    if not set(mart_names()) <= present:
+        return "some marts are missing"
+    return None
+
+
+def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], full: str | None = None) -> str:
+    """The marts after loads `load_ids` (one ingest call, consecutive ids):
+    the mart files run on the affected regions' facts only (queries/increment/),
+    and those regions' mart rows replaced; a full rebuild where that cannot be
+    shown to give the same rows, or when the caller says why (`full`).
+    Returns meta.marts_mode."""
+    if full is not None or not load_ids:
+        rebuild(con, schema, full or "no load")
+        return _meta_mode(con, schema)
+    lo, hi = min(load_ids), max(load_ids)
+    con.execute(f"USE {schema}")
+    try:
+        current = fingerprint(con)
+        why = _why_not_incremental(con, lo, current)
+        if why is None:
+            _run(con, increment_files()[:1], {"lo": lo, "hi": hi})
+            changed, new_dates, new_date, previous = one_row(con.execute(
+                "SELECT changed, new_dates, new_date, previous_as_of FROM i_global_change"))
+            if changed:
+                why = "a programme tranche was added, or a snapshot date or tranche removed"
+            elif new_dates > 1:
+                why = "several new snapshot dates"
+            elif new_dates == 1 and previous is None:
+                why = "a new snapshot date before every other"
+            else:
+                touched, present = one_row(con.execute(
+                    "SELECT (SELECT count(*) FROM i_region), (SELECT count(*) FROM "
+                    "(SELECT region_code FROM mart_snapshot UNION SELECT region_code FROM mart_allocation))"
+                ))
+                if touched > INCREMENTAL_MAX_SHARE * present:
+                    why = f"the load touched {touched} of {present} kab/kota"
+        if why is not None:
+            _drop_temp(con, _increment_names())
+            con.execute("USE memory")
+            rebuild(con, schema, why)
+            return _meta_mode(con, schema)
+        regions = _refresh_regions(con, schema)
+        mode = f"{INCREMENTAL}: {regions} kab/kota"
+        if new_dates == 1:
+            _extend_untouched(con, new_date, previous)
+            mode += f"; the others' rows at {new_date} from {previous}"
+        _drop_temp(con, _increment_names())
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('marts_built_at', CAST(now() AS VARCHAR))")
+        _record(con, mode, current)
+        return mode
+    finally:
+        con.execute("USE memory")
+
+
+def _extend_untouched(con: duckdb.DuckDBPyConnection, new_date, previous) -> None:
+    """A new snapshot date d is an as_of every region gets rows for. Between
+    the as_of before it (d') and d only the touched regions' snapshots change
+    which snapshot is in use, and every family in them is in the touched
+    families (queries/increment/10_scope.sql), whose regions were refreshed:
+    so an untouched region's rows at d are its rows at d', with the date."""
+    for table in mart_names():
+        columns = {row[0] for row in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND table_name = $t",
+            {"t": table}).fetchall()}
+        if "as_of" in columns and "region_code" in columns:
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * REPLACE (CAST($d AS DATE) AS as_of) FROM {table} "
+                "WHERE as_of = $p AND region_code NOT IN (SELECT region_code FROM i_region)",
+                {"d": new_date, "p": previous},
+            )
+
+
+def _meta_mode(con, schema: str) -> str:
+    return one_row(con.execute(f"SELECT value FROM {schema}.meta WHERE key = 'marts_mode'"))[0]
+
+
+def _refresh_regions(con: duckdb.DuckDBPyConnection, schema: str) -> int:
+    """The region-keyed marts' rows of the affected regions (i_region),
+    rebuilt in a scratch catalog and swapped in; the global marts rebuilt
+    whole from the warehouse."""
+    con.execute(f"ATTACH ':memory:' AS {SCRATCH}")
+    try:
+        _run(con, increment_files()[1:], {})
+        local = [path for path in mart_files() if not set(declared(path)[1]) <= GLOBAL_MARTS]
+        whole = [path for path in mart_files() if set(declared(path)[1]) <= GLOBAL_MARTS]
+        needs = {name for path in local for name in declared(path)[0] if name.startswith("ref_")}
+        for table in sorted(needs):  # allow-listed: names from the mart files' headers
+            con.execute(f"CREATE VIEW {SCRATCH}.{table} AS SELECT * FROM {schema}.{table}")
+        con.execute(f"USE {SCRATCH}")
+        _run(con, local, _mart_params())
+        _drop_temp(con, intermediate_names())
+        con.execute(f"USE {schema}")
+        for table in mart_names():
+            if table in GLOBAL_MARTS:
+                continue
+            con.execute(f"DELETE FROM {table} WHERE region_code IN (SELECT region_code FROM i_region)")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {SCRATCH}.{table} "
+                        "WHERE region_code IN (SELECT region_code FROM i_region)")
+        _run(con, whole, _mart_params())
+        return one_row(con.execute("SELECT count(*) FROM i_region"))[0]
+    finally:
+        con.execute(f"USE {schema}")
+        con.execute(f"DETACH {SCRATCH}")

@@ -251,7 +251,7 @@ def _install_profile(profile: Profile) -> None:
     timed(ingest, "_settle", "settle collisions")
     timed(ingest, "_quarantine", "quarantine")
     timed(validate, "prepare", "prepare")
-    timed(marts, "rebuild", "marts")
+    timed(marts, "refresh", "marts")
 
     run_file = ingest.FileLoad.run
 

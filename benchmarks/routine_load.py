@@ -70,8 +70,21 @@ def load_one(db: Path, file: Path, key: Path, logs: Path) -> dict:
         "rows_loaded": result["rows_loaded"], "seconds": round(run["seconds"], 2),
         "grows_with_warehouse_s": round(sum(phases.get(p, 0.0) for p in GROWS_WITH_WAREHOUSE), 2),
         "file_work_s": round(file_work + phases.get("load (insert, ledger, transaction)", 0.0), 2),
-        "phases_s": phases, "peak_rss_mb": run["peak_rss_mb"],
+        "phases_s": phases, "peak_rss_mb": run["peak_rss_mb"], "marts_mode": marts_mode(db),
     }
+
+
+def marts_mode(db: Path) -> str | None:
+    """How the load refreshed the marts (meta.marts_mode: only the regions it
+    touched, or all and why)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'marts_mode'").fetchone()
+        return row[0] if row else None
+    finally:
+        con.close()
 
 
 def measure_scale(scale: float, files: list[Path], scratch: Path) -> dict:
@@ -87,7 +100,7 @@ def measure_scale(scale: float, files: list[Path], scratch: Path) -> dict:
         for file in files:
             entry = load_one(copy, file, paths["key"], paths["logs"])
             log(f"scale {scale}: {entry['file']} {entry['status']}, {entry['rows_read']:,} rows in {entry['seconds']} s "
-                f"(of which {entry['grows_with_warehouse_s']} s copy, marts and swap)")
+                f"(of which {entry['grows_with_warehouse_s']} s copy, marts and swap; marts {entry['marts_mode']})")
             loads.append(entry)
     finally:
         shutil.rmtree(copy.parent, ignore_errors=True)
@@ -136,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         for entry in row["loads"]:
             print(f"scale {row['scale']:>4}  {row['warehouse_mb']:>7,} MB  {entry['file']:<38} {entry['rows_read']:>9,} rows "
                   f"{entry['seconds']:>7.2f} s  (copy+marts+swap {entry['grows_with_warehouse_s']:.2f} s, "
-                  f"file {entry['file_work_s']:.2f} s)")
+                  f"file {entry['file_work_s']:.2f} s; marts {entry['marts_mode']})")
     log(f"wrote {args.out}; summary {json.dumps(detail['summary'])}")
     return 0
 

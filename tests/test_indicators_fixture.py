@@ -23,6 +23,7 @@ import math
 import pandas as pd
 import pytest
 
+from bansos import marts
 from bansos.ingest import LoadRequest, ingest
 from bansos.queries import QueryRunner
 
@@ -78,18 +79,27 @@ ALLOCATIONS = [
 ]
 
 
+REGISTER_HEADER = "no_kk,kode_wilayah,desil,status_kelayakan,sanggah,kanal_registrasi,tanggal_data"
+ALLOCATION_HEADER = "no_kk,program,tahun,tahap,kode_wilayah,nominal,status_salur,lembaga_penyalur,tanggal_salur"
+
+
+def _register_lines(rows_2026, rows_2025=()) -> list[str]:
+    return [
+        f"{kk(f)},{code},{desil},{decision},{appeal},{channel},{SNAPSHOT[code[:5]]}"
+        for f, code, desil, decision, appeal, channel in rows_2026
+    ] + [f"{kk(f)},{code},{desil},,,,2025-06-30" for f, code, desil in rows_2025]
+
+
+def _allocation_lines(rows) -> list[str]:
+    return [",".join(map(str, (kk(f), p, y, t, code, n, s, i, d))) for f, p, y, t, code, n, s, i, d in rows]
+
+
 def build_warehouse(folder):
     """The fixture's extracts written into `folder` and loaded with the real
     ingestion into `folder`/w.duckdb (the key: BANSOS_KEY_FILE). Also used by
     tests/test_spark_marts.py."""
-    register = ["no_kk,kode_wilayah,desil,status_kelayakan,sanggah,kanal_registrasi,tanggal_data"]
-    register += [
-        f"{kk(f)},{code},{desil},{decision},{appeal},{channel},{SNAPSHOT[code[:5]]}"
-        for f, code, desil, decision, appeal, channel in REGISTER_2026
-    ]
-    register += [f"{kk(f)},{code},{desil},,,,2025-06-30" for f, code, desil in REGISTER_2025]
-    allocations = ["no_kk,program,tahun,tahap,kode_wilayah,nominal,status_salur,lembaga_penyalur,tanggal_salur"]
-    allocations += [",".join(map(str, (kk(f), p, y, t, code, n, s, i, d))) for f, p, y, t, code, n, s, i, d in ALLOCATIONS]
+    register = [REGISTER_HEADER, *_register_lines(REGISTER_2026, REGISTER_2025)]
+    allocations = [ALLOCATION_HEADER, *_allocation_lines(ALLOCATIONS)]
     (folder / "keluarga.csv").write_text("\n".join(register) + "\n")
     (folder / "penyaluran.csv").write_text("\n".join(allocations) + "\n")
     db = folder / "w.duckdb"
@@ -99,13 +109,56 @@ def build_warehouse(folder):
     return db
 
 
-@pytest.fixture(scope="module")
-def runner(tmp_path_factory):
+def build_warehouse_file_by_file(folder):
+    """The same rows in seven files, one ingest call each, ordered so that
+    the first calls bring every snapshot date and every programme tranche
+    and the others refresh the marts incrementally (bansos/marts.py
+    `refresh`): the numbers below must not depend on how the rows arrived."""
+    def a_register(region):  # a region's 2026 rows, without A9's row in B's register
+        return [r for r in REGISTER_2026 if r[1].startswith(region) and r[:2] != ("A9", B)]
+
+    first_a = [r for r in a_register(A) if r[0] in ("A1", "A2", "A3", "A4")]
+    calls = [
+        # every snapshot date: A's 2025 snapshot, part of A's 2026 one, B's without A9
+        ("register", [*_register_lines(first_a, REGISTER_2025), *_register_lines(a_register(B))], "full"),
+        # every programme tranche: A's allocations
+        ("allocation", _allocation_lines([r for r in ALLOCATIONS if r[4].startswith(A)]), "full"),
+        ("register", _register_lines([r for r in a_register(A) if r not in first_a]), "incremental"),
+        ("allocation", _allocation_lines([r for r in ALLOCATIONS if r[4].startswith(B)]), "incremental"),
+        ("allocation", _allocation_lines([r for r in ALLOCATIONS if r[4].startswith(C)]), "incremental"),
+        # A9 also in B's register: a family in two regions' registers, loaded last
+        ("register", _register_lines([r for r in REGISTER_2026 if r[:2] == ("A9", B)]), "incremental"),
+    ]
+    db = folder / "w.duckdb"
+    with pytest.MonkeyPatch.context() as patch:
+        # Three regions: every load touches more than half of them, which
+        # would rebuild all marts (a cost rule for large warehouses).
+        patch.setattr(marts, "INCREMENTAL_MAX_SHARE", 1.0)
+        _load_calls(folder, db, calls)
+    return db
+
+
+def _load_calls(folder, db, calls) -> None:
+    import duckdb
+
+    for number, (kind, lines, mode) in enumerate(calls):
+        path = folder / f"{number}_{kind}.csv"
+        path.write_text("\n".join([REGISTER_HEADER if kind == "register" else ALLOCATION_HEADER, *lines]) + "\n")
+        results = ingest(db, [LoadRequest(path, as_of="2026-06-01" if kind == "allocation" else None)])
+        assert [(r.status, r.rows_quarantined) for r in results] == [("loaded", 0)], [r.message for r in results]
+        con = duckdb.connect(str(db), read_only=True)
+        got = con.execute("SELECT value FROM meta WHERE key = 'marts_mode'").fetchone()[0]
+        con.close()
+        assert got.startswith(mode), (number, got)
+
+
+@pytest.fixture(scope="module", params=["one call", "file by file"])
+def runner(tmp_path_factory, request):
     import os
 
     folder = tmp_path_factory.mktemp("indicators")
     os.environ["BANSOS_KEY_FILE"] = str(folder / "keys" / "key")  # never beside the warehouse
-    db = build_warehouse(folder)
+    db = build_warehouse(folder) if request.param == "one call" else build_warehouse_file_by_file(folder)
     query_runner = QueryRunner(db, cache=False)
     yield query_runner
     query_runner.close()

@@ -1,0 +1,90 @@
+-- Increment scope: what one ingest call touched (bansos/marts.py `refresh`).
+-- Parameters: $lo, $hi — the call's load ids (consecutive).
+-- Reads:    fact_family, fact_allocation, current_family, and the marts as they
+--           were before the call (mart_snapshot, mart_targeting), which equal a
+--           full rebuild of the facts before the call (refresh checks that first).
+-- Makes:    i_slice, i_slice_used, i_family, i_region, i_global_change.
+-- A row the call touched: inserted by it (load_id in the range) or retired by
+-- it (superseded_by in the range: an older row it superseded, or a row a
+-- --replace re-issue no longer contains).
+
+-- Register slices (kab/kota × snapshot date) the call inserted rows into or
+-- retired rows from.
+CREATE OR REPLACE TEMP TABLE i_slice AS
+SELECT DISTINCT region_code, snapshot_date
+FROM fact_family
+WHERE load_id BETWEEN $lo AND $hi OR superseded_by BETWEEN $lo AND $hi;
+
+-- A region's register in use at an as_of is its latest slice on or before it.
+-- A touched slice can change which slice a region uses (a new slice takes over
+-- from the one before it; an emptied one hands back to it) and whether its
+-- families count as layak (has_decisions is per slice): the families of the
+-- touched slice and of the slice before it are the ones whose membership can
+-- change. Every slice is in mart_snapshot (it is in use at its own date).
+CREATE OR REPLACE TEMP TABLE i_slice_used AS
+SELECT region_code, snapshot_date FROM i_slice
+UNION
+SELECT s.region_code, max(m.snapshot_date) AS snapshot_date
+FROM i_slice s
+JOIN mart_snapshot m ON m.region_code = s.region_code AND m.snapshot_date < s.snapshot_date
+GROUP BY s.region_code, s.snapshot_date;
+
+-- Families whose rows or whose register membership the call can have changed.
+CREATE OR REPLACE TEMP TABLE i_family AS
+SELECT family_key FROM fact_family
+WHERE load_id BETWEEN $lo AND $hi OR superseded_by BETWEEN $lo AND $hi
+UNION
+SELECT family_key FROM fact_allocation
+WHERE load_id BETWEEN $lo AND $hi OR superseded_by BETWEEN $lo AND $hi
+UNION
+SELECT f.family_key
+FROM current_family f
+JOIN i_slice_used s ON s.region_code = f.region_code AND s.snapshot_date = f.snapshot_date;
+
+-- Affected regions: every kab/kota where such a family has a row that is
+-- current now or was current before the call (a family registered in one
+-- region and paid in another changes both regions' numbers), and the touched
+-- slices' regions.
+CREATE OR REPLACE TEMP TABLE i_region AS
+SELECT region_code FROM fact_family
+WHERE (superseded_by IS NULL OR superseded_by >= $lo) AND family_key IN (SELECT family_key FROM i_family)
+UNION
+SELECT region_code FROM fact_allocation
+WHERE (superseded_by IS NULL OR superseded_by >= $lo) AND family_key IN (SELECT family_key FROM i_family)
+UNION
+SELECT region_code FROM i_slice;
+
+-- The marts' global dimensions: every snapshot date is an as_of of every
+-- region (10_snapshots), and the targeting grid has every programme and
+-- tranche in the allocations for every region (20_targeting). A call that
+-- adds a tranche, or removes a date or a tranche, changes untouched regions'
+-- rows too: refresh then rebuilds everything. One new date after an existing
+-- one is cheaper: an untouched region's rows at it are its rows at the date
+-- before (new_date, previous_as_of; see bansos/marts.py `refresh`).
+CREATE OR REPLACE TEMP TABLE i_global_change AS
+WITH new_date AS (
+    SELECT DISTINCT f.snapshot_date FROM fact_family f
+    WHERE f.load_id BETWEEN $lo AND $hi AND f.superseded_by IS NULL
+      AND NOT EXISTS (SELECT 1 FROM mart_snapshot m WHERE m.as_of = f.snapshot_date)
+), gone_date AS (
+    SELECT DISTINCT snapshot_date FROM fact_family WHERE superseded_by BETWEEN $lo AND $hi
+), new_period AS (
+    SELECT DISTINCT program, year, tranche FROM fact_allocation
+    WHERE load_id BETWEEN $lo AND $hi AND superseded_by IS NULL
+), gone_period AS (
+    SELECT DISTINCT program, year, tranche FROM fact_allocation WHERE superseded_by BETWEEN $lo AND $hi
+), before_period AS (
+    SELECT DISTINCT program, year, tranche FROM mart_targeting
+)
+SELECT
+    EXISTS (SELECT 1 FROM gone_date g
+            WHERE NOT EXISTS (SELECT 1 FROM current_family c WHERE c.snapshot_date = g.snapshot_date))
+    OR EXISTS (SELECT 1 FROM new_period n WHERE NOT EXISTS (
+               SELECT 1 FROM before_period b WHERE b.program = n.program AND b.year = n.year AND b.tranche = n.tranche))
+    OR EXISTS (SELECT 1 FROM gone_period g WHERE NOT EXISTS (
+               SELECT 1 FROM current_allocation c
+               WHERE c.program = g.program AND c.year = g.year AND c.tranche = g.tranche))
+    AS changed,
+    (SELECT count(*) FROM new_date) AS new_dates,
+    (SELECT max(snapshot_date) FROM new_date) AS new_date,
+    (SELECT max(m.as_of) FROM mart_snapshot m WHERE m.as_of < (SELECT max(snapshot_date) FROM new_date)) AS previous_as_of;

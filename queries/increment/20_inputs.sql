@@ -1,0 +1,46 @@
+-- Increment inputs: the facts the mart files (queries/marts/) need to give the
+-- affected regions' rows exactly, put in the scratch catalog `mart_scratch`
+-- under the names the mart files read (bansos/marts.py `refresh`).
+-- Needs:    i_region (10_scope), current_family, current_allocation, and the
+--           marts before the call (mart_snapshot, mart_targeting).
+-- Makes:    i_closure, mart_scratch.current_family, mart_scratch.current_allocation.
+-- A region's mart rows depend on (a) every current row of every family with a
+-- current row in the region: membership is by family across regions;
+-- (b) which slice every other region uses at each as_of and whether that
+-- slice has decisions (so that a family registered elsewhere counts as it does
+-- in a full rebuild); (c) the list of as_of dates and of programme tranches.
+-- (a) are real rows. (b) and (c) come from the marts before the call, which
+-- the call did not change outside the affected regions (10_scope), as
+-- placeholder rows with no family (family_key NULL joins no family): one per
+-- slice of a region outside the affected ones where a closure family is
+-- registered, one per as_of date and one per programme tranche in a
+-- placeholder region '' (no kab/kota code is empty). Their own rows in the
+-- marts (other regions, region '') are discarded by refresh.
+
+CREATE OR REPLACE TEMP TABLE i_closure AS
+SELECT family_key FROM current_family WHERE region_code IN (SELECT region_code FROM i_region)
+UNION
+SELECT family_key FROM current_allocation WHERE region_code IN (SELECT region_code FROM i_region);
+
+CREATE TABLE mart_scratch.current_family AS
+SELECT * FROM current_family WHERE family_key IN (SELECT family_key FROM i_closure);
+
+INSERT INTO mart_scratch.current_family BY NAME
+SELECT m.snapshot_date, m.region_code, m.region_code AS wilayah_code,
+       CASE WHEN m.has_decisions THEN 'layak' END AS decision, m.snapshot_date AS extract_date, 0 AS load_id
+FROM mart_snapshot m
+WHERE m.as_of = m.snapshot_date
+  AND m.region_code NOT IN (SELECT region_code FROM i_region)
+  AND m.region_code IN (SELECT region_code FROM mart_scratch.current_family);
+
+INSERT INTO mart_scratch.current_family BY NAME
+SELECT DISTINCT as_of AS snapshot_date, '' AS region_code, '' AS wilayah_code, as_of AS extract_date, 0 AS load_id
+FROM mart_snapshot
+WHERE as_of IS NOT NULL;
+
+CREATE TABLE mart_scratch.current_allocation AS
+SELECT * FROM current_allocation WHERE family_key IN (SELECT family_key FROM i_closure);
+
+INSERT INTO mart_scratch.current_allocation BY NAME
+SELECT DISTINCT program, year, tranche, '' AS region_code, '' AS wilayah_code, 0 AS load_id
+FROM mart_targeting;

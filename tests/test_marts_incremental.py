@@ -1,0 +1,399 @@
+"""Incremental marts: after every load, the marts a load refreshed for the
+regions it touched (bansos/marts.py `refresh`) equal a full rebuild of the
+same facts.
+
+A property test over random sequences of real loads (register snapshots of
+random regions and dates, bank tranche files, re-sent rows with later
+extract dates, --replace re-issues, families moving between regions and
+allocated in two regions, two files in one call) into a small warehouse;
+after each load every mart_* table is compared with the mart files run
+again over all current facts (EXCEPT ALL both ways, and row counts). Then
+the hand-computed fixture (tests/test_indicators_fixture.py) loaded file by
+file, and the rules for when a load falls back to a full rebuild.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from bansos import marts, settings
+from bansos.ingest import LoadRequest, ingest
+
+# Region (kab/kota) → codes a row may carry (the kab/kota itself or one of its kecamatan).
+REGIONS = {
+    "18.72": ["18.72", "18.72.01", "18.72.02"],  # Kota Metro, pilot
+    "18.71": ["18.71", "18.71.01"],  # Bandar Lampung, its default comparison region
+    "18.02": ["18.02", "18.02.01"],
+    "35.10": ["35.10", "35.10.01"],  # Banyuwangi, pilot
+    "35.09": ["35.09", "35.09.02"],
+    "13.71": ["13.71"],  # Kota Padang, pilot
+}
+# The first call brings two; later loads may add one before them (a full
+# rebuild), between them or after them (the untouched regions' rows extended).
+SNAPSHOTS = ["2025-11-30", "2025-12-31", "2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30"]
+BASE_SNAPSHOTS = ["2025-12-31", "2026-03-31"]
+PERIODS = [("PKH", 2026, 1), ("PKH", 2026, 2), ("SEMBAKO", 2026, 1)]
+FAMILIES = [f"F{i}" for i in range(36)]
+# Each family lives in one region (index modulo the regions); now and then a
+# row puts it in another: a family that moved, or was paid elsewhere.
+HOME = {family: list(REGIONS)[i % len(REGIONS)] for i, family in enumerate(FAMILIES)}
+AWAY = 0.12
+STATUSES = ["tersalur", "tersalur", "tersalur", "proses", "gagal", "retur"]
+INSTITUTIONS = ["BRI", "BNI", "POS", ""]
+DECISIONS = ["layak", "tidak_layak", "", ""]
+APPEALS = ["", "", "diajukan", "diterima", "ditolak"]
+CHANNELS = ["dtsen", "mandiri", "agen", "musdes", "dinsos", ""]
+REGISTER_HEADER = "no_kk,kode_wilayah,desil,status_kelayakan,sanggah,kanal_registrasi,tanggal_data"
+ALLOCATION_HEADER = "no_kk,program,tahun,tahap,kode_wilayah,nominal,status_salur,lembaga_penyalur,tanggal_salur"
+
+
+def kk(name: str) -> str:
+    return f"18720100{int(name[1:]) + 1000:08d}"
+
+
+def full_rebuild_differences(db: Path) -> dict[str, tuple[int, int, int]]:
+    """Every mart whose stored rows differ from the mart files run again over
+    all current facts: {mart: (rows stored, rows rebuilt, rows in either but not both)}."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{db}' AS w (READ_ONLY)")
+        con.execute("SET search_path = 'memory.main,w.main'")
+        params = {"timely_days": settings.get_int("timely_days")}
+        for path in marts.mart_files():
+            for statement in marts._statements(path.read_text()):
+                con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
+        differing = {}
+        for table in marts.mart_names():
+            stored, rebuilt, diff = con.execute(
+                f"SELECT (SELECT count(*) FROM w.{table}), (SELECT count(*) FROM memory.main.{table}), "
+                f"(SELECT count(*) FROM (SELECT * FROM memory.main.{table} EXCEPT ALL SELECT * FROM w.{table})) "
+                f"+ (SELECT count(*) FROM (SELECT * FROM w.{table} EXCEPT ALL SELECT * FROM memory.main.{table}))"
+            ).fetchone()
+            if diff or stored != rebuilt:
+                differing[table] = (stored, rebuilt, diff)
+        return differing
+    finally:
+        con.close()
+
+
+def marts_mode(db: Path) -> str:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT value FROM meta WHERE key = 'marts_mode'").fetchone()[0]
+    finally:
+        con.close()
+
+
+class Sequence:
+    """One random sequence of extract files, written as real CSV files."""
+
+    def __init__(self, seed: int, folder: Path):
+        self.rng = random.Random(seed)
+        self.folder = folder
+        self.files = 0
+        self.extract = date(2026, 7, 1)
+        self.sent: list[list[str]] = []  # allocation rows sent so far (for re-sends)
+
+    def _write(self, header: str, rows: list[str], stem: str) -> Path:
+        self.files += 1
+        path = self.folder / f"{self.files:03d}_{stem}.csv"
+        path.write_text("\n".join([header, *rows]) + "\n")
+        return path
+
+    def _later(self) -> str:
+        self.extract += timedelta(days=self.rng.randint(1, 5))
+        return self.extract.isoformat()
+
+    def register(self) -> LoadRequest:
+        """A region's snapshot; some of its families may sit in other regions
+        at other dates, or at the same date in an earlier file (moved)."""
+        rng = self.rng
+        region = rng.choice(list(REGIONS))
+        snapshot = rng.choice(SNAPSHOTS)
+        rows = []
+        for family in self._families(region, rng.randint(2, 6)):
+            decision = rng.choice(DECISIONS)
+            rows.append(",".join([
+                kk(family), rng.choice(REGIONS[region]), rng.choice(["", *map(str, range(1, 6))]), decision,
+                rng.choice(APPEALS) if decision == "tidak_layak" else "", rng.choice(CHANNELS), snapshot,
+            ]))
+        # Without an extract date the snapshot date is the rows' extract date; a
+        # later one makes them win over rows of the same family and date.
+        as_of = self._later() if rng.random() < 0.4 else None
+        return LoadRequest(self._write(REGISTER_HEADER, rows, f"keluarga_{region}"), as_of=as_of)
+
+    def _families(self, region: str, count: int) -> list[str]:
+        """Families of a region's file: mostly its own, sometimes one from elsewhere."""
+        home = [f for f in FAMILIES if HOME[f] == region]
+        chosen = self.rng.sample(home, min(count, len(home)))
+        if self.rng.random() < 2 * AWAY:
+            chosen.append(self.rng.choice([f for f in FAMILIES if f not in home]))
+        return chosen
+
+    def allocations(self) -> LoadRequest:
+        """A bank's tranche file: one or two periods, some families twice
+        (two regions or two institutions)."""
+        rng = self.rng
+        rows = []
+        for program, year, tranche in rng.sample(PERIODS, rng.randint(1, 2)):
+            for family in self._families(rng.choice(list(REGIONS)), rng.randint(2, 6)):
+                for _ in range(2 if rng.random() < 0.25 else 1):
+                    rows.append(self._allocation_row(family, program, year, tranche))
+        self.sent.append(rows)
+        return LoadRequest(self._write(ALLOCATION_HEADER, rows, "penyaluran"), as_of=self._later())
+
+    def _allocation_row(self, family: str, program: str, year: int, tranche: int) -> str:
+        rng = self.rng
+        status = rng.choice(STATUSES)
+        paid = f"2026-0{rng.randint(1, 6)}-{rng.randint(1, 28):02d}" if status == "tersalur" else ""
+        amount = rng.choice([600000, 600000, 400000])
+        code = rng.choice(REGIONS[rng.choice(list(REGIONS)) if rng.random() < AWAY else HOME[family]])
+        return ",".join(map(str, [kk(family), program, year, tranche, code, amount, status, rng.choice(INSTITUTIONS), paid]))
+
+    def resend(self) -> LoadRequest:
+        """Rows sent before, some with a new status or amount, with a later
+        extract date: they supersede what is stored."""
+        rng = self.rng
+        earlier = rng.choice(self.sent)
+        rows = []
+        for row in rng.sample(earlier, max(1, len(earlier) // 2)):
+            fields = row.split(",")
+            if rng.random() < 0.6:
+                fields[6] = rng.choice(STATUSES)
+                fields[8] = "2026-05-02" if fields[6] == "tersalur" else ""
+                fields[5] = str(rng.choice([600000, 500000]))
+            rows.append(",".join(fields))
+        rows = list(dict.fromkeys(rows))
+        return LoadRequest(self._write(ALLOCATION_HEADER, rows, "penyaluran_ulang"), as_of=self._later())
+
+    def base(self) -> list[LoadRequest]:
+        """A first call: registers at two of the snapshot dates and
+        allocations of all periods but the last, so that most later loads
+        add no date or period (the increment) and some do."""
+        rng = self.rng
+        registers = []
+        for snapshot in BASE_SNAPSHOTS:
+            for region in rng.sample(list(REGIONS), 4):
+                rows = [",".join([kk(f), rng.choice(REGIONS[region]), str(rng.randint(1, 5)), rng.choice(DECISIONS), "",
+                                  rng.choice(CHANNELS), snapshot]) for f in self._families(region, 5)]
+                registers.append(LoadRequest(self._write(REGISTER_HEADER, rows, f"keluarga_{region}")))
+        rows = [self._allocation_row(f, *period) for period in PERIODS[:-1] for f in rng.sample(FAMILIES, 18)]
+        rows = list({",".join(r.split(",")[:5] + r.split(",")[7:8]): r for r in rows}.values())  # one row per key
+        self.sent.append(rows)
+        return [*registers, LoadRequest(self._write(ALLOCATION_HEADER, rows, "penyaluran"), as_of=self._later())]
+
+    def next_call(self) -> tuple[list[LoadRequest], bool]:
+        """The next ingest call: its files and whether it is a --replace."""
+        rng = self.rng
+        makers = [self.register, self.allocations] + ([self.resend] if self.sent else [])
+        files = [rng.choice(makers)() for _ in range(2 if rng.random() < 0.15 else 1)]
+        return files, rng.random() < 0.2
+
+
+SEEDS = range(20)
+LOADS = 5  # after the first call
+
+
+@pytest.fixture(autouse=True)
+def increment_however_many_regions(monkeypatch):
+    """Loads here touch several of a few regions: refresh them incrementally
+    however many (the share rule saves time on large warehouses only; its
+    own test sets it back)."""
+    monkeypatch.setattr(marts, "INCREMENTAL_MAX_SHARE", 1.0)
+
+
+def test_marts_after_every_load_equal_a_full_rebuild(empty_warehouse_template, tmp_path, monkeypatch):
+    template_db, template_key = empty_warehouse_template
+    monkeypatch.delenv("BANSOS_KEY", raising=False)
+    monkeypatch.setenv("BANSOS_KEY_FILE", str(template_key))
+    modes = []
+    for seed in SEEDS:
+        folder = tmp_path / f"seed-{seed}"
+        (folder / "files").mkdir(parents=True)
+        db = folder / "warehouse.duckdb"
+        shutil.copyfile(template_db, db)
+        sequence = Sequence(seed, folder / "files")
+        assert {r.status for r in ingest(db, sequence.base())} == {"loaded"}
+        for step in range(LOADS):
+            requests, replace = sequence.next_call()
+            results = ingest(db, requests, replace=replace)
+            assert all(r.status in ("loaded", "unchanged") for r in results), [r.message for r in results]
+            mode = marts_mode(db)
+            modes.append(mode)
+            differing = full_rebuild_differences(db)
+            assert not differing, (f"seed {seed}, load {step + 1} ({[Path(r.path).name for r in requests]}, "
+                                   f"replace={replace}, marts {mode}): {differing}")
+    # The sequences must exercise the increment, not only its fall-back.
+    incremental = sum(mode.startswith(marts.INCREMENTAL) for mode in modes)
+    assert incremental >= len(modes) // 3, (incremental, len(modes), sorted(set(modes)))
+
+
+# -- the cases the increment must widen its scope for, by hand ------------------
+
+METRO, BANYUWANGI, BANDAR_LAMPUNG = "18.72", "35.10", "18.71"
+
+
+def write(folder: Path, name: str, header: str, rows: list[str]) -> Path:
+    path = folder / name
+    path.write_text("\n".join([header, *rows]) + "\n")
+    return path
+
+
+def load(db: Path, path: Path, as_of: str | None = None, replace: bool = False) -> str:
+    results = ingest(db, [LoadRequest(path, as_of=as_of)], replace=replace)
+    assert [(r.status, r.rows_quarantined) for r in results] == [("loaded", 0)], [r.message for r in results]
+    return marts_mode(db)
+
+
+def targeting(db: Path, region: str, as_of: str, basis: str = "desil") -> tuple:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT recipients, eligible_recipients, not_in_register FROM mart_targeting WHERE region_code = $r "
+            "AND as_of = $a::DATE AND basis = $b AND program = 'PKH' AND year = 2026 AND tranche = 1",
+            {"r": region, "a": as_of, "b": basis},
+        ).fetchone()
+    finally:
+        con.close()
+
+
+def test_a_family_left_out_of_its_regions_new_snapshot_changes_the_region_it_is_paid_in(warehouse, tmp_path):
+    """G is registered only in Kota Metro's 2025-12-31 snapshot and paid in
+    Banyuwangi. Metro's next snapshot (2026-01-31, a date Bandar Lampung
+    already has) leaves G out: from that as_of G is in no register in use, so
+    Banyuwangi's numbers change although the load touched no family there."""
+    register = [f"{kk('F1')},{METRO},1,,,,2025-12-31", f"{kk('F2')},{METRO},1,,,,2025-12-31",  # A and G
+                f"{kk('F3')},{BANDAR_LAMPUNG},1,,,,2026-01-31",  # B: makes 2026-01-31 an as_of
+                f"{kk('F4')},{BANYUWANGI},1,,,,2025-12-31"]  # C: Banyuwangi's own register
+    paid = [f"{kk('F2')},PKH,2026,1,{BANYUWANGI},600000,tersalur,POS,2026-01-20",
+            f"{kk('F3')},PKH,2026,1,{BANDAR_LAMPUNG},600000,tersalur,BRI,2026-01-20"]
+    assert load(warehouse, write(tmp_path, "k1.csv", REGISTER_HEADER, register)).startswith("full")
+    assert load(warehouse, write(tmp_path, "p1.csv", ALLOCATION_HEADER, paid), as_of="2026-06-01").startswith("full")
+    # Banyuwangi at 2026-01-31: R = {G}; G in Metro's 2025-12-31 register in use, desil 1 ≤ PKH's 1.
+    assert targeting(warehouse, BANYUWANGI, "2026-01-31") == (1, 1, 0)
+
+    mode = load(warehouse, write(tmp_path, "k2.csv", REGISTER_HEADER, [f"{kk('F1')},{METRO},1,,,,2026-01-31"]))
+    assert mode.startswith("incremental"), mode
+    # Metro now uses its 2026-01-31 snapshot {A} at 2026-01-31: G is in no
+    # register in use there, so R ∩ E = {} and R \ register = {G}.
+    assert targeting(warehouse, BANYUWANGI, "2026-01-31") == (1, 0, 1)
+    # At 2025-12-31 Metro still uses the snapshot with G.
+    assert targeting(warehouse, BANYUWANGI, "2025-12-31") == (1, 1, 0)
+    assert not full_rebuild_differences(warehouse)
+
+
+def test_a_family_layak_by_appeal_in_another_regions_register_keeps_counting(warehouse, tmp_path):
+    """G sits in Bandar Lampung's register with no decision but an upheld
+    appeal: layak, because that register has decisions (H's). G is paid in
+    Banyuwangi. A load that touches only another Banyuwangi family must still
+    count G as layak there, though Bandar Lampung is not refreshed."""
+    register = [f"{kk('F1')},{BANDAR_LAMPUNG},5,layak,,,2025-12-31",  # H
+                f"{kk('F2')},{BANDAR_LAMPUNG},9,,diterima,,2025-12-31",  # G
+                f"{kk('F3')},{BANYUWANGI},1,layak,,,2025-12-31"]  # J: Banyuwangi's register, with decisions
+    paid = [f"{kk('F2')},PKH,2026,1,{BANYUWANGI},600000,tersalur,POS,2026-01-20",
+            f"{kk('F4')},PKH,2026,1,{BANYUWANGI},600000,proses,POS,"]  # K, in no register
+    load(warehouse, write(tmp_path, "k1.csv", REGISTER_HEADER, register))
+    load(warehouse, write(tmp_path, "p1.csv", ALLOCATION_HEADER, paid), as_of="2026-06-01")
+    # Layak basis: R = {G, K}; G layak (upheld appeal, decisions present); K not registered.
+    assert targeting(warehouse, BANYUWANGI, "2025-12-31", "layak") == (2, 1, 1)
+
+    resent = [f"{kk('F4')},PKH,2026,1,{BANYUWANGI},600000,tersalur,POS,2026-02-02"]  # K paid after all
+    mode = load(warehouse, write(tmp_path, "p2.csv", ALLOCATION_HEADER, resent), as_of="2026-06-02")
+    assert mode == f"{marts.INCREMENTAL}: 1 kab/kota", mode
+    assert targeting(warehouse, BANYUWANGI, "2025-12-31", "layak") == (2, 1, 1)
+    # Desil basis: G's desil 9 is above PKH's 1.
+    assert targeting(warehouse, BANYUWANGI, "2025-12-31") == (2, 0, 1)
+    assert not full_rebuild_differences(warehouse)
+
+
+# -- when a load rebuilds everything -------------------------------------------
+
+
+def test_which_loads_rebuild_every_mart(warehouse, tmp_path):
+    register = [f"{kk('F1')},{METRO},1,,,,2025-12-31", f"{kk('F2')},{BANYUWANGI},1,,,,2025-12-31"]
+    paid = [f"{kk('F1')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20"]
+    # The first snapshot date (the template warehouse is empty): all built.
+    assert load(warehouse, write(tmp_path, "k1.csv", REGISTER_HEADER, register)) == (
+        "full: a new snapshot date before every other")
+    # Every region gets rows for a new tranche (the dense grids): all rebuilt.
+    assert load(warehouse, write(tmp_path, "p1.csv", ALLOCATION_HEADER, paid), as_of="2026-06-01") == (
+        "full: a programme tranche was added, or a snapshot date or tranche removed")
+    # A new date after the others: Metro refreshed, Banyuwangi's rows at it
+    # are its rows at 2025-12-31 (its register in use at both).
+    assert load(warehouse, write(tmp_path, "k2.csv", REGISTER_HEADER, [f"{kk('F1')},{METRO},2,,,,2026-01-31"])) == (
+        "incremental: 1 kab/kota; the others' rows at 2026-01-31 from 2025-12-31")
+    assert not full_rebuild_differences(warehouse)
+    # A new date before every other: no earlier rows to extend, all rebuilt.
+    assert load(warehouse, write(tmp_path, "k3.csv", REGISTER_HEADER, [f"{kk('F5')},{METRO},2,,,,2025-11-30"])) == (
+        "full: a new snapshot date before every other")
+    # The same dates and tranche again: only the regions touched.
+    assert load(warehouse, write(tmp_path, "k4.csv", REGISTER_HEADER, [f"{kk('F3')},{METRO},3,,,,2026-01-31"])) == (
+        "incremental: 1 kab/kota")
+    assert load(warehouse, write(tmp_path, "p2.csv", ALLOCATION_HEADER,
+                                 [f"{kk('F2')},PKH,2026,1,{BANYUWANGI},600000,proses,POS,"]), as_of="2026-06-02") == (
+        "incremental: 1 kab/kota")
+    # --replace of Metro's tranche without F1: the tranche keeps Banyuwangi's row, no tranche is lost.
+    assert load(warehouse, write(tmp_path, "p3.csv", ALLOCATION_HEADER,
+                                 [f"{kk('F3')},PKH,2026,1,{METRO},600000,proses,BRI,"]), as_of="2026-06-03",
+                replace=True) == "incremental: 1 kab/kota"
+    assert not full_rebuild_differences(warehouse)
+
+
+def test_a_changed_setting_or_a_rebuild_on_another_engine_means_a_full_rebuild(warehouse, tmp_path, monkeypatch):
+    register = [f"{kk('F1')},{METRO},1,,,,2025-12-31"]
+    load(warehouse, write(tmp_path, "k1.csv", REGISTER_HEADER, register))
+    monkeypatch.setenv("BANSOS_TIMELY_DAYS", "45")  # the marts were built with 30
+    assert load(warehouse, write(tmp_path, "k2.csv", REGISTER_HEADER, [f"{kk('F2')},{METRO},1,,,,2025-12-31"])) == (
+        "full: the mart definitions, settings or reference tables changed")
+    assert load(warehouse, write(tmp_path, "k3.csv", REGISTER_HEADER, [f"{kk('F3')},{METRO},1,,,,2025-12-31"])) == (
+        "incremental: 1 kab/kota")
+    con = duckdb.connect(str(warehouse))
+    con.execute("UPDATE meta SET value = 'spark' WHERE key = 'marts_engine'")  # as `rebuild --engine spark` leaves it
+    con.close()
+    assert load(warehouse, write(tmp_path, "k4.csv", REGISTER_HEADER, [f"{kk('F4')},{METRO},1,,,,2025-12-31"])) == (
+        "full: the marts were built by another engine")
+    assert not full_rebuild_differences(warehouse)
+
+
+def test_a_load_touching_most_regions_rebuilds_everything(warehouse, tmp_path, monkeypatch):
+    monkeypatch.setattr(marts, "INCREMENTAL_MAX_SHARE", 0.5)
+    register = [f"{kk('F1')},{METRO},1,,,,2025-12-31", f"{kk('F2')},{BANYUWANGI},1,,,,2025-12-31",
+                f"{kk('F3')},{BANDAR_LAMPUNG},1,,,,2025-12-31"]
+    load(warehouse, write(tmp_path, "k1.csv", REGISTER_HEADER, register))
+    load(warehouse, write(tmp_path, "p1.csv", ALLOCATION_HEADER,
+                          [f"{kk('F1')},PKH,2026,1,{METRO},600000,proses,BRI,"]), as_of="2026-06-01")
+    # One bank file paying in two of the three kab/kota: more than half.
+    paid = [f"{kk('F1')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20",
+            f"{kk('F2')},PKH,2026,1,{BANYUWANGI},600000,tersalur,BRI,2026-01-20"]
+    assert load(warehouse, write(tmp_path, "p2.csv", ALLOCATION_HEADER, paid), as_of="2026-06-02") == (
+        "full: the load touched 2 of 3 kab/kota")
+    assert not full_rebuild_differences(warehouse)
+
+
+def test_every_mart_is_either_keyed_by_region_or_rebuilt_whole(warehouse):
+    """refresh replaces region-keyed marts by region_code and reruns the files
+    of the global ones on the warehouse: that needs every mart outside
+    GLOBAL_MARTS to have a region_code, and the global ones' files to read
+    only the facts and reference tables (no intermediate of another file)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for table in marts.mart_names():
+            columns = {row[0] for row in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = $t", {"t": table}).fetchall()}
+            assert columns, table
+            assert (table in marts.GLOBAL_MARTS) != ("region_code" in columns), table
+    finally:
+        con.close()
+    for path in marts.mart_files():
+        needs, makes = marts.declared(path)
+        if set(makes) & marts.GLOBAL_MARTS:
+            assert set(makes) <= marts.GLOBAL_MARTS, path.name
+            assert all(n in ("current_family", "current_allocation") or n.startswith("ref_") for n in needs), path.name
+        else:
+            assert not needs & marts.GLOBAL_MARTS, path.name
