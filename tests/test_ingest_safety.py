@@ -54,11 +54,12 @@ def test_exception_while_rebuilding_marts_leaves_the_warehouse_as_it_was(warehou
     load(warehouse, _payments(tmp_path / "awal.csv", [1, 2]))
     before_bytes, before_counts = sha256(warehouse), counts(warehouse)
 
-    def broken_rebuild(con, schema):
+    def broken_statements(*args, **kwargs):
         raise RuntimeError("disk full while building marts")
 
-    real_rebuild = bansos.marts.rebuild
-    monkeypatch.setattr(bansos.marts, "rebuild", broken_rebuild)
+    # The statement runner under both a full rebuild and a load's incremental refresh.
+    real_run = bansos.marts._run
+    monkeypatch.setattr(bansos.marts, "_run", broken_statements)
     with pytest.raises(RuntimeError, match="disk full"):
         load(warehouse, _payments(tmp_path / "baru.csv", [3, 4, 5]))
 
@@ -66,7 +67,7 @@ def test_exception_while_rebuilding_marts_leaves_the_warehouse_as_it_was(warehou
     assert _loading_copies(warehouse) == []
     assert counts(warehouse) == before_counts
     # The warehouse still works: the same file loads once the fault is gone.
-    monkeypatch.setattr(bansos.marts, "rebuild", real_rebuild)
+    monkeypatch.setattr(bansos.marts, "_run", real_run)
     [result] = load(warehouse, tmp_path / "baru.csv")
     assert result.status == "loaded"
     assert scalar(warehouse, "SELECT count(*) FROM fact_allocation") == 5
