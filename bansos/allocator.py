@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import sys
+from functools import cache
 
 # mallopt parameters, from glibc's <malloc.h>
 M_MMAP_THRESHOLD = -3
@@ -24,15 +25,10 @@ M_ARENA_MAX = -8
 ARENAS = 2
 MMAP_THRESHOLD = 128 * 1024  # glibc's starting value; fixing it stops the dynamic raise
 
-_applied: bool | None = None
-
-
+@cache
 def tune() -> bool:
     """Apply the settings once per process; True when glibc took them."""
-    global _applied
-    if _applied is None:
-        _applied = _mallopt(M_ARENA_MAX, ARENAS) and _mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
-    return _applied
+    return _mallopt(M_ARENA_MAX, ARENAS) and _mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
 
 
 def _mallopt(parameter: int, value: int) -> bool:
