@@ -1,0 +1,39 @@
+"""The app server's allocator settings (bansos/allocator.py), checked in a
+process of their own: they are process-wide and applied once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+PROBE = """
+import pyarrow
+before = pyarrow.default_memory_pool().backend_name
+import bansos.ui  # applies the settings, as the app's entry does
+from bansos import allocator
+table = pyarrow.array(list(range(100_000)))  # allocated after the switch
+print(before, pyarrow.default_memory_pool().backend_name, allocator.tune(), table.sum().as_py())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="mallopt is glibc's (Linux)")
+def test_importing_the_ui_puts_arrow_on_glibc_once():
+    out = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
+    before, after, tuned, total = out.stdout.split()
+    # pyarrow's own default is mimalloc or jemalloc, never "system": otherwise this test would prove nothing.
+    assert before != "system"
+    assert after == "system"
+    assert tuned == "True"
+    assert int(total) == sum(range(100_000))
+
+
+def test_the_library_alone_leaves_arrow_alone():
+    # Commands (ingest, rebuild, export) do not import the UI: their allocator is untouched.
+    probe = "import pyarrow, bansos.ingest, bansos.queries; print(pyarrow.default_memory_pool().backend_name)"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() != "system"
