@@ -314,6 +314,7 @@ def _migrate(args) -> int:
     if not db.exists():
         print(f"No warehouse at {db}: nothing to migrate.", file=sys.stderr)
         return 1
+    before = _schema_of(db)
     try:
         with write_session(db, what="a migration", migrating=True) as session:
             from bansos import marts
@@ -327,12 +328,26 @@ def _migrate(args) -> int:
     from bansos import audit
 
     audit.record(db, "migrate", runner=audit.runner_name(), schema=version)
-    print(
-        f"{db} is at schema {version} (this version: {SCHEMA_VERSION}). Rows that an earlier version deleted when "
-        "it replaced them (a second institution's or kab/kota's allocation of the same family and tranche, "
-        "superseded rows) cannot be brought back: load those extracts again to see them."
-    )
+    print(f"{db} is at schema {version} (this version: {SCHEMA_VERSION}; it was at {before}).")
+    if before < 2:
+        print("Rows that schema 1 deleted when it replaced them (a second institution's or kab/kota's allocation of "
+              "the same family and tranche, superseded rows) cannot be brought back: load those extracts again to "
+              "see them.")
     return 0
+
+
+def _schema_of(db) -> int:
+    """The schema version of the warehouse file as it is (1 when unreadable: migrate then says why)."""
+    from bansos.warehouse import open_read_only, schema_version
+
+    try:
+        con = open_read_only(db)
+    except Exception:  # damaged or locked: the migration's own write session reports it
+        return 1
+    try:
+        return schema_version(con, "")
+    finally:
+        con.close()
 
 
 def _demo(args) -> int:

@@ -23,6 +23,7 @@ from bansos import audit, keys, marts, settings
 from bansos.contract import KELUARGA, PENYALURAN
 from bansos.merge import FACT, recompute
 from bansos.warehouse import (
+    LOAD_REGION_FILE,
     SCHEMA_VERSION,
     WAREHOUSE,
     WarehouseDamaged,
@@ -143,6 +144,38 @@ def _check_ledger(con, report: CheckReport) -> None:
     loads = con.execute(f"SELECT count(*) FROM {WAREHOUSE}.load_ledger WHERE unloaded_at IS NULL").fetchone()[0]
     if not mismatched and not orphans:
         report.facts.append(f"ledger: the counts of all {loads} loads equal the rows stored")
+    _check_load_regions(con, report)
+
+
+def _check_load_regions(con, report: CheckReport) -> None:
+    """load_region (whose file it is, for a scoped reader) equals what the
+    rows stored now say, for every load not unloaded (holds at least that,
+    for a load whose quarantined samples were purged)."""
+    con.execute(f"USE {WAREHOUSE}")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE load_region_now AS {LOAD_REGION_FILE.read_text()}",
+                    {"lo": 0, "hi": 2**31 - 1})
+        differ = con.execute(
+            # A load whose quarantined samples were purged keeps their kab/kota
+            # in load_region: there, what the rows say is only a part of it.
+            """WITH live AS (SELECT load_id, coalesce(quarantine_purged, false) AS purged FROM load_ledger
+                          WHERE unloaded_at IS NULL),
+                    have AS (SELECT * FROM load_region WHERE load_id IN (SELECT load_id FROM live)),
+                    want AS (SELECT * FROM temp.load_region_now WHERE load_id IN (SELECT load_id FROM live))
+               SELECT DISTINCT load_id FROM (
+                   (SELECT * FROM have WHERE load_id IN (SELECT load_id FROM live WHERE NOT purged)
+                    EXCEPT SELECT * FROM want)
+                   UNION ALL (SELECT * FROM want EXCEPT SELECT * FROM have))
+               ORDER BY load_id"""
+        ).fetchall()
+    finally:
+        con.execute("DROP TABLE IF EXISTS temp.load_region_now")
+        con.execute("USE memory")
+    if differ:
+        ids = ", ".join(f"#{load_id}" for (load_id,) in differ[:10])
+        report.findings.append(f"load_region: the kab/kota recorded for {len(differ)} loads ({ids}) differ from their rows")
+    else:
+        report.facts.append("load_region: every load's kab/kota equal its rows'")
 
 
 def _check_merge(con, report: CheckReport) -> None:

@@ -44,7 +44,9 @@ import duckdb
 import pandas as pd
 
 from bansos import indicators, settings
-from bansos.warehouse import WarehouseError, damage_message, data_version, open_read_only, reader_cursor
+from bansos.warehouse import (
+    SCHEMA_VERSION, WarehouseError, damage_message, data_version, open_read_only, reader_cursor, schema_version,
+)
 
 QUERY_DIR = settings.QUERIES_DIR
 FRAGMENT_DIR = QUERY_DIR / "fragments"
@@ -71,6 +73,11 @@ class NoWarehouse(QueryError):
 
 class QueryRefused(QueryError):
     """A query the runner is not allowed to run (see QueryRunner.allow)."""
+
+
+class WarehouseOutdated(QueryError):
+    """The file was made by an earlier version of this software (an older
+    schema): a query failed on a table or column that `migrate` adds."""
 
 
 class WarehouseUnreadable(QueryError):
@@ -173,6 +180,14 @@ def _bindable(value):
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+def _older_schema(cursor: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the open file's schema is older than this software's."""
+    try:
+        return schema_version(cursor, "") < SCHEMA_VERSION
+    except duckdb.Error:
+        return False
 
 
 @dataclass(eq=False)
@@ -339,6 +354,10 @@ class QueryRunner:
                 damaged = damage_message(self.db_path, error)
                 if damaged:
                     raise WarehouseUnreadable(damaged) from error
+                if isinstance(error, duckdb.CatalogException) and _older_schema(cursor):
+                    raise WarehouseOutdated(
+                        f"{name}: the warehouse {self.db_path} was made by an earlier version of this software; "
+                        f"run `python -m bansos migrate` ({error})") from error
                 raise QueryError(f"{name}: {error}") from error
         if self.cache_enabled:
             with self._lock:

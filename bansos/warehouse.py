@@ -37,10 +37,11 @@ from bansos import settings
 from bansos.reference import load_reference
 
 SCHEMA_FILE = settings.QUERIES_DIR / "schema" / "warehouse.sql"
+LOAD_REGION_FILE = settings.QUERIES_DIR / "schema" / "load_region.sql"
 WAREHOUSE = "wh"  # the name the file being written is attached under
 # 2: facts keep superseded rows (column superseded_by) and allocations are
 # keyed by family, programme, year, tranche, kab/kota and institution.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Free space asked for beyond the copy of the warehouse before a load starts.
 SPACE_MARGIN = 64 * 1024 * 1024
 TEMP_PREFIX = "bansos-load-"
@@ -488,7 +489,19 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
         con.execute("ALTER TABLE load_ledger ADD COLUMN IF NOT EXISTS unloaded_at TIMESTAMP")
         con.execute("ALTER TABLE load_ledger ADD COLUMN IF NOT EXISTS unloaded_by VARCHAR")
         con.execute("ALTER TABLE load_ledger ADD COLUMN IF NOT EXISTS quarantine_purged BOOLEAN")
+    if version < 3:
+        # Schema 3 records the kab/kota of each load's rows (load_region);
+        # the loads stored so far get theirs from their rows. An unloaded
+        # load's rows are gone: it keeps only its quarantined rows' kab/kota.
+        con.execute(SCHEMA_FILE.read_text())
+        record_load_regions(con, 0, 2**31 - 1)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
+
+
+def record_load_regions(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> None:
+    """Record the kab/kota of the rows of loads `lo`..`hi` in load_region
+    (queries/schema/load_region.sql), on a connection using the warehouse."""
+    con.execute(f"INSERT INTO load_region {LOAD_REGION_FILE.read_text()}", {"lo": lo, "hi": hi})
 
 
 def _disk_full(live: Path, scratch: Path, error: BaseException) -> DiskFull:

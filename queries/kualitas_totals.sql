@@ -2,8 +2,8 @@
 -- quarantined, and the share quarantined.
 -- Purpose:    the tiles of the Kualitas Data page.
 -- Parameters: runner: $scope. A file counts when any of its rows (loaded or
---             quarantined) falls in a region of the scope (its ledger counts
---             are the whole file's, as in loads.sql); quarantined_rows counts
+--             quarantined) falls in a region of the scope (load_region, as
+--             in loads.sql; its ledger counts are the whole file's); quarantined_rows counts
 --             the quarantined rows whose given kode_wilayah is in the scope
 --             (rows without a readable code only for every region).
 -- Grain:      one row.
@@ -12,19 +12,10 @@
 --             rows_superseded, rows_removed, quarantine_rate (rows_quarantined
 --             / rows_read; NULL when nothing was read), first_load_at,
 --             last_load_at, quarantined_rows (rows in the quarantine table).
-WITH file_region AS (
-    SELECT DISTINCT load_id, region_code FROM fact_family WHERE $scope::VARCHAR[] IS NOT NULL
-    UNION
-    SELECT DISTINCT load_id, region_code FROM fact_allocation WHERE $scope::VARCHAR[] IS NOT NULL
-    UNION
-    SELECT load_id, region_code FROM (
-        SELECT load_id, regexp_replace(coalesce(json_extract_string(row_values, '$.kode_wilayah'), ''), '[^0-9]', '', 'g') AS d
-        FROM quarantine WHERE $scope::VARCHAR[] IS NOT NULL
-    ) q, LATERAL (SELECT CASE WHEN length(q.d) >= 4 THEN substr(q.d, 1, 2) || '.' || substr(q.d, 3, 2) END AS region_code)
-), ledger AS (
+WITH ledger AS (
     SELECT * FROM load_ledger
     WHERE $scope::VARCHAR[] IS NULL
-       OR load_id IN (SELECT load_id FROM file_region WHERE list_contains($scope::VARCHAR[], region_code))
+       OR load_id IN (SELECT load_id FROM load_region WHERE list_contains($scope::VARCHAR[], region_code))
 ), coded AS (
     SELECT *, regexp_replace(coalesce(json_extract_string(row_values, '$.kode_wilayah'), ''), '[^0-9]', '', 'g') AS code_digits
     FROM quarantine

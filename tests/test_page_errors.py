@@ -51,3 +51,33 @@ def test_a_failing_query_shows_a_message_not_a_traceback(broken_db, page, lang):
     assert i18n.t("error.query", lang) in said
     for technical in ("Traceback", "Catalog Error", "Binder Error", "mart_", "duckdb"):
         assert technical not in said, technical
+
+
+@pytest.fixture(scope="module")
+def schema_2_db(demo_db, tmp_path_factory):  # noqa: F811
+    """The demo warehouse as the previous version left it: no load_region, schema 2."""
+    path = tmp_path_factory.mktemp("schema2") / "old.duckdb"
+    shutil.copyfile(demo_db, path)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("DROP TABLE load_region")
+        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    finally:
+        con.close()
+    return path
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_a_warehouse_of_an_earlier_version_asks_for_migrate(schema_2_db, lang):
+    os.environ["BANSOS_DB"] = str(schema_2_db)
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("app_pages/kualitas.py")
+    at.run()
+    assert not at.exception, [e.value[:300] for e in at.exception]
+    said = "\n".join(page_texts(at))
+    assert i18n.t("error.warehouse_outdated", lang) in said
+    assert "python -m bansos migrate" in said
+    for technical in ("Traceback", "Catalog Error", "load_region", "duckdb"):
+        assert technical not in said, technical

@@ -91,6 +91,12 @@ STRINGS = {
         "The warehouse is damaged or cannot be read, so this page cannot show any figures. Data team: restore the "
         "latest backup (python -m bansos restore) or load the extracts again (see docs/operations.md).",
     ),
+    "error.warehouse_outdated": (
+        "Gudang data dibuat oleh versi dasbor yang lebih lama, jadi halaman ini belum dapat ditampilkan. Pengelola "
+        "data: jalankan python -m bansos migrate sekali (lihat docs/operations.md).",
+        "The warehouse was made by an earlier version of the dashboard, so this page cannot be shown yet. Data "
+        "team: run python -m bansos migrate once (see docs/operations.md).",
+    ),
     # downloads
     "unduh.chart": ("Unduh data grafik", "Download chart data"),
     "unduh.chart.help": (

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from bansos import i18n, settings
-from bansos.queries import NoWarehouse, QueryError, QueryRunner, WarehouseUnreadable
+from bansos.queries import NoWarehouse, QueryError, QueryRunner, WarehouseOutdated, WarehouseUnreadable
 from bansos.ui import session
 
 log = logging.getLogger("bansos.app")
@@ -46,6 +46,11 @@ class WarehouseDamaged(PageDataError):
     message."""
 
 
+class WarehouseNeedsMigration(PageDataError):
+    """The warehouse was made by an earlier version of this software: the
+    data team runs `python -m bansos migrate` (said plainly, once)."""
+
+
 @st.cache_resource(show_spinner=False, max_entries=64, on_release=lambda runner: runner.close())
 def _runner(path: str, scope: tuple[str, ...] | None, allow: frozenset[str] | None = None) -> QueryRunner:
     # One runner per scope: its cache holds only what that scope may see.
@@ -72,6 +77,9 @@ def q(name: str, right: str | None = None, **params) -> pd.DataFrame:
     except WarehouseUnreadable as error:
         log.error("query %s failed: %s", name, error)
         raise WarehouseDamaged(name) from error
+    except WarehouseOutdated as error:
+        log.error("query %s failed: %s", name, error)
+        raise WarehouseNeedsMigration(name) from error
     except QueryError as error:
         log.error("query %s failed: %s", name, error)
         raise PageDataError(name) from error
@@ -82,15 +90,16 @@ def safe_query(name: str, right: str | None = None, **params) -> pd.DataFrame | 
     None, so the rest of the page still runs."""
     try:
         return q(name, right=right, **params)
-    except WarehouseDamaged:
-        raise  # nothing on the page can be read: said once by the guard
+    except (WarehouseDamaged, WarehouseNeedsMigration):
+        raise  # about the whole warehouse, not this part: said once by the guard
     except PageDataError:
         query_error_message()
         return None
 
 
 def query_error_message(error: PageDataError | None = None) -> None:
-    key = "error.warehouse_damaged" if isinstance(error, WarehouseDamaged) else "error.query"
+    key = ("error.warehouse_damaged" if isinstance(error, WarehouseDamaged)
+           else "error.warehouse_outdated" if isinstance(error, WarehouseNeedsMigration) else "error.query")
     st.error(tr(key), icon=":material/error:")
 
 

@@ -105,6 +105,15 @@ CREATE TABLE IF NOT EXISTS load_ledger (
     quarantine_purged BOOLEAN            -- its quarantined samples were purged (retention); counts stay
 );
 
+-- The kab/kota each loaded file's rows name, stored and quarantined alike (a
+-- quarantined row's from the kode_wilayah it was given): whose file it is,
+-- for a reader limited to some regions (queries/loads.sql), without reading
+-- the facts. Written with the load, kept after `unload` like the ledger record.
+CREATE TABLE IF NOT EXISTS load_region (
+    load_id     INTEGER NOT NULL,
+    region_code VARCHAR NOT NULL         -- PP.KK
+);
+
 -- Files rejected whole (unreadable, no matching header, too many bad rows):
 -- not loaded, so not in the ledger, but kept as a trace for the people who
 -- sent them. Purged after the retention period (docs/operations.md).
