@@ -391,6 +391,7 @@ def build_or_reuse(args, paths: dict) -> dict:
     ingest_json = paths["cache"] / "ingest.json"
     if db.exists() and not args.remeasure_ingest:
         log(f"warehouse: reusing {db}")
+        migrate_if_older(db)
         if ingest_json.exists():
             info["ingest"] = json.loads(ingest_json.read_text())
             info["ingest"]["reused_from"] = str(ingest_json)
@@ -402,6 +403,22 @@ def build_or_reuse(args, paths: dict) -> dict:
         info["ingest"] = measure_ingest(args, paths, files, target=target, keep=target == db)
         ingest_json.write_text(json.dumps(info["ingest"], indent=1, default=str))
     return info
+
+
+def migrate_if_older(db: Path) -> None:
+    """A cached warehouse made before a schema change is migrated once, with
+    the command an operator runs after an update (it rebuilds the marts too)."""
+    from bansos.warehouse import SCHEMA_VERSION, open_read_only, schema_version
+
+    con = open_read_only(db)
+    try:
+        version = schema_version(con, "")
+    finally:
+        con.close()
+    if version < SCHEMA_VERSION:
+        log(f"warehouse: schema {version} → {SCHEMA_VERSION}: python -m bansos migrate …")
+        subprocess.run([sys.executable, "-m", "bansos", "migrate", "--db", str(db)], cwd=REPO, check=True,
+                       stdout=subprocess.DEVNULL)
 
 
 def extract_files(extracts: Path) -> list[tuple[str, str, str | None]]:
