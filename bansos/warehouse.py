@@ -491,8 +491,9 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
         con.execute("ALTER TABLE load_ledger ADD COLUMN IF NOT EXISTS quarantine_purged BOOLEAN")
     if version < 3:
         # Schema 3 records the kab/kota of each load's rows (load_region);
-        # the loads stored so far get theirs from their rows. An unloaded
-        # load's rows are gone: it keeps only its quarantined rows' kab/kota.
+        # the loads stored so far get theirs from their rows. A load unloaded
+        # before has no rows left, stored or quarantined: it gets none, and
+        # stays out of a scoped reader's list as it was.
         con.execute(SCHEMA_FILE.read_text())
         record_load_regions(con, 0, 2**31 - 1)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})

@@ -3,9 +3,10 @@
 -- Purpose:    the tiles of the Kualitas Data page.
 -- Parameters: runner: $scope. A file counts when any of its rows (loaded or
 --             quarantined) falls in a region of the scope (load_region, as
---             in loads.sql; its ledger counts are the whole file's); quarantined_rows counts
---             the quarantined rows whose given kode_wilayah is in the scope
---             (rows without a readable code only for every region).
+--             in loads.sql; its ledger counts are the whole file's);
+--             quarantined_rows counts the quarantined rows whose given
+--             kode_wilayah is in the scope (rows without a readable code
+--             only for every region).
 -- Grain:      one row.
 -- Columns:    files, files_keluarga, files_penyaluran, files_with_quarantine,
 --             files_with_warnings, rows_read, rows_loaded, rows_quarantined,

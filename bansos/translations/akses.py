@@ -93,9 +93,9 @@ STRINGS = {
     ),
     "error.warehouse_outdated": (
         "Gudang data dibuat oleh versi dasbor yang lebih lama, jadi halaman ini belum dapat ditampilkan. Pengelola "
-        "data: jalankan python -m bansos migrate sekali (lihat docs/operations.md).",
+        "data: jalankan `python -m bansos migrate` sekali (lihat docs/operations.md).",
         "The warehouse was made by an earlier version of the dashboard, so this page cannot be shown yet. Data "
-        "team: run python -m bansos migrate once (see docs/operations.md).",
+        "team: run `python -m bansos migrate` once (see docs/operations.md).",
     ),
     # downloads
     "unduh.chart": ("Unduh data grafik", "Download chart data"),
