@@ -217,6 +217,16 @@ def fetch(db: Path, sql: str, params=None) -> list[tuple]:
         con.close()
 
 
+def make_schema_2(db: Path) -> None:
+    """Turn a warehouse into what the previous version made (schema 2: no load_region)."""
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("DROP TABLE load_region")
+        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    finally:
+        con.close()
+
+
 def scalar(db: Path, sql: str, params=None):
     return fetch(db, sql, params)[0][0]
 

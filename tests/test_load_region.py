@@ -19,7 +19,7 @@ import pytest
 
 from bansos import maintenance
 from bansos.queries import QueryRunner
-from tests.ingest_files import PENYALURAN_HEADER, fetch, load, row_for, write_csv
+from tests.ingest_files import PENYALURAN_HEADER, fetch, load, make_schema_2, row_for, write_csv
 
 THREE = [("18.01",), ("18.72",), ("35.10",)]
 
@@ -82,12 +82,7 @@ def test_check_finds_a_load_region_that_differs_from_the_rows(db):
 
 
 def test_migrate_from_schema_2_records_the_regions_of_the_loads_stored(db, tmp_path, cli):
-    con = duckdb.connect(str(db))
-    try:
-        con.execute("DROP TABLE load_region")
-        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    finally:
-        con.close()
+    make_schema_2(db)
     more = write_csv(tmp_path / "pos.csv", PENYALURAN_HEADER, [row_for("penyaluran", 9, kode_wilayah="32.73.01.1001")])
 
     refused = cli("ingest", "--db", db, more)

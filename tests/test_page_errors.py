@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from bansos import i18n
 from tests.app_fixtures import REPO, app_key_file, demo_db  # noqa: F401
+from tests.ingest_files import make_schema_2
 from tests.page_text import page_texts
 
 PAGES = ("ringkasan", "cakupan", "sasaran", "perbandingan", "pendaftaran", "akuntabilitas", "ekspor", "kualitas", "metodologi")
@@ -58,12 +59,7 @@ def schema_2_db(demo_db, tmp_path_factory):  # noqa: F811
     """The demo warehouse as the previous version left it: no load_region, schema 2."""
     path = tmp_path_factory.mktemp("schema2") / "old.duckdb"
     shutil.copyfile(demo_db, path)
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("DROP TABLE load_region")
-        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    finally:
-        con.close()
+    make_schema_2(path)
     return path
 
 
