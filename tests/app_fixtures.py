@@ -52,13 +52,16 @@ def empty_db(tmp_path_factory, app_key_file) -> Path:
     return path
 
 
-def app_test(db: Path, page: str | None = None, query: dict | None = None, timeout: int = 60):
+def app_test(db: Path, page: str | None = None, query: dict | None = None, timeout: int = 60, lang: str | None = None):
     """An AppTest of dashboard.py on warehouse `db`, switched to `page`
-    (e.g. "app_pages/ringkasan.py"), with URL query parameters `query`."""
+    (e.g. "app_pages/ringkasan.py"), with URL query parameters `query`, in
+    language `lang` (default: the app's)."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["BANSOS_DB"] = str(db)
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=timeout)
+    if lang is not None:
+        at.session_state["lang"] = lang
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()

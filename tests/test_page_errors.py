@@ -5,15 +5,13 @@ fail past the header."""
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from bansos import i18n
-from tests.app_fixtures import REPO, app_key_file, demo_db  # noqa: F401
+from tests.app_fixtures import app_key_file, app_test, demo_db  # noqa: F401
 from tests.ingest_files import make_schema_2
 from tests.page_text import page_texts
 
@@ -40,12 +38,7 @@ def broken_db(demo_db, tmp_path_factory):  # noqa: F811
 @pytest.mark.parametrize("lang", i18n.LANGS)
 @pytest.mark.parametrize("page", PAGES)
 def test_a_failing_query_shows_a_message_not_a_traceback(broken_db, page, lang):
-    os.environ["BANSOS_DB"] = str(broken_db)
-    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page(f"app_pages/{page}.py")
-    at.run()
+    at = app_test(broken_db, f"app_pages/{page}.py", timeout=120, lang=lang)
     assert not at.exception, [e.value[:300] for e in at.exception]
     assert at.title[0].value == i18n.t(f"nav.{page}", lang)
     said = "\n".join(page_texts(at))
@@ -65,12 +58,7 @@ def schema_2_db(demo_db, tmp_path_factory):  # noqa: F811
 
 @pytest.mark.parametrize("lang", i18n.LANGS)
 def test_a_warehouse_of_an_earlier_version_asks_for_migrate(schema_2_db, lang):
-    os.environ["BANSOS_DB"] = str(schema_2_db)
-    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page("app_pages/kualitas.py")
-    at.run()
+    at = app_test(schema_2_db, "app_pages/kualitas.py", timeout=120, lang=lang)
     assert not at.exception, [e.value[:300] for e in at.exception]
     said = "\n".join(page_texts(at))
     assert i18n.t("error.warehouse_outdated", lang) in said
