@@ -338,16 +338,12 @@ def _migrate(args) -> int:
 
 def _schema_of(db) -> int:
     """The schema version of the warehouse file as it is (1 when unreadable: migrate then says why)."""
-    from bansos.warehouse import open_read_only, schema_version
+    from bansos.warehouse import file_schema_version
 
     try:
-        con = open_read_only(db)
+        return file_schema_version(db)
     except Exception:  # damaged or locked: the migration's own write session reports it
         return 1
-    try:
-        return schema_version(con, "")
-    finally:
-        con.close()
 
 
 def _demo(args) -> int:

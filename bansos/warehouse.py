@@ -351,6 +351,15 @@ def schema_version(con, schema: str = WAREHOUSE) -> int:
     return int(value) if value else 1
 
 
+def file_schema_version(path: str | os.PathLike) -> int:
+    """The schema version of the warehouse file as it is now (read-only)."""
+    con = open_read_only(path)
+    try:
+        return schema_version(con, "")
+    finally:
+        con.close()
+
+
 @contextmanager
 def write_session(
     db_path: str | os.PathLike,

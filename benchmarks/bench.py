@@ -408,13 +408,9 @@ def build_or_reuse(args, paths: dict) -> dict:
 def migrate_if_older(db: Path) -> None:
     """A cached warehouse made before a schema change is migrated once, with
     the command an operator runs after an update (it rebuilds the marts too)."""
-    from bansos.warehouse import SCHEMA_VERSION, open_read_only, schema_version
+    from bansos.warehouse import SCHEMA_VERSION, file_schema_version
 
-    con = open_read_only(db)
-    try:
-        version = schema_version(con, "")
-    finally:
-        con.close()
+    version = file_schema_version(db)
     if version < SCHEMA_VERSION:
         log(f"warehouse: schema {version} → {SCHEMA_VERSION}: python -m bansos migrate …")
         subprocess.run([sys.executable, "-m", "bansos", "migrate", "--db", str(db)], cwd=REPO, check=True,
