@@ -43,7 +43,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from bansos import indicators, settings
+from bansos import allocator, indicators, settings
 from bansos.warehouse import (
     SCHEMA_VERSION, WarehouseError, damage_message, data_version, open_read_only, reader_cursor, schema_version,
 )
@@ -237,7 +237,7 @@ class _Readers:
             with self._lock:
                 reader.active -= 1
                 if reader.retired and reader.active == 0:
-                    reader.con.close()
+                    _close(reader)
 
     def release(self, path: Path, user: int) -> None:
         """`user` reads this file no more; the last to go closes its instance."""
@@ -252,11 +252,20 @@ class _Readers:
         del self._current[path]
         reader.retired = True
         if reader.active == 0:
-            reader.con.close()
+            _close(reader)
 
     def count(self) -> int:
         with self._lock:
             return len(self._current)
+
+
+def _close(reader: _Reader) -> None:
+    """Close a replaced version's instance, then give the memory it freed
+    back to the system (bansos/allocator.py; in the app server only), on a
+    thread of its own: trimming walks the heaps and must not hold the
+    readers' lock."""
+    reader.con.close()
+    threading.Thread(target=allocator.trim, name="bansos-trim", daemon=True).start()
 
 
 READERS = _Readers()
