@@ -38,8 +38,10 @@ FORMAT = "bansos-lake"
 FORMAT_VERSION = 1
 SCHEMA_FILE = "schema.json"
 
-# A keyed hash as text: lower-case hex of the 128-bit value, as `export families` writes it.
-HEX_KEY_SQL = "lower(hex({col}))"
+# A keyed hash as text: lower-case hex of the 128-bit value, zero-padded to 32
+# digits, as `export families` writes it (unpadded, a key with a leading zero
+# digit, one in sixteen, would not match the same family in that export).
+HEX_KEY_SQL = "lpad(lower(hex({col})), 32, '0')"
 
 
 class LakeError(Exception):
@@ -76,7 +78,7 @@ _PROVINCE = Column(
 FAMILY = FactTable(
     "family", "current_family",
     (
-        Column("family_key", "string", "Keyed hash of the KK number (pseudonym; never the KK), lower-case hex.",
+        Column("family_key", "string", "Keyed hash of the KK number (pseudonym; never the KK), 32 lower-case hex digits.",
                HEX_KEY_SQL.format(col="family_key")),
         Column("snapshot_date", "date", "Register snapshot date (tanggal_data) of the row. Partition column."),
         _PROVINCE,
@@ -89,7 +91,7 @@ FAMILY = FactTable(
         Column("registration_date", "date", "Date of registration."),
         Column("decision", "string", "Eligibility decision: layak, tidak_layak; empty = undecided."),
         Column("appeal", "string", "Sanggah: tidak, diajukan, diterima (upheld) or ditolak."),
-        Column("head_key", "string", "Keyed hash of the family head's NIK (pseudonym), lower-case hex.",
+        Column("head_key", "string", "Keyed hash of the family head's NIK (pseudonym), 32 lower-case hex digits.",
                HEX_KEY_SQL.format(col="head_key")),
         Column("extract_date", "date", "Extract date of the file the row came from."),
         Column("load_id", "int32", "The load that stored the row (see `python -m bansos export loads`)."),
@@ -104,7 +106,7 @@ FAMILY = FactTable(
 ALLOCATION = FactTable(
     "allocation", "current_allocation",
     (
-        Column("family_key", "string", "Keyed hash of the KK number (pseudonym), lower-case hex; joins to family.family_key.",
+        Column("family_key", "string", "Keyed hash of the KK number (pseudonym), 32 lower-case hex digits; joins to family.family_key.",
                HEX_KEY_SQL.format(col="family_key")),
         Column("program", "string", "Programme code (PKH, SEMBAKO, ...; canonical: SEMBAKO for BPNT)."),
         Column("year", "int16", "Year of the tranche. Partition column."),
@@ -117,7 +119,7 @@ ALLOCATION = FactTable(
         Column("status", "string", "Payment status: tersalur (paid), proses (pending), gagal (failed) or retur (returned)."),
         Column("institution", "string", "Paying institution (lembaga penyalur); empty = not given."),
         Column("paid_date", "date", "Date paid; empty unless paid."),
-        Column("recipient_key", "string", "Keyed hash of the recipient's NIK (pseudonym), lower-case hex.",
+        Column("recipient_key", "string", "Keyed hash of the recipient's NIK (pseudonym), 32 lower-case hex digits.",
                HEX_KEY_SQL.format(col="recipient_key")),
         Column("extract_date", "date", "Extract date of the file the row came from."),
         Column("load_id", "int32", "The load that stored the row."),
