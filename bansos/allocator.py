@@ -40,6 +40,7 @@ ARENAS = 2
 MMAP_THRESHOLD = 128 * 1024  # glibc's starting value; fixing it stops the dynamic raise
 _TUNED = False  # whether tune() applied the settings in this process
 
+
 @cache
 def tune() -> bool:
     """Apply the settings once per process; True when glibc took them."""

@@ -260,10 +260,10 @@ class _Readers:
 
 
 def _close(reader: _Reader) -> None:
-    """Close a replaced version's instance, then give the memory it freed
-    back to the system (bansos/allocator.py; in the app server only), on a
-    thread of its own: trimming walks the heaps and must not hold the
-    readers' lock."""
+    """Close an instance no runner reads any more (a replaced version's, or
+    the last runner's), then give the memory it freed back to the system
+    (bansos/allocator.py; in the app server only), on a thread of its own:
+    trimming walks the heaps and must not hold the readers' lock."""
     reader.con.close()
     threading.Thread(target=allocator.trim, name="bansos-trim", daemon=True).start()
 
