@@ -18,7 +18,7 @@ from bansos.keys import mask_text
 
 # The loader's stages (bansos.ingest.ingest's `progress`), in words.
 STAGES = {"waiting": "waiting", "reading": "reading", "checking": "checking rows", "loading": "loading",
-          "done": "done", "marts": "rebuilding the marts", "saving": "verifying and saving"}
+          "done": "done", "marts": "updating the marts", "saving": "verifying and saving"}
 BAR = 24
 
 

@@ -23,7 +23,7 @@ def test_a_load_reports_each_file_and_stage_on_stderr_and_keeps_stdout_for_resul
     assert lines[:4] == ["ingest: [1/2] bri_2026_t1.csv: reading", "ingest: [1/2] bri_2026_t1.csv: checking rows",
                          "ingest: [1/2] bri_2026_t1.csv: loading", "ingest: [1/2] bri_2026_t1.csv: done"]
     assert any(line.startswith("ingest: [2/2] retur_") and line.endswith(": done") for line in lines)
-    assert lines[-2:] == ["ingest: rebuilding the marts", "ingest: verifying and saving"]
+    assert lines[-2:] == ["ingest: updating the marts", "ingest: verifying and saving"]
     assert kk(77) not in run.stderr + run.stdout
     # stdout is still one JSON object per file
     assert len(run.stdout.strip().splitlines()) == 2

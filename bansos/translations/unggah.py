@@ -95,7 +95,7 @@ STRINGS = {
     "unggah.job.state.finished": ("selesai", "finished"),
     "unggah.job.state.failed": ("gagal", "failed"),
     "unggah.progress": ("{state} — {done} dari {n} file selesai", "{state} — {done} of {n} files done"),
-    "unggah.progress.finishing.marts": ("Menyusun ulang tabel ringkasan…", "Rebuilding the summary tables…"),
+    "unggah.progress.finishing.marts": ("Memperbarui tabel ringkasan…", "Updating the summary tables…"),
     "unggah.progress.finishing.saving": ("Menyimpan gudang data…", "Saving the warehouse…"),
     "unggah.waiting": (
         "Menunggu pemuatan oleh **{who}** selesai (berjalan sejak {since}). Hanya satu pemuatan berjalan pada satu "
