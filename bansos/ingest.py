@@ -45,6 +45,10 @@ class LoadRequest:
     path: Path
     kind: str | None = None
     as_of: str | None = None  # ISO date
+    # The file's name as its sender knows it, when `path` is not (an upload
+    # is stored under a private name): what the ledger, the quarantine, the
+    # rejections and the messages call the file.
+    name: str | None = None
 
 
 @dataclass
@@ -305,8 +309,8 @@ class FileLoad:
         self.prepared = prepared
         self.path = Path(request.path)
         # File names can carry an id ("kk_3510….csv"): masked wherever kept or shown.
-        self.name = keys.mask_text(self.path.name)
-        self.result = LoadResult(file=keys.mask_text(str(self.path)), kind=request.kind, status=REJECTED)
+        self.name = keys.mask_text(Path(request.name).name if request.name else self.path.name)
+        self.result = LoadResult(file=keys.mask_text(request.name or str(self.path)), kind=request.kind, status=REJECTED)
         self.digest: str | None = None
 
     def run(self) -> LoadResult:

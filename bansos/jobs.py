@@ -65,7 +65,8 @@ def start(db_path: str | Path, files: list[tuple[str, bytes]], *, who: str, scop
     incoming.mkdir(mode=0o700)
     names = []
     for number, (name, data) in enumerate(files):
-        # The user's file name is kept for messages, never used as a path.
+        # The user's file name is kept for messages and records (the ledger, the
+        # quarantine, the audit log: LoadRequest.name), never used as a path.
         target = incoming / f"{number:03d}{Path(name).suffix.lower()[:8]}"
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
@@ -150,14 +151,14 @@ def run(folder: Path) -> int:
         save()
 
     try:
-        requests = [LoadRequest(Path(f["path"]), job.get("kind"), job.get("as_of")) for f in job["files"]]
+        requests = [LoadRequest(Path(f["path"]), job.get("kind"), job.get("as_of"), name=f["name"]) for f in job["files"]]
         results = ingest(job["db"], requests, replace=bool(job.get("replace")), who=job["who"],
                          scope=frozenset(job["scope"]) if job.get("scope") is not None else None,
                          on_wait=waiting, progress=progress)
         state["results"] = []
         for given, result in zip(job["files"], results):
             fields = asdict(result)
-            # The result names the private file; people know it by their own name.
+            # Ingestion names the file by the user's name; a reader's error can still name the private file.
             fields["file"] = mask_text(given["name"])
             fields["message"] = result.message.replace(Path(given["path"]).name, mask_text(given["name"]))
             state["results"].append(fields)

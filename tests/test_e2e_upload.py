@@ -204,8 +204,11 @@ def test_an_operator_uploads_while_a_reader_clicks_through_and_the_data_appears_
         assert [row[0] for row in _rows(ledger, "No. muat", "Dibaca", "Dimuat", "Karantina", "Dimuat oleh")[:2]] == load_numbers[::-1]
         assert _rows(ledger, "Dibaca", "Dimuat", "Karantina", "Dimuat oleh")[:2] == [
             ["3", "2", "1", uploads.local_user()], ["20", "20", "0", uploads.local_user()]]
+        # Each file under the name the operator gave it (the server stored them as 000.csv, 001.csv …).
+        assert _rows(ledger, "File")[:2] == [[partly.name], [good.name]]
         rejections = _grid_with(operator, "Dikirim oleh")
         assert len(rejections["rows"]) == 1 and _rows(rejections, "Dikirim oleh") == [[uploads.local_user()]]
+        assert _rows(rejections, "File") == [[rejected.name]]
         assert "rejected" in _rows(rejections, "Alasan")[0][0]
         operator.screenshot(path=str(ARTIFACTS / "kualitas-loads-id.png"), full_page=True)
 

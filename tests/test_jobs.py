@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from bansos import jobs
+from bansos import audit, jobs
 from bansos import warehouse as warehouse_module
 from tests.ingest_files import PENYALURAN_HEADER, fetch, record, row_for, scalar, write_csv
 
@@ -57,6 +57,23 @@ def test_a_job_loads_good_partly_bad_and_rejected_files_and_deletes_the_uploads(
     assert "kosong.csv" in state["results"][2]["message"] and "000" not in state["results"][2]["message"]
     assert not (jobs.job_dir(job_id) / "files").exists()  # the raw bytes are gone
     assert fetch(warehouse, "SELECT DISTINCT loaded_by FROM load_ledger") == [("operator.metro@example.go.id",)]
+    # The uploads are stored as 000.csv, 001.csv …; every record names each file as its sender did.
+    assert fetch(warehouse, "SELECT file_name FROM load_ledger ORDER BY load_id") == [("bri_tahap1.csv",), ("pos_tahap1.csv",)]
+    assert fetch(warehouse, "SELECT DISTINCT file_name FROM quarantine") == [("pos_tahap1.csv",)]
+    assert fetch(warehouse, "SELECT file_name FROM rejections") == [("kosong.csv",)]
+    [audited] = [r for r in audit.read(warehouse) if r.get("event") == "load"]
+    assert [f["file"] for f in audited["files"]] == ["bri_tahap1.csv", "pos_tahap1.csv", "kosong.csv"]
+
+
+def test_an_uploaded_file_name_carrying_an_id_is_masked_in_every_record(warehouse, temp_root):
+    name = "kk_3510012345678901.csv"
+    state = _wait(jobs.start(warehouse, [(name, _csv([row_for("penyaluran", 1)]))], who="op", scope=None))
+
+    [result] = state["results"]
+    assert result["status"] == "loaded" and "3510012345678901" not in result["file"] + result["message"]
+    [(stored,)] = fetch(warehouse, "SELECT file_name FROM load_ledger")
+    assert stored.startswith("kk_") and stored.endswith(".csv") and "3510012345678901" not in stored
+    assert "3510012345678901" not in str(audit.read(warehouse))
 
 
 def test_a_file_with_rows_outside_the_operators_regions_is_rejected_whole(warehouse, temp_root):
