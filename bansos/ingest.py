@@ -309,7 +309,7 @@ class FileLoad:
         self.prepared = prepared
         self.path = Path(request.path)
         # File names can carry an id ("kk_3510….csv"): masked wherever kept or shown.
-        self.name = keys.mask_text(Path(request.name).name if request.name else self.path.name)
+        self.name = keys.mask_text(Path(request.name or self.path).name)
         self.result = LoadResult(file=keys.mask_text(request.name or str(self.path)), kind=request.kind, status=REJECTED)
         self.digest: str | None = None
 

@@ -158,8 +158,8 @@ def run(folder: Path) -> int:
         state["results"] = []
         for given, result in zip(job["files"], results):
             fields = asdict(result)
-            # Ingestion names the file by the user's name; a reader's error can still name the private file.
-            fields["file"] = mask_text(given["name"])
+            # Ingestion names the file by the user's name (LoadRequest.name); a
+            # reader's error can still name the private file.
             fields["message"] = result.message.replace(Path(given["path"]).name, mask_text(given["name"]))
             state["results"].append(fields)
         state["state"] = "finished"
