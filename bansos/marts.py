@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from bansos import settings
+from bansos import marts_difference, settings
 from bansos.warehouse import one_row
 
 MARTS_DIR = settings.QUERIES_DIR / "marts"
@@ -32,12 +32,16 @@ INCREMENT_DIR = settings.QUERIES_DIR / "increment"
 # incremental refresh. Every other mart is keyed by region_code (a test checks).
 GLOBAL_MARTS = frozenset({"mart_comparison"})
 SCRATCH = "mart_scratch"  # the catalog an incremental refresh builds in (named in queries/increment/)
-FULL, INCREMENTAL = "full", "incremental"
+FULL, INCREMENTAL, DIFFERENCE = "full", "incremental", "difference"
 # Above this share of the kab/kota present, a load's closure is most of the
 # facts and the increment's own work (selecting and copying it) makes it
 # slower than a full rebuild: a national bank's tranche file touches every
 # region it pays in. A cost rule, not a correctness one (both give the same marts).
 INCREMENTAL_MAX_SHARE = 0.5
+# The same for a refresh by difference (marts_difference.py): it runs the mart
+# files twice over the touched families' rows, so above about a third of the
+# allocation rows a full rebuild is cheaper. Measured by benchmarks/routine_load.py.
+DIFFERENCE_MAX_SHARE = 0.3
 
 log = logging.getLogger(__name__)
 
@@ -183,11 +187,13 @@ def _why_not_incremental(con, lo: int, current: str) -> str | None:
 
 
 def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], full: str | None = None) -> str:
-    """The marts after loads `load_ids` (one ingest call, consecutive ids):
-    the mart files run on the affected regions' facts only (queries/increment/),
-    and those regions' mart rows replaced; a full rebuild where that cannot be
-    shown to give the same rows, or when the caller says why (`full`).
-    Returns meta.marts_mode."""
+    """The marts after loads `load_ids` (one ingest call, consecutive ids),
+    with the SQL in queries/increment/: by difference when the load touched
+    no register row (the mart files over the touched families' rows before and
+    after, marts_difference.py); otherwise the mart files run on the affected
+    regions' facts only and those regions' mart rows replaced; a full rebuild
+    where neither can be shown to give the same rows, or when the caller says
+    why (`full`). Returns meta.marts_mode."""
     if full is not None or not load_ids:
         rebuild(con, schema, full or "no load")
         return _meta_mode(con, schema)
@@ -197,38 +203,59 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
         current = fingerprint(con)
         why = _why_not_incremental(con, lo, current)
         if why is None:
-            _run(con, increment_files()[:1], {"lo": lo, "hi": hi})
-            changed, new_dates, new_date, previous = one_row(con.execute(
-                "SELECT changed, new_dates, new_date, previous_as_of FROM i_global_change"))
-            if changed:
-                why = "a programme tranche was added, or a snapshot date or tranche removed"
-            elif new_dates > 1:
-                why = "several new snapshot dates"
-            elif new_dates == 1 and previous is None:
-                why = "a new snapshot date before every other"
-            else:
-                touched, present = one_row(con.execute(
-                    "SELECT (SELECT count(*) FROM i_region), (SELECT count(*) FROM "
-                    "(SELECT region_code FROM mart_snapshot UNION SELECT region_code FROM mart_allocation))"
-                ))
-                if touched > INCREMENTAL_MAX_SHARE * present:
-                    why = f"the load touched {touched} of {present} kab/kota"
+            _run(con, [INCREMENT_DIR / "10_scope.sql"], {"lo": lo, "hi": hi})
+            cursor = con.execute("SELECT * FROM i_global_change")
+            scope = dict(zip([c[0] for c in cursor.description], one_row(cursor), strict=True))
+            why = _why_full(con, scope, lo)
         if why is not None:
             _drop_temp(con, _increment_names())
             con.execute("USE memory")
             rebuild(con, schema, why)
             return _meta_mode(con, schema)
-        regions = _refresh_regions(con, schema)
-        mode = f"{INCREMENTAL}: {regions} kab/kota"
-        if new_dates == 1:
-            _extend_untouched(con, new_date, previous)
-            mode += f"; the others' rows at {new_date} from {previous}"
+        if _by_difference(scope):
+            _refresh_by_difference(con, schema, lo)
+            families = scope["touched_families"]
+            mode = f"{DIFFERENCE}: {families:,} {'family' if families == 1 else 'families'}"
+        else:
+            regions = _refresh_regions(con, schema)
+            mode = f"{INCREMENTAL}: {regions} kab/kota"
+            if scope["new_dates"] == 1:
+                _extend_untouched(con, scope["new_date"], scope["previous_as_of"])
+                mode += f"; the others' rows at {scope['new_date']} from {scope['previous_as_of']}"
         _drop_temp(con, _increment_names())
         con.execute("INSERT OR REPLACE INTO meta VALUES ('marts_built_at', CAST(now() AS VARCHAR))")
         _record(con, mode, current)
         return mode
     finally:
         con.execute("USE memory")
+
+
+def _why_full(con: duckdb.DuckDBPyConnection, scope: dict, lo: int) -> str | None:
+    """Why the load's change reaches every region's rows (None: it does not);
+    when it may go by region, i_region is made here for the share rule."""
+    if scope["changed"]:
+        return "a programme tranche was added, or a snapshot date or tranche removed"
+    if scope["new_dates"] > 1:
+        return "several new snapshot dates"
+    if scope["new_dates"] == 1 and scope["previous_as_of"] is None:
+        return "a new snapshot date before every other"
+    if _by_difference(scope):
+        return None
+    _run(con, [INCREMENT_DIR / "20_regions.sql"], {"lo": lo})
+    touched, present = one_row(con.execute(
+        "SELECT (SELECT count(*) FROM i_region), (SELECT count(*) FROM "
+        "(SELECT region_code FROM mart_snapshot UNION SELECT region_code FROM mart_allocation))"
+    ))
+    if touched > INCREMENTAL_MAX_SHARE * present:
+        return f"the load touched {touched} of {present} kab/kota"
+    return None
+
+
+def _by_difference(scope: dict) -> bool:
+    """A load that touched no register row and left the grids as they were,
+    with few enough families, is applied by difference (marts_difference.py)."""
+    return (not scope["register_touched"] and not scope["regions_changed"] and scope["new_dates"] == 0
+            and scope["touched_families"] <= DIFFERENCE_MAX_SHARE * scope["current_allocations"])
 
 
 def _extend_untouched(con: duckdb.DuckDBPyConnection, new_date, previous) -> None:
@@ -249,6 +276,31 @@ def _extend_untouched(con: duckdb.DuckDBPyConnection, new_date, previous) -> Non
             )
 
 
+def _refresh_by_difference(con: duckdb.DuckDBPyConnection, schema: str, lo: int) -> None:
+    """The mart files over the touched families' rows before and after the
+    load (queries/increment/40_difference.sql), and their difference added to
+    the marts (marts_difference.py)."""
+    catalogs = (marts_difference.BEFORE, marts_difference.AFTER)
+    for catalog in catalogs:
+        con.execute(f"ATTACH ':memory:' AS {catalog}")
+    try:
+        _run(con, [INCREMENT_DIR / "40_difference.sql"], {"lo": lo})
+        files = [path for path in mart_files() if not set(declared(path)[1]) <= GLOBAL_MARTS]
+        needs = sorted({name for path in files for name in declared(path)[0] if name.startswith("ref_")})
+        for catalog in catalogs:
+            for table in needs:  # allow-listed: names from the mart files' headers
+                con.execute(f"CREATE VIEW {catalog}.{table} AS SELECT * FROM {schema}.{table}")
+            con.execute(f"USE {catalog}")
+            _run(con, files, _mart_params())
+            _drop_temp(con, intermediate_names())
+        con.execute(f"USE {schema}")
+        marts_difference.apply(con)
+    finally:
+        con.execute(f"USE {schema}")
+        for catalog in catalogs:
+            con.execute(f"DETACH {catalog}")
+
+
 def _meta_mode(con, schema: str) -> str:
     return one_row(con.execute(f"SELECT value FROM {schema}.meta WHERE key = 'marts_mode'"))[0]
 
@@ -259,7 +311,7 @@ def _refresh_regions(con: duckdb.DuckDBPyConnection, schema: str) -> int:
     whole from the warehouse."""
     con.execute(f"ATTACH ':memory:' AS {SCRATCH}")
     try:
-        _run(con, increment_files()[1:], {})
+        _run(con, [INCREMENT_DIR / "30_inputs.sql"], {})
         local = [path for path in mart_files() if not set(declared(path)[1]) <= GLOBAL_MARTS]
         whole = [path for path in mart_files() if set(declared(path)[1]) <= GLOBAL_MARTS]
         needs = {name for path in local for name in declared(path)[0] if name.startswith("ref_")}

@@ -175,14 +175,18 @@ class ExtractFile:
     description: str     # one line, English, what this file is
 
 
-def generate(out_dir: Path, scale: float = 0.02, seed: int = 7, reference_dir: Path | None = None) -> list[ExtractFile]:
-    """Write synthetic extracts to out_dir, return them in the order to ingest."""
+def generate(out_dir: Path, scale: float = 0.02, seed: int = 7, reference_dir: Path | None = None,
+             region_seed: int | None = None) -> list[ExtractFile]:
+    """Write synthetic extracts to out_dir, return them in the order to ingest.
+    `region_seed` (default: `seed`) chooses the comparison kab/kota: new data
+    for the same kab/kota as an earlier warehouse is another seed with that
+    warehouse's region seed (benchmarks/routine_load.py)."""
     if scale <= 0:
         raise ValueError("scale must be positive")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ref = _Reference.load(Path(reference_dir) if reference_dir else _default_reference_dir())
-    study = _study_regions(ref, seed, scale)
+    study = _study_regions(ref, seed if region_seed is None else region_seed, scale)
     fam = _make_families(study, ref, seed)
     alloc = _make_allocations(study, fam, ref, seed)
     # Register rows of every family allocated anywhere stay intact (signal counts depend on them).

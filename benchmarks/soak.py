@@ -76,13 +76,18 @@ def log(message: str) -> None:
 # -- the loads -----------------------------------------------------------------------------------------
 
 
-def _extracts(number: int, scale: float, seed: int, scratch: Path) -> list[tuple[str, bytes]]:
+def _extracts(number: int, scale: float, seed: int, scratch: Path,
+              region_seed: int | None = None) -> list[tuple[str, bytes]]:
     """New extract files for load `number`: generated in a child process (the
-    generator's arrays stay out of this one), read as an upload would be."""
+    generator's arrays stay out of this one), read as an upload would be.
+    region_seed: see bansos.synthetic.generate (default: the file's own seed,
+    so that the soak's loads also bring kab/kota the warehouse did not have)."""
     out = scratch / f"load-{number}"
     subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from bansos.synthetic import generate; "
-                    "generate(Path(sys.argv[1]), scale=float(sys.argv[2]), seed=int(sys.argv[3]))",
-                    str(out), str(scale), str(seed)], cwd=REPO, check=True, capture_output=True)
+                    "generate(Path(sys.argv[1]), scale=float(sys.argv[2]), seed=int(sys.argv[3]), "
+                    "region_seed=int(sys.argv[4]) if sys.argv[4] else None)",
+                    str(out), str(scale), str(seed), "" if region_seed is None else str(region_seed)],
+                   cwd=REPO, check=True, capture_output=True)
     files = [(name, (out / name).read_bytes()) for name in LOAD_FILES]
     shutil.rmtree(out, ignore_errors=True)
     return files

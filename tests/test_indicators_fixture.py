@@ -112,8 +112,9 @@ def build_warehouse(folder):
 def build_warehouse_file_by_file(folder):
     """The same rows in seven files, one ingest call each, ordered so that
     the first calls bring every snapshot date and every programme tranche
-    and the others refresh the marts incrementally (bansos/marts.py
-    `refresh`): the numbers below must not depend on how the rows arrived."""
+    and the others refresh the marts by region or by difference
+    (bansos/marts.py `refresh`): the numbers below must not depend on how
+    the rows arrived."""
     def a_register(region):  # a region's 2026 rows, without A9's row in B's register
         return [r for r in REGISTER_2026 if r[1].startswith(region) and r[:2] != ("A9", B)]
 
@@ -124,16 +125,19 @@ def build_warehouse_file_by_file(folder):
         # every programme tranche: A's allocations
         ("allocation", _allocation_lines([r for r in ALLOCATIONS if r[4].startswith(A)]), "full"),
         ("register", _register_lines([r for r in a_register(A) if r not in first_a]), "incremental"),
-        ("allocation", _allocation_lines([r for r in ALLOCATIONS if r[4].startswith(B)]), "incremental"),
+        # B's allocations, in a kab/kota and tranches present: by difference
+        ("allocation", _allocation_lines([r for r in ALLOCATIONS if r[4].startswith(B)]), "difference"),
+        # C's: the first rows of kab/kota C, by region
         ("allocation", _allocation_lines([r for r in ALLOCATIONS if r[4].startswith(C)]), "incremental"),
         # A9 also in B's register: a family in two regions' registers, loaded last
         ("register", _register_lines([r for r in REGISTER_2026 if r[:2] == ("A9", B)]), "incremental"),
     ]
     db = folder / "w.duckdb"
     with pytest.MonkeyPatch.context() as patch:
-        # Three regions: every load touches more than half of them, which
-        # would rebuild all marts (a cost rule for large warehouses).
+        # Three regions and a few families: every load touches more than half
+        # of them, which would rebuild all marts (cost rules for large warehouses).
         patch.setattr(marts, "INCREMENTAL_MAX_SHARE", 1.0)
+        patch.setattr(marts, "DIFFERENCE_MAX_SHARE", 1.0)
         _load_calls(folder, db, calls)
     return db
 

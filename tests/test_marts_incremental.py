@@ -1,6 +1,6 @@
 """Incremental marts: after every load, the marts a load refreshed for the
-regions it touched (bansos/marts.py `refresh`) equal a full rebuild of the
-same facts.
+regions it touched, or by difference over the families it touched
+(bansos/marts.py `refresh`), equal a full rebuild of the same facts.
 
 A property test over random sequences of real loads (register snapshots of
 random regions and dates, bank tranche files, re-sent rows with later
@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bansos import marts, settings
+from bansos import marts, marts_difference, settings
 from bansos.ingest import LoadRequest, ingest
 
 # Region (kab/kota) → codes a row may carry (the kab/kota itself or one of its kecamatan).
@@ -202,10 +202,11 @@ LOADS = 5  # after the first call
 
 @pytest.fixture(autouse=True)
 def increment_however_many_regions(monkeypatch):
-    """Loads here touch several of a few regions: refresh them incrementally
-    however many (the share rule saves time on large warehouses only; its
-    own test sets it back)."""
+    """Loads here touch several of a few regions and many of few families:
+    refresh them incrementally however many (the share rules save time on
+    large warehouses only; their own test sets them back)."""
     monkeypatch.setattr(marts, "INCREMENTAL_MAX_SHARE", 1.0)
+    monkeypatch.setattr(marts, "DIFFERENCE_MAX_SHARE", 1.0)
 
 
 def test_marts_after_every_load_equal_a_full_rebuild(empty_warehouse_template, tmp_path, monkeypatch):
@@ -231,7 +232,9 @@ def test_marts_after_every_load_equal_a_full_rebuild(empty_warehouse_template, t
                                    f"replace={replace}, marts {mode}): {differing}")
     # The sequences must exercise the increment, not only its fall-back.
     incremental = sum(mode.startswith(marts.INCREMENTAL) for mode in modes)
-    assert incremental >= len(modes) // 3, (incremental, len(modes), sorted(set(modes)))
+    difference = sum(mode.startswith(marts.DIFFERENCE) for mode in modes)
+    assert incremental >= len(modes) // 5, (incremental, len(modes), sorted(set(modes)))
+    assert difference >= len(modes) // 5, (difference, len(modes), sorted(set(modes)))
 
 
 # -- the cases the increment must widen its scope for, by hand ------------------
@@ -305,10 +308,51 @@ def test_a_family_layak_by_appeal_in_another_regions_register_keeps_counting(war
 
     resent = [f"{kk('F4')},PKH,2026,1,{BANYUWANGI},600000,tersalur,POS,2026-02-02"]  # K paid after all
     mode = load(warehouse, write(tmp_path, "p2.csv", ALLOCATION_HEADER, resent), as_of="2026-06-02")
-    assert mode == f"{marts.INCREMENTAL}: 1 kab/kota", mode
+    assert mode == f"{marts.DIFFERENCE}: 1 family", mode
     assert targeting(warehouse, BANYUWANGI, "2025-12-31", "layak") == (2, 1, 1)
     # Desil basis: G's desil 9 is above PKH's 1.
     assert targeting(warehouse, BANYUWANGI, "2025-12-31") == (2, 0, 1)
+    assert not full_rebuild_differences(warehouse)
+
+
+def kecamatan_row(db: Path, kecamatan: str) -> tuple | None:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT eligible_families, eligible_covered, recipients FROM mart_targeting_kecamatan "
+            "WHERE kecamatan_code = $k AND as_of = '2025-12-31' AND basis = 'desil' AND program = 'PKH' "
+            "AND year = 2026 AND tranche = 1", {"k": kecamatan}).fetchone()
+    finally:
+        con.close()
+
+
+def test_by_difference_a_kecamatan_row_goes_with_its_last_recipient_unless_its_register_has_families(
+        warehouse, tmp_path):
+    """mart_targeting_kecamatan is sparse: a kecamatan has a row while it has
+    recipients or families in the register in use (whose eligible count may
+    be 0). A difference that takes the last recipient away must drop the row
+    of a kecamatan with no register families, and keep, all zero, the row of
+    one that has them."""
+    register = [f"{kk('F1')},18.72.01,9,,,,2025-12-31", f"{kk('F5')},18.72.01,9,,,,2025-12-31"]  # desil 9: not PKH-eligible
+    paid = [f"{kk('F1')},PKH,2026,1,18.72.01,600000,proses,BRI,", f"{kk('F2')},PKH,2026,1,18.72.02,600000,proses,BRI,",
+            f"{kk('F3')},PKH,2026,1,{METRO},600000,proses,POS,", f"{kk('F4')},PKH,2026,1,{METRO},600000,proses,POS,"]
+    load(warehouse, write(tmp_path, "k1.csv", REGISTER_HEADER, register))
+    load(warehouse, write(tmp_path, "p1.csv", ALLOCATION_HEADER, paid), as_of="2026-06-01")
+    assert kecamatan_row(warehouse, "18.72.01") == (0, 0, 1)
+    assert kecamatan_row(warehouse, "18.72.02") == (0, 0, 1)  # no register families: there for its recipient
+
+    # F2's row re-sent from the other kecamatan (same key: family, tranche, kab/kota, institution).
+    moved = [f"{kk('F2')},PKH,2026,1,18.72.01,600000,tersalur,BRI,2026-01-20"]
+    assert load(warehouse, write(tmp_path, "p2.csv", ALLOCATION_HEADER, moved), as_of="2026-06-02") == (
+        "difference: 1 family")
+    assert kecamatan_row(warehouse, "18.72.02") is None
+    assert kecamatan_row(warehouse, "18.72.01") == (0, 0, 2)
+
+    # Both paid at kab/kota level now: 18.72.01 keeps its row for its register families.
+    to_region = [f"{kk(f)},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20" for f in ("F1", "F2")]
+    assert load(warehouse, write(tmp_path, "p3.csv", ALLOCATION_HEADER, to_region), as_of="2026-06-03") == (
+        "difference: 2 families")
+    assert kecamatan_row(warehouse, "18.72.01") == (0, 0, 0)
     assert not full_rebuild_differences(warehouse)
 
 
@@ -335,13 +379,18 @@ def test_which_loads_rebuild_every_mart(warehouse, tmp_path):
     # The same dates and tranche again: only the regions touched.
     assert load(warehouse, write(tmp_path, "k4.csv", REGISTER_HEADER, [f"{kk('F3')},{METRO},3,,,,2026-01-31"])) == (
         "incremental: 1 kab/kota")
+    # Allocations only, in a tranche and kab/kota present: by difference.
     assert load(warehouse, write(tmp_path, "p2.csv", ALLOCATION_HEADER,
                                  [f"{kk('F2')},PKH,2026,1,{BANYUWANGI},600000,proses,POS,"]), as_of="2026-06-02") == (
-        "incremental: 1 kab/kota")
+        "difference: 1 family")
     # --replace of Metro's tranche without F1: the tranche keeps Banyuwangi's row, no tranche is lost.
     assert load(warehouse, write(tmp_path, "p3.csv", ALLOCATION_HEADER,
                                  [f"{kk('F3')},PKH,2026,1,{METRO},600000,proses,BRI,"]), as_of="2026-06-03",
-                replace=True) == "incremental: 1 kab/kota"
+                replace=True) == "difference: 2 families"
+    # A payment in a kab/kota with no rows yet adds it to the grids: by region.
+    assert load(warehouse, write(tmp_path, "p4.csv", ALLOCATION_HEADER,
+                                 [f"{kk('F6')},PKH,2026,1,{BANDAR_LAMPUNG},600000,proses,POS,"]), as_of="2026-06-04") == (
+        "incremental: 1 kab/kota")
     assert not full_rebuild_differences(warehouse)
 
 
@@ -363,6 +412,7 @@ def test_a_changed_setting_or_a_rebuild_on_another_engine_means_a_full_rebuild(w
 
 def test_a_load_touching_most_regions_rebuilds_everything(warehouse, tmp_path, monkeypatch):
     monkeypatch.setattr(marts, "INCREMENTAL_MAX_SHARE", 0.5)
+    monkeypatch.setattr(marts, "DIFFERENCE_MAX_SHARE", 0.3)
     register = [f"{kk('F1')},{METRO},1,,,,2025-12-31", f"{kk('F2')},{BANYUWANGI},1,,,,2025-12-31",
                 f"{kk('F3')},{BANDAR_LAMPUNG},1,,,,2025-12-31"]
     load(warehouse, write(tmp_path, "k1.csv", REGISTER_HEADER, register))
@@ -371,6 +421,8 @@ def test_a_load_touching_most_regions_rebuilds_everything(warehouse, tmp_path, m
     # One bank file paying in two of the three kab/kota: more than half.
     paid = [f"{kk('F1')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20",
             f"{kk('F2')},PKH,2026,1,{BANYUWANGI},600000,tersalur,BRI,2026-01-20"]
+    # Its 2 families are more than 0.3 of the 2 allocation rows (no difference),
+    # its 2 kab/kota more than half of 3 (no increment by region).
     assert load(warehouse, write(tmp_path, "p2.csv", ALLOCATION_HEADER, paid), as_of="2026-06-02") == (
         "full: the load touched 2 of 3 kab/kota")
     assert not full_rebuild_differences(warehouse)
@@ -397,3 +449,22 @@ def test_every_mart_is_either_keyed_by_region_or_rebuilt_whole(warehouse):
             assert all(n in ("current_family", "current_allocation") or n.startswith("ref_") for n in needs), path.name
         else:
             assert not needs & marts.GLOBAL_MARTS, path.name
+
+
+def test_every_mart_has_its_rule_for_a_difference(warehouse):
+    """marts_difference.py: every mart is summed, replaced by family, or
+    unchanged by an allocation load, and exactly one of them; a summed
+    mart's sum columns are its integer counts and amounts, so that a count
+    added to a mart must be declared, or its rows would stop matching."""
+    groups = [set(marts_difference.SUMS), set(marts_difference.FAMILY_ROWS), set(marts_difference.UNCHANGED)]
+    assert sorted(set().union(*groups)) == sorted(marts.mart_names())
+    assert sum(len(g) for g in groups) == len(marts.mart_names())
+    assert set(marts_difference.KEEP_ROW) == set(marts_difference.SUMS)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for table, sums in marts_difference.SUMS.items():
+            types = dict(con.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = $t", {"t": table}).fetchall())
+            assert {c for c, t in types.items() if t in ("BIGINT", "HUGEINT")} == set(sums), table
+    finally:
+        con.close()

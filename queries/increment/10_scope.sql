@@ -3,7 +3,7 @@
 -- Reads:    fact_family, fact_allocation, current_family, and the marts as they
 --           were before the call (mart_snapshot, mart_targeting), which equal a
 --           full rebuild of the facts before the call (refresh checks that first).
--- Makes:    i_slice, i_slice_used, i_family, i_region, i_global_change.
+-- Makes:    i_slice, i_slice_used, i_family, i_global_change.
 -- A row the call touched: inserted by it (load_id in the range) or retired by
 -- it (superseded_by in the range: an older row it superseded, or a row a
 -- --replace re-issue no longer contains).
@@ -41,19 +41,6 @@ SELECT f.family_key
 FROM current_family f
 JOIN i_slice_used s ON s.region_code = f.region_code AND s.snapshot_date = f.snapshot_date;
 
--- Affected regions: every kab/kota where such a family has a row that is
--- current now or was current before the call (a family registered in one
--- region and paid in another changes both regions' numbers), and the touched
--- slices' regions.
-CREATE OR REPLACE TEMP TABLE i_region AS
-SELECT region_code FROM fact_family
-WHERE (superseded_by IS NULL OR superseded_by >= $lo) AND family_key IN (SELECT family_key FROM i_family)
-UNION
-SELECT region_code FROM fact_allocation
-WHERE (superseded_by IS NULL OR superseded_by >= $lo) AND family_key IN (SELECT family_key FROM i_family)
-UNION
-SELECT region_code FROM i_slice;
-
 -- The marts' global dimensions: every snapshot date is an as_of of every
 -- region (10_snapshots), and the targeting grid has every programme and
 -- tranche in the allocations for every region (20_targeting). A call that
@@ -61,6 +48,12 @@ SELECT region_code FROM i_slice;
 -- rows too: refresh then rebuilds everything. One new date after an existing
 -- one is cheaper: an untouched region's rows at it are its rows at the date
 -- before (new_date, previous_as_of; see bansos/marts.py `refresh`).
+-- The kab/kota present are the grids' other dimension: a call that brings the
+-- first row of a kab/kota, or retires the last one, changes the grid
+-- (regions_changed). Calls that touch no register row (register_touched) and
+-- leave the grids as they were can be applied by difference (queries/
+-- increment/40_difference.sql); touched_families and current_allocations say
+-- what that would cost.
 CREATE OR REPLACE TEMP TABLE i_global_change AS
 WITH new_date AS (
     SELECT DISTINCT f.snapshot_date FROM fact_family f
@@ -75,6 +68,16 @@ WITH new_date AS (
     SELECT DISTINCT program, year, tranche FROM fact_allocation WHERE superseded_by BETWEEN $lo AND $hi
 ), before_period AS (
     SELECT DISTINCT program, year, tranche FROM mart_targeting
+), new_region AS (
+    SELECT region_code FROM fact_family WHERE load_id BETWEEN $lo AND $hi AND superseded_by IS NULL
+    UNION
+    SELECT region_code FROM fact_allocation WHERE load_id BETWEEN $lo AND $hi AND superseded_by IS NULL
+    EXCEPT
+    (SELECT region_code FROM mart_snapshot UNION SELECT region_code FROM mart_targeting)
+), gone_region AS (
+    SELECT region_code FROM fact_family WHERE superseded_by BETWEEN $lo AND $hi
+    UNION
+    SELECT region_code FROM fact_allocation WHERE superseded_by BETWEEN $lo AND $hi
 )
 SELECT
     EXISTS (SELECT 1 FROM gone_date g
@@ -87,4 +90,12 @@ SELECT
     AS changed,
     (SELECT count(*) FROM new_date) AS new_dates,
     (SELECT max(snapshot_date) FROM new_date) AS new_date,
-    (SELECT max(m.as_of) FROM mart_snapshot m WHERE m.as_of < (SELECT max(snapshot_date) FROM new_date)) AS previous_as_of;
+    (SELECT max(m.as_of) FROM mart_snapshot m WHERE m.as_of < (SELECT max(snapshot_date) FROM new_date)) AS previous_as_of,
+    EXISTS (SELECT 1 FROM i_slice) AS register_touched,
+    EXISTS (SELECT 1 FROM new_region)
+    OR EXISTS (SELECT 1 FROM gone_region g
+               WHERE NOT EXISTS (SELECT 1 FROM current_family c WHERE c.region_code = g.region_code)
+                 AND NOT EXISTS (SELECT 1 FROM current_allocation c WHERE c.region_code = g.region_code))
+    AS regions_changed,
+    (SELECT count(*) FROM i_family) AS touched_families,
+    (SELECT count(*) FROM current_allocation) AS current_allocations;

@@ -1,7 +1,7 @@
 -- Increment inputs: the facts the mart files (queries/marts/) need to give the
 -- affected regions' rows exactly, put in the scratch catalog `mart_scratch`
 -- under the names the mart files read (bansos/marts.py `refresh`).
--- Needs:    i_region (10_scope), current_family, current_allocation, and the
+-- Needs:    i_region (20_regions), current_family, current_allocation, and the
 --           marts before the call (mart_snapshot, mart_targeting).
 -- Makes:    i_closure, mart_scratch.current_family, mart_scratch.current_allocation.
 -- A region's mart rows depend on (a) every current row of every family with a

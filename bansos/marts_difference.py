@@ -1,0 +1,95 @@
+"""Marts by difference: a call's change to the marts applied as (the mart files
+over the touched families' rows after the call) − (the same before it).
+
+Used by `bansos.marts.refresh` for calls that touched no register row and left
+the grids as they were (a bank's or PT Pos's tranche file, a re-sent status):
+the cost is that of the families in the file, not of the kab/kota they live in
+(docs/architecture.md, "Marts after a load"). Why the difference is exact is in
+queries/increment/40_difference.sql; tests/test_marts_incremental.py checks it
+against a full rebuild after every load of random load sequences.
+
+Each mart is in exactly one of the groups below (a test checks), so that a new
+mart cannot be left out of the difference unnoticed.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+BEFORE, AFTER = "mart_before", "mart_after"  # the scratch catalogs (queries/increment/40_difference.sql)
+
+# Marts whose numbers are sums over families: their other columns are the
+# row's key. A row of these marts exists while the rule holds (None: a dense
+# grid, whose rows the call does not change, 10_scope's i_global_change).
+SUMS: dict[str, tuple[str, ...]] = {
+    "mart_allocation": ("recipients", "allocated_amount", "paid_families", "disbursed_amount", "timely_families",
+                        "failed_families", "returned_families", "pending_families", "rerouted_payments",
+                        "allocation_rows"),
+    "mart_decile": ("recipients",),
+    "mart_funnel_recipients": ("recipients", "paid"),
+    "mart_targeting_kecamatan": ("eligible_families", "eligible_covered", "recipients", "eligible_recipients",
+                                 "not_in_register"),
+    "mart_targeting": ("eligible_families", "eligible_covered", "recipients", "eligible_recipients",
+                       "not_in_register"),
+    "mart_signal": ("families", "recipients", "eligible_without_any"),
+}
+KEEP_ROW: dict[str, str | None] = {
+    # a group of allocation rows: every row is an allocation or a reroute
+    "mart_allocation": "m.allocation_rows + m.rerouted_payments > 0",
+    "mart_decile": "m.recipients > 0",
+    "mart_funnel_recipients": "m.recipients > 0",
+    # a kecamatan with recipients, or with families in the register in use (the
+    # eligible counts of 20_targeting, which may be 0; the register is unchanged)
+    "mart_targeting_kecamatan": (
+        "m.recipients > 0 OR EXISTS (SELECT 1 FROM mart_snapshot s JOIN current_family f "
+        "ON f.region_code = s.region_code AND f.snapshot_date = s.snapshot_date "
+        "WHERE s.as_of IS NOT DISTINCT FROM m.as_of AND s.region_code = m.region_code "
+        "AND f.kecamatan_code IS NOT DISTINCT FROM m.kecamatan_code)"
+    ),
+    "mart_targeting": None,
+    "mart_signal": None,
+}
+# One row per family: the touched families' rows are replaced.
+FAMILY_ROWS = frozenset({"mart_signal_family"})
+# Functions of the register (and of which kab/kota are present) only: a call
+# that touched no register row leaves them as they were.
+UNCHANGED = frozenset({"mart_snapshot", "mart_funnel", "mart_register_decile", "mart_comparison"})
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [row[0] for row in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND table_name = $t "
+        "ORDER BY column_index", {"t": table}).fetchall()]
+
+
+def apply(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the difference between the scratch catalogs to the marts of the
+    current schema (the warehouse), whose mart rows equal a full rebuild
+    before the call; i_family holds the touched families."""
+    for table in FAMILY_ROWS:  # allow-listed names, here and below
+        con.execute(f"DELETE FROM {table} WHERE family_key IN (SELECT family_key FROM i_family)")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {AFTER}.{table} "
+                    "WHERE region_code <> '' AND family_key IS NOT NULL")
+    for table, sums in SUMS.items():
+        keys = [c for c in _columns(con, table) if c not in sums]
+        key_list = ", ".join(keys)
+        match = " AND ".join(f"m.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
+        # Placeholder region '' is not a kab/kota: its rows are the placeholders'.
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE i_delta AS SELECT {key_list}, "
+            + ", ".join(f"sum({s}) AS {s}" for s in sums)
+            + f" FROM (SELECT {key_list}, {', '.join(sums)} FROM {AFTER}.{table} UNION ALL "
+            f"SELECT {key_list}, {', '.join(f'-{s}' for s in sums)} FROM {BEFORE}.{table}) "
+            f"WHERE region_code <> '' GROUP BY ALL"
+        )
+        # A NULL sum (a count a rule leaves NULL, the same before and after) changes nothing.
+        con.execute(f"UPDATE {table} m SET " + ", ".join(f"{s} = m.{s} + coalesce(d.{s}, 0)" for s in sums)
+                    + f" FROM i_delta d WHERE {match}")
+        # New rows: a group that had no row before and has something now.
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM i_delta d WHERE ("
+                    + " OR ".join(f"coalesce(d.{s}, 0) <> 0" for s in sums)
+                    + f") AND NOT EXISTS (SELECT 1 FROM {table} m WHERE {match})")
+        if KEEP_ROW[table] is not None:
+            con.execute(f"DELETE FROM {table} m WHERE EXISTS (SELECT 1 FROM i_delta d WHERE {match}) "
+                        f"AND NOT ({KEEP_ROW[table]})")
+    con.execute("DROP TABLE IF EXISTS temp.main.i_delta")
