@@ -33,6 +33,7 @@ INCREMENT_DIR = settings.QUERIES_DIR / "increment"
 GLOBAL_MARTS = frozenset({"mart_comparison"})
 SCRATCH = "mart_scratch"  # the catalog an incremental refresh builds in (named in queries/increment/)
 FULL, INCREMENTAL, DIFFERENCE = "full", "incremental", "difference"
+SPLIT = "split"  # a plan, not a mode: by region for the touched snapshots' regions, by difference elsewhere
 # Above this share of the kab/kota present, a load's closure is most of the
 # facts and the increment's own work (selecting and copying it) makes it
 # slower than a full rebuild: a national bank's tranche file touches every
@@ -135,7 +136,8 @@ def increment_files() -> list[Path]:
 
 def _increment_names() -> list[str]:
     """The temporary tables queries/increment/ makes (`Makes:` headers)."""
-    return [name for path in increment_files() for name in declared(path)[1] if name.startswith("i_")]
+    names = [name for path in increment_files() for name in declared(path)[1] if name.startswith("i_")]
+    return list(dict.fromkeys(names))  # i_region: made by 20_regions or by 25_split
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
@@ -188,12 +190,14 @@ def _why_not_incremental(con, lo: int, current: str) -> str | None:
 
 def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], full: str | None = None) -> str:
     """The marts after loads `load_ids` (one ingest call, consecutive ids),
-    with the SQL in queries/increment/: by difference when the load touched
-    no register row (the mart files over the touched families' rows before and
-    after, marts_difference.py); otherwise the mart files run on the affected
-    regions' facts only and those regions' mart rows replaced; a full rebuild
-    where neither can be shown to give the same rows, or when the caller says
-    why (`full`). Returns meta.marts_mode."""
+    with the SQL in queries/increment/ (docs/architecture.md, "Marts after a
+    load"): by difference when the load touched no register row (the mart
+    files over the touched families' rows before and after,
+    marts_difference.py); otherwise by region, the mart files run on the
+    affected regions' facts only and those regions' mart rows replaced (for a
+    register load: the regions of the snapshots it touched, and the rest by
+    difference); a full rebuild where none can be shown to give the same
+    rows, or when the caller says why (`full`). Returns meta.marts_mode."""
     if full is not None or not load_ids:
         rebuild(con, schema, full or "no load")
         return _meta_mode(con, schema)
@@ -212,9 +216,12 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
             con.execute("USE memory")
             rebuild(con, schema, why)
             return _meta_mode(con, schema)
-        if _by_difference(scope):
-            _refresh_by_difference(con, schema, lo)
-            families = scope["touched_families"]
+        plan = _plan(scope)
+        if plan == DIFFERENCE:
+            # Nothing rebuilt by region; the difference is over every touched family.
+            con.execute("CREATE OR REPLACE TEMP TABLE i_region AS SELECT region_code FROM i_slice")
+            con.execute("CREATE OR REPLACE TEMP TABLE i_difference_family AS SELECT family_key FROM i_family")
+            families = _refresh_by_difference(con, schema, lo)
             mode = f"{DIFFERENCE}: {families:,} {'family' if families == 1 else 'families'}"
         else:
             regions = _refresh_regions(con, schema)
@@ -222,6 +229,10 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
             if scope["new_dates"] == 1:
                 _extend_untouched(con, scope["new_date"], scope["previous_as_of"])
                 mode += f"; the others' rows at {scope['new_date']} from {scope['previous_as_of']}"
+            if plan == SPLIT:
+                families = _refresh_by_difference(con, schema, lo)
+                if families:
+                    mode += f"; elsewhere {DIFFERENCE}: {families:,} {'family' if families == 1 else 'families'}"
         _drop_temp(con, _increment_names())
         con.execute("INSERT OR REPLACE INTO meta VALUES ('marts_built_at', CAST(now() AS VARCHAR))")
         _record(con, mode, current)
@@ -230,18 +241,33 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
         con.execute("USE memory")
 
 
+def _plan(scope: dict) -> str:
+    """How a load that need not rebuild everything refreshes the marts:
+    DIFFERENCE (it touched no register row and left the grids as they were,
+    with few enough families: marts_difference.py), SPLIT (a register load
+    that left the kab/kota present as they were: the regions of its snapshots
+    by region, the rest by difference) or by region (INCREMENTAL)."""
+    if scope["register_touched"]:
+        return INCREMENTAL if scope["regions_changed"] else SPLIT
+    if (not scope["regions_changed"] and scope["new_dates"] == 0
+            and scope["touched_families"] <= DIFFERENCE_MAX_SHARE * scope["current_allocations"]):
+        return DIFFERENCE
+    return INCREMENTAL
+
+
 def _why_full(con: duckdb.DuckDBPyConnection, scope: dict, lo: int) -> str | None:
     """Why the load's change reaches every region's rows (None: it does not);
-    when it may go by region, i_region is made here for the share rule."""
+    when it goes by region, i_region is made here for the share rule."""
     if scope["changed"]:
         return "a programme tranche was added, or a snapshot date or tranche removed"
     if scope["new_dates"] > 1:
         return "several new snapshot dates"
     if scope["new_dates"] == 1 and scope["previous_as_of"] is None:
         return "a new snapshot date before every other"
-    if _by_difference(scope):
+    plan = _plan(scope)
+    if plan == DIFFERENCE:
         return None
-    _run(con, [INCREMENT_DIR / "20_regions.sql"], {"lo": lo})
+    _run(con, [INCREMENT_DIR / ("25_split.sql" if plan == SPLIT else "20_regions.sql")], {"lo": lo})
     touched, present = one_row(con.execute(
         "SELECT (SELECT count(*) FROM i_region), (SELECT count(*) FROM "
         "(SELECT region_code FROM mart_snapshot UNION SELECT region_code FROM mart_allocation))"
@@ -249,13 +275,6 @@ def _why_full(con: duckdb.DuckDBPyConnection, scope: dict, lo: int) -> str | Non
     if touched > INCREMENTAL_MAX_SHARE * present:
         return f"the load touched {touched} of {present} kab/kota"
     return None
-
-
-def _by_difference(scope: dict) -> bool:
-    """A load that touched no register row and left the grids as they were,
-    with few enough families, is applied by difference (marts_difference.py)."""
-    return (not scope["register_touched"] and not scope["regions_changed"] and scope["new_dates"] == 0
-            and scope["touched_families"] <= DIFFERENCE_MAX_SHARE * scope["current_allocations"])
 
 
 def _extend_untouched(con: duckdb.DuckDBPyConnection, new_date, previous) -> None:
@@ -276,10 +295,14 @@ def _extend_untouched(con: duckdb.DuckDBPyConnection, new_date, previous) -> Non
             )
 
 
-def _refresh_by_difference(con: duckdb.DuckDBPyConnection, schema: str, lo: int) -> None:
-    """The mart files over the touched families' rows before and after the
-    load (queries/increment/40_difference.sql), and their difference added to
-    the marts (marts_difference.py)."""
+def _refresh_by_difference(con: duckdb.DuckDBPyConnection, schema: str, lo: int) -> int:
+    """The mart files over the families' rows (i_difference_family) before
+    and after the load (queries/increment/40_difference.sql), and their
+    difference added to the marts outside i_region (marts_difference.py).
+    Returns the number of families."""
+    families = one_row(con.execute("SELECT count(*) FROM i_difference_family"))[0]
+    if not families:
+        return 0
     catalogs = (marts_difference.BEFORE, marts_difference.AFTER)
     for catalog in catalogs:
         con.execute(f"ATTACH ':memory:' AS {catalog}")
@@ -295,6 +318,7 @@ def _refresh_by_difference(con: duckdb.DuckDBPyConnection, schema: str, lo: int)
             _drop_temp(con, intermediate_names())
         con.execute(f"USE {schema}")
         marts_difference.apply(con)
+        return families
     finally:
         con.execute(f"USE {schema}")
         for catalog in catalogs:

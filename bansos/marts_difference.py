@@ -3,8 +3,9 @@ over the touched families' rows after the call) − (the same before it).
 
 Used by `bansos.marts.refresh` for calls that touched no register row and left
 the grids as they were (a bank's or PT Pos's tranche file, a re-sent status):
-the cost is that of the families in the file, not of the kab/kota they live in
-(docs/architecture.md, "Marts after a load"). Why the difference is exact is in
+the cost is that of the families in the file, not of the kab/kota they live in;
+and, after a register load, for the kab/kota other than those of the snapshots
+it touched (docs/architecture.md, "Marts after a load"). Why the difference is exact is in
 queries/increment/40_difference.sql; tests/test_marts_incremental.py checks it
 against a full rebuild after every load of random load sequences.
 
@@ -51,8 +52,8 @@ KEEP_ROW: dict[str, str | None] = {
 }
 # One row per family: the touched families' rows are replaced.
 FAMILY_ROWS = frozenset({"mart_signal_family"})
-# Functions of the register (and of which kab/kota are present) only: a call
-# that touched no register row leaves them as they were.
+# Functions of a kab/kota's own register (and of which kab/kota are present)
+# only: unchanged outside the kab/kota whose snapshots the call touched.
 UNCHANGED = frozenset({"mart_snapshot", "mart_funnel", "mart_register_decile", "mart_comparison"})
 
 
@@ -64,23 +65,26 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 def apply(con: duckdb.DuckDBPyConnection) -> None:
     """Add the difference between the scratch catalogs to the marts of the
-    current schema (the warehouse), whose mart rows equal a full rebuild
-    before the call; i_family holds the touched families."""
+    current schema (the warehouse) outside i_region (the kab/kota refreshed by
+    region, if any), whose rows there equal a full rebuild before the call;
+    i_difference_family holds the families it is over."""
+    # Placeholder region '' is not a kab/kota: its rows are the placeholders'.
+    outside = "region_code <> '' AND region_code NOT IN (SELECT region_code FROM i_region)"
     for table in FAMILY_ROWS:  # allow-listed names, here and below
-        con.execute(f"DELETE FROM {table} WHERE family_key IN (SELECT family_key FROM i_family)")
+        con.execute(f"DELETE FROM {table} WHERE family_key IN (SELECT family_key FROM i_difference_family) "
+                    f"AND {outside}")
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {AFTER}.{table} "
-                    "WHERE region_code <> '' AND family_key IS NOT NULL")
+                    f"WHERE {outside} AND family_key IS NOT NULL")
     for table, sums in SUMS.items():
         keys = [c for c in _columns(con, table) if c not in sums]
         key_list = ", ".join(keys)
         match = " AND ".join(f"m.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
-        # Placeholder region '' is not a kab/kota: its rows are the placeholders'.
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE i_delta AS SELECT {key_list}, "
             + ", ".join(f"sum({s}) AS {s}" for s in sums)
             + f" FROM (SELECT {key_list}, {', '.join(sums)} FROM {AFTER}.{table} UNION ALL "
             f"SELECT {key_list}, {', '.join(f'-{s}' for s in sums)} FROM {BEFORE}.{table}) "
-            f"WHERE region_code <> '' GROUP BY ALL"
+            f"WHERE {outside} GROUP BY ALL"
         )
         # A NULL sum (a count a rule leaves NULL, the same before and after) changes nothing.
         con.execute(f"UPDATE {table} m SET " + ", ".join(f"{s} = m.{s} + coalesce(d.{s}, 0)" for s in sums)

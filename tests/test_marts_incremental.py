@@ -233,8 +233,10 @@ def test_marts_after_every_load_equal_a_full_rebuild(empty_warehouse_template, t
     # The sequences must exercise the increment, not only its fall-back.
     incremental = sum(mode.startswith(marts.INCREMENTAL) for mode in modes)
     difference = sum(mode.startswith(marts.DIFFERENCE) for mode in modes)
+    split = sum(f"elsewhere {marts.DIFFERENCE}" in mode for mode in modes)  # register loads: by region, then by difference
     assert incremental >= len(modes) // 5, (incremental, len(modes), sorted(set(modes)))
     assert difference >= len(modes) // 5, (difference, len(modes), sorted(set(modes)))
+    assert split >= len(modes) // 10, (split, len(modes), sorted(set(modes)))
 
 
 # -- the cases the increment must widen its scope for, by hand ------------------
@@ -270,7 +272,8 @@ def test_a_family_left_out_of_its_regions_new_snapshot_changes_the_region_it_is_
     """G is registered only in Kota Metro's 2025-12-31 snapshot and paid in
     Banyuwangi. Metro's next snapshot (2026-01-31, a date Bandar Lampung
     already has) leaves G out: from that as_of G is in no register in use, so
-    Banyuwangi's numbers change although the load touched no family there."""
+    Banyuwangi's numbers change although the load touched no family there
+    (the difference over G, marts_difference.py)."""
     register = [f"{kk('F1')},{METRO},1,,,,2025-12-31", f"{kk('F2')},{METRO},1,,,,2025-12-31",  # A and G
                 f"{kk('F3')},{BANDAR_LAMPUNG},1,,,,2026-01-31",  # B: makes 2026-01-31 an as_of
                 f"{kk('F4')},{BANYUWANGI},1,,,,2025-12-31"]  # C: Banyuwangi's own register
@@ -282,7 +285,8 @@ def test_a_family_left_out_of_its_regions_new_snapshot_changes_the_region_it_is_
     assert targeting(warehouse, BANYUWANGI, "2026-01-31") == (1, 1, 0)
 
     mode = load(warehouse, write(tmp_path, "k2.csv", REGISTER_HEADER, [f"{kk('F1')},{METRO},1,,,,2026-01-31"]))
-    assert mode.startswith("incremental"), mode
+    # Metro is refreshed by region; Banyuwangi, where G is paid, by difference over G.
+    assert mode == "incremental: 1 kab/kota; elsewhere difference: 1 family", mode
     # Metro now uses its 2026-01-31 snapshot {A} at 2026-01-31: G is in no
     # register in use there, so R ∩ E = {} and R \ register = {G}.
     assert targeting(warehouse, BANYUWANGI, "2026-01-31") == (1, 0, 1)

@@ -3,7 +3,7 @@
 -- Reads:    fact_family, fact_allocation, current_family, and the marts as they
 --           were before the call (mart_snapshot, mart_targeting), which equal a
 --           full rebuild of the facts before the call (refresh checks that first).
--- Makes:    i_slice, i_slice_used, i_family, i_global_change.
+-- Makes:    i_slice, i_slice_used, i_family, i_snapshot_before, i_global_change.
 -- A row the call touched: inserted by it (load_id in the range) or retired by
 -- it (superseded_by in the range: an older row it superseded, or a row a
 -- --replace re-issue no longer contains).
@@ -40,6 +40,12 @@ UNION
 SELECT f.family_key
 FROM current_family f
 JOIN i_slice_used s ON s.region_code = f.region_code AND s.snapshot_date = f.snapshot_date;
+
+-- Which snapshot each region used at each as_of before the call: the marts
+-- change as the refresh goes on, and a difference needs the state before
+-- (40_difference.sql). A few rows: regions × snapshot dates.
+CREATE OR REPLACE TEMP TABLE i_snapshot_before AS
+SELECT * FROM mart_snapshot;
 
 -- The marts' global dimensions: every snapshot date is an as_of of every
 -- region (10_snapshots), and the targeting grid has every programme and
