@@ -36,8 +36,8 @@ FULL, INCREMENTAL, DIFFERENCE = "full", "incremental", "difference"
 SPLIT = "split"  # a plan, not a mode: by region for the touched snapshots' regions, by difference elsewhere
 # Above this share of the kab/kota present, a load's closure is most of the
 # facts and the increment's own work (selecting and copying it) makes it
-# slower than a full rebuild: a national bank's tranche file touches every
-# region it pays in. A cost rule, not a correctness one (both give the same marts).
+# slower than a full rebuild: a register re-issue of most kab/kota. A cost
+# rule, not a correctness one (both give the same marts).
 INCREMENTAL_MAX_SHARE = 0.5
 # The same for a refresh by difference (marts_difference.py): it runs the mart
 # files twice over the touched families' rows, so above about a third of the
@@ -137,7 +137,7 @@ def increment_files() -> list[Path]:
 def _increment_names() -> list[str]:
     """The temporary tables queries/increment/ makes (`Makes:` headers)."""
     names = [name for path in increment_files() for name in declared(path)[1] if name.startswith("i_")]
-    return list(dict.fromkeys(names))  # i_region: made by 20_regions or by 25_split
+    return list(dict.fromkeys(names))  # i_region: made by 20_regions or by 25_split (or refresh)
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
@@ -222,7 +222,7 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
             con.execute("CREATE OR REPLACE TEMP TABLE i_region AS SELECT region_code FROM i_slice")
             con.execute("CREATE OR REPLACE TEMP TABLE i_difference_family AS SELECT family_key FROM i_family")
             families = _refresh_by_difference(con, schema, lo)
-            mode = f"{DIFFERENCE}: {families:,} {'family' if families == 1 else 'families'}"
+            mode = f"{DIFFERENCE}: {_families(families)}"
         else:
             regions = _refresh_regions(con, schema)
             mode = f"{INCREMENTAL}: {regions} kab/kota"
@@ -232,13 +232,17 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
             if plan == SPLIT:
                 families = _refresh_by_difference(con, schema, lo)
                 if families:
-                    mode += f"; elsewhere {DIFFERENCE}: {families:,} {'family' if families == 1 else 'families'}"
+                    mode += f"; elsewhere {DIFFERENCE}: {_families(families)}"
         _drop_temp(con, _increment_names())
         con.execute("INSERT OR REPLACE INTO meta VALUES ('marts_built_at', CAST(now() AS VARCHAR))")
         _record(con, mode, current)
         return mode
     finally:
         con.execute("USE memory")
+
+
+def _families(count: int) -> str:
+    return f"{count:,} {'family' if count == 1 else 'families'}"
 
 
 def _plan(scope: dict) -> str:
