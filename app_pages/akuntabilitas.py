@@ -130,11 +130,10 @@ def family_keys(f: ui.Filters, signal_id: str, lang: str) -> None:
     reach = ui.scope("family_export")
     allowed = [code for code in f.regions if reach is None or code in reach]
     st.caption(ui.tr("akuntabilitas.keys.about"))
-    frame = ui.safe_query("signal_families", right="family_export", as_of=f.as_of, program=f.program, year=f.year,
-                          tranche=f.tranche, province=None, regions=allowed)
-    if frame is None:
+    mine = ui.safe_query("signal_families", right="family_export", as_of=f.as_of, signal=signal_id, program=f.program,
+                         year=f.year, tranche=f.tranche, province=None, regions=allowed)
+    if mine is None:
         return
-    mine = frame[frame.signal == signal_id]
     if mine.empty:
         ui.empty_state("akuntabilitas.keys.none")
     else:

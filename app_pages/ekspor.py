@@ -158,7 +158,7 @@ def quality_tables(lang: str) -> None:
     blank = export.ExportFilters()
     for name in tables:
         try:
-            rows = len(export.collect(name, blank, ui.runner(export.TABLE_RIGHTS[name])).frame)
+            rows = export.row_count(name, blank, ui.runner(export.TABLE_RIGHTS[name]))
         except export.ExportRefused:
             ui.empty_state("ekspor.refused")
             continue

@@ -1434,13 +1434,15 @@ class PandasPages(PageQuestions):
                    "prev_per_1000", "count_change"]
         return g.sort_values(["year", "tranche", "signal_order"])[columns].reset_index(drop=True)
 
-    def signal_families(self, as_of, program, year, tranche, province, regions) -> pd.DataFrame:
+    def signal_families(self, as_of, signal, program, year, tranche, province, regions) -> pd.DataFrame:
         chosen = self._chosen(as_of)
         f = self._signal_families(chosen if not isinstance(chosen, str) else None)
         if isinstance(chosen, str):  # a date with no register: no paid_not_registered list
             f = f[f.signal != "paid_not_registered"]
         f = f.merge(self.d.regions[["code", "name", "province_code"]], left_on="region_code", right_on="code")
         keep = pd.Series(True, index=f.index)
+        if signal is not None:
+            keep &= f.signal == signal
         if program is not None:
             keep &= f.program == program
         if year is not None:

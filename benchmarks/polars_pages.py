@@ -1068,11 +1068,11 @@ class PolarsPages(PageQuestions):
             prev_year="prev_year", prev_tranche="prev_tranche", prev_count="prev_families", prev_per_1000="prev_per_1000",
             count_change=pl.col("families") - pl.col("prev_families"))
 
-    def signal_families(self, as_of, program, year, tranche, province, regions) -> pl.DataFrame:
+    def signal_families(self, as_of, signal, program, year, tranche, province, regions) -> pl.DataFrame:
         chosen = self._chosen(as_of)
         f = self._signal_families(chosen if _is_date(chosen) else None)
         f = f.join(self._region_names(), on="region_code").filter(
-            _optional("program", program) & _optional("year", year) & _optional("tranche", tranche)
+            _optional("signal", signal) & _optional("program", program) & _optional("year", year) & _optional("tranche", tranche)
             & _optional("province_code", province) & _in_list("region_code", regions) & self._scoped())
         return f.with_columns(signal_order=_signal_order(), family_key=pl.col("family_key").str.pad_start(32, "0")).select("signal", "signal_order", "region_code", "region_name", "province_code", "program", "year", "tranche",
                  "as_of", "family_key").sort("program", "year", "tranche", "signal_order", "region_code", "family_key")

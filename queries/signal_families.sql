@@ -4,6 +4,7 @@
 --             Keys are the keyed hash of the KK number as 32 hex digits (leading zeros
 --             kept, as in the families export), never the KK.
 -- Parameters: $as_of (NULL = latest snapshot: paid_not_registered depends on it),
+--             $signal (NULL = every signal; the page lists one, the export all),
 --             $program (NULL = all), $year, $tranche (NULL = all), $province (NULL =
 --             all), $regions (VARCHAR[], NULL = all); runner: $scope.
 -- Grain:      signal × region × program × year × tranche × family.
@@ -22,6 +23,7 @@ FROM mart_signal_family f
 JOIN ref_region r ON r.code = f.region_code
 LEFT JOIN chosen c ON f.as_of = c.as_of
 WHERE (f.as_of IS NULL OR c.as_of IS NOT NULL)
+  AND ($signal::VARCHAR IS NULL OR f.signal = $signal::VARCHAR)
   AND ($program::VARCHAR IS NULL OR f.program = $program::VARCHAR)
   AND ($year::INTEGER IS NULL OR f.year = $year::INTEGER)
   AND ($tranche::INTEGER IS NULL OR f.tranche = $tranche::INTEGER)

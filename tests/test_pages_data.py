@@ -395,3 +395,23 @@ def test_methodology_settings_follow_the_environment(demo_db, monkeypatch):
     monkeypatch.setenv("BANSOS_MIN_FAMILIES", "50")
     at = run_page(demo_db, "metodologi")
     assert "kurang dari 50 keluarga" in texts(at)
+
+
+def test_the_quality_tables_counted_rows_are_the_exports_rows(demo_db, monkeypatch):
+    """Ekspor shows each whole table's size; the quarantine's is counted
+    (export.row_count), not built: the count must be the built export's
+    rows, for every scope, and refused as the export would be."""
+    from bansos import export
+
+    blank = export.ExportFilters()
+    counted = {}
+    for scope in (None, ("18.72",), ("35.10", "13.71"), ("11.01",)):
+        scoped = QueryRunner(demo_db, scope=scope)
+        for table in ("loads", "quarantine-summary", "quarantine"):
+            counted[scope, table] = export.row_count(table, blank, scoped)
+            assert counted[scope, table] == len(export.collect(table, blank, scoped).frame), (scope, table)
+    assert counted[None, "quarantine"] > counted[("18.72",), "quarantine"] > 0  # the demo quarantines Metro's rows too
+    assert counted[("11.01",), "quarantine"] == 0  # a kab/kota with no rows in the demo
+    monkeypatch.setenv("BANSOS_EXPORT_MAX_ROWS", str(counted[None, "quarantine"] - 1))
+    with pytest.raises(export.ExportRefused, match="export limit"):
+        export.row_count("quarantine", blank, QueryRunner(demo_db))

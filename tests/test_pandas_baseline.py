@@ -82,6 +82,7 @@ def parameter_sets(name: str, world: dict) -> list[dict]:
             "region": (view["regions"] or pilots)[0], "year1": year1, "tranche1": tranche1, "year2": year2,
             "tranche2": tranche2, "pilots": (None, [pilots[index % len(pilots)]], pilots[:3])[index % 3], "pilot": pilots[index % len(pilots)],
             "load_id": None, "reason": None, "limit": 50, "who": None,
+            "signal": (None, "double_allocation", "paid_not_registered", "paid_off_window")[index % 4],
         })
     # all programmes / all tranches at once (region_indicators allows NULL)
     sets.append({**sets[0], "program": None, "year": None, "tranche": None, "basis": "layak"})

@@ -214,7 +214,8 @@ def test_regions_add_up_in_the_trend(runner):
 
 
 def test_family_keys_behind_each_count(runner):
-    families = runner.run("signal_families", as_of=None, program=None, year=2026, tranche=1, province=None, regions=None)
+    families = runner.run("signal_families", as_of=None, signal=None, program=None, year=2026, tranche=1, province=None,
+                          regions=None)
     assert families.family_key.str.fullmatch(r"[0-9a-f]{32}").all()
     assert not families.family_key.isin([kk(name) for name, *_ in REGISTER + ALLOCATIONS]).any()
     counts = by_region(runner)
@@ -225,6 +226,11 @@ def test_family_keys_behind_each_count(runner):
     # A2's double allocation: the same key listed in A and in B.
     double = families[(families.signal == "double_allocation") & (families.program == "PKH")]
     assert set(double.region_code) == {A, B} and double.family_key.nunique() == 1
+    # One signal's list (the Akuntabilitas page's) is that signal's rows of the whole list, in the same order.
+    for signal in families.signal.unique():
+        one = runner.run("signal_families", as_of=None, signal=signal, program=None, year=2026, tranche=1,
+                         province=None, regions=None)
+        assert one.equals(families[families.signal == signal].reset_index(drop=True)), signal
 
 
 def test_every_signal_has_a_record_and_its_sql_in_the_mart():
