@@ -3,11 +3,12 @@ over the touched families' rows after the call) − (the same before it).
 
 Used by `bansos.marts.refresh` for calls that touched no register row and left
 the grids as they were (a bank's or PT Pos's tranche file, a re-sent status):
-the cost is that of the families in the file, not of the kab/kota they live in;
-and, after a register load, for the kab/kota other than those of the snapshots
-it touched (docs/architecture.md, "Marts after a load"). Why the difference is exact is in
-queries/increment/40_difference.sql; tests/test_marts_incremental.py checks it
-against a full rebuild after every load of random load sequences.
+the cost is that of the families in the file, not of the kab/kota they live
+in; and, after a register load, for the kab/kota other than those of the
+snapshots it touched (docs/architecture.md, "Marts after a load"). Why the
+difference is exact is in queries/increment/40_difference.sql;
+tests/test_marts_incremental.py checks it against a full rebuild after every
+load of random load sequences.
 
 Each mart is in exactly one of the groups below (a test checks), so that a new
 mart cannot be left out of the difference unnoticed.
@@ -40,7 +41,8 @@ KEEP_ROW: dict[str, str | None] = {
     "mart_decile": "m.recipients > 0",
     "mart_funnel_recipients": "m.recipients > 0",
     # a kecamatan with recipients, or with families in the register in use (the
-    # eligible counts of 20_targeting, which may be 0; the register is unchanged)
+    # eligible counts of 20_targeting, which may be 0; outside i_region the
+    # register is as it was)
     "mart_targeting_kecamatan": (
         "m.recipients > 0 OR EXISTS (SELECT 1 FROM mart_snapshot s JOIN current_family f "
         "ON f.region_code = s.region_code AND f.snapshot_date = s.snapshot_date "
