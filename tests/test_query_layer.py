@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = {
     "as_of": None, "basis": "desil", "program": "PKH", "year": 2026, "tranche": 1, "province": None,
     "regions": None, "region": "35.10", "year1": 2025, "tranche1": 1, "year2": 2026, "tranche2": 1,
-    "pilots": None, "load_id": None, "reason": None, "limit": 50, "who": None,
+    "pilots": None, "load_id": None, "reason": None, "limit": 50, "who": None, "signal": None,
 }
 
 
