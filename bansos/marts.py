@@ -312,21 +312,30 @@ def _refresh_by_difference(con: duckdb.DuckDBPyConnection, schema: str, lo: int)
         con.execute(f"ATTACH ':memory:' AS {catalog}")
     try:
         _run(con, [INCREMENT_DIR / "40_difference.sql"], {"lo": lo})
-        files = [path for path in mart_files() if not set(declared(path)[1]) <= GLOBAL_MARTS]
-        needs = sorted({name for path in files for name in declared(path)[0] if name.startswith("ref_")})
         for catalog in catalogs:
-            for table in needs:  # allow-listed: names from the mart files' headers
-                con.execute(f"CREATE VIEW {catalog}.{table} AS SELECT * FROM {schema}.{table}")
-            con.execute(f"USE {catalog}")
-            _run(con, files, _mart_params())
-            _drop_temp(con, intermediate_names())
-        con.execute(f"USE {schema}")
+            _run_region_marts(con, schema, catalog)
         marts_difference.apply(con)
         return families
     finally:
         con.execute(f"USE {schema}")
         for catalog in catalogs:
             con.execute(f"DETACH {catalog}")
+
+
+def _run_region_marts(con: duckdb.DuckDBPyConnection, schema: str, catalog: str) -> None:
+    """The region-keyed marts' files run in a scratch catalog over the inputs
+    put there (current_family, current_allocation), with the warehouse's
+    reference tables as views; back in `schema` after."""
+    files = [path for path in mart_files() if not set(declared(path)[1]) <= GLOBAL_MARTS]
+    needs = sorted({name for path in files for name in declared(path)[0] if name.startswith("ref_")})
+    for table in needs:  # allow-listed: names from the mart files' headers
+        con.execute(f"CREATE VIEW {catalog}.{table} AS SELECT * FROM {schema}.{table}")
+    con.execute(f"USE {catalog}")
+    try:
+        _run(con, files, _mart_params())
+        _drop_temp(con, intermediate_names())
+    finally:
+        con.execute(f"USE {schema}")
 
 
 def _meta_mode(con, schema: str) -> str:
@@ -340,22 +349,14 @@ def _refresh_regions(con: duckdb.DuckDBPyConnection, schema: str) -> int:
     con.execute(f"ATTACH ':memory:' AS {SCRATCH}")
     try:
         _run(con, [INCREMENT_DIR / "30_inputs.sql"], {})
-        local = [path for path in mart_files() if not set(declared(path)[1]) <= GLOBAL_MARTS]
-        whole = [path for path in mart_files() if set(declared(path)[1]) <= GLOBAL_MARTS]
-        needs = {name for path in local for name in declared(path)[0] if name.startswith("ref_")}
-        for table in sorted(needs):  # allow-listed: names from the mart files' headers
-            con.execute(f"CREATE VIEW {SCRATCH}.{table} AS SELECT * FROM {schema}.{table}")
-        con.execute(f"USE {SCRATCH}")
-        _run(con, local, _mart_params())
-        _drop_temp(con, intermediate_names())
-        con.execute(f"USE {schema}")
+        _run_region_marts(con, schema, SCRATCH)
         for table in mart_names():
             if table in GLOBAL_MARTS:
                 continue
             con.execute(f"DELETE FROM {table} WHERE region_code IN (SELECT region_code FROM i_region)")
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {SCRATCH}.{table} "
                         "WHERE region_code IN (SELECT region_code FROM i_region)")
-        _run(con, whole, _mart_params())
+        _run(con, [path for path in mart_files() if set(declared(path)[1]) <= GLOBAL_MARTS], _mart_params())
         return one_row(con.execute("SELECT count(*) FROM i_region"))[0]
     finally:
         con.execute(f"USE {schema}")
