@@ -191,13 +191,15 @@ def _why_not_incremental(con, lo: int, current: str) -> str | None:
 def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], full: str | None = None) -> str:
     """The marts after loads `load_ids` (one ingest call, consecutive ids),
     with the SQL in queries/increment/ (docs/architecture.md, "Marts after a
-    load"): by difference when the load touched no register row (the mart
-    files over the touched families' rows before and after,
-    marts_difference.py); otherwise by region, the mart files run on the
-    affected regions' facts only and those regions' mart rows replaced (for a
-    register load: the regions of the snapshots it touched, and the rest by
-    difference); a full rebuild where none can be shown to give the same
-    rows, or when the caller says why (`full`). Returns meta.marts_mode."""
+    load"): by difference when the load left every kab/kota's structure as it
+    was (no register row touched, or only rows of snapshots that keep their
+    place and their decisions: the mart files over the touched families' rows
+    before and after, marts_difference.py); otherwise by region, the mart
+    files run on the affected regions' facts only and those regions' mart
+    rows replaced (for a register load: the regions of the snapshots it
+    touched, and the rest by difference); a full rebuild where none can be
+    shown to give the same rows, or when the caller says why (`full`).
+    Returns meta.marts_mode."""
     if full is not None or not load_ids:
         rebuild(con, schema, full or "no load")
         return _meta_mode(con, schema)
@@ -219,8 +221,8 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
         plan = _plan(scope)
         if plan == DIFFERENCE:
             # Nothing rebuilt by region; the difference is over every touched family.
-            con.execute("CREATE OR REPLACE TEMP TABLE i_region AS SELECT region_code FROM i_slice")
-            con.execute("CREATE OR REPLACE TEMP TABLE i_difference_family AS SELECT family_key FROM i_family")
+            con.execute("CREATE OR REPLACE TEMP TABLE i_region AS SELECT region_code FROM i_slice WHERE false")
+            con.execute("CREATE OR REPLACE TEMP TABLE i_difference_family AS SELECT family_key FROM i_touched_family")
             families = _refresh_by_difference(con, schema, lo)
             mode = f"{DIFFERENCE}: {_families(families)}"
         else:
@@ -247,16 +249,19 @@ def _families(count: int) -> str:
 
 def _plan(scope: dict) -> str:
     """How a load that need not rebuild everything refreshes the marts:
-    DIFFERENCE (it touched no register row and left the grids as they were,
-    with few enough families: marts_difference.py), SPLIT (a register load
-    that left the kab/kota present as they were: the regions of its snapshots
-    by region, the rest by difference) or by region (INCREMENTAL)."""
-    if scope["register_touched"]:
-        return INCREMENTAL if scope["regions_changed"] else SPLIT
-    if (not scope["regions_changed"] and scope["new_dates"] == 0
-            and scope["touched_families"] <= DIFFERENCE_MAX_SHARE * scope["current_allocations"]):
-        return DIFFERENCE
-    return INCREMENTAL
+    DIFFERENCE (it left the grids and every kab/kota's structure as they were
+    — no register row touched, or only rows of snapshots that keep their place
+    and decisions — with few enough families: marts_difference.py), SPLIT (a
+    register load that left the kab/kota present as they were: the regions of
+    its snapshots by region, the rest by difference) or by region
+    (INCREMENTAL)."""
+    if scope["regions_changed"]:
+        return INCREMENTAL
+    difference = (scope["new_dates"] == 0
+                  and scope["touched_families"] <= DIFFERENCE_MAX_SHARE * scope["current_allocations"])
+    if not scope["register_touched"]:
+        return DIFFERENCE if difference else INCREMENTAL
+    return DIFFERENCE if difference and scope["register_kept"] else SPLIT
 
 
 def _why_full(con: duckdb.DuckDBPyConnection, scope: dict, lo: int) -> str | None:
@@ -271,7 +276,8 @@ def _why_full(con: duckdb.DuckDBPyConnection, scope: dict, lo: int) -> str | Non
     plan = _plan(scope)
     if plan == DIFFERENCE:
         return None
-    _run(con, [INCREMENT_DIR / ("25_split.sql" if plan == SPLIT else "20_regions.sql")], {"lo": lo})
+    _run(con, [INCREMENT_DIR / "15_family.sql", INCREMENT_DIR / ("25_split.sql" if plan == SPLIT else "20_regions.sql")],
+         {"lo": lo})
     touched, present = one_row(con.execute(
         "SELECT (SELECT count(*) FROM i_region), (SELECT count(*) FROM "
         "(SELECT region_code FROM mart_snapshot UNION SELECT region_code FROM mart_allocation))"

@@ -1,11 +1,14 @@
 """Marts by difference: a call's change to the marts applied as (the mart files
 over the touched families' rows after the call) − (the same before it).
 
-Used by `bansos.marts.refresh` for calls that touched no register row and left
-the grids as they were (a bank's or PT Pos's tranche file, a re-sent status):
-the cost is that of the families in the file, not of the kab/kota they live
-in; and, after a register load, for the kab/kota other than those of the
-snapshots it touched (docs/architecture.md, "Marts after a load"). Why the
+Used by `bansos.marts.refresh` for calls that left the grids and every
+kab/kota's structure as they were: a bank's or PT Pos's tranche file, a
+re-sent status, or a register extract into snapshots that keep their place
+and their decisions (a corrected or re-sent extract, late additions to a
+month's): the cost is that of the families in the file, not of the kab/kota
+they live in; and, after a register load that changed a structure, for the
+kab/kota other than those of the snapshots it touched (docs/architecture.md,
+"Marts after a load"). Why the
 difference is exact is in queries/increment/40_difference.sql;
 tests/test_marts_incremental.py checks it against a full rebuild after every
 load of random load sequences.
@@ -34,6 +37,13 @@ SUMS: dict[str, tuple[str, ...]] = {
     "mart_targeting": ("eligible_families", "eligible_covered", "recipients", "eligible_recipients",
                        "not_in_register"),
     "mart_signal": ("families", "recipients", "eligible_without_any"),
+    # the register's own marts: they change only where a call touched register
+    # rows (a difference after a register load keeps every slice in place)
+    "mart_snapshot": ("families",),
+    "mart_funnel": ("families", "new_registrations", "channel_mandiri", "channel_agen", "channel_musdes",
+                    "channel_dinsos", "channel_dtsen", "channel_blank", "decided", "layak", "tidak_layak",
+                    "appealed", "upheld", "appeal_rejected", "final_layak"),
+    "mart_register_decile": ("families",),
 }
 KEEP_ROW: dict[str, str | None] = {
     # a group of allocation rows: every row is an allocation or a reroute
@@ -51,12 +61,17 @@ KEEP_ROW: dict[str, str | None] = {
     ),
     "mart_targeting": None,
     "mart_signal": None,
+    # a slice in use: the call kept every slice (10_scope's register_kept)
+    "mart_snapshot": None,
+    # a register in use with families (in a decile group)
+    "mart_funnel": "m.families > 0",
+    "mart_register_decile": "m.families > 0",
 }
 # One row per family: the touched families' rows are replaced.
 FAMILY_ROWS = frozenset({"mart_signal_family"})
-# Functions of a kab/kota's own register (and of which kab/kota are present)
-# only: unchanged outside the kab/kota whose snapshots the call touched.
-UNCHANGED = frozenset({"mart_snapshot", "mart_funnel", "mart_register_decile", "mart_comparison"})
+# A function of which kab/kota are present only, which a difference leaves as
+# they were.
+UNCHANGED = frozenset({"mart_comparison"})
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -91,10 +106,14 @@ def apply(con: duckdb.DuckDBPyConnection) -> None:
         # A NULL sum (a count a rule leaves NULL, the same before and after) changes nothing.
         con.execute(f"UPDATE {table} m SET " + ", ".join(f"{s} = m.{s} + coalesce(d.{s}, 0)" for s in sums)
                     + f" FROM i_delta d WHERE {match}")
-        # New rows: a group that had no row before and has something now.
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM i_delta d WHERE ("
-                    + " OR ".join(f"coalesce(d.{s}, 0) <> 0" for s in sums)
-                    + f") AND NOT EXISTS (SELECT 1 FROM {table} m WHERE {match})")
+        # New rows: a group that had no row before and has something now, or,
+        # where a rule says which rows exist, any group the call touched (a
+        # kecamatan whose first register families are eligible for nothing has
+        # a row of zeros); the rule then drops those that should not exist.
+        new = ("true" if KEEP_ROW[table] is not None
+               else "(" + " OR ".join(f"coalesce(d.{s}, 0) <> 0" for s in sums) + ")")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM i_delta d WHERE {new} "
+                    f"AND NOT EXISTS (SELECT 1 FROM {table} m WHERE {match})")
         if KEEP_ROW[table] is not None:
             con.execute(f"DELETE FROM {table} m WHERE EXISTS (SELECT 1 FROM i_delta d WHERE {match}) "
                         f"AND NOT ({KEEP_ROW[table]})")

@@ -214,6 +214,7 @@ def test_marts_after_every_load_equal_a_full_rebuild(empty_warehouse_template, t
     monkeypatch.delenv("BANSOS_KEY", raising=False)
     monkeypatch.setenv("BANSOS_KEY_FILE", str(template_key))
     modes = []
+    register_difference = 0
     for seed in SEEDS:
         folder = tmp_path / f"seed-{seed}"
         (folder / "files").mkdir(parents=True)
@@ -227,6 +228,8 @@ def test_marts_after_every_load_equal_a_full_rebuild(empty_warehouse_template, t
             assert all(r.status in ("loaded", "unchanged") for r in results), [r.message for r in results]
             mode = marts_mode(db)
             modes.append(mode)
+            if mode.startswith(marts.DIFFERENCE) and any("keluarga" in Path(r.path).name for r in requests):
+                register_difference += 1
             differing = full_rebuild_differences(db)
             assert not differing, (f"seed {seed}, load {step + 1} ({[Path(r.path).name for r in requests]}, "
                                    f"replace={replace}, marts {mode}): {differing}")
@@ -237,6 +240,9 @@ def test_marts_after_every_load_equal_a_full_rebuild(empty_warehouse_template, t
     assert incremental >= len(modes) // 5, (incremental, len(modes), sorted(set(modes)))
     assert difference >= len(modes) // 5, (difference, len(modes), sorted(set(modes)))
     assert split >= len(modes) // 10, (split, len(modes), sorted(set(modes)))
+    # register loads into snapshots that keep their place and decisions (most
+    # register loads here pick a slice that is new: 7 of the 100 loads)
+    assert register_difference >= len(modes) // 20, (register_difference, len(modes))
 
 
 # -- the cases the increment must widen its scope for, by hand ------------------
@@ -360,6 +366,47 @@ def test_by_difference_a_kecamatan_row_goes_with_its_last_recipient_unless_its_r
     assert not full_rebuild_differences(warehouse)
 
 
+def test_by_difference_a_register_family_in_a_new_kecamatan_brings_a_row_of_zeros(warehouse, tmp_path):
+    """A register load into a snapshot already in use goes by difference. A
+    family in a kecamatan the register had no family in gives that kecamatan
+    a targeting row even when it is eligible for nothing (all counts 0), as a
+    full rebuild does; taking it away again drops the row."""
+    load(warehouse, write(tmp_path, "k1.csv", REGISTER_HEADER, [f"{kk('F1')},18.72.01,1,,,,2025-12-31"]))
+    paid = [f"{kk(f)},PKH,2026,1,18.72.01,600000,proses,BRI," for f in ("F1", "F2")]
+    load(warehouse, write(tmp_path, "p1.csv", ALLOCATION_HEADER, paid), as_of="2026-06-01")
+    assert kecamatan_row(warehouse, "18.72.02") is None
+
+    # F5: desil 9 (PKH takes 1), no decision: eligible for nothing.
+    assert load(warehouse, write(tmp_path, "k2.csv", REGISTER_HEADER, [f"{kk('F5')},18.72.02,9,,,,2025-12-31"])) == (
+        "difference: 1 family")
+    assert kecamatan_row(warehouse, "18.72.02") == (0, 0, 0)
+    assert not full_rebuild_differences(warehouse)
+
+    # The snapshot re-issued without F5 (--replace): F5's row is retired (F1's
+    # is replaced by its re-issued row), and the kecamatan row goes.
+    assert load(warehouse, write(tmp_path, "k3.csv", REGISTER_HEADER, [f"{kk('F1')},18.72.01,1,,,,2025-12-31"]),
+                as_of="2026-06-02", replace=True) == "difference: 2 families"
+    assert kecamatan_row(warehouse, "18.72.02") is None
+    assert not full_rebuild_differences(warehouse)
+
+
+def test_the_first_decisions_in_a_snapshot_make_its_families_count_on_the_layak_basis(warehouse, tmp_path):
+    """A snapshot without decisions has no layak counts (NULL). A load that
+    adds the first decided family changes that for every family in it, not
+    only the loaded one: it cannot go by difference over the loaded family."""
+    load(warehouse, write(tmp_path, "k1.csv", REGISTER_HEADER,
+                          [f"{kk('F1')},{METRO},1,,,,2025-12-31", f"{kk('F2')},{METRO},1,,,,2025-12-31"]))
+    paid = [f"{kk(f)},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20" for f in ("F1", "F2")]
+    load(warehouse, write(tmp_path, "p1.csv", ALLOCATION_HEADER, paid), as_of="2026-06-01")
+    assert targeting(warehouse, METRO, "2025-12-31", "layak") == (2, None, 0)
+
+    mode = load(warehouse, write(tmp_path, "k2.csv", REGISTER_HEADER, [f"{kk('F3')},{METRO},1,layak,,,2025-12-31"]))
+    # F1 and F2 are recipients with no decision in a register that now has decisions: not layak.
+    assert targeting(warehouse, METRO, "2025-12-31", "layak") == (2, 0, 0)
+    assert mode == "incremental: 1 kab/kota", mode
+    assert not full_rebuild_differences(warehouse)
+
+
 # -- when a load rebuilds everything -------------------------------------------
 
 
@@ -380,9 +427,17 @@ def test_which_loads_rebuild_every_mart(warehouse, tmp_path):
     # A new date before every other: no earlier rows to extend, all rebuilt.
     assert load(warehouse, write(tmp_path, "k3.csv", REGISTER_HEADER, [f"{kk('F5')},{METRO},2,,,,2025-11-30"])) == (
         "full: a new snapshot date before every other")
-    # The same dates and tranche again: only the regions touched.
+    # The same dates and tranche again, into a snapshot Metro has, which stays
+    # without decisions: every kab/kota's structure as it was, by difference.
     assert load(warehouse, write(tmp_path, "k4.csv", REGISTER_HEADER, [f"{kk('F3')},{METRO},3,,,,2026-01-31"])) == (
-        "incremental: 1 kab/kota")
+        "difference: 1 family")
+    # Its first decision: whether its families can count as layak changes, so Metro goes by region.
+    assert load(warehouse, write(tmp_path, "k5.csv", REGISTER_HEADER,
+                                 [f"{kk('F7')},{METRO},3,layak,,,2026-01-31"])) == "incremental: 1 kab/kota"
+    # Banyuwangi's first snapshot at a date others have: its register in use changes, by region.
+    assert load(warehouse, write(tmp_path, "k6.csv", REGISTER_HEADER,
+                                 [f"{kk('F8')},{BANYUWANGI},3,,,,2026-01-31"])) == "incremental: 1 kab/kota"
+    assert not full_rebuild_differences(warehouse)
     # Allocations only, in a tranche and kab/kota present: by difference.
     assert load(warehouse, write(tmp_path, "p2.csv", ALLOCATION_HEADER,
                                  [f"{kk('F2')},PKH,2026,1,{BANYUWANGI},600000,proses,POS,"]), as_of="2026-06-02") == (

@@ -3,7 +3,8 @@
 -- Reads:    fact_family, fact_allocation, current_family, and the marts as they
 --           were before the call (mart_snapshot, mart_targeting), which equal a
 --           full rebuild of the facts before the call (refresh checks that first).
--- Makes:    i_slice, i_slice_used, i_family, i_snapshot_before, i_global_change.
+-- Makes:    i_slice, i_slice_used, i_touched_family, i_snapshot_before,
+--           i_global_change.
 -- A row the call touched: inserted by it (load_id in the range) or retired by
 -- it (superseded_by in the range: an older row it superseded, or a row a
 -- --replace re-issue no longer contains).
@@ -29,17 +30,14 @@ FROM i_slice s
 JOIN mart_snapshot m ON m.region_code = s.region_code AND m.snapshot_date < s.snapshot_date
 GROUP BY s.region_code, s.snapshot_date;
 
--- Families whose rows or whose register membership the call can have changed.
-CREATE OR REPLACE TEMP TABLE i_family AS
+-- Families with a row the call touched. (Where the call changes a kab/kota's
+-- structure, the families of its touched slices change too: 15_family.sql.)
+CREATE OR REPLACE TEMP TABLE i_touched_family AS
 SELECT family_key FROM fact_family
 WHERE load_id BETWEEN $lo AND $hi OR superseded_by BETWEEN $lo AND $hi
 UNION
 SELECT family_key FROM fact_allocation
-WHERE load_id BETWEEN $lo AND $hi OR superseded_by BETWEEN $lo AND $hi
-UNION
-SELECT f.family_key
-FROM current_family f
-JOIN i_slice_used s ON s.region_code = f.region_code AND s.snapshot_date = f.snapshot_date;
+WHERE load_id BETWEEN $lo AND $hi OR superseded_by BETWEEN $lo AND $hi;
 
 -- Which snapshot each region used at each as_of before the call: the marts
 -- change as the refresh goes on, and a difference needs the state before
@@ -56,10 +54,16 @@ SELECT * FROM mart_snapshot;
 -- before (new_date, previous_as_of; see bansos/marts.py `refresh`).
 -- The kab/kota present are the grids' other dimension: a call that brings the
 -- first row of a kab/kota, or retires the last one, changes the grid
--- (regions_changed). Calls that touch no register row (register_touched) and
--- leave the grids as they were can be applied by difference (queries/
--- increment/40_difference.sql); touched_families and current_allocations say
--- what that would cost.
+-- (regions_changed). Calls that leave the grids and every kab/kota's structure
+-- as they were can be applied by difference (queries/increment/
+-- 40_difference.sql): those that touch no register row (register_touched), and
+-- those whose touched slices all stay in place with their decisions
+-- (register_kept: each slice was there before, still has current rows, and
+-- holds registration decisions after the call exactly when it did before, so
+-- which snapshot each kab/kota uses at each as_of, and whether its families
+-- can count as layak, are unchanged: a re-sent or corrected extract, or late
+-- additions to a month's extract). touched_families and current_allocations
+-- say what a difference would cost.
 CREATE OR REPLACE TEMP TABLE i_global_change AS
 WITH new_date AS (
     SELECT DISTINCT f.snapshot_date FROM fact_family f
@@ -84,6 +88,12 @@ WITH new_date AS (
     SELECT region_code FROM fact_family WHERE superseded_by BETWEEN $lo AND $hi
     UNION
     SELECT region_code FROM fact_allocation WHERE superseded_by BETWEEN $lo AND $hi
+), slice_after AS (
+    -- the touched slices as they are after the call (absent: emptied)
+    SELECT f.region_code, f.snapshot_date, bool_or(f.decision IS NOT NULL) AS has_decisions
+    FROM current_family f
+    JOIN i_slice s ON s.region_code = f.region_code AND s.snapshot_date = f.snapshot_date
+    GROUP BY f.region_code, f.snapshot_date
 )
 SELECT
     EXISTS (SELECT 1 FROM gone_date g
@@ -98,10 +108,16 @@ SELECT
     (SELECT max(snapshot_date) FROM new_date) AS new_date,
     (SELECT max(m.as_of) FROM mart_snapshot m WHERE m.as_of < (SELECT max(snapshot_date) FROM new_date)) AS previous_as_of,
     EXISTS (SELECT 1 FROM i_slice) AS register_touched,
+    NOT EXISTS (SELECT 1 FROM i_slice s
+                LEFT JOIN i_snapshot_before b
+                       ON b.region_code = s.region_code AND b.snapshot_date = s.snapshot_date AND b.as_of = b.snapshot_date
+                LEFT JOIN slice_after a ON a.region_code = s.region_code AND a.snapshot_date = s.snapshot_date
+                WHERE b.region_code IS NULL OR a.region_code IS NULL OR a.has_decisions <> b.has_decisions)
+    AS register_kept,
     EXISTS (SELECT 1 FROM new_region)
     OR EXISTS (SELECT 1 FROM gone_region g
                WHERE NOT EXISTS (SELECT 1 FROM current_family c WHERE c.region_code = g.region_code)
                  AND NOT EXISTS (SELECT 1 FROM current_allocation c WHERE c.region_code = g.region_code))
     AS regions_changed,
-    (SELECT count(*) FROM i_family) AS touched_families,
+    (SELECT count(*) FROM i_touched_family) AS touched_families,
     (SELECT count(*) FROM current_allocation) AS current_allocations;

@@ -1,7 +1,7 @@
 -- Increment regions: the kab/kota whose mart rows a load can have changed
 -- (bansos/marts.py `refresh`, when it refreshes by region).
 -- Parameters: $lo — the call's first load id.
--- Needs:    i_family, i_slice (10_scope), fact_family, fact_allocation.
+-- Needs:    i_family (15_family), i_slice (10_scope), fact_family, fact_allocation.
 -- Makes:    i_region.
 
 -- Affected regions: every kab/kota where such a family has a row that is

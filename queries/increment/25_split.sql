@@ -2,7 +2,7 @@
 -- touched by region and what it changes elsewhere by difference (bansos/marts.py
 -- `refresh`).
 -- Parameters: $lo — the call's first load id.
--- Needs:    i_slice, i_family (10_scope), fact_family, fact_allocation.
+-- Needs:    i_slice (10_scope), i_family (15_family), fact_family, fact_allocation.
 -- Makes:    i_region, i_difference_family.
 
 -- A touched snapshot changes its kab/kota's structure (which register is in
