@@ -112,6 +112,23 @@ def test_a_place_name_with_an_apostrophe_is_just_a_value(demo_db):
     runner.close()
 
 
+@pytest.mark.parametrize("which", ["demo", "empty"])
+def test_warehouse_meta_counts_the_current_fact_rows(which, demo_db, empty_db):
+    """warehouse_meta counts the current rows from the marts (cheap on every
+    page); they must be the counts of the facts themselves (after loads that
+    supersede rows too: tests/test_marts_incremental.py)."""
+    db = demo_db if which == "demo" else empty_db
+    meta = QueryRunner(db, cache=False).run("warehouse_meta").iloc[0]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        families, allocations = con.execute(
+            "SELECT (SELECT count(*) FROM current_family), (SELECT count(*) FROM current_allocation)").fetchone()
+    finally:
+        con.close()
+    assert (int(meta.families_rows), int(meta.allocation_rows)) == (families, allocations)
+    assert (families > 0) == (which == "demo")
+
+
 def test_cache_follows_the_data_version(demo_db, tmp_path):
     import shutil
 
