@@ -111,10 +111,6 @@ def measure_scale(scale: float, files: list[Path], scratch: Path) -> dict:
     os.environ["BANSOS_KEY_FILE"] = str(paths["key"])
     built = soak.build_warehouse(scale, paths)
     copy = soak._copy_warehouse(paths["db"], scratch / f"scale-{bench.scale_label(scale)}")
-    # The copy's gigabytes written back to disk before the first load is timed:
-    # otherwise that load's own copy of the file competes with the write-back
-    # (9.6 s instead of 1.4-1.7 s at scale 4, 6 Dec 2026), a cost of this setup.
-    os.sync()
     size_mb = round(copy.stat().st_size / 2**20)
     log(f"scale {scale}: warehouse {size_mb:,} MB; loading {len(files)} files one by one …")
     loads = []
