@@ -3,7 +3,7 @@
 -- files read (bansos/marts.py `refresh`, bansos/marts_difference.py).
 -- Parameters: $lo — the call's first load id.
 -- Needs:    i_difference_family, i_region (25_split, or all touched families and
---           no region when the call touched no register row), i_snapshot_before
+--           no region when the call left every structure as it was), i_snapshot_before
 --           (10_scope), fact_family, fact_allocation, mart_snapshot (as the
 --           refresh by region left it), mart_targeting.
 -- Makes:    i_family_rows, i_allocation_rows, mart_before.current_family,
