@@ -258,12 +258,7 @@ def collect(table_name: str, filters: ExportFilters, runner: QueryRunner) -> Exp
         raise ExportRefused(str(error)) from error
     except QueryError as error:
         raise ExportRefused(str(error)) from error
-    limit = settings.get_int("export_max_rows")
-    if len(raw) > limit:
-        raise ExportRefused(
-            f"{len(raw):,} rows is more than the export limit of {limit:,} (setting BANSOS_EXPORT_MAX_ROWS); "
-            "narrow the filters (--province, --region, --program, --year, --tranche)"
-        )
+    _refuse_over_limit(len(raw), "; narrow the filters (--province, --region, --program, --year, --tranche)")
     frame = raw[[c.name for c in table.columns]].copy()
     return Export(table, frame, _provenance(table, filters, runner, frame))
 
@@ -281,10 +276,14 @@ def row_count(table_name: str, filters: ExportFilters, runner: QueryRunner) -> i
         rows = int(runner.run(query).iloc[0][column])
     except QueryError as error:  # NoWarehouse included
         raise ExportRefused(str(error)) from error
+    _refuse_over_limit(rows)
+    return rows
+
+
+def _refuse_over_limit(rows: int, advice: str = "") -> None:
     limit = settings.get_int("export_max_rows")
     if rows > limit:
-        raise ExportRefused(f"{rows:,} rows is more than the export limit of {limit:,} (setting BANSOS_EXPORT_MAX_ROWS)")
-    return rows
+        raise ExportRefused(f"{rows:,} rows is more than the export limit of {limit:,} (setting BANSOS_EXPORT_MAX_ROWS){advice}")
 
 
 def _provenance(table: ExportTable, filters: ExportFilters, runner: QueryRunner, frame: pd.DataFrame) -> dict:
