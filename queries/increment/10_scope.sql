@@ -3,8 +3,7 @@
 -- Reads:    fact_family, fact_allocation, current_family, and the marts as they
 --           were before the call (mart_snapshot, mart_targeting), which equal a
 --           full rebuild of the facts before the call (refresh checks that first).
--- Makes:    i_slice, i_slice_used, i_touched_family, i_snapshot_before,
---           i_global_change.
+-- Makes:    i_slice, i_touched_family, i_snapshot_before, i_global_change.
 -- A row the call touched: inserted by it (load_id in the range) or retired by
 -- it (superseded_by in the range: an older row it superseded, or a row a
 -- --replace re-issue no longer contains).
@@ -15,20 +14,6 @@ CREATE OR REPLACE TEMP TABLE i_slice AS
 SELECT DISTINCT region_code, snapshot_date
 FROM fact_family
 WHERE load_id BETWEEN $lo AND $hi OR superseded_by BETWEEN $lo AND $hi;
-
--- A region's register in use at an as_of is its latest slice on or before it.
--- A touched slice can change which slice a region uses (a new slice takes over
--- from the one before it; an emptied one hands back to it) and whether its
--- families count as layak (has_decisions is per slice): the families of the
--- touched slice and of the slice before it are the ones whose membership can
--- change. Every slice is in mart_snapshot (it is in use at its own date).
-CREATE OR REPLACE TEMP TABLE i_slice_used AS
-SELECT region_code, snapshot_date FROM i_slice
-UNION
-SELECT s.region_code, max(m.snapshot_date) AS snapshot_date
-FROM i_slice s
-JOIN mart_snapshot m ON m.region_code = s.region_code AND m.snapshot_date < s.snapshot_date
-GROUP BY s.region_code, s.snapshot_date;
 
 -- Families with a row the call touched. (Where the call changes a kab/kota's
 -- structure, the families of its touched slices change too: 15_family.sql.)
