@@ -86,7 +86,9 @@ def program_chart(f: ui.Filters, codes: list[str], lang: str) -> None:
     st.caption(ui.tr("cakupan.program.note"))
 
 
-def region_section(f: ui.Filters, row: pd.Series, lang: str) -> None:
+def region_section(f: ui.Filters, row: pd.Series, lang: str) -> pd.DataFrame:
+    """The regions in view, with the comparison regions when asked for;
+    gives the rows it read (every row of the view is among them)."""
     st.subheader(ui.tr("cakupan.region.heading"))
     codes = _regions_compared(f)
     frame = ui.q("region_indicators", as_of=f.as_of, basis=f.basis, program=f.program, year=f.year, tranche=f.tranche,
@@ -104,6 +106,7 @@ def region_section(f: ui.Filters, row: pd.Series, lang: str) -> None:
     with program_tab:
         if program_tab.open:
             program_chart(f, codes, lang)
+    return frame
 
 
 def disbursement_section(f: ui.Filters, lang: str) -> pd.DataFrame:
@@ -190,11 +193,16 @@ def render(f: ui.Filters) -> None:
         return
     row = found[1].iloc[0]
     days = settings.get_int("timely_days")
-    in_view = ui.q("region_indicators", **f.params("as_of", "basis", "program", "year", "tranche", "province", "regions"))
-    st.markdown(ui.tr("cakupan.context", program=f.program, period=ui.period_label(f.year, f.tranche),
-                      scope=narrative.scope_label(row, in_view, lang)))
+    # The context line names the view, from the region section's rows: they
+    # hold every region in view (and may hold comparison regions), and a
+    # region's row does not depend on which others are asked for, so one
+    # query serves both.
+    context = st.empty()
     tiles(row, lang, days)
-    region_section(f, row, lang)
+    compared = region_section(f, row, lang)
+    in_view = compared[compared.region_code.isin(f.regions)] if not compared.empty else compared
+    context.markdown(ui.tr("cakupan.context", program=f.program, period=ui.period_label(f.year, f.tranche),
+                           scope=narrative.scope_label(row, in_view, lang)))
     by_tranche = disbursement_section(f, lang)
     left, right = st.columns(2, gap="medium")
     with left:

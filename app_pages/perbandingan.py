@@ -111,12 +111,35 @@ def pick_regions(f: ui.Filters, lang: str) -> list[str]:
                       placeholder=ui.tr("perbandingan.pick.placeholder"), help=ui.tr("perbandingan.pick.help"))
 
 
-def side_by_side(f: ui.Filters, lang: str, chosen: list[str]) -> None:
+def chosen_rows(f: ui.Filters, chosen: list[str]) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The chosen regions' rows for the tranche shown (side by side) and for
+    every tranche (small multiples; None when those are not drawn). One
+    query when both are drawn: a region's row for a tranche does not depend
+    on which regions and tranches are asked for (ranks are among all pilots
+    of the tranche), so the tranche shown is taken from every tranche's rows.
+    (None, None) when fewer than two regions are chosen or the query failed
+    (its message is shown once)."""
+    if len(chosen) < 2:
+        return None, None
+    if len(f.periods) < 2:
+        return ui.safe_query("region_indicators", regions=chosen,
+                             **f.params("as_of", "basis", "program", "year", "tranche", "province")), None
+    every = ui.safe_query("region_indicators", regions=chosen, year=None, tranche=None,
+                          **f.params("as_of", "basis", "program", "province"))
+    if every is None or every.empty:
+        return every, every
+    shown = pd.Series(True, index=every.index)
+    if f.year is not None:
+        shown &= every.year == f.year
+    if f.tranche is not None:
+        shown &= every.tranche == f.tranche
+    return every[shown].reset_index(drop=True), every
+
+
+def side_by_side(f: ui.Filters, lang: str, chosen: list[str], frame: pd.DataFrame | None) -> None:
     if len(chosen) < 2:
         ui.empty_state("perbandingan.pick.too_few")
         return
-    frame = ui.safe_query("region_indicators", regions=chosen,
-                          **f.params("as_of", "basis", "program", "year", "tranche", "province"))
     if ui.nothing(frame, "empty.no_match"):
         return
     frame = frame.assign(pick_order=frame.region_code.map({c: i for i, c in enumerate(chosen)})).sort_values("pick_order")
@@ -142,15 +165,13 @@ def side_by_side(f: ui.Filters, lang: str, chosen: list[str]) -> None:
     ui.small_n_note()
 
 
-def small_multiples(f: ui.Filters, lang: str, chosen: list[str], metric_id: str) -> None:
+def small_multiples(f: ui.Filters, lang: str, chosen: list[str], metric_id: str, frame: pd.DataFrame | None) -> None:
     if len(chosen) < 2:
         return
     st.subheader(ui.tr("perbandingan.multiples.heading", metric=ui.label(metric_id)))
     if len(f.periods) < 2:
         ui.empty_state("perbandingan.trend.one_period")
         return
-    frame = ui.safe_query("region_indicators", regions=chosen, year=None, tranche=None,
-                          **f.params("as_of", "basis", "program", "province"))
     if ui.nothing(frame, "empty.no_match"):
         return
     metric = comparison.metric(metric_id, lang)
@@ -227,8 +248,9 @@ def render(f: ui.Filters) -> None:
                           lambda m, language: BY_ID[m].label(language), help=ui.tr("perbandingan.metric.help"))
     league(f, lang, metric_id)
     chosen = pick_regions(f, lang)
-    side_by_side(f, lang, chosen)
-    small_multiples(f, lang, chosen, metric_id)
+    shown, every = chosen_rows(f, chosen)
+    side_by_side(f, lang, chosen, shown)
+    small_multiples(f, lang, chosen, metric_id, every)
     st.subheader(ui.tr("perbandingan.pilot.heading"))
     pilot = pick_pilot(f)
     if pilot is None:

@@ -288,3 +288,39 @@ def test_without_a_register_the_pages_say_the_figure_is_not_available(allocation
         assert "cakupan PKH di Kota Metro belum tersedia" in markdown_text(at)
     else:
         assert metric(at, "Realisasi (keluarga)").value == "75,0%"
+
+
+def _region_indicator_calls(at) -> list[dict]:
+    """The region_indicators calls of one rerun of the open page (the local
+    runner's recorder, as the benchmark discovers a page's queries)."""
+    from bansos import ui
+
+    runner = ui.core._runner(str(ui.app_db_path()), None, None)
+    runner.recorder = []
+    try:
+        at.run()
+    finally:
+        calls, runner.recorder = runner.recorder, None
+    assert not at.exception, [e.value for e in at.exception]
+    return [params for name, params in calls if name == "region_indicators"]
+
+
+@pytest.mark.parametrize("compare", [True, False])
+def test_cakupan_context_names_the_one_region_in_view_from_the_region_sections_rows(demo_db, compare):
+    # The context line takes the view's rows from the region section's query
+    # (which also holds comparison regions when asked for): one region in
+    # view is named, whatever else that query read.
+    at = open_page(demo_db, "app_pages/cakupan.py", lang="en")
+    at.toggle(key="ck_compare").set_value(compare).run()
+
+    def context() -> str:
+        lines = [m.value for m in at.markdown if m.value.startswith("**PKH** · Tranche 2 2026 · ")]
+        assert len(lines) == 1, [m.value for m in at.markdown]
+        return lines[0].removeprefix("**PKH** · Tranche 2 2026 · ")
+
+    assert context() == "14 pilot regions"
+    set_filter(at, "wil", ["18.72"])
+    assert context() == "Kota Metro"
+    calls = _region_indicator_calls(at)
+    assert len(calls) == 1, calls  # one query for the context line and the region section
+    assert calls[0]["regions"][0] == "18.72" and (len(calls[0]["regions"]) > 1) == compare

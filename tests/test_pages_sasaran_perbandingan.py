@@ -412,3 +412,37 @@ def test_every_small_rate_carries_its_flag_whatever_the_ranking(demo_db, runner)
     text = shown(sasaran.dataframe[0])
     padang = text[sasaran.dataframe[0].value.region_code == "13.71"].iloc[0]
     assert padang["Inclusion error"].endswith(" ⚠") and not padang["Exclusion error"].endswith("⚠")
+
+
+def test_perbandingan_chosen_regions_read_once_for_the_tranche_and_its_history(demo_db, runner):  # noqa: F811
+    # The side-by-side table takes the tranche shown from the rows the small
+    # multiples draw (every tranche): on an earlier tranche, its figures are
+    # still that tranche's, and the page asks for the chosen regions once.
+    from bansos import ui
+
+    other = comparison_of(runner, "18.72").comparison_code.iloc[0]
+    at = open_page(demo_db, PERBANDINGAN, "en", state={"tahap": "2025-2"})
+    at.multiselect(key="pb_regions").set_value(["18.72", other])
+    page_runner = ui.core._runner(str(ui.app_db_path()), None, None)
+    page_runner.recorder = []
+    try:
+        at.run()
+    finally:
+        calls, page_runner.recorder = page_runner.recorder, None
+    assert not at.exception
+    chosen = [p for name, p in calls if name == "region_indicators" and p["regions"] == ["18.72", other]]
+    assert len(chosen) == 1 and chosen[0]["year"] is None and chosen[0]["tranche"] is None, chosen
+    side = shown(at.dataframe[1])
+    assert len(side) == 2  # the tranche shown, not every tranche
+    for code in ("18.72", other):
+        expected = runner.run("region_indicators", as_of=None, basis="desil", program="PKH", year=2025, tranche=2,
+                              province=None, regions=[code]).iloc[0]
+        row = side[side["Code"] == code].iloc[0]
+        flag = " ⚠" if expected.coverage_small else ""
+        assert row["Exclusion error"] == f"{fmt.pct(expected.exclusion_error, 'en')}{flag}"
+        assert row["Coverage: inputs"].startswith(fmt.number(expected.eligible_covered, "en") + " of ")
+    # the small multiples still draw every tranche of the programme
+    periods = len(runner.run("options_periods").query("program == 'PKH'"))
+    small = next(c for c in at.get("plotly_chart") if "pb_small_18.72" in c.proto.id)
+    xs = {x for trace in json.loads(small.proto.spec)["data"] for x in (trace.get("x") or [])}
+    assert len(xs) == periods > 2
