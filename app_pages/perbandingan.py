@@ -37,9 +37,8 @@ def _count_column(name: str) -> ui.Col:
 # -- league ---------------------------------------------------------------------------
 
 
-def league(f: ui.Filters, lang: str, metric_id: str) -> None:
+def league(f: ui.Filters, lang: str, metric_id: str, frame: pd.DataFrame | None) -> None:
     st.subheader(ui.tr("perbandingan.league.heading"))
-    frame = ui.safe_query("region_indicators", **f.params("as_of", "basis", "program", "year", "tranche", "province", "regions"))
     if frame is None:
         return
     pilots = frame[frame.is_pilot.astype(bool)] if not frame.empty else frame
@@ -111,29 +110,32 @@ def pick_regions(f: ui.Filters, lang: str) -> list[str]:
                       placeholder=ui.tr("perbandingan.pick.placeholder"), help=ui.tr("perbandingan.pick.help"))
 
 
-def chosen_rows(f: ui.Filters, chosen: list[str]) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """The chosen regions' rows for the tranche shown (side by side) and for
-    every tranche (small multiples; None when those are not drawn). One
-    query when both are drawn: a region's row for a tranche does not depend
-    on which regions and tranches are asked for (ranks are among all pilots
-    of the tranche), so the tranche shown is taken from every tranche's rows.
-    (None, None) when fewer than two regions are chosen or the query failed
-    (its message is shown once)."""
-    if len(chosen) < 2:
-        return None, None
-    if len(f.periods) < 2:
-        return ui.safe_query("region_indicators", regions=chosen,
-                             **f.params("as_of", "basis", "program", "year", "tranche", "province")), None
-    every = ui.safe_query("region_indicators", regions=chosen, year=None, tranche=None,
-                          **f.params("as_of", "basis", "program", "province"))
-    if every is None or every.empty:
-        return every, every
-    shown = pd.Series(True, index=every.index)
-    if f.year is not None:
-        shown &= every.year == f.year
-    if f.tranche is not None:
-        shown &= every.tranche == f.tranche
-    return every[shown].reset_index(drop=True), every
+def page_rows(f: ui.Filters, chosen: list[str]) -> pd.DataFrame | None:
+    """Every region_indicators row this page shows, in one query: the
+    regions in view (league) and the chosen regions (side by side, small
+    multiples), for the tranche shown, or for every tranche when the small
+    multiples are drawn. A region's row for a tranche does not depend on
+    which regions and tranches are asked for (ranks are among all pilots of
+    the tranche), so each section takes its own rows from these (`_rows`).
+    None when the query failed (its message is then shown once)."""
+    regions = list(dict.fromkeys([*f.regions, *chosen]))
+    if len(chosen) >= 2 and len(f.periods) >= 2:
+        return ui.safe_query("region_indicators", regions=regions, year=None, tranche=None,
+                             **f.params("as_of", "basis", "program", "province"))
+    return ui.safe_query("region_indicators", regions=regions,
+                         **f.params("as_of", "basis", "program", "year", "tranche", "province"))
+
+
+def _rows(rows: pd.DataFrame | None, regions, f: ui.Filters | None = None) -> pd.DataFrame | None:
+    """The rows of `regions` among the page's rows; of the tranche shown when `f` is given."""
+    if rows is None or rows.empty:
+        return rows
+    keep = rows.region_code.isin(list(regions))
+    if f is not None and f.year is not None:
+        keep &= rows.year == f.year
+    if f is not None and f.tranche is not None:
+        keep &= rows.tranche == f.tranche
+    return rows[keep].reset_index(drop=True)
 
 
 def side_by_side(f: ui.Filters, lang: str, chosen: list[str], frame: pd.DataFrame | None) -> None:
@@ -246,11 +248,15 @@ def render(f: ui.Filters) -> None:
     left, _ = st.columns([1, 1])
     metric_id = ui.choice(left.selectbox, "perbandingan.metric.label", METRICS, "pb_metric",
                           lambda m, language: BY_ID[m].label(language), help=ui.tr("perbandingan.metric.help"))
-    league(f, lang, metric_id)
+    # The league is drawn above the region picker, once the picked regions
+    # are known: one query serves both (page_rows).
+    league_box = st.container()
     chosen = pick_regions(f, lang)
-    shown, every = chosen_rows(f, chosen)
-    side_by_side(f, lang, chosen, shown)
-    small_multiples(f, lang, chosen, metric_id, every)
+    rows = page_rows(f, chosen)
+    with league_box:
+        league(f, lang, metric_id, _rows(rows, f.regions, f))
+    side_by_side(f, lang, chosen, _rows(rows, chosen, f))
+    small_multiples(f, lang, chosen, metric_id, _rows(rows, chosen))
     st.subheader(ui.tr("perbandingan.pilot.heading"))
     pilot = pick_pilot(f)
     if pilot is None:

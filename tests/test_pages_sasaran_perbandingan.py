@@ -415,9 +415,10 @@ def test_every_small_rate_carries_its_flag_whatever_the_ranking(demo_db, runner)
 
 
 def test_perbandingan_chosen_regions_read_once_for_the_tranche_and_its_history(demo_db, runner):  # noqa: F811
-    # The side-by-side table takes the tranche shown from the rows the small
-    # multiples draw (every tranche): on an earlier tranche, its figures are
-    # still that tranche's, and the page asks for the chosen regions once.
+    # The page reads its region rows once (the regions in view and the
+    # chosen ones, every tranche, as the small multiples draw them); the
+    # league and the side-by-side table take the tranche shown from them: on
+    # an earlier tranche, their figures are still that tranche's.
     from bansos import ui
 
     other = comparison_of(runner, "18.72").comparison_code.iloc[0]
@@ -430,8 +431,15 @@ def test_perbandingan_chosen_regions_read_once_for_the_tranche_and_its_history(d
     finally:
         calls, page_runner.recorder = page_runner.recorder, None
     assert not at.exception
-    chosen = [p for name, p in calls if name == "region_indicators" and p["regions"] == ["18.72", other]]
-    assert len(chosen) == 1 and chosen[0]["year"] is None and chosen[0]["tranche"] is None, chosen
+    asked = [p for name, p in calls if name == "region_indicators"]
+    assert len(asked) == 1 and asked[0]["year"] is None and asked[0]["tranche"] is None, asked
+    assert {"18.72", other} | set(pilot_codes(runner)) == set(asked[0]["regions"])
+    league = shown(at.dataframe[0])
+    assert len(league) == len(pilot_codes(runner))
+    metro = runner.run("region_indicators", as_of=None, basis="desil", program="PKH", year=2025, tranche=2,
+                       province=None, regions=["18.72"]).iloc[0]
+    league_metro = league[league["Region"] == "Kota Metro"].iloc[0]
+    assert league_metro["Coverage"].removesuffix(" ⚠") == fmt.pct(metro.coverage, "en")
     side = shown(at.dataframe[1])
     assert len(side) == 2  # the tranche shown, not every tranche
     for code in ("18.72", other):
