@@ -155,13 +155,22 @@ def _status(row, lang: str) -> str:
     return "; ".join(notes) if notes else ui.tr("kualitas.status.ok")
 
 
+def _fresh_and_attention(regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """From freshness.sql's rows: every region with data (by province and
+    code) and those needing attention (pilots first, then by province and code)."""
+    if regions.empty:
+        return regions, regions
+    fresh = regions[~(regions.no_register.astype(bool) & regions.no_allocations.astype(bool))]
+    attention = regions[regions.needs_attention.astype(bool)].sort_values("is_pilot", ascending=False, kind="stable")
+    return fresh.reset_index(drop=True), attention.reset_index(drop=True)
+
+
 def _region_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Region label, group (with the pilot status) and latest tranche, in words."""
-    status = frame["pilot_status"] if "pilot_status" in frame else [None] * len(frame)  # freshness.sql has none
     return frame.assign(
         region=[f"{n} ({c})" for n, c in zip(frame["region_name"], frame["region_code"])],
         group=[words.group(p) + (f" · {words.pilot_status(s)}" if isinstance(s, str) else "")
-               for p, s in zip(frame["is_pilot"], status)],
+               for p, s in zip(frame["is_pilot"], frame["pilot_status"])],
         tranche=[fmt.EMPTY if fmt.is_missing(y) else ui.period_label(y, t, short=True)
                  for y, t in zip(frame["latest_year"], frame["latest_tranche"])],
     )
@@ -228,10 +237,11 @@ def render(meta: dict | None) -> None:
         fixes_section(pd.DataFrame(), lang)
         return
     frames = [ui.safe_query(name) for name in ("kualitas_totals", "loads", "kualitas_reasons", "quarantine_by_reason",
-                                               "freshness", "kualitas_attention")]
+                                               "freshness")]
     if any(frame is None for frame in frames):
         return
-    totals_frame, loads, reasons, by_file, fresh, attention = frames
+    totals_frame, loads, reasons, by_file, regions = frames
+    fresh, attention = _fresh_and_attention(regions)
     totals = totals_frame.iloc[0]
     if not int(totals.files):
         ui.empty_state("kualitas.empty")

@@ -1224,20 +1224,6 @@ class PandasPages(PageQuestions):
         return reg, alloc, progs, a, period
 
     def freshness(self) -> pd.DataFrame:
-        reg, alloc, progs, _, _ = self._freshness_parts()
-        x = pd.DataFrame({"region_code": sorted(set(reg.index) | set(alloc.index))})
-        x = x.merge(self._region_names()[["region_code", "region_name", "province_code"]], on="region_code")
-        x["is_pilot"] = x.region_code.isin(self.d.pilots.region_code)
-        x["latest_snapshot"] = pd.to_datetime(x.region_code.map(reg.latest_snapshot.to_dict()))
-        x["snapshots"] = x.region_code.map(reg.snapshots).fillna(0)
-        period = x.region_code.map(alloc)
-        x["latest_year"] = period // 10
-        x["latest_tranche"] = period % 10
-        x["programs"] = x.region_code.map(progs)
-        x = x[self._scoped(x.region_code)]
-        return x.sort_values(["province_code", "region_code"]).reset_index(drop=True)
-
-    def kualitas_attention(self) -> pd.DataFrame:
         reg, alloc, progs, a, period = self._freshness_parts()
         overall = period.max() if len(period) else np.nan
         latest_programs = sorted(set(a.program[period.to_numpy() == overall]))
@@ -1267,9 +1253,7 @@ class PandasPages(PageQuestions):
         x["tranche_behind"] = (latest_period.loc[x.index] < overall).fillna(False)
         x["needs_attention"] = (x.no_register | x.no_allocations | x.register_behind | x.tranche_behind
                                 | x.missing_programs.notna())
-        x = x[x.needs_attention]
-        x = x.sort_values(["is_pilot", "province_code", "region_code"], ascending=[False, True, True])
-        return x.reset_index(drop=True)
+        return x.sort_values(["province_code", "region_code"]).reset_index(drop=True)
 
     def kualitas_pilots(self) -> pd.DataFrame:
         p = self.d.pilots

@@ -903,12 +903,6 @@ class PolarsPages(PageQuestions):
         return self._once("freshness", build)
 
     def freshness(self) -> pl.DataFrame:
-        x = self._with_pilots(self._freshness().join(self._region_names(), on="region_code"))
-        return x.filter(self._scoped()).sort("province_code", "region_code").select(
-            "region_code", "region_name", "province_code", "is_pilot", "latest_snapshot", "snapshots",
-            latest_year=pl.col("latest_period") // 10, latest_tranche=pl.col("latest_period") % 10, programs="programs")
-
-    def kualitas_attention(self) -> pl.DataFrame:
         a = self._allocation_mart().select("region_code", "program", period=pl.col("year").cast(pl.Int32) * 10 + pl.col("tranche"))
         overall = a.get_column("period").max()
         at_latest = a.filter(_equals("period", overall))
@@ -936,8 +930,7 @@ class PolarsPages(PageQuestions):
             register_behind=register_behind, tranche_behind=tranche_behind)
         needs = (pl.col("no_register") | pl.col("no_allocations") | pl.col("register_behind") | pl.col("tranche_behind")
                  | pl.col("missing_programs").is_not_null())
-        return (x.with_columns(needs_attention=needs).filter("needs_attention")
-                .sort(["is_pilot", "province_code", "region_code"], descending=[True, False, False]))
+        return x.with_columns(needs_attention=needs).sort("province_code", "region_code")
 
     def kualitas_pilots(self) -> pl.DataFrame:
         p = self.d.pilots.filter(self._scoped())

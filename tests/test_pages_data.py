@@ -161,20 +161,27 @@ def test_attention_flags_a_pilot_without_the_latest_tranche(demo_db, tmp_path):
     with duckdb.connect(str(stale)) as con:
         latest = con.execute("SELECT max(year * 10 + tranche) FROM mart_allocation").fetchone()[0]
         con.execute("DELETE FROM mart_allocation WHERE region_code = ? AND year * 10 + tranche = ?", [pilot, latest])
-    attention = runner(stale).run("kualitas_attention")
+    regions = runner(stale).run("freshness")
+    attention = regions[regions.needs_attention]
     assert list(attention.region_code) == [pilot]
     row = attention.iloc[0]
     assert row.tranche_behind and not row.register_behind and not row.no_allocations
     assert row.latest_year * 10 + row.latest_tranche < latest
-    assert runner(demo_db).run("kualitas_attention").empty  # the demo is current everywhere
+    assert not runner(demo_db).run("freshness").needs_attention.any()  # the demo is current everywhere
+    # the page: that pilot alone needs attention; every region with data is still listed, the pilot too
+    at = run_page(stale, "kualitas", "en")
+    tables = [shown(d) for d in at.dataframe]
+    needing = next(t for t in tables if "Status" in t.columns)
+    assert len(needing) == 1 and needing["Region"].iloc[0].endswith(f"({pilot})")
+    listed = next(t for t in tables if "Programmes (latest tranche)" in t.columns)
+    assert len(listed) == len(regions) and any(r.endswith(f"({pilot})") for r in listed["Region"])
 
 
 def test_attention_lists_every_pilot_without_data(empty_db):
-    attention = runner(empty_db).run("kualitas_attention")
+    regions = runner(empty_db).run("freshness")
     pilots = runner(empty_db).run("kualitas_pilots")
-    assert set(attention.region_code) == set(pilots.region_code) and len(pilots) == pilots.pilots.iloc[0]
-    assert attention.no_register.all() and attention.no_allocations.all()
-    assert runner(empty_db).run("freshness").empty
+    assert set(regions.region_code) == set(pilots.region_code) and len(pilots) == pilots.pilots.iloc[0]
+    assert regions.needs_attention.all() and regions.no_register.all() and regions.no_allocations.all()
 
 
 # -- every page, both warehouses, both languages ----------------------------------
@@ -355,6 +362,8 @@ def test_empty_warehouse_lists_every_pilot_without_data_and_every_fix(empty_db):
     attention = shown(at.dataframe[0])
     assert len(attention) == len(runner(empty_db).run("kualitas_pilots"))
     assert set(attention["Status"]) == {i18n.t("kualitas.status.no_data", "en")}
+    # the list of regions with data is not drawn: every row of freshness.sql is a pilot without data
+    assert not [d for d in at.dataframe if "Programmes (latest tranche)" in table_labels(d).values()]
     body = texts(at)
     for reason in contract.REASONS:
         assert fixes.fix(reason, "en") in body
@@ -363,6 +372,7 @@ def test_empty_warehouse_lists_every_pilot_without_data_and_every_fix(empty_db):
 def test_current_demo_says_every_region_is_up_to_date(demo_db):
     at = run_page(demo_db, "kualitas")
     fresh = runner(demo_db).run("freshness")
+    assert not (fresh.no_register & fresh.no_allocations).any()  # the demo has data for every region it lists
     assert i18n.t("kualitas.fresh.all_ok", "id", total=fmt.number(len(fresh), "id")) in [s.value for s in at.success]
     table = next(shown(d) for d in at.dataframe if "Program (tahap terakhir)" in table_labels(d).values())
     assert len(table) == len(fresh)

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 NOT_ON_PAGES = {"families"}
 # Empty on the demo warehouse by design (every region is current there); the
 # empty warehouse below gives them rows.
-MAY_BE_EMPTY = {"quarantine_rows", "kualitas_attention", "rejections"}  # the demo rejects no file whole
+MAY_BE_EMPTY = {"quarantine_rows", "rejections"}  # the demo rejects no file whole
 
 
 @pytest.fixture(scope="module")
