@@ -180,8 +180,9 @@ class ExportTable:
     columns: tuple[ColumnDef, ...]
     params: tuple[str, ...]
     description: str
-    # (query, column) that counts the export's rows, for a table too large to
-    # build only to say how many rows it has (`row_count`); None: build it.
+    # (query, column) that counts the export's rows without building it
+    # (`row_count`): for a table too large to build only to say how many rows
+    # it has, or counted by a query the page runs anyway; None: build it.
     count: tuple[str, str] | None = None
 
 
@@ -191,7 +192,8 @@ TABLES = {
         ("as_of", "basis", "program", "year", "tranche", "province", "regions"),
         "One row per region × programme × year × tranche.",
     ),
-    "loads": ExportTable("loads", "loads", LOADS_COLUMNS, (), "The load ledger."),
+    "loads": ExportTable("loads", "loads", LOADS_COLUMNS, (), "The load ledger.",
+                         count=("kualitas_totals", "files")),
     "quarantine-summary": ExportTable(
         "quarantine-summary", "quarantine_by_reason", QUARANTINE_SUMMARY_COLUMNS, (), "Quarantined rows by file and reason.",
     ),
