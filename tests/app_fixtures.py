@@ -134,3 +134,19 @@ def numbers(element):
     frame = element.value.reset_index(drop=True)
     labels = table_labels(element)
     return frame.rename(columns={c: labels.get(c, c) for c in frame.columns})
+
+
+def queries_of_a_rerun(at, name: str) -> list[dict]:
+    """The parameters of every `name` query one rerun of the open page asks
+    for (cache hits included): the local runner's recorder, as the benchmark
+    discovers a page's queries."""
+    from bansos import ui
+
+    runner = ui.core._runner(str(ui.app_db_path()), None, None)
+    runner.recorder = []
+    try:
+        at.run()
+    finally:
+        calls, runner.recorder = runner.recorder, None
+    assert not at.exception, [e.value for e in at.exception]
+    return [params for asked, params in calls if asked == name]

@@ -12,7 +12,7 @@ import pytest
 
 from bansos import fmt
 from bansos.queries import QueryRunner
-from tests.app_fixtures import app_key_file, demo_db, empty_db, shown, table_labels  # noqa: F401
+from tests.app_fixtures import app_key_file, demo_db, empty_db, queries_of_a_rerun, shown, table_labels  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = ("app_pages/ringkasan.py", "app_pages/cakupan.py")
@@ -290,21 +290,6 @@ def test_without_a_register_the_pages_say_the_figure_is_not_available(allocation
         assert metric(at, "Realisasi (keluarga)").value == "75,0%"
 
 
-def _region_indicator_calls(at) -> list[dict]:
-    """The region_indicators calls of one rerun of the open page (the local
-    runner's recorder, as the benchmark discovers a page's queries)."""
-    from bansos import ui
-
-    runner = ui.core._runner(str(ui.app_db_path()), None, None)
-    runner.recorder = []
-    try:
-        at.run()
-    finally:
-        calls, runner.recorder = runner.recorder, None
-    assert not at.exception, [e.value for e in at.exception]
-    return [params for name, params in calls if name == "region_indicators"]
-
-
 @pytest.mark.parametrize("compare", [True, False])
 def test_cakupan_context_names_the_one_region_in_view_from_the_region_sections_rows(demo_db, compare):
     # The context line takes the view's rows from the region section's query
@@ -321,6 +306,6 @@ def test_cakupan_context_names_the_one_region_in_view_from_the_region_sections_r
     assert context() == "14 pilot regions"
     set_filter(at, "wil", ["18.72"])
     assert context() == "Kota Metro"
-    calls = _region_indicator_calls(at)
+    calls = queries_of_a_rerun(at, "region_indicators")
     assert len(calls) == 1, calls  # one query for the context line and the region section
     assert calls[0]["regions"][0] == "18.72" and (len(calls[0]["regions"]) > 1) == compare

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from bansos import fmt, i18n
 from bansos.queries import QueryRunner
-from tests.app_fixtures import REPO, app_key_file, demo_db, empty_db, shown, table_labels  # noqa: F401
+from tests.app_fixtures import REPO, app_key_file, demo_db, empty_db, queries_of_a_rerun, shown, table_labels  # noqa: F401
 
 SASARAN = "app_pages/sasaran.py"
 PERBANDINGAN = "app_pages/perbandingan.py"
@@ -419,19 +419,10 @@ def test_perbandingan_chosen_regions_read_once_for_the_tranche_and_its_history(d
     # chosen ones, every tranche, as the small multiples draw them); the
     # league and the side-by-side table take the tranche shown from them: on
     # an earlier tranche, their figures are still that tranche's.
-    from bansos import ui
-
     other = comparison_of(runner, "18.72").comparison_code.iloc[0]
     at = open_page(demo_db, PERBANDINGAN, "en", state={"tahap": "2025-2"})
     at.multiselect(key="pb_regions").set_value(["18.72", other])
-    page_runner = ui.core._runner(str(ui.app_db_path()), None, None)
-    page_runner.recorder = []
-    try:
-        at.run()
-    finally:
-        calls, page_runner.recorder = page_runner.recorder, None
-    assert not at.exception
-    asked = [p for name, p in calls if name == "region_indicators"]
+    asked = queries_of_a_rerun(at, "region_indicators")
     assert len(asked) == 1 and asked[0]["year"] is None and asked[0]["tranche"] is None, asked
     assert {"18.72", other} | set(pilot_codes(runner)) == set(asked[0]["regions"])
     league = shown(at.dataframe[0])
