@@ -37,9 +37,10 @@ from bansos.queries import (  # noqa: E402
 
 
 def _sql_at(rev: str, name: str) -> str:
-    text = subprocess.run(["git", "-C", str(REPO), "show", f"{rev}:queries/{name}.sql"],
-                          check=True, capture_output=True, text=True).stdout
-    return _expand(text, f"{name}.sql at {rev}")[0]
+    shown = subprocess.run(["git", "-C", str(REPO), "show", f"{rev}:queries/{name}.sql"], capture_output=True, text=True)
+    if shown.returncode != 0:
+        raise SystemExit(f"replay_ab: no queries/{name}.sql at {rev}: {shown.stderr.strip()}")
+    return _expand(shown.stdout, f"{name}.sql at {rev}")[0]
 
 
 def _distinct(queries: list[dict]) -> list[tuple[str, dict]]:
