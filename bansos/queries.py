@@ -182,6 +182,18 @@ def _bindable(value):
     return value
 
 
+def bound_values(parameters: set[str] | frozenset[str], params: dict, scope) -> dict:
+    """The values a statement with these `$parameters` is run with: the
+    caller's (frozen, so they can key the cache) and the runner's own
+    (`$scope`, the settings). Shared with benchmarks/replay_ab.py, which
+    replays recorded calls the way the runner runs them."""
+    bound = {k: _freeze(v) for k, v in params.items() if k in parameters}
+    for runner_param, default in RUNNER_PARAMS.items():
+        if runner_param in parameters:
+            bound[runner_param] = default() if default is not None else scope
+    return bound
+
+
 def _older_schema(cursor: duckdb.DuckDBPyConnection) -> bool:
     """Whether the open file's schema is older than this software's."""
     try:
@@ -343,12 +355,9 @@ class QueryRunner:
             raise QueryError(
                 f"{name}: parameters do not match the query (missing {sorted(missing)}, unexpected {sorted(unexpected)})"
             )
-        bound = {k: _freeze(v) for k, v in params.items()}
         if self.recorder is not None:
             self.recorder.append((name, dict(params)))
-        for runner_param, default in RUNNER_PARAMS.items():
-            if runner_param in query.parameters:
-                bound[runner_param] = default() if default is not None else self.scope
+        bound = bound_values(query.parameters, params, self.scope)
         version = self._current()
         key = (version, name, tuple(sorted(bound.items())))
         if self.cache_enabled:

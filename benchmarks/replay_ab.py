@@ -32,8 +32,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bansos.queries import (  # noqa: E402
-    PARAM_PATTERN, RUNNER_PARAMS, QueryRunner, _bindable, _expand, _freeze, _strip_comments, load_query,
+    PARAM_PATTERN, QueryRunner, _bindable, _expand, _strip_comments, bound_values, load_query,
 )
+from benchmarks.bench import dedupe  # noqa: E402
 
 
 def _sql_at(rev: str, name: str) -> str:
@@ -43,25 +44,11 @@ def _sql_at(rev: str, name: str) -> str:
     return _expand(shown.stdout, f"{name}.sql at {rev}")[0]
 
 
-def _distinct(queries: list[dict]) -> list[tuple[str, dict]]:
-    seen, out = set(), []
-    for q in queries:
-        key = (q["name"], json.dumps(q["params"], sort_keys=True))
-        if key not in seen:
-            seen.add(key)
-            out.append((q["name"], q["params"]))
-    return out
-
-
 def _bound(sql: str, params: dict) -> dict:
-    """The values the statement takes: the recorded ones it uses and the
-    runner's own (scope: every region; the settings)."""
+    """The values the statement takes, as the runner binds them (scope:
+    every region)."""
     names = set(PARAM_PATTERN.findall(_strip_comments(sql)))
-    values = {k: _freeze(v) for k, v in params.items() if k in names}
-    for key, default in RUNNER_PARAMS.items():
-        if key in names:
-            values[key] = default() if default is not None else None
-    return {k: _bindable(v) for k, v in values.items()}
+    return {k: _bindable(v) for k, v in bound_values(names, params, None).items()}
 
 
 def _replay(runner: QueryRunner, version: str, statements: list[tuple[str, dict]]) -> float:
@@ -93,11 +80,13 @@ def main() -> None:
         sides = []
         for pages, rev in ((before, args.before_rev), (after, None)):
             statements = []
-            for name, params in _distinct(pages[page]["queries"]):
+            for name, params in dedupe([(q["name"], q["params"]) for q in pages[page]["queries"]]):
                 if rev is None:
                     sql = load_query(name).sql
                 else:
-                    sql = old_sql.setdefault(name, _sql_at(rev, name))
+                    if name not in old_sql:
+                        old_sql[name] = _sql_at(rev, name)
+                    sql = old_sql[name]
                 statements.append((sql, _bound(sql, params)))
             sides.append(statements)
         times: tuple[list[float], list[float]] = ([], [])
