@@ -34,7 +34,8 @@ from bansos.merge import FACT, FACT_COLUMNS, remove_replaced, settle
 from bansos.contract import KELUARGA, KIND_BY_NAME
 from bansos.extracts import QUARANTINE_SHARE_MIN_ROWS, ReadFile, RejectedFile, StagedFile, read_file, stage, stage_file
 from bansos.warehouse import (
-    WAREHOUSE, Holder, WarehouseError, WriteSession, live_path, one_row, read_meta, record_load_regions, write_session,
+    WAREHOUSE, Holder, WarehouseError, WriteSession, live_path, one_row, read_meta, record_load_regions, record_quarantine_summary,
+    write_session,
 )
 
 LOADED, UNCHANGED, REJECTED, BUSY = "loaded", "unchanged", "rejected", "busy"
@@ -221,7 +222,7 @@ def _expect_loaded(session: WriteSession, load_ids: list[int]) -> None:
     load_id), so the check grows with the load."""
     # The loads of one call have consecutive ids: a range the zone maps can skip by.
     span = {"lo": min(load_ids, default=0), "hi": max(load_ids, default=0)}
-    for table in (*FACT.values(), "quarantine", "load_region"):
+    for table in (*FACT.values(), "quarantine", "load_region", "quarantine_summary"):
         session.expect(
             f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {WAREHOUSE}.{table} WHERE load_id BETWEEN $lo AND $hi",
             span,
@@ -455,6 +456,7 @@ class FileLoad:
             self._ledger(load_id, kind, rows_read, inserted, quarantined, superseded, removed, checked, message)
             con.execute(f"USE {WAREHOUSE}")
             record_load_regions(con, load_id, load_id)
+            record_quarantine_summary(con, load_id, load_id)
             con.execute("USE memory")
             con.execute("COMMIT")
         except BaseException:

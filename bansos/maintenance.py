@@ -24,6 +24,7 @@ from bansos.contract import KELUARGA, PENYALURAN
 from bansos.merge import FACT, recompute
 from bansos.warehouse import (
     LOAD_REGION_FILE,
+    QUARANTINE_SUMMARY_FILE,
     SCHEMA_VERSION,
     WAREHOUSE,
     WarehouseDamaged,
@@ -145,6 +146,7 @@ def _check_ledger(con, report: CheckReport) -> None:
     if not mismatched and not orphans:
         report.facts.append(f"ledger: the counts of all {loads} loads equal the rows stored")
     _check_load_regions(con, report)
+    _check_quarantine_summary(con, report)
 
 
 def _check_load_regions(con, report: CheckReport) -> None:
@@ -176,6 +178,29 @@ def _check_load_regions(con, report: CheckReport) -> None:
         report.findings.append(f"load_region: the kab/kota recorded for {len(differ)} loads ({ids}) differ from their rows")
     else:
         report.facts.append("load_region: every load's kab/kota equal its rows'")
+
+
+def _check_quarantine_summary(con, report: CheckReport) -> None:
+    """quarantine_summary (what the Kualitas Data page counts) equals the
+    quarantined rows held now, counted again."""
+    con.execute(f"USE {WAREHOUSE}")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE quarantine_summary_now AS {QUARANTINE_SUMMARY_FILE.read_text()}",
+                    {"lo": 0, "hi": 2**31 - 1})
+        differ = con.execute(
+            """SELECT DISTINCT load_id FROM (
+                   (SELECT * FROM quarantine_summary EXCEPT ALL SELECT * FROM temp.quarantine_summary_now)
+                   UNION ALL (SELECT * FROM temp.quarantine_summary_now EXCEPT ALL SELECT * FROM quarantine_summary))
+               ORDER BY load_id"""
+        ).fetchall()
+    finally:
+        con.execute("DROP TABLE IF EXISTS temp.quarantine_summary_now")
+        con.execute("USE memory")
+    if differ:
+        ids = ", ".join(f"#{load_id}" for (load_id,) in differ[:10])
+        report.findings.append(f"quarantine_summary: the counts of {len(differ)} loads ({ids}) differ from their quarantined rows")
+    else:
+        report.facts.append("quarantine_summary: every load's counts equal its quarantined rows")
 
 
 def _check_merge(con, report: CheckReport) -> None:
@@ -395,6 +420,7 @@ def unload(db_path: str | Path, load_id: int, who: str | None = None) -> dict:
         try:
             removed = one_row(con.execute(f"DELETE FROM {WAREHOUSE}.{FACT[kind]} WHERE load_id = $id", {"id": load_id}))[0]
             dropped = one_row(con.execute(f"DELETE FROM {WAREHOUSE}.quarantine WHERE load_id = $id", {"id": load_id}))[0]
+            con.execute(f"DELETE FROM {WAREHOUSE}.quarantine_summary WHERE load_id = $id", {"id": load_id})
             con.execute(f"UPDATE {WAREHOUSE}.load_ledger SET unloaded_at = $at, unloaded_by = $who WHERE load_id = $id",
                         {"at": _now(), "who": keys.mask_text(who) if who else None, "id": load_id})
             changed = recompute(con, kind)
@@ -426,6 +452,9 @@ def purge(db_path: str | Path, days: int | None = None, who: str | None = None, 
             f"""DELETE FROM {WAREHOUSE}.quarantine WHERE load_id IN (
                     SELECT load_id FROM {WAREHOUSE}.load_ledger WHERE loaded_at < $cutoff)""", {"cutoff": cutoff}
         ))[0]
+        # The counts go with the samples: quarantine_summary counts what quarantine holds.
+        con.execute(f"""DELETE FROM {WAREHOUSE}.quarantine_summary WHERE load_id IN (
+                            SELECT load_id FROM {WAREHOUSE}.load_ledger WHERE loaded_at < $cutoff)""", {"cutoff": cutoff})
         con.execute(f"UPDATE {WAREHOUSE}.load_ledger SET quarantine_purged = true WHERE loaded_at < $cutoff AND rows_quarantined > 0",
                     {"cutoff": cutoff})
         rejections = one_row(con.execute(f"DELETE FROM {WAREHOUSE}.rejections WHERE rejected_at < $cutoff", {"cutoff": cutoff}))[0]
@@ -434,5 +463,6 @@ def purge(db_path: str | Path, days: int | None = None, who: str | None = None, 
         else:
             _anchor(con, session.path)
             session.expect(f"SELECT count(*) FROM {WAREHOUSE}.quarantine")
+            session.expect(f"SELECT count(*), coalesce(sum(rows), 0) FROM {WAREHOUSE}.quarantine_summary")
     _audit(session.path, "purge", who, days=days, quarantine_rows=samples, rejections=rejections)
     return {"days": days, "cutoff": cutoff.isoformat(timespec="seconds"), "quarantine_rows": samples, "rejections": rejections}

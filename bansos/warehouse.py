@@ -38,10 +38,12 @@ from bansos.reference import load_reference
 
 SCHEMA_FILE = settings.QUERIES_DIR / "schema" / "warehouse.sql"
 LOAD_REGION_FILE = settings.QUERIES_DIR / "schema" / "load_region.sql"
+QUARANTINE_SUMMARY_FILE = settings.QUERIES_DIR / "schema" / "quarantine_summary.sql"
 WAREHOUSE = "wh"  # the name the file being written is attached under
 # 2: facts keep superseded rows (column superseded_by) and allocations are
 # keyed by family, programme, year, tranche, kab/kota and institution.
-SCHEMA_VERSION = 3
+# 3: load_region. 4: quarantine_summary.
+SCHEMA_VERSION = 4
 # Free space asked for beyond the copy of the warehouse before a load starts.
 SPACE_MARGIN = 64 * 1024 * 1024
 TEMP_PREFIX = "bansos-load-"
@@ -505,6 +507,11 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
         # stays out of a scoped reader's list as it was.
         con.execute(SCHEMA_FILE.read_text())
         record_load_regions(con, 0, 2**31 - 1)
+    if version < 4:
+        # Schema 4 counts the quarantine (quarantine_summary) for the
+        # Kualitas Data page; the quarantined rows held so far are counted.
+        con.execute(SCHEMA_FILE.read_text())
+        record_quarantine_summary(con, 0, 2**31 - 1)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
 
 
@@ -512,6 +519,12 @@ def record_load_regions(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> Non
     """Record the kab/kota of the rows of loads `lo`..`hi` in load_region
     (queries/schema/load_region.sql), on a connection using the warehouse."""
     con.execute(f"INSERT INTO load_region {LOAD_REGION_FILE.read_text()}", {"lo": lo, "hi": hi})
+
+
+def record_quarantine_summary(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> None:
+    """Count the quarantined rows of loads `lo`..`hi` into quarantine_summary
+    (queries/schema/quarantine_summary.sql), on a connection using the warehouse."""
+    con.execute(f"INSERT INTO quarantine_summary {QUARANTINE_SUMMARY_FILE.read_text()}", {"lo": lo, "hi": hi})
 
 
 def _disk_full(live: Path, scratch: Path, error: BaseException) -> DiskFull:

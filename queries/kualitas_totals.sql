@@ -6,7 +6,7 @@
 --             in loads.sql; its ledger counts are the whole file's);
 --             quarantined_rows counts the quarantined rows whose given
 --             kode_wilayah is in the scope (rows without a readable code
---             only for every region).
+--             only for every region), from quarantine_summary.
 -- Grain:      one row.
 -- Columns:    files, files_keluarga, files_penyaluran, files_with_quarantine,
 --             files_with_warnings, rows_read, rows_loaded, rows_quarantined,
@@ -17,14 +17,6 @@ WITH ledger AS (
     SELECT * FROM load_ledger
     WHERE $scope::VARCHAR[] IS NULL
        OR load_id IN (SELECT load_id FROM load_region WHERE list_contains($scope::VARCHAR[], region_code))
-), coded AS (
-    SELECT *, regexp_replace(coalesce(json_extract_string(row_values, '$.kode_wilayah'), ''), '[^0-9]', '', 'g') AS code_digits
-    FROM quarantine
-), scoped_quarantine AS (
-    SELECT * FROM coded
-    WHERE $scope::VARCHAR[] IS NULL
-       OR (length(code_digits) >= 4
-           AND list_contains($scope::VARCHAR[], substr(code_digits, 1, 2) || '.' || substr(code_digits, 3, 2)))
 )
 SELECT count(*) AS files,
        count(*) FILTER (WHERE kind = 'keluarga') AS files_keluarga,
@@ -39,5 +31,6 @@ SELECT count(*) AS files,
        sum(rows_quarantined) / NULLIF(sum(rows_read), 0) AS quarantine_rate,
        min(loaded_at) AS first_load_at,
        max(loaded_at) AS last_load_at,
-       (SELECT count(*) FROM scoped_quarantine) AS quarantined_rows
+       (SELECT coalesce(sum(rows), 0)::BIGINT FROM quarantine_summary
+        WHERE $scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], region_code)) AS quarantined_rows
 FROM ledger

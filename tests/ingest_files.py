@@ -218,11 +218,23 @@ def fetch(db: Path, sql: str, params=None) -> list[tuple]:
 
 
 def make_schema_2(db: Path) -> None:
-    """Turn a warehouse into what the previous version made (schema 2: no load_region)."""
+    """Turn a warehouse into what an earlier version made (schema 2: no
+    load_region, no quarantine_summary)."""
+    make_schema_3(db)
     con = duckdb.connect(str(db))
     try:
         con.execute("DROP TABLE load_region")
         con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    finally:
+        con.close()
+
+
+def make_schema_3(db: Path) -> None:
+    """Turn a warehouse into what the previous version made (schema 3: no quarantine_summary)."""
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("DROP TABLE quarantine_summary")
+        con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     finally:
         con.close()
 

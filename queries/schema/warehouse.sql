@@ -114,6 +114,21 @@ CREATE TABLE IF NOT EXISTS load_region (
     region_code VARCHAR NOT NULL         -- PP.KK
 );
 
+-- The quarantine counted: rows by load, kab/kota (from the kode_wilayah each
+-- row was given; NULL when it holds no four digits) and set of broken rules,
+-- with the first line of each. The Kualitas Data page's tiles, reasons chart
+-- and by-file table read it instead of every quarantined row (decoding the
+-- JSON of 100,000s of rows per page run). Written with the load, and kept
+-- equal to the quarantine by `unload` and `purge`; `check` recomputes it.
+CREATE TABLE IF NOT EXISTS quarantine_summary (
+    load_id     INTEGER NOT NULL,
+    file_name   VARCHAR NOT NULL,
+    region_code VARCHAR,                 -- PP.KK, or NULL: visible only to those who see every region
+    reasons     VARCHAR[] NOT NULL,
+    rows        BIGINT NOT NULL,
+    first_line  BIGINT NOT NULL
+);
+
 -- Files rejected whole (unreadable, no matching header, too many bad rows):
 -- not loaded, so not in the ledger, but kept as a trace for the people who
 -- sent them. Purged after the retention period (docs/operations.md).
