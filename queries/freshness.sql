@@ -22,26 +22,26 @@
 WITH reg AS (
     SELECT region_code, max(snapshot_date) AS latest_snapshot, count(DISTINCT snapshot_date) AS snapshots
     FROM mart_snapshot GROUP BY region_code
+), ap AS (
+    -- each kab/kota's latest tranche of each programme: one scan of the allocations
+    SELECT region_code, program, max(year * 10 + tranche) AS period FROM mart_allocation GROUP BY region_code, program
 ), alloc AS (
-    SELECT region_code, max(year * 10 + tranche) AS latest_period FROM mart_allocation GROUP BY region_code
+    SELECT region_code, max(period) AS latest_period FROM ap GROUP BY region_code
 ), overall AS (
-    SELECT max(year * 10 + tranche) AS latest_period FROM mart_allocation
-), latest_programs AS (
-    SELECT DISTINCT a.program FROM mart_allocation a, overall o WHERE a.year * 10 + a.tranche = o.latest_period
+    SELECT max(period) AS latest_period FROM ap
 ), progs AS (
-    SELECT a.region_code, string_agg(DISTINCT a.program, ', ' ORDER BY a.program) AS programs
-    FROM mart_allocation a JOIN alloc l ON l.region_code = a.region_code AND a.year * 10 + a.tranche = l.latest_period
+    SELECT a.region_code, string_agg(a.program, ', ' ORDER BY a.program) AS programs
+    FROM ap a JOIN alloc l ON l.region_code = a.region_code AND a.period = l.latest_period
     GROUP BY a.region_code
 ), missing AS (
+    -- a programme paid somewhere in the latest tranche whose latest tranche here is older
     SELECT x.region_code, string_agg(lp.program, ', ' ORDER BY lp.program) AS missing_programs
     FROM alloc x
-    CROSS JOIN latest_programs lp
     CROSS JOIN overall o
+    JOIN (SELECT DISTINCT program FROM ap WHERE period = (SELECT latest_period FROM overall)) lp ON true
     WHERE x.latest_period = o.latest_period
-      AND NOT EXISTS (
-          SELECT 1 FROM mart_allocation a
-          WHERE a.region_code = x.region_code AND a.program = lp.program AND a.year * 10 + a.tranche = o.latest_period
-      )
+      AND NOT EXISTS (SELECT 1 FROM ap a WHERE a.region_code = x.region_code AND a.program = lp.program
+                                          AND a.period = o.latest_period)
     GROUP BY x.region_code
 ), regions AS (
     SELECT region_code FROM reg UNION SELECT region_code FROM alloc UNION SELECT region_code FROM ref_pilot

@@ -10,8 +10,12 @@ WHERE m.snapshot_date = m.as_of
   AND ($scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], m.region_code))
 GROUP BY ALL
 UNION ALL
-SELECT 'penyaluran', a.region_code, r.name, a.program || ' ' || a.year || '-T' || a.tranche, sum(a.recipients)
-FROM mart_allocation a JOIN ref_region r ON r.code = a.region_code
-WHERE $scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], a.region_code)
-GROUP BY ALL
+-- summed before the label is built: one label per tranche, not per mart row
+SELECT 'penyaluran', a.region_code, r.name, a.program || ' ' || a.year || '-T' || a.tranche, a.recipients
+FROM (
+    SELECT region_code, program, year, tranche, sum(recipients) AS recipients
+    FROM mart_allocation
+    WHERE $scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], region_code)
+    GROUP BY ALL
+) a JOIN ref_region r ON r.code = a.region_code
 ORDER BY 1, 2, 4

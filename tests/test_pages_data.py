@@ -177,6 +177,30 @@ def test_attention_flags_a_pilot_without_the_latest_tranche(demo_db, tmp_path):
     assert len(listed) == len(regions) and any(r.endswith(f"({pilot})") for r in listed["Region"])
 
 
+def test_attention_names_a_programme_missing_from_the_latest_tranche(demo_db, tmp_path):
+    # The region still has the latest tranche (other programmes), but not this
+    # programme's payments in it, which other regions have.
+    gap = tmp_path / "gap.duckdb"
+    shutil.copyfile(demo_db, gap)
+    pilot = pilot_codes(demo_db)[0]
+    with duckdb.connect(str(gap)) as con:
+        latest = con.execute("SELECT max(year * 10 + tranche) FROM mart_allocation").fetchone()[0]
+        programs = sorted(r[0] for r in con.execute(
+            "SELECT DISTINCT program FROM mart_allocation WHERE region_code = ? AND year * 10 + tranche = ?",
+            [pilot, latest]).fetchall())
+        assert len(programs) >= 2, programs
+        con.execute("DELETE FROM mart_allocation WHERE region_code = ? AND program = ? AND year * 10 + tranche = ?",
+                    [pilot, programs[0], latest])
+    regions = runner(gap).run("freshness")
+    attention = regions[regions.needs_attention]
+    assert list(attention.region_code) == [pilot]
+    row = attention.iloc[0]
+    assert row.missing_programs == programs[0] and not row.tranche_behind
+    assert row.latest_year * 10 + row.latest_tranche == latest
+    assert row.programs == ", ".join(programs[1:])
+    assert regions[regions.region_code != pilot].missing_programs.isna().all()
+
+
 def test_attention_lists_every_pilot_without_data(empty_db):
     regions = runner(empty_db).run("freshness")
     pilots = runner(empty_db).run("kualitas_pilots")
