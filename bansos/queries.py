@@ -41,6 +41,7 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from bansos import allocator, indicators, settings
@@ -180,6 +181,49 @@ def _bindable(value):
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+# DuckDB types whose NumPy form result_frame turns into what `.df()` gives
+# (tests/test_result_frame.py compares the two on every query); a result with
+# any other type is left to `.df()`.
+_FAST_TYPES = re.compile(
+    r"(DOUBLE|FLOAT|HUGEINT|BIGINT|INTEGER|SMALLINT|TINYINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|BOOLEAN|VARCHAR|DATE"
+    r"|TIMESTAMP|DECIMAL\(\d+,\s*\d+\))(\[\])?"
+)
+
+
+def result_frame(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The executed statement's rows as a DataFrame, the same frame (columns,
+    dtypes, values) as `cursor.df()` gives, faster. DuckDB's `.df()` fills the
+    NULLs of each column holding any with a pandas assignment (about 0.35 ms
+    a column: 6-10 ms for totals_by_period's 50 columns, more than the query
+    itself); here each column's NULL mask is applied to its NumPy array
+    directly: NaN in floats, pandas' nullable arrays for integers and
+    booleans (Int64, boolean: what `.df()` gives), NaT in dates, None in text
+    and NA in lists (as `.df()` does)."""
+    description = cursor.description or []
+    names = [column[0] for column in description]
+    if len(set(names)) < len(names) or not all(_FAST_TYPES.fullmatch(str(column[1])) for column in description):
+        return cursor.df()
+    arrays = cursor.fetchnumpy()
+    columns = {}
+    for name, kind, *_ in description:
+        values = arrays[name]
+        if isinstance(values, np.ma.MaskedArray):
+            mask, data = np.ma.getmaskarray(values), np.ma.getdata(values)
+            if data.dtype.kind == "f":
+                values = np.where(mask, np.nan, data)
+            elif data.dtype.kind in "iu":
+                values = pd.arrays.IntegerArray(data, mask)
+            elif data.dtype.kind == "b":
+                values = pd.arrays.BooleanArray(data, mask)
+            elif data.dtype.kind == "M":
+                values = np.where(mask, np.datetime64("NaT"), data).astype(data.dtype)
+            else:  # text and lists, as objects
+                values = data.copy()
+                values[mask] = None if str(kind) == "VARCHAR" else pd.NA
+        columns[name] = values
+    return pd.DataFrame(columns, columns=names)
 
 
 def bound_values(parameters: set[str] | frozenset[str], params: dict, scope) -> dict:
@@ -367,7 +411,7 @@ class QueryRunner:
                     return self._cache[key].copy()
         with self._cursor(version) as cursor:
             try:
-                frame = cursor.execute(query.sql, {k: _bindable(v) for k, v in bound.items()}).df()
+                frame = result_frame(cursor.execute(query.sql, {k: _bindable(v) for k, v in bound.items()}))
             except duckdb.Error as error:
                 damaged = damage_message(self.db_path, error)
                 if damaged:

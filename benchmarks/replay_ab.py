@@ -32,7 +32,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bansos.queries import (  # noqa: E402
-    PARAM_PATTERN, QueryRunner, _bindable, _expand, _strip_comments, bound_values, load_query,
+    PARAM_PATTERN, QueryRunner, _bindable, _expand, _strip_comments, bound_values, load_query, result_frame,
 )
 from benchmarks.bench import dedupe  # noqa: E402
 
@@ -55,7 +55,7 @@ def _replay(runner: QueryRunner, version: str, statements: list[tuple[str, dict]
     started = time.perf_counter()
     for sql, params in statements:
         with runner._cursor(version) as cursor:
-            cursor.execute(sql, params).df()
+            result_frame(cursor.execute(sql, params))
     return (time.perf_counter() - started) * 1000
 
 

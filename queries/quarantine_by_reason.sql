@@ -8,4 +8,4 @@ SELECT s.load_id, s.file_name, r.reason, sum(s.rows)::BIGINT AS rows, min(s.firs
 FROM quarantine_summary s, unnest(s.reasons) AS r(reason)
 WHERE $scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], s.region_code)
 GROUP BY ALL
-ORDER BY s.load_id DESC, rows DESC
+ORDER BY s.load_id DESC, rows DESC, reason  -- reason: ties in a stable order
