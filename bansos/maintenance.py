@@ -149,33 +149,42 @@ def _check_ledger(con, report: CheckReport) -> None:
     _check_quarantine_summary(con, report)
 
 
+def _loads_differing(con, recompute: Path, differ_sql: str) -> list[int]:
+    """The loads whose rows in a table recorded with each load differ from
+    `recompute` (the query ingestion records them with) run again over every
+    load: `differ_sql` compares the table with `temp.recomputed`."""
+    con.execute(f"USE {WAREHOUSE}")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE recomputed AS {recompute.read_text()}", {"lo": 0, "hi": 2**31 - 1})
+        return [load_id for (load_id,) in con.execute(differ_sql).fetchall()]
+    finally:
+        con.execute("DROP TABLE IF EXISTS temp.recomputed")
+        con.execute("USE memory")
+
+
+def _ids(load_ids: list[int]) -> str:
+    return ", ".join(f"#{load_id}" for load_id in load_ids[:10])
+
+
 def _check_load_regions(con, report: CheckReport) -> None:
     """load_region (whose file it is, for a scoped reader) equals what the
     rows stored now say, for every load not unloaded (holds at least that,
     for a load whose quarantined samples were purged)."""
-    con.execute(f"USE {WAREHOUSE}")
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE load_region_now AS {LOAD_REGION_FILE.read_text()}",
-                    {"lo": 0, "hi": 2**31 - 1})
-        differ = con.execute(
-            # A load whose quarantined samples were purged keeps their kab/kota
-            # in load_region: there, what the rows say is only a part of it.
-            """WITH live AS (SELECT load_id, coalesce(quarantine_purged, false) AS purged FROM load_ledger
-                          WHERE unloaded_at IS NULL),
-                    have AS (SELECT * FROM load_region WHERE load_id IN (SELECT load_id FROM live)),
-                    want AS (SELECT * FROM temp.load_region_now WHERE load_id IN (SELECT load_id FROM live))
-               SELECT DISTINCT load_id FROM (
-                   (SELECT * FROM have WHERE load_id IN (SELECT load_id FROM live WHERE NOT purged)
-                    EXCEPT SELECT * FROM want)
-                   UNION ALL (SELECT * FROM want EXCEPT SELECT * FROM have))
-               ORDER BY load_id"""
-        ).fetchall()
-    finally:
-        con.execute("DROP TABLE IF EXISTS temp.load_region_now")
-        con.execute("USE memory")
+    differ = _loads_differing(
+        con, LOAD_REGION_FILE,
+        # A load whose quarantined samples were purged keeps their kab/kota
+        # in load_region: there, what the rows say is only a part of it.
+        """WITH live AS (SELECT load_id, coalesce(quarantine_purged, false) AS purged FROM load_ledger
+                      WHERE unloaded_at IS NULL),
+                have AS (SELECT * FROM load_region WHERE load_id IN (SELECT load_id FROM live)),
+                want AS (SELECT * FROM temp.recomputed WHERE load_id IN (SELECT load_id FROM live))
+           SELECT DISTINCT load_id FROM (
+               (SELECT * FROM have WHERE load_id IN (SELECT load_id FROM live WHERE NOT purged)
+                EXCEPT SELECT * FROM want)
+               UNION ALL (SELECT * FROM want EXCEPT SELECT * FROM have))
+           ORDER BY load_id""")
     if differ:
-        ids = ", ".join(f"#{load_id}" for (load_id,) in differ[:10])
-        report.findings.append(f"load_region: the kab/kota recorded for {len(differ)} loads ({ids}) differ from their rows")
+        report.findings.append(f"load_region: the kab/kota recorded for {len(differ)} loads ({_ids(differ)}) differ from their rows")
     else:
         report.facts.append("load_region: every load's kab/kota equal its rows'")
 
@@ -183,22 +192,15 @@ def _check_load_regions(con, report: CheckReport) -> None:
 def _check_quarantine_summary(con, report: CheckReport) -> None:
     """quarantine_summary (what the Kualitas Data page counts) equals the
     quarantined rows held now, counted again."""
-    con.execute(f"USE {WAREHOUSE}")
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE quarantine_summary_now AS {QUARANTINE_SUMMARY_FILE.read_text()}",
-                    {"lo": 0, "hi": 2**31 - 1})
-        differ = con.execute(
-            """SELECT DISTINCT load_id FROM (
-                   (SELECT * FROM quarantine_summary EXCEPT ALL SELECT * FROM temp.quarantine_summary_now)
-                   UNION ALL (SELECT * FROM temp.quarantine_summary_now EXCEPT ALL SELECT * FROM quarantine_summary))
-               ORDER BY load_id"""
-        ).fetchall()
-    finally:
-        con.execute("DROP TABLE IF EXISTS temp.quarantine_summary_now")
-        con.execute("USE memory")
+    differ = _loads_differing(
+        con, QUARANTINE_SUMMARY_FILE,
+        """SELECT DISTINCT load_id FROM (
+               (SELECT * FROM quarantine_summary EXCEPT ALL SELECT * FROM temp.recomputed)
+               UNION ALL (SELECT * FROM temp.recomputed EXCEPT ALL SELECT * FROM quarantine_summary))
+           ORDER BY load_id""")
     if differ:
-        ids = ", ".join(f"#{load_id}" for (load_id,) in differ[:10])
-        report.findings.append(f"quarantine_summary: the counts of {len(differ)} loads ({ids}) differ from their quarantined rows")
+        report.findings.append(
+            f"quarantine_summary: the counts of {len(differ)} loads ({_ids(differ)}) differ from their quarantined rows")
     else:
         report.facts.append("quarantine_summary: every load's counts equal its quarantined rows")
 
