@@ -86,11 +86,15 @@ def start(db_path: str | Path, files: list[tuple[str, bytes]], *, who: str, scop
 def status(job_id: str) -> dict | None:
     """What the page shows. A runner that died is reported as such."""
     folder = job_dir(job_id)
+    # Whether the runner is gone is asked before its status is read: a runner
+    # writes its final status, then lets go of `.alive`. Read the other way
+    # round, a runner finishing in between looked dead (seen in CI).
+    gone = (folder / ".alive").exists() and not _alive(folder)
     try:
         data = json.loads((folder / "status.json").read_text())
     except (OSError, ValueError):
         return None
-    if data.get("state") not in FINISHED and not _alive(folder) and (folder / ".alive").exists():
+    if data.get("state") not in FINISHED and gone:
         data["state"] = "failed"
         data["message"] = "The load process stopped unexpectedly. Check Kualitas Data to see whether it landed."
     return data
@@ -128,8 +132,12 @@ def run(folder: Path) -> int:
     from bansos.keys import mask_text
     from bansos.warehouse import WarehouseError
 
-    alive = open(folder / ".alive", "w")
+    # `.alive` appears already locked (locked under another name, then
+    # renamed): between its creation and the lock it would look like the
+    # file of a runner that died, and its uploads would be removed.
+    alive = open(folder / ".alive.new", "w")
     fcntl.flock(alive, fcntl.LOCK_EX)
+    os.replace(folder / ".alive.new", folder / ".alive")
     job = json.loads((folder / "job.json").read_text())
     state: dict[str, Any] = {"state": "running", "pid": os.getpid(), "files": [{"name": f["name"], "stage": "queued"} for f in job["files"]]}
 

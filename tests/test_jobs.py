@@ -4,6 +4,7 @@ happens, the operator's scope enforced, a load waiting its turn."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -134,3 +135,32 @@ def test_a_job_folder_is_private(warehouse, temp_root):
     _wait(job_id)
     with pytest.raises(ValueError):
         jobs.job_dir("../../etc")
+
+
+def test_a_runner_finishing_while_its_status_is_read_is_not_reported_dead(tmp_path, monkeypatch, temp_root):
+    # The interleaving CI once hit, forced: the runner writes its final status
+    # and lets go of `.alive` just as a reader asks whether it is still alive.
+    # Asked after reading "running", that looked like a runner that died.
+    job_id = "forced"
+    folder = jobs.job_dir(job_id)
+    folder.mkdir(parents=True)
+    (folder / "status.json").write_text(json.dumps({"state": "running", "files": []}))
+    (folder / ".alive").write_text("")
+    final = {"state": "failed", "message": "the key must be at least 32 characters", "files": []}
+
+    def finishing_now(path):
+        (path / "status.json").write_text(json.dumps(final))
+        return False  # the lock is free: the runner has exited
+
+    monkeypatch.setattr(jobs, "_alive", finishing_now)
+    assert jobs.status(job_id) == final
+
+
+def test_a_runner_that_died_is_still_reported(tmp_path, temp_root):
+    job_id = "dead"
+    folder = jobs.job_dir(job_id)
+    folder.mkdir(parents=True)
+    (folder / "status.json").write_text(json.dumps({"state": "running", "files": []}))
+    (folder / ".alive").write_text("")  # nobody holds its lock
+    state = jobs.status(job_id)
+    assert state["state"] == "failed" and "stopped unexpectedly" in state["message"]
