@@ -217,26 +217,26 @@ def fetch(db: Path, sql: str, params=None) -> list[tuple]:
         con.close()
 
 
+def execute(db: Path, *statements: str) -> None:
+    """Change the warehouse file behind ingestion's back (older schemas, tampering)."""
+    con = duckdb.connect(str(db))
+    try:
+        for statement in statements:
+            con.execute(statement)
+    finally:
+        con.close()
+
+
 def make_schema_2(db: Path) -> None:
     """Turn a warehouse into what an earlier version made (schema 2: no
     load_region, no quarantine_summary)."""
-    make_schema_3(db)
-    con = duckdb.connect(str(db))
-    try:
-        con.execute("DROP TABLE load_region")
-        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    finally:
-        con.close()
+    execute(db, "DROP TABLE quarantine_summary", "DROP TABLE load_region",
+            "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
 
 
 def make_schema_3(db: Path) -> None:
     """Turn a warehouse into what the previous version made (schema 3: no quarantine_summary)."""
-    con = duckdb.connect(str(db))
-    try:
-        con.execute("DROP TABLE quarantine_summary")
-        con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-    finally:
-        con.close()
+    execute(db, "DROP TABLE quarantine_summary", "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
 
 
 def scalar(db: Path, sql: str, params=None):

@@ -137,7 +137,7 @@ def test_a_job_folder_is_private(warehouse, temp_root):
         jobs.job_dir("../../etc")
 
 
-def test_a_runner_finishing_while_its_status_is_read_is_not_reported_dead(tmp_path, monkeypatch, temp_root):
+def test_a_runner_finishing_while_its_status_is_read_is_not_reported_dead(monkeypatch, temp_root):
     # The interleaving CI once hit, forced: the runner writes its final status
     # and lets go of `.alive` just as a reader asks whether it is still alive.
     # Asked after reading "running", that looked like a runner that died.
@@ -156,7 +156,7 @@ def test_a_runner_finishing_while_its_status_is_read_is_not_reported_dead(tmp_pa
     assert jobs.status(job_id) == final
 
 
-def test_a_runner_that_died_is_still_reported(tmp_path, temp_root):
+def test_a_runner_that_died_is_still_reported(temp_root):
     job_id = "dead"
     folder = jobs.job_dir(job_id)
     folder.mkdir(parents=True)

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from bansos import maintenance
 from bansos.queries import QueryRunner
-from tests.ingest_files import PENYALURAN_HEADER, fetch, load, make_schema_2, row_for, write_csv
+from tests.ingest_files import PENYALURAN_HEADER, execute, fetch, load, make_schema_2, row_for, write_csv
 
 THREE = [("18.01",), ("18.72",), ("35.10",)]
 
@@ -71,11 +70,7 @@ def test_an_unloaded_load_stays_in_its_regions_history(db):
 
 def test_check_finds_a_load_region_that_differs_from_the_rows(db):
     assert maintenance.check(db).ok
-    con = duckdb.connect(str(db))
-    try:
-        con.execute("DELETE FROM load_region WHERE region_code = '35.10'")
-    finally:
-        con.close()
+    execute(db, "DELETE FROM load_region WHERE region_code = '35.10'")
     report = maintenance.check(db)
     assert not report.ok
     assert any("load_region" in f and "#1" in f for f in report.findings), report.findings

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, UTC
 
-import duckdb
 import pytest
 
 from bansos import maintenance
 from bansos.queries import QueryRunner
-from tests.ingest_files import PENYALURAN_HEADER, fetch, load, make_schema_3, row_for, write_csv
+from tests.ingest_files import PENYALURAN_HEADER, execute, fetch, load, make_schema_3, row_for, write_csv
 
 NOMINAL, NIK, KODE = "nominal_invalid", "nik_invalid", "kode_wilayah_unknown"
 EXPECTED = [  # (load_id, region_code, sorted reasons, rows, first_line)
@@ -115,11 +114,7 @@ def test_unload_and_purge_take_the_counts_with_the_rows(db, tmp_path):
 
 
 def test_check_finds_a_summary_that_differs_from_the_quarantine(db):
-    con = duckdb.connect(str(db))
-    try:
-        con.execute("UPDATE quarantine_summary SET rows = rows + 1 WHERE region_code = '18.01'")
-    finally:
-        con.close()
+    execute(db, "UPDATE quarantine_summary SET rows = rows + 1 WHERE region_code = '18.01'")
     report = maintenance.check(db)
     assert not report.ok
     assert any("quarantine_summary" in f and "#1" in f for f in report.findings), report.findings
