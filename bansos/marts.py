@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -226,8 +227,11 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
             families = _refresh_by_difference(con, schema, lo)
             mode = f"{DIFFERENCE}: {_families(families)}"
         else:
-            regions = _refresh_regions(con, schema)
-            mode = f"{INCREMENTAL}: {regions} kab/kota"
+            # A region's next snapshot (a new date after every other, nothing
+            # else touched) changes its rows at that as_of only.
+            latest = scope["new_date"] if plan == SPLIT and scope["new_date_only"] else None
+            regions = _refresh_regions(con, schema, latest)
+            mode = f"{INCREMENTAL}: {regions} kab/kota" + (f" at {latest} only" if latest else "")
             if scope["new_dates"] == 1:
                 _extend_untouched(con, scope["new_date"], scope["previous_as_of"])
                 mode += f"; the others' rows at {scope['new_date']} from {scope['previous_as_of']}"
@@ -294,9 +298,7 @@ def _extend_untouched(con: duckdb.DuckDBPyConnection, new_date, previous) -> Non
     families (queries/increment/10_scope.sql), whose regions were refreshed:
     so an untouched region's rows at d are its rows at d', with the date."""
     for table in mart_names():
-        columns = {row[0] for row in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND table_name = $t",
-            {"t": table}).fetchall()}
+        columns = marts_difference.columns(con, table)
         if "as_of" in columns and "region_code" in columns:
             con.execute(
                 f"INSERT INTO {table} BY NAME SELECT * REPLACE (CAST($d AS DATE) AS as_of) FROM {table} "
@@ -348,20 +350,24 @@ def _meta_mode(con, schema: str) -> str:
     return one_row(con.execute(f"SELECT value FROM {schema}.meta WHERE key = 'marts_mode'"))[0]
 
 
-def _refresh_regions(con: duckdb.DuckDBPyConnection, schema: str) -> int:
+def _refresh_regions(con: duckdb.DuckDBPyConnection, schema: str, latest: date | None = None) -> int:
     """The region-keyed marts' rows of the affected regions (i_region),
     rebuilt in a scratch catalog and swapped in; the global marts rebuilt
-    whole from the warehouse."""
+    whole from the warehouse. With `latest` (their new snapshot's date, after
+    every as_of, in a call that touched nothing else: 10_scope's
+    new_date_only) only their rows at that as_of: at the dates before it they
+    use the slices they used, and a mart without as_of counts allocations only."""
     con.execute(f"ATTACH ':memory:' AS {SCRATCH}")
     try:
-        _run(con, [INCREMENT_DIR / "30_inputs.sql"], {})
+        _run(con, [INCREMENT_DIR / "30_inputs.sql"], {"latest": latest})
         _run_region_marts(con, schema, SCRATCH)
+        rows = "region_code IN (SELECT region_code FROM i_region)" + ("" if latest is None else " AND as_of = $latest")
+        params = {} if latest is None else {"latest": latest}
         for table in mart_names():
-            if table in GLOBAL_MARTS:
+            if table in GLOBAL_MARTS or (latest is not None and "as_of" not in marts_difference.columns(con, table)):
                 continue
-            con.execute(f"DELETE FROM {table} WHERE region_code IN (SELECT region_code FROM i_region)")
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {SCRATCH}.{table} "
-                        "WHERE region_code IN (SELECT region_code FROM i_region)")
+            con.execute(f"DELETE FROM {table} WHERE {rows}", params)
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {SCRATCH}.{table} WHERE {rows}", params)
         _run(con, [path for path in mart_files() if set(declared(path)[1]) <= GLOBAL_MARTS], _mart_params())
         return one_row(con.execute("SELECT count(*) FROM i_region"))[0]
     finally:

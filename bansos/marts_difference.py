@@ -74,7 +74,7 @@ FAMILY_ROWS = frozenset({"mart_signal_family"})
 UNCHANGED = frozenset({"mart_comparison"})
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [row[0] for row in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND table_name = $t "
         "ORDER BY column_index", {"t": table}).fetchall()]
@@ -93,7 +93,7 @@ def apply(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {AFTER}.{table} "
                     f"WHERE {outside} AND family_key IS NOT NULL")
     for table, sums in SUMS.items():
-        keys = [c for c in _columns(con, table) if c not in sums]
+        keys = [c for c in columns(con, table) if c not in sums]
         key_list = ", ".join(keys)
         match = " AND ".join(f"m.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
         con.execute(

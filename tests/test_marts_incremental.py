@@ -36,8 +36,9 @@ REGIONS = {
     "13.71": ["13.71"],  # Kota Padang, pilot
 }
 # The first call brings two; later loads may add one before them (a full
-# rebuild), between them or after them (the untouched regions' rows extended).
-SNAPSHOTS = ["2025-11-30", "2025-12-31", "2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30"]
+# rebuild), between them or after them (the untouched regions' rows extended;
+# after every other, the new snapshot's regions refreshed at that date alone).
+SNAPSHOTS = ["2025-11-30", "2025-12-31", "2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31"]
 BASE_SNAPSHOTS = ["2025-12-31", "2026-03-31"]
 PERIODS = [("PKH", 2026, 1), ("PKH", 2026, 2), ("SEMBAKO", 2026, 1)]
 FAMILIES = [f"F{i}" for i in range(36)]
@@ -251,13 +252,15 @@ def test_marts_after_every_load_equal_a_full_rebuild(empty_warehouse_template, t
             assert current_row_counts(db) == current_row_counts(db, from_marts=True), (seed, step)
     # The sequences must exercise the increment, not only its fall-back.
     incremental = sum(mode.startswith(marts.INCREMENTAL) for mode in modes)
+    latest_only = sum(" only; " in mode for mode in modes)  # a region's next snapshot: refreshed at it alone (9)
     difference = sum(mode.startswith(marts.DIFFERENCE) for mode in modes)
     split = sum(f"elsewhere {marts.DIFFERENCE}" in mode for mode in modes)  # register loads: by region, then by difference
     assert incremental >= len(modes) // 5, (incremental, len(modes), sorted(set(modes)))
     assert difference >= len(modes) // 5, (difference, len(modes), sorted(set(modes)))
     assert split >= len(modes) // 10, (split, len(modes), sorted(set(modes)))
+    assert latest_only >= len(modes) // 20, (latest_only, len(modes), sorted(set(modes)))
     # register loads into snapshots that keep their place and decisions (most
-    # register loads here pick a slice that is new: 7 of the 100 loads)
+    # register loads here pick a slice that is new: 6 of the 100 loads)
     assert register_difference >= len(modes) // 20, (register_difference, len(modes))
 
 
@@ -423,6 +426,65 @@ def test_the_first_decisions_in_a_snapshot_make_its_families_count_on_the_layak_
     assert not full_rebuild_differences(warehouse)
 
 
+def test_a_regions_next_snapshot_is_refreshed_at_its_date_alone(warehouse, tmp_path):
+    """Kota Metro's next monthly snapshot (a date after every other, nothing
+    else in the call) changes the marts at that as_of only: Metro is rebuilt
+    there alone, and the families it gains or leaves out change other kab/kota
+    by difference. Counted by hand: (recipients, eligible recipients, paid but
+    in no register in use) for PKH 2026 tranche 1 (desil <= 1)."""
+    register = [f"{kk('F1')},{METRO},1,,,,2025-12-31", f"{kk('F2')},{METRO},1,,,,2025-12-31",
+                f"{kk('F3')},{BANYUWANGI},1,,,,2025-12-31", f"{kk('F4')},{BANDAR_LAMPUNG},1,,,,2025-12-31",
+                f"{kk('F7')},{METRO},1,,,,2025-12-31"]
+    paid = [f"{kk('F1')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20",
+            f"{kk('F7')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20",
+            f"{kk('F2')},PKH,2026,1,{BANYUWANGI},600000,tersalur,BRI,2026-01-20",  # registered in Metro
+            f"{kk('F3')},PKH,2026,1,{BANYUWANGI},600000,tersalur,BRI,2026-01-20",
+            f"{kk('F4')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20"]  # registered in Bandar Lampung
+    # Bandar Lampung's November register had F4 at desil 5: its December one is in use from then on.
+    load(warehouse, write(tmp_path, "k0.csv", REGISTER_HEADER, [f"{kk('F4')},{BANDAR_LAMPUNG},5,,,,2025-11-30"]))
+    load(warehouse, write(tmp_path, "k1.csv", REGISTER_HEADER, register))
+    load(warehouse, write(tmp_path, "p1.csv", ALLOCATION_HEADER, paid), as_of="2026-06-01")
+    assert targeting(warehouse, METRO, "2025-12-31") == (3, 3, 0)
+    assert targeting(warehouse, BANYUWANGI, "2025-12-31") == (2, 2, 0)
+
+    # January: F1 now desil 3, F4 moved in at desil 5 (still desil 1 in
+    # Bandar Lampung's December register, in use there: eligible), F5 new and the first decision, F2 left out
+    # (paid in Banyuwangi, so from January in no register in use) and F7 too
+    # (paid in Metro).
+    january = [f"{kk('F1')},{METRO},3,,,,2026-01-31", f"{kk('F4')},{METRO},5,,,,2026-01-31",
+               f"{kk('F5')},{METRO},1,layak,,,2026-01-31"]
+    mode = load(warehouse, write(tmp_path, "k2.csv", REGISTER_HEADER, january))
+    assert mode == ("incremental: 1 kab/kota at 2026-01-31 only; the others' rows at 2026-01-31 from 2025-12-31; "
+                    "elsewhere difference: 2 families"), mode  # F2 and F4 have rows outside Metro
+    assert targeting(warehouse, METRO, "2026-01-31") == (3, 1, 1)  # F1 desil 3: not eligible; F7 left out
+    assert targeting(warehouse, METRO, "2026-01-31", "layak") == (3, 0, 1)  # decisions now, none for F1, F4
+    assert targeting(warehouse, BANYUWANGI, "2026-01-31") == (2, 1, 1)  # F2 in no register in use
+    # The dates before keep their numbers.
+    assert targeting(warehouse, METRO, "2025-12-31") == (3, 3, 0)
+    assert targeting(warehouse, METRO, "2025-12-31", "layak") == (3, None, 0)
+    assert targeting(warehouse, BANYUWANGI, "2025-12-31") == (2, 2, 0)
+    assert not full_rebuild_differences(warehouse)
+
+    # Not a next snapshot alone, so every as_of of the region is refreshed:
+    # rows at a new date and at one the region has, in one file;
+    both = [f"{kk('F1')},{METRO},1,,,,2026-02-28", f"{kk('F6')},{METRO},1,,,,2026-01-31"]
+    mode = load(warehouse, write(tmp_path, "k3.csv", REGISTER_HEADER, both))
+    assert mode.startswith("incremental: 1 kab/kota; the others' rows at 2026-02-28 from 2026-01-31"), mode
+    assert not full_rebuild_differences(warehouse)
+    # a new date with an allocation file in the same call;
+    results = ingest(warehouse, [
+        LoadRequest(write(tmp_path, "k4.csv", REGISTER_HEADER, [f"{kk('F3')},{BANYUWANGI},1,,,,2026-03-31"])),
+        LoadRequest(write(tmp_path, "p2.csv", ALLOCATION_HEADER,
+                          [f"{kk('F3')},PKH,2026,1,{BANYUWANGI},600000,retur,BRI,"]), as_of="2026-06-02")])
+    assert [r.status for r in results] == ["loaded", "loaded"], [r.message for r in results]
+    assert " only" not in marts_mode(warehouse) and marts_mode(warehouse).startswith("incremental"), marts_mode(warehouse)
+    assert not full_rebuild_differences(warehouse)
+    # a new date before the latest (an as_of after it may change too).
+    mode = load(warehouse, write(tmp_path, "k5.csv", REGISTER_HEADER, [f"{kk('F2')},{METRO},1,,,,2026-02-15"]))
+    assert mode.startswith("incremental") and " only" not in mode, mode
+    assert not full_rebuild_differences(warehouse)
+
+
 # -- when a load rebuilds everything -------------------------------------------
 
 
@@ -435,10 +497,11 @@ def test_which_loads_rebuild_every_mart(warehouse, tmp_path):
     # Every region gets rows for a new tranche (the dense grids): all rebuilt.
     assert load(warehouse, write(tmp_path, "p1.csv", ALLOCATION_HEADER, paid), as_of="2026-06-01") == (
         "full: a programme tranche was added, or a snapshot date or tranche removed")
-    # A new date after the others: Metro refreshed, Banyuwangi's rows at it
+    # A new date after the others: Metro refreshed at that as_of only (its
+    # rows at 2025-12-31 use the slice they used), Banyuwangi's rows at it
     # are its rows at 2025-12-31 (its register in use at both).
     assert load(warehouse, write(tmp_path, "k2.csv", REGISTER_HEADER, [f"{kk('F1')},{METRO},2,,,,2026-01-31"])) == (
-        "incremental: 1 kab/kota; the others' rows at 2026-01-31 from 2025-12-31")
+        "incremental: 1 kab/kota at 2026-01-31 only; the others' rows at 2026-01-31 from 2025-12-31")
     assert not full_rebuild_differences(warehouse)
     # A new date before every other: no earlier rows to extend, all rebuilt.
     assert load(warehouse, write(tmp_path, "k3.csv", REGISTER_HEADER, [f"{kk('F5')},{METRO},2,,,,2025-11-30"])) == (

@@ -48,7 +48,7 @@ SELECT * FROM mart_snapshot;
 -- which snapshot each kab/kota uses at each as_of, and whether its families
 -- can count as layak, are unchanged: a re-sent or corrected extract, or late
 -- additions to a month's extract). touched_families and current_allocations
--- say what a difference would cost.
+-- say what a difference would cost; new_date_only, what a new snapshot does.
 CREATE OR REPLACE TEMP TABLE i_global_change AS
 WITH new_date AS (
     SELECT DISTINCT f.snapshot_date FROM fact_family f
@@ -99,6 +99,15 @@ SELECT
                 LEFT JOIN slice_after a ON a.region_code = s.region_code AND a.snapshot_date = s.snapshot_date
                 WHERE b.region_code IS NULL OR a.region_code IS NULL OR a.has_decisions <> b.has_decisions)
     AS register_kept,
+    -- Rows added at one new snapshot date only, after every as_of, and no
+    -- allocation row touched: only the marts' rows at that as_of can change,
+    -- so the kab/kota of the new snapshot are refreshed at it alone (a
+    -- region's next monthly snapshot; bansos/marts.py `refresh`).
+    (SELECT count(*) FROM new_date) = 1
+    AND NOT EXISTS (SELECT 1 FROM i_slice s WHERE s.snapshot_date <> (SELECT max(snapshot_date) FROM new_date))
+    AND NOT EXISTS (SELECT 1 FROM mart_snapshot m WHERE m.as_of > (SELECT max(snapshot_date) FROM new_date))
+    AND NOT EXISTS (SELECT 1 FROM fact_allocation WHERE load_id BETWEEN $lo AND $hi OR superseded_by BETWEEN $lo AND $hi)
+    AS new_date_only,
     EXISTS (SELECT 1 FROM new_region)
     OR EXISTS (SELECT 1 FROM gone_region g
                WHERE NOT EXISTS (SELECT 1 FROM current_family c WHERE c.region_code = g.region_code)

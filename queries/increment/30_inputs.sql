@@ -1,9 +1,14 @@
 -- Increment inputs: the facts the mart files (queries/marts/) need to give the
 -- affected regions' rows exactly, put in the scratch catalog `mart_scratch`
 -- under the names the mart files read (bansos/marts.py `refresh`).
--- Needs:    i_region (20_regions), current_family, current_allocation, and the
---           marts before the call (mart_snapshot, mart_targeting).
--- Makes:    i_closure, mart_scratch.current_family, mart_scratch.current_allocation.
+-- Parameters: $latest — NULL: the regions' rows at every as_of; a date (the
+--           regions' new snapshot, after every as_of: 10_scope's
+--           new_date_only): their rows at that as_of only.
+-- Needs:    i_region (20_regions or 25_split), current_family,
+--           current_allocation, and the marts before the call (mart_snapshot,
+--           mart_targeting).
+-- Makes:    i_in_use, i_closure, mart_scratch.current_family,
+--           mart_scratch.current_allocation.
 -- A region's mart rows depend on (a) every current row of every family with a
 -- current row in the region: membership is by family across regions;
 -- (b) which slice every other region uses at each as_of and whether that
@@ -16,14 +21,35 @@
 -- registered, one per as_of date and one per programme tranche in a
 -- placeholder region '' (no kab/kota code is empty). Their own rows in the
 -- marts (other regions, region '') are discarded by refresh.
+-- At $latest alone, only the slices in use then count: the regions' new
+-- snapshot, and every other region's latest (the new date comes after all of
+-- them), and no as_of placeholder: the mart files then give rows at $latest
+-- and at the dates of the slices given (placeholders of older slices
+-- included), and refresh keeps those at $latest.
+-- A family counts through its rows in those slices and its allocations, so
+-- the closure is the families of the new snapshot and those paid in the
+-- regions, not every family the regions ever registered.
+
+CREATE OR REPLACE TEMP TABLE i_in_use AS
+SELECT region_code, max(snapshot_date) AS snapshot_date
+FROM mart_snapshot
+WHERE $latest::DATE IS NOT NULL AND region_code NOT IN (SELECT region_code FROM i_region)
+GROUP BY region_code
+UNION ALL
+SELECT region_code, $latest::DATE FROM i_region WHERE $latest::DATE IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE i_closure AS
-SELECT family_key FROM current_family WHERE region_code IN (SELECT region_code FROM i_region)
+SELECT family_key FROM current_family
+WHERE region_code IN (SELECT region_code FROM i_region)
+  AND ($latest::DATE IS NULL OR snapshot_date = $latest::DATE)
 UNION
 SELECT family_key FROM current_allocation WHERE region_code IN (SELECT region_code FROM i_region);
 
 CREATE TABLE mart_scratch.current_family AS
-SELECT * FROM current_family WHERE family_key IN (SELECT family_key FROM i_closure);
+SELECT * FROM current_family f
+WHERE f.family_key IN (SELECT family_key FROM i_closure)
+  AND ($latest::DATE IS NULL
+       OR EXISTS (SELECT 1 FROM i_in_use u WHERE u.region_code = f.region_code AND u.snapshot_date = f.snapshot_date));
 
 INSERT INTO mart_scratch.current_family BY NAME
 SELECT m.snapshot_date, m.region_code, m.region_code AS wilayah_code,
@@ -36,7 +62,7 @@ WHERE m.as_of = m.snapshot_date
 INSERT INTO mart_scratch.current_family BY NAME
 SELECT DISTINCT as_of AS snapshot_date, '' AS region_code, '' AS wilayah_code, as_of AS extract_date, 0 AS load_id
 FROM mart_snapshot
-WHERE as_of IS NOT NULL;
+WHERE as_of IS NOT NULL AND $latest::DATE IS NULL;
 
 CREATE TABLE mart_scratch.current_allocation AS
 SELECT * FROM current_allocation WHERE family_key IN (SELECT family_key FROM i_closure);
