@@ -36,7 +36,9 @@ What it does, in order (each step is skipped with a --skip-* flag):
    `notRunning`) are recorded too.
 
 Writes benchmarks/out/bench.json (the figures the README quotes) and
-benchmarks/out/bench-detail.json (per query, per phase, per statement).
+benchmarks/out/bench-detail.json (per query, per phase, per statement);
+`make bench` then adds the routine loads (routine_load.py) and the marts on
+Spark (spark_marts.py) to bench.json.
 Timings on a shared 2-core machine are noisy: compare p50s, and rerun before
 believing a p95.
 """
@@ -95,6 +97,19 @@ def log(message: str) -> None:
 
 def pct(values, q: float) -> float | None:
     return round(float(np.percentile(np.asarray(values, dtype=float), q)), 2) if len(values) else None
+
+
+def record_in_bench(path: Path, section: str, figures: dict) -> None:
+    """Another benchmark's summary (routine_load.py, spark_marts.py) put
+    into bench.json under `section`, beside this script's figures, so that
+    `make bench` leaves every figure the README quotes in one file. The file
+    is replaced whole (written beside it, then renamed)."""
+    data = json.loads(path.read_text()) if path.exists() else {}
+    data[section] = figures
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(data, indent=1, default=str) + "\n")
+    os.replace(partial, path)
 
 
 def scale_label(scale: float) -> str:

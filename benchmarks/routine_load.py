@@ -141,12 +141,29 @@ def summarise(results: list[dict]) -> dict:
     }
 
 
+def bench_figures(detail: dict) -> dict:
+    """What bench.json keeps of a run: each load's seconds, marts seconds and
+    mode at every scale, the summary against the targets, and when."""
+    return {
+        "started_at": detail["started_at"], "targets": detail["targets"],
+        "load_average": [detail["load_average_start"], detail["load_average_end"]],
+        "scales": {bench.scale_label(row["scale"]): {
+            "warehouse_mb": row["warehouse_mb"],
+            "loads": {e["file"]: {"seconds": e["seconds"], "marts_s": e["phases_s"].get("marts"),
+                                  "marts_mode": e["marts_mode"]} for e in row["loads"]},
+        } for row in detail["scales"]},
+        "summary": detail["summary"],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[0.1, 1.0], help="warehouse scales, smallest first")
     parser.add_argument("--load-scale", type=float, default=1.0,
                         help="scale of the generated files (1: a region's register and a bank's tranche at scale 1)")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--bench-json", type=Path,
+                        help="also put the figures into this bench.json under routine_load (make bench)")
     args = parser.parse_args(argv)
     scales = sorted(args.scales)
     began = time.perf_counter()
@@ -163,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     detail["took_s"] = round(time.perf_counter() - began, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(detail, indent=1, default=str))
+    if args.bench_json:
+        bench.record_in_bench(args.bench_json, "routine_load", bench_figures(detail))
     for row in detail["scales"]:
         for entry in row["loads"]:
             print(f"scale {row['scale']:>4}  {row['warehouse_mb']:>7,} MB  {entry['file']:<38} {entry['rows_read']:>9,} rows "

@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """The marts on DuckDB and on Spark, side by side, on one warehouse.
 
-    .venv/bin/python benchmarks/spark_marts.py --db WAREHOUSE [--master local[2]] [--runs 2] [--out FILE]
+    .venv/bin/python benchmarks/spark_marts.py --db WAREHOUSE | --scale S [--master local[2]] [--runs 2]
+                                               [--out FILE] [--bench-json benchmarks/out/bench.json]
 
 On a copy of the warehouse (the original is never written):
 1. DuckDB: `marts.rebuild` on the copy attached to an in-memory connection,
@@ -30,10 +31,12 @@ from pathlib import Path
 
 import duckdb
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+for _path in (Path(__file__).resolve().parent.parent, Path(__file__).resolve().parent):
+    sys.path.insert(0, str(_path))
 
 from bansos import lake, marts, settings, spark_marts  # noqa: E402
 from bansos.reference import REFERENCE_TABLES  # noqa: E402
+import bench  # noqa: E402  (the benchmark cache, bench.json)
 
 
 def _attached(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -105,18 +108,42 @@ def measure(db: Path, master: str, runs: int) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True)
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--db", type=Path)
+    where.add_argument("--scale", type=float, help="the benchmark's cached warehouse at this scale (make bench)")
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--bench-json", type=Path,
+                        help="also put the figures into this bench.json under spark_marts (make bench)")
     args = parser.parse_args()
-    result = measure(args.db, args.master, args.runs)
+    db = args.db or bench.cache_paths(args.scale)["db"]
+    if not db.exists():
+        parser.error(f"no warehouse at {db}" + (" (run benchmarks/bench.py at that scale first)" if args.scale else ""))
+    result = measure(db, args.master, args.runs)
+    result["scale"] = args.scale
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text + "\n")
+    if args.bench_json:
+        bench.record_in_bench(args.bench_json, "spark_marts", bench_figures(result))
     return 0 if result["marts_equal"] else 1
+
+
+def bench_figures(result: dict) -> dict:
+    """What bench.json keeps of a run: the best whole-mart times of both
+    engines, per million fact rows, the rebuild command, and whether Spark's
+    marts equal DuckDB's."""
+    return {
+        "scale": result["scale"], "master": result["master"], "fact_rows": result["fact_rows"],
+        "duckdb_marts_s": result["duckdb_marts_s"]["best"], "spark_start_s": result["spark_start_s"],
+        "spark_marts_s": result["spark_marts_s"]["best"], "spark_rebuild_command_s": result["spark_rebuild_command_s"],
+        "lake_write_s": result["lake_write_s"], "lake_bytes": result["lake_bytes"],
+        "per_million_fact_rows_s": result["per_million_fact_rows_s"], "marts_equal": result["marts_equal"],
+        "load_average": [result["load_average_before"], result["load_average_after"]],
+    }
 
 
 if __name__ == "__main__":

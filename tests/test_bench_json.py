@@ -1,0 +1,70 @@
+"""`make bench` leaves every figure the README quotes in benchmarks/out/bench.json:
+bench.py writes it, then routine_load.py and spark_marts.py add their
+summaries under their own section (benchmarks/bench.py `record_in_bench`).
+The benchmarks themselves are not run here (they take minutes to hours);
+their summaries are built from run results shaped as the scripts make them."""
+
+from __future__ import annotations
+
+import json
+
+from benchmarks import bench, routine_load, spark_marts
+
+
+def test_a_section_is_added_beside_the_figures_already_there(tmp_path):
+    path = tmp_path / "bench.json"
+    path.write_text(json.dumps({"scale": 1.0, "pages": {"ringkasan": {"p95_ms": 51.0}}}))
+    bench.record_in_bench(path, "routine_load", {"summary": {"seconds_at_largest": {"a.csv": 9.9}}})
+    bench.record_in_bench(path, "spark_marts", {"marts_equal": True})
+    data = json.loads(path.read_text())
+    assert data == {"scale": 1.0, "pages": {"ringkasan": {"p95_ms": 51.0}},
+                    "routine_load": {"summary": {"seconds_at_largest": {"a.csv": 9.9}}},
+                    "spark_marts": {"marts_equal": True}}
+    # A second run replaces its own section only.
+    bench.record_in_bench(path, "routine_load", {"summary": {}})
+    assert json.loads(path.read_text())["routine_load"] == {"summary": {}}
+    assert json.loads(path.read_text())["spark_marts"] == {"marts_equal": True}
+    assert [p.name for p in tmp_path.iterdir()] == ["bench.json"]  # nothing left half-written
+
+
+def test_a_section_alone_makes_the_file(tmp_path):
+    path = tmp_path / "out" / "bench.json"
+    bench.record_in_bench(path, "spark_marts", {"marts_equal": False})
+    assert json.loads(path.read_text()) == {"spark_marts": {"marts_equal": False}}
+
+
+def _load(name: str, seconds: float, marts: float, mode: str) -> dict:
+    return {"file": name, "status": "loaded", "rows_read": 10, "rows_loaded": 10, "seconds": seconds,
+            "grows_with_warehouse_s": 1.0, "file_work_s": 1.0, "phases_s": {"marts": marts, "validate": 0.5},
+            "peak_rss_mb": 100.0, "marts_mode": mode}
+
+
+def test_routine_loads_keep_each_load_and_the_verdict():
+    scales = [{"scale": 0.1, "warehouse_mb": 105, "built": {}, "loads": [_load("k.csv", 8.0, 3.0, "difference: 2 families")]},
+              {"scale": 4.0, "warehouse_mb": 3522, "built": {}, "loads": [_load("k.csv", 32.0, 23.5, "incremental: 1 kab/kota")]}]
+    detail = {"started_at": "2026-12-06T10:49:00+00:00", "targets": routine_load.TARGETS, "load_average_start": [1, 1, 1],
+              "load_average_end": [2, 2, 2], "scales": scales, "summary": routine_load.summarise(scales)}
+    figures = routine_load.bench_figures(detail)
+    assert figures["scales"] == {
+        "0.1": {"warehouse_mb": 105, "loads": {"k.csv": {"seconds": 8.0, "marts_s": 3.0, "marts_mode": "difference: 2 families"}}},
+        "4": {"warehouse_mb": 3522, "loads": {"k.csv": {"seconds": 32.0, "marts_s": 23.5, "marts_mode": "incremental: 1 kab/kota"}}},
+    }
+    # 32 s > 15 s and 32 / 8 = 4× > 3×: not met.
+    assert figures["summary"]["ratio_largest_to_smallest"] == {"k.csv": 4.0}
+    assert figures["summary"]["meets"] == {"k.csv": False}
+    assert figures["load_average"] == [[1, 1, 1], [2, 2, 2]]
+
+
+def test_spark_keeps_both_engines_best_times_and_the_equality():
+    result = {
+        "warehouse": "w.duckdb", "master": "local[2]", "cpus": 2, "scale": 1.0, "load_average_before": [1, 1, 1],
+        "fact_rows": {"family": 10, "allocation": 8}, "duckdb_marts_s": {"best": 17.7, "runs": [17.7, 19.0], "threads": 2},
+        "lake_write_s": 25.5, "lake_bytes": 722, "spark_start_s": 5.0,
+        "spark_marts_s": {"best": 581.0, "runs": [581.0], "statements_of_best": {"t_fam": 128.0}},
+        "spark_rebuild_command_s": 397.0, "marts_equal": True,
+        "per_million_fact_rows_s": {"duckdb": 0.94, "spark": 31.0}, "load_average_after": [2, 2, 2],
+    }
+    figures = spark_marts.bench_figures(result)
+    assert figures["duckdb_marts_s"] == 17.7 and figures["spark_marts_s"] == 581.0
+    assert figures["marts_equal"] is True and figures["scale"] == 1.0
+    assert "statements_of_best" not in json.dumps(figures)  # per statement: spark-marts.json only
