@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bench-json", type=Path,
                         help="also put the figures into this bench.json under routine_load (make bench)")
     args = parser.parse_args(argv)
-    scales = sorted(args.scales)
+    scales = sorted(set(args.scales))  # `make bench SCALE=0.1` gives 0.1 twice
     began = time.perf_counter()
     detail: dict = {"command": " ".join(["benchmarks/routine_load.py", *(argv or sys.argv[1:])]),
                     "started_at": datetime.now(UTC).isoformat(timespec="seconds"), "targets": TARGETS,
