@@ -330,11 +330,13 @@ def _refresh_by_difference(con: duckdb.DuckDBPyConnection, schema: str, lo: int)
             con.execute(f"DETACH {catalog}")
 
 
-def _run_region_marts(con: duckdb.DuckDBPyConnection, schema: str, catalog: str) -> None:
+def _run_region_marts(con: duckdb.DuckDBPyConnection, schema: str, catalog: str,
+                      unused: frozenset[str] = frozenset()) -> None:
     """The region-keyed marts' files run in a scratch catalog over the inputs
     put there (current_family, current_allocation), with the warehouse's
-    reference tables as views; back in `schema` after."""
-    files = [path for path in mart_files() if not set(declared(path)[1]) <= GLOBAL_MARTS]
+    reference tables as views; back in `schema` after. A file that makes only
+    global marts or marts the caller will not use (`unused`) is not run."""
+    files = [path for path in mart_files() if not set(declared(path)[1]) <= GLOBAL_MARTS | unused]
     needs = sorted({name for path in files for name in declared(path)[0] if name.startswith("ref_")})
     for table in needs:  # allow-listed: names from the mart files' headers
         con.execute(f"CREATE VIEW {catalog}.{table} AS SELECT * FROM {schema}.{table}")
@@ -357,14 +359,17 @@ def _refresh_regions(con: duckdb.DuckDBPyConnection, schema: str, latest: date |
     every as_of, in a call that touched nothing else: 10_scope's
     new_date_only) only their rows at that as_of: at the dates before it they
     use the slices they used, and a mart without as_of counts allocations only."""
+    # At `latest` alone, the marts without as_of (allocations only) keep their rows.
+    kept = frozenset() if latest is None else frozenset(
+        table for table in mart_names() if "as_of" not in marts_difference.columns(con, table))
     con.execute(f"ATTACH ':memory:' AS {SCRATCH}")
     try:
         _run(con, [INCREMENT_DIR / "30_inputs.sql"], {"latest": latest})
-        _run_region_marts(con, schema, SCRATCH)
+        _run_region_marts(con, schema, SCRATCH, unused=kept)
         rows = "region_code IN (SELECT region_code FROM i_region)" + ("" if latest is None else " AND as_of = $latest")
         params = {} if latest is None else {"latest": latest}
         for table in mart_names():
-            if table in GLOBAL_MARTS or (latest is not None and "as_of" not in marts_difference.columns(con, table)):
+            if table in GLOBAL_MARTS or table in kept:
                 continue
             con.execute(f"DELETE FROM {table} WHERE {rows}", params)
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {SCRATCH}.{table} WHERE {rows}", params)

@@ -432,16 +432,19 @@ def test_a_regions_next_snapshot_is_refreshed_at_its_date_alone(warehouse, tmp_p
     there alone, and the families it gains or leaves out change other kab/kota
     by difference. Counted by hand: (recipients, eligible recipients, paid but
     in no register in use) for PKH 2026 tranche 1 (desil <= 1)."""
+    # F4's December row in Bandar Lampung has an upheld appeal, but that
+    # register has no decisions, so F4 is not layak there.
     register = [f"{kk('F1')},{METRO},1,,,,2025-12-31", f"{kk('F2')},{METRO},1,,,,2025-12-31",
-                f"{kk('F3')},{BANYUWANGI},1,,,,2025-12-31", f"{kk('F4')},{BANDAR_LAMPUNG},1,,,,2025-12-31",
+                f"{kk('F3')},{BANYUWANGI},1,,,,2025-12-31", f"{kk('F4')},{BANDAR_LAMPUNG},1,,diterima,,2025-12-31",
                 f"{kk('F7')},{METRO},1,,,,2025-12-31"]
     paid = [f"{kk('F1')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20",
             f"{kk('F7')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20",
             f"{kk('F2')},PKH,2026,1,{BANYUWANGI},600000,tersalur,BRI,2026-01-20",  # registered in Metro
             f"{kk('F3')},PKH,2026,1,{BANYUWANGI},600000,tersalur,BRI,2026-01-20",
             f"{kk('F4')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20"]  # registered in Bandar Lampung
-    # Bandar Lampung's November register had F4 at desil 5: its December one is in use from then on.
-    load(warehouse, write(tmp_path, "k0.csv", REGISTER_HEADER, [f"{kk('F4')},{BANDAR_LAMPUNG},5,,,,2025-11-30"]))
+    # Bandar Lampung's November register had F4 at desil 5, layak: its
+    # December one, without decisions, is in use from then on.
+    load(warehouse, write(tmp_path, "k0.csv", REGISTER_HEADER, [f"{kk('F4')},{BANDAR_LAMPUNG},5,layak,,,2025-11-30"]))
     load(warehouse, write(tmp_path, "k1.csv", REGISTER_HEADER, register))
     load(warehouse, write(tmp_path, "p1.csv", ALLOCATION_HEADER, paid), as_of="2026-06-01")
     assert targeting(warehouse, METRO, "2025-12-31") == (3, 3, 0)
@@ -457,7 +460,8 @@ def test_a_regions_next_snapshot_is_refreshed_at_its_date_alone(warehouse, tmp_p
     assert mode == ("incremental: 1 kab/kota at 2026-01-31 only; the others' rows at 2026-01-31 from 2025-12-31; "
                     "elsewhere difference: 2 families"), mode  # F2 and F4 have rows outside Metro
     assert targeting(warehouse, METRO, "2026-01-31") == (3, 1, 1)  # F1 desil 3: not eligible; F7 left out
-    assert targeting(warehouse, METRO, "2026-01-31", "layak") == (3, 0, 1)  # decisions now, none for F1, F4
+    # Decisions now, none for F1 or F4 (nor in Bandar Lampung's register in use: not its November one's).
+    assert targeting(warehouse, METRO, "2026-01-31", "layak") == (3, 0, 1)
     assert targeting(warehouse, BANYUWANGI, "2026-01-31") == (2, 1, 1)  # F2 in no register in use
     # The dates before keep their numbers.
     assert targeting(warehouse, METRO, "2025-12-31") == (3, 3, 0)

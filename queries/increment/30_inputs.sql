@@ -23,9 +23,13 @@
 -- marts (other regions, region '') are discarded by refresh.
 -- At $latest alone, only the slices in use then count: the regions' new
 -- snapshot, and every other region's latest (the new date comes after all of
--- them), and no as_of placeholder: the mart files then give rows at $latest
--- and at the dates of the slices given (placeholders of older slices
--- included), and refresh keeps those at $latest.
+-- them). They are all given dated $latest, their placeholders too, and no
+-- as_of placeholder, so that $latest is the only as_of of the scratch: the
+-- mart files then give rows at $latest alone instead of at every date of the
+-- slices given. The date moves no number of the regions' rows: a slice's date
+-- only chooses which slice is in use (each of these is the one in use at
+-- $latest) and names it in other regions' rows (register_snapshot,
+-- mart_snapshot), which refresh discards.
 -- A family counts through its rows in those slices and its allocations, so
 -- the closure is the families of the new snapshot and those paid in the
 -- regions, not every family the regions ever registered.
@@ -46,18 +50,20 @@ UNION
 SELECT family_key FROM current_allocation WHERE region_code IN (SELECT region_code FROM i_region);
 
 CREATE TABLE mart_scratch.current_family AS
-SELECT * FROM current_family f
+SELECT * REPLACE (coalesce($latest::DATE, f.snapshot_date) AS snapshot_date) FROM current_family f
 WHERE f.family_key IN (SELECT family_key FROM i_closure)
   AND ($latest::DATE IS NULL
        OR EXISTS (SELECT 1 FROM i_in_use u WHERE u.region_code = f.region_code AND u.snapshot_date = f.snapshot_date));
 
 INSERT INTO mart_scratch.current_family BY NAME
-SELECT m.snapshot_date, m.region_code, m.region_code AS wilayah_code,
+SELECT coalesce($latest::DATE, m.snapshot_date) AS snapshot_date, m.region_code, m.region_code AS wilayah_code,
        CASE WHEN m.has_decisions THEN 'layak' END AS decision, m.snapshot_date AS extract_date, 0 AS load_id
 FROM mart_snapshot m
 WHERE m.as_of = m.snapshot_date
   AND m.region_code NOT IN (SELECT region_code FROM i_region)
-  AND m.region_code IN (SELECT region_code FROM mart_scratch.current_family);
+  AND m.region_code IN (SELECT region_code FROM mart_scratch.current_family)
+  AND ($latest::DATE IS NULL
+       OR EXISTS (SELECT 1 FROM i_in_use u WHERE u.region_code = m.region_code AND u.snapshot_date = m.snapshot_date));
 
 INSERT INTO mart_scratch.current_family BY NAME
 SELECT DISTINCT as_of AS snapshot_date, '' AS region_code, '' AS wilayah_code, as_of AS extract_date, 0 AS load_id
