@@ -14,6 +14,13 @@ each, into a copy of the benchmark's cached warehouse at every scale in
 - a bank's tranche file for a tranche the warehouse has;
 - the same register rows as the region's next monthly snapshot (a new date,
   after every other: the region's register in use changes).
+These three are the same files at every scale, so their times compare
+across scales (the targets below). The next month's file holds only the new
+families, so from that date the region's other families, paid ones
+included, are in no register in use: not what a real month looks like. So a
+fourth load, reported apart, is the region's whole register a month later:
+every family of its January snapshot in that warehouse (the cached extract)
+and the new ones. It differs by scale, as the region does.
 For each load: the
 seconds, and where they went (copying the live file, the file's own work,
 rebuilding the marts, writing and swapping the copy), from the same profiler
@@ -49,6 +56,7 @@ OUT = bench.OUT_DIR / "routine-load.json"
 SEED = 4242  # not the cache's seed: the files are new data for every warehouse
 # The register file's snapshot date (the warehouse's latest) and the next month's.
 JANUARY, NEXT_MONTH = "2026-01-31", "2026-02-28"
+WHOLE_MONTH = "2026-03-31"  # the whole-register load's snapshot date, after NEXT_MONTH
 TARGETS = {"seconds_at_largest": 15.0, "ratio_largest_to_smallest": 3.0}
 # Where a load's time goes, in the profiler's phase names: what depends on
 # the warehouse's size (copy, marts, writing the copy) and what does not.
@@ -76,6 +84,24 @@ def make_files(load_scale: float, scratch: Path) -> list[Path]:
         raise SystemExit(f"{register.name}: expected every row dated {JANUARY}")
     monthly.write_bytes(data.replace(f",{JANUARY}\n".encode(), f",{NEXT_MONTH}\n".encode()))
     return [*files, monthly]
+
+
+def whole_register(files: list[Path], extracts: Path, folder: Path) -> Path:
+    """The region's whole register at WHOLE_MONTH: the January snapshot the
+    warehouse was built from (its cached extract, the same columns) and the
+    January file's new families, dated a month after NEXT_MONTH."""
+    january = next(f for f in files if f.name.startswith("registrasi_") and JANUARY.replace("-", "") in f.name)
+    cached = extracts / january.name
+    snapshot, (header, added) = cached.read_bytes(), january.read_bytes().split(b"\n", 1)
+    if not snapshot.startswith(header + b"\n"):
+        raise SystemExit(f"{cached}: not the columns of {january.name}")
+    data = snapshot + added
+    if data.count(f",{JANUARY}\n".encode()) != data.count(b"\n") - 1:
+        raise SystemExit(f"{cached}, {january.name}: expected every row dated {JANUARY}")
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / january.name.replace(JANUARY.replace("-", ""), WHOLE_MONTH.replace("-", ""))
+    out.write_bytes(data.replace(f",{JANUARY}\n".encode(), f",{WHOLE_MONTH}\n".encode()))
+    return out
 
 
 def load_one(db: Path, file: Path, key: Path, logs: Path) -> dict:
@@ -113,16 +139,21 @@ def measure_scale(scale: float, files: list[Path], scratch: Path) -> dict:
     copy = soak._copy_warehouse(paths["db"], scratch / f"scale-{bench.scale_label(scale)}")
     size_mb = round(copy.stat().st_size / 2**20)
     log(f"scale {scale}: warehouse {size_mb:,} MB; loading {len(files)} files one by one …")
-    loads = []
+    loads, whole = [], None
     try:
-        for file in files:
+        whole_file = whole_register(files, paths["extracts"], scratch / f"whole-{bench.scale_label(scale)}")
+        for file in [*files, whole_file]:
             entry = load_one(copy, file, paths["key"], paths["logs"])
             log(f"scale {scale}: {entry['file']} {entry['status']}, {entry['rows_read']:,} rows in {entry['seconds']} s "
                 f"(of which {entry['grows_with_warehouse_s']} s copy, marts and swap; marts {entry['marts_mode']})")
-            loads.append(entry)
+            if file == whole_file:
+                whole = entry
+            else:
+                loads.append(entry)
     finally:
         shutil.rmtree(copy.parent, ignore_errors=True)
-    return {"scale": scale, "warehouse_mb": size_mb, "built": built, "loads": loads}
+        shutil.rmtree(scratch / f"whole-{bench.scale_label(scale)}", ignore_errors=True)
+    return {"scale": scale, "warehouse_mb": size_mb, "built": built, "loads": loads, "whole_register": whole}
 
 
 def summarise(results: list[dict]) -> dict:
@@ -141,6 +172,13 @@ def summarise(results: list[dict]) -> dict:
     }
 
 
+def _whole_figures(entry: dict | None) -> dict | None:
+    if entry is None:
+        return None
+    return {"file": entry["file"], "rows_read": entry["rows_read"], "seconds": entry["seconds"],
+            "marts_s": entry["phases_s"].get("marts"), "marts_mode": entry["marts_mode"]}
+
+
 def bench_figures(detail: dict) -> dict:
     """What bench.json keeps of a run: each load's seconds, marts seconds and
     mode at every scale, the summary against the targets, and when."""
@@ -151,6 +189,7 @@ def bench_figures(detail: dict) -> dict:
             "warehouse_mb": row["warehouse_mb"],
             "loads": {e["file"]: {"seconds": e["seconds"], "marts_s": e["phases_s"].get("marts"),
                                   "marts_mode": e["marts_mode"]} for e in row["loads"]},
+            "whole_register": _whole_figures(row.get("whole_register")),
         } for row in detail["scales"]},
         "summary": detail["summary"],
     }
@@ -183,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.bench_json:
         bench.record_in_bench(args.bench_json, "routine_load", bench_figures(detail))
     for row in detail["scales"]:
-        for entry in row["loads"]:
+        for entry in [*row["loads"], *([row["whole_register"]] if row.get("whole_register") else [])]:
             print(f"scale {row['scale']:>4}  {row['warehouse_mb']:>7,} MB  {entry['file']:<38} {entry['rows_read']:>9,} rows "
                   f"{entry['seconds']:>7.2f} s  (copy+marts+swap {entry['grows_with_warehouse_s']:.2f} s, "
                   f"file {entry['file_work_s']:.2f} s; marts {entry['marts_mode']})")

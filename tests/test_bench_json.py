@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from benchmarks import bench, routine_load, spark_marts
 
 
@@ -40,14 +42,21 @@ def _load(name: str, seconds: float, marts: float, mode: str) -> dict:
 
 
 def test_routine_loads_keep_each_load_and_the_verdict():
-    scales = [{"scale": 0.1, "warehouse_mb": 105, "built": {}, "loads": [_load("k.csv", 8.0, 3.0, "difference: 2 families")]},
-              {"scale": 4.0, "warehouse_mb": 3522, "built": {}, "loads": [_load("k.csv", 32.0, 23.5, "incremental: 1 kab/kota")]}]
+    # The whole-register load differs by scale: reported apart, outside the verdict.
+    whole = _load("w.csv", 60.0, 30.0, "incremental: 1 kab/kota at 2026-03-31 only") | {"rows_read": 3_171_445}
+    scales = [{"scale": 0.1, "warehouse_mb": 105, "built": {}, "loads": [_load("k.csv", 8.0, 3.0, "difference: 2 families")],
+               "whole_register": None},
+              {"scale": 4.0, "warehouse_mb": 3522, "built": {}, "loads": [_load("k.csv", 32.0, 23.5, "incremental: 1 kab/kota")],
+               "whole_register": whole}]
     detail = {"started_at": "2026-12-06T10:49:00+00:00", "targets": routine_load.TARGETS, "load_average_start": [1, 1, 1],
               "load_average_end": [2, 2, 2], "scales": scales, "summary": routine_load.summarise(scales)}
     figures = routine_load.bench_figures(detail)
     assert figures["scales"] == {
-        "0.1": {"warehouse_mb": 105, "loads": {"k.csv": {"seconds": 8.0, "marts_s": 3.0, "marts_mode": "difference: 2 families"}}},
-        "4": {"warehouse_mb": 3522, "loads": {"k.csv": {"seconds": 32.0, "marts_s": 23.5, "marts_mode": "incremental: 1 kab/kota"}}},
+        "0.1": {"warehouse_mb": 105, "loads": {"k.csv": {"seconds": 8.0, "marts_s": 3.0, "marts_mode": "difference: 2 families"}},
+                "whole_register": None},
+        "4": {"warehouse_mb": 3522, "loads": {"k.csv": {"seconds": 32.0, "marts_s": 23.5, "marts_mode": "incremental: 1 kab/kota"}},
+              "whole_register": {"file": "w.csv", "rows_read": 3_171_445, "seconds": 60.0, "marts_s": 30.0,
+                                 "marts_mode": "incremental: 1 kab/kota at 2026-03-31 only"}},
     }
     # 32 s > 15 s and 32 / 8 = 4× > 3×: not met.
     assert figures["summary"]["ratio_largest_to_smallest"] == {"k.csv": 4.0}
@@ -68,3 +77,19 @@ def test_spark_keeps_both_engines_best_times_and_the_equality():
     assert figures["duckdb_marts_s"] == 17.7 and figures["spark_marts_s"] == 581.0
     assert figures["marts_equal"] is True and figures["scale"] == 1.0
     assert "statements_of_best" not in json.dumps(figures)  # per statement: spark-marts.json only
+
+
+def test_the_whole_register_month_is_the_cached_january_snapshot_and_the_new_families(tmp_path):
+    header = "no_kk,kode_wilayah,tanggal_data"
+    extracts, files = tmp_path / "extracts", tmp_path / "files"
+    extracts.mkdir(), files.mkdir()
+    (extracts / "registrasi_3510_20260131.csv").write_text(f"{header}\n1,35.10,2026-01-31\n2,35.10,2026-01-31\n")
+    january = files / "registrasi_3510_20260131.csv"
+    january.write_text(f"{header}\n3,35.10,2026-01-31\n")
+    out = routine_load.whole_register([files / "salur_BRI.parquet", january], extracts, tmp_path / "whole")
+    assert out.name == "registrasi_3510_20260331.csv"
+    assert out.read_text() == f"{header}\n1,35.10,2026-03-31\n2,35.10,2026-03-31\n3,35.10,2026-03-31\n"
+    # A row of another date would be re-dated wrongly: refused.
+    january.write_text(f"{header}\n3,35.10,2026-01-30\n")
+    with pytest.raises(SystemExit, match="expected every row dated 2026-01-31"):
+        routine_load.whole_register([january], extracts, tmp_path / "whole")
