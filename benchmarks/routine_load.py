@@ -138,7 +138,7 @@ def measure_scale(scale: float, files: list[Path], scratch: Path) -> dict:
     built = soak.build_warehouse(scale, paths)
     copy = soak._copy_warehouse(paths["db"], scratch / f"scale-{bench.scale_label(scale)}")
     size_mb = round(copy.stat().st_size / 2**20)
-    log(f"scale {scale}: warehouse {size_mb:,} MB; loading {len(files)} files one by one …")
+    log(f"scale {scale}: warehouse {size_mb:,} MB; loading {len(files) + 1} files one by one …")
     loads, whole = [], None
     try:
         whole_file = whole_register(files, paths["extracts"], scratch / f"whole-{bench.scale_label(scale)}")
