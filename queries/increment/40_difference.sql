@@ -27,14 +27,15 @@
 -- from the date before (marts.py `_extend_untouched`) before the difference.
 
 -- The families' rows current after the call, or current before it (stored by
--- an earlier load and not retired then: retired by this call or not at all).
+-- an earlier load and not retired then: retired by this call or not at all),
+-- without the columns no mart file reads (as in 30_inputs.sql).
 CREATE OR REPLACE TEMP TABLE i_family_rows AS
-SELECT * FROM fact_family
+SELECT * EXCLUDE (reason, head_key, members, registration_date, wilayah_code, extract_date) FROM fact_family
 WHERE family_key IN (SELECT family_key FROM i_difference_family)
   AND (superseded_by IS NULL OR (load_id < $lo AND superseded_by >= $lo));
 
 CREATE OR REPLACE TEMP TABLE i_allocation_rows AS
-SELECT * FROM fact_allocation
+SELECT * EXCLUDE (transaction_id, recipient_key, wilayah_code, extract_date) FROM fact_allocation
 WHERE family_key IN (SELECT family_key FROM i_difference_family)
   AND (superseded_by IS NULL OR (load_id < $lo AND superseded_by >= $lo));
 
@@ -47,19 +48,19 @@ SELECT * EXCLUDE (superseded_by) FROM i_family_rows
 WHERE superseded_by IS NULL;
 
 INSERT INTO mart_before.current_family BY NAME
-SELECT snapshot_date, region_code, region_code AS wilayah_code,
-       CASE WHEN has_decisions THEN 'layak' END AS decision, snapshot_date AS extract_date, 0 AS load_id
+SELECT snapshot_date, region_code,
+       CASE WHEN has_decisions THEN 'layak' END AS decision, 0 AS load_id
 FROM i_snapshot_before
 WHERE as_of = snapshot_date;
 
 INSERT INTO mart_after.current_family BY NAME
-SELECT snapshot_date, region_code, region_code AS wilayah_code,
-       CASE WHEN has_decisions THEN 'layak' END AS decision, snapshot_date AS extract_date, 0 AS load_id
+SELECT snapshot_date, region_code,
+       CASE WHEN has_decisions THEN 'layak' END AS decision, 0 AS load_id
 FROM mart_snapshot
 WHERE as_of = snapshot_date;
 
 INSERT INTO mart_before.current_family BY NAME
-SELECT DISTINCT as_of AS snapshot_date, '' AS region_code, '' AS wilayah_code, as_of AS extract_date, 0 AS load_id
+SELECT DISTINCT as_of AS snapshot_date, '' AS region_code, 0 AS load_id
 FROM mart_snapshot
 WHERE as_of IS NOT NULL;
 
@@ -75,7 +76,7 @@ SELECT * EXCLUDE (superseded_by) FROM i_allocation_rows
 WHERE superseded_by IS NULL;
 
 INSERT INTO mart_before.current_allocation BY NAME
-SELECT DISTINCT program, year, tranche, '' AS region_code, '' AS wilayah_code, 0 AS load_id
+SELECT DISTINCT program, year, tranche, '' AS region_code, 0 AS load_id
 FROM mart_targeting;
 
 INSERT INTO mart_after.current_allocation BY NAME
