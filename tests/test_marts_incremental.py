@@ -15,6 +15,7 @@ file, and the rules for when a load falls back to a full rebuild.
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -615,10 +616,8 @@ def test_every_mart_has_its_rule_for_a_difference(warehouse):
 def test_the_increments_copies_leave_out_only_columns_no_mart_file_reads(warehouse):
     """queries/increment/30_inputs.sql and 40_difference.sql copy the facts
     without the columns the mart files do not read; a mart file that starts
-    reading one must have it put back (else the refresh would fail, or worse,
-    a later change could read a NULL)."""
-    import re
-
+    reading one must have it put back (else the refresh fails on a missing
+    column): this names it."""
     code = "\n".join(line.split("--", 1)[0] for path in marts.mart_files() for line in path.read_text().splitlines())
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
