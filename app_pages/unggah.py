@@ -47,8 +47,7 @@ def _submit(db, who: uploads.Uploader) -> None:
     st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
     # The options were for these files: a "replace" left ticked would retire rows of the next upload's slices.
     st.session_state["ug_as_of"], st.session_state["ug_replace"] = None, False
-    st.session_state[NOTICE] = ("success", ui.tr("unggah.started.one") if len(chosen) == 1 else
-                                ui.tr("unggah.started", n=fmt.number(len(chosen), ui.lang())))
+    st.session_state[NOTICE] = ("success", ui.tr("unggah.started", n=fmt.number(len(chosen), ui.lang())))
 
 
 def _clean(text) -> str:
@@ -149,7 +148,7 @@ def job_view(job: uploads.Job, lang: str) -> None:
 
 def _label(job: uploads.Job, lang: str) -> str:
     files = ", ".join(_clean(name) for name in job.files[:3]) + (" …" if len(job.files) > 3 else "")
-    count = ui.tr("unggah.job.files.one") if len(job.files) == 1 else ui.tr("unggah.job.files", n=fmt.number(len(job.files), lang))
+    count = ui.tr("unggah.job.files", n=fmt.number(len(job.files), lang))
     return f"{fmt.moment(job.started_at, lang)} · {count} ({files}) · {ui.tr(f'unggah.job.state.{job.state}')}"
 
 

@@ -38,6 +38,65 @@ def test_the_language_check_catches_a_missing_translation_and_a_lost_placeholder
     assert "test.placeholder: different placeholders" in str(caught.value)
 
 
+def test_plural_markers_are_well_formed_and_name_a_value_the_text_shows():
+    faults = []
+    for key, texts in sorted(i18n.STRINGS.items()):
+        for text in texts:
+            for marker in re.findall(r"\{[^{}]*\|[^{}]*\}", text):
+                found = i18n.PLURAL.fullmatch(marker)
+                if not found:
+                    faults.append(f"{key}: {marker} is not {{name|one|other}}")
+                elif "{" + found.group(1) + "}" not in text:
+                    faults.append(f"{key}: {marker} names a value the text does not show")
+    assert not faults, "\n".join(faults)
+
+
+def test_a_count_of_one_takes_the_english_singular_and_indonesian_is_unchanged():
+    assert i18n.t("pendaftaran.regions_used", "en", n="1").startswith("Computed over 1 region with registration data;")
+    assert i18n.t("pendaftaran.regions_used", "en", n="12").startswith("Computed over 12 regions with registration data;")
+    assert i18n.t("pendaftaran.regions_used", "id", n="1").startswith("Dihitung dari 1 wilayah dengan data pendaftaran;")
+    # the verb follows the count as well
+    assert i18n.t("kualitas.fresh.summary", "en", n=1) == "1 region needs attention:"
+    assert i18n.t("kualitas.fresh.summary", "en", n=2) == "2 regions need attention:"
+    assert i18n.t("unggah.job.files", "en", n="1") == "1 file"
+    assert i18n.t("brief.version", "en", loads="1", last="x", built="y").startswith("Data version: 1 file loaded,")
+
+
+@pytest.mark.parametrize(("value", "form"), [
+    (1, "one"), (1.0, "one"), ("1", "one"), (" 1 ", "one"),
+    (0, "other"), (2, "other"), (0.5, "other"), ("1,234", "other"), ("1.234", "other"), ("11", "other"),
+    ("< 10", "other"), ("—", "other"), (True, "other"),
+])
+def test_the_plural_form_follows_the_value_or_the_text_fmt_made_of_it(value, form):
+    assert i18n.fill("{n} {n|one|other}", n=value) == f"{value} {form}"
+
+
+def test_a_template_keeps_its_markers_until_filled_and_a_missing_value_is_an_error():
+    template = i18n.t("kualitas.reasons.hover", "en")  # a chart fills it row by row
+    assert template == "{rows} {rows|row|rows} in {files} {files|file|files}"
+    assert i18n.fill(template, rows="1", files="3") == "1 row in 3 files"
+    with pytest.raises(KeyError, match="files"):
+        i18n.fill(template, rows="1")
+
+
+# A count of regions, files or rows shown before its noun with no plural form
+# reads "1 regions" when it is one. Thresholds ("at most {limit} rows") are
+# settings, never one; these keys count two or more by construction.
+PLURAL_EXEMPT = {
+    "ringkasan.narrative.where.mixed": "pilots and comparison regions both present",
+    "ringkasan.narrative.scope.mixed": "pilots and comparison regions both present",
+    "ringkasan.narrative.small_regions": "one region has its own key, .one",
+    "ringkasan.narrative.missing_regions": "one region has its own key, .one",
+}
+
+
+def test_no_english_count_of_regions_files_or_rows_lacks_a_plural_form():
+    bare = re.compile(r"(?<!at most )(?<!fewer than )\{(\w+)\} (?:\w+ )?(regions|files|rows)\b")
+    faults = [f"{key}: {found.group(0)}" for key, (_, english) in sorted(i18n.STRINGS.items())
+              if key not in PLURAL_EXEMPT for found in bare.finditer(english)]
+    assert not faults, "\n".join(faults)
+
+
 def test_missing_english_falls_back_to_indonesian(monkeypatch):
     monkeypatch.setitem(i18n.STRINGS, "test.only_id", ("Hanya Indonesia", ""))
     assert i18n.t("test.only_id", "en") == "Hanya Indonesia"

@@ -151,7 +151,7 @@ def test_the_progress_survives_navigating_away_and_a_new_session_finds_the_resul
         at = _until(at, lambda a: "operator.banyuwangi@example.go.id" in _texts(a))
         assert "Waiting for **operator.banyuwangi@example.go.id**'s load to finish" in _texts(at)
         [bar] = at.get("progress")
-        assert bar.proto.value == 0 and "waiting its turn — 0 of 1 files done" in bar.proto.text
+        assert bar.proto.value == 0 and "waiting its turn — 0 of 1 file done" in bar.proto.text
         stages = next(shown(d) for d in at.dataframe if "Stage" in shown(d).columns)
         assert stages.values.tolist() == [["bri.csv", "waiting its turn"]]
         at.switch_page("app_pages/ringkasan.py")

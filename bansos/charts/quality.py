@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from bansos import fmt
+from bansos import fmt, i18n
 from bansos.charts import theme
 from bansos.charts.figure import Fig
 
@@ -49,7 +49,7 @@ def reasons_chart(
             marker=dict(color=colour),
             hovertext=[
                 f"<b>{row.label}</b> · {name}<br>"
-                + hover_template.format(rows=fmt.number(row.rows, lang), files=fmt.number(row.files, lang))
+                + i18n.fill(hover_template, rows=fmt.number(row.rows, lang), files=fmt.number(row.files, lang))
                 for row in part.itertuples()
             ],
             hoverinfo="text",
@@ -104,7 +104,7 @@ def loaded_matrix_chart(
             colorscale=[[0, colour], [1, colour]], showscale=False, xgap=2, ygap=2,
             name=group_labels[is_pilot], showlegend=True,
             hovertext=[
-                [hover_template.format(region=labels[code], period=column, rows=fmt.number(value, lang))
+                [i18n.fill(hover_template, region=labels[code], period=column, rows=fmt.number(value, lang))
                  for column, value in zip(columns, values)]
                 for code, values in zip(rows, part.to_numpy())
             ],

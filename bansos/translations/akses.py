@@ -11,7 +11,7 @@ STRINGS = {
     "akses.signed_in": ("Masuk sebagai **{name}**", "Logged in as **{name}**"),
     "akses.roles": ("Peran: {roles}", "Role: {roles}"),
     "akses.scope.all": ("Wilayah: semua kabupaten/kota", "Regions: every regency/city"),
-    "akses.scope.some": ("Wilayah: {names} ({n} kabupaten/kota)", "Regions: {names} ({n} regencies/cities)"),
+    "akses.scope.some": ("Wilayah: {names} ({n} kabupaten/kota)", "Regions: {names} ({n} {n|regency/city|regencies/cities})"),
     "akses.scope.public": ("Wilayah: wilayah pilot, angka kecil disamarkan", "Regions: pilot regions, small numbers suppressed"),
     "akses.role.publik": ("Publik", "Public"),
     "akses.role.pimpinan": ("Pimpinan daerah", "Regional leadership"),

@@ -53,7 +53,7 @@ STRINGS = {
                                 "The comparison with non-pilot regions is not part of the public view."),
     "brief.sentences.heading": ("Sorotan", "Highlights"),
     "brief.version": ("Versi data: {loads} file dimuat, terakhir {last}; mart dibangun {built}.",
-                      "Data version: {loads} files loaded, the last on {last}; marts built {built}."),
+                      "Data version: {loads} {loads|file|files} loaded, the last on {last}; marts built {built}."),
     "brief.generated": ("Dibuat {when}", "Made {when}"),
     "brief.generated.for": ("Dibuat {when} untuk {who}", "Made {when} for {who}"),
     "brief.page": ("Halaman 1 dari 1", "Page 1 of 1"),

@@ -68,7 +68,7 @@ STRINGS = {
     "cakupan.status.gagal": ("Gagal", "Failed"),
     "cakupan.status.retur": ("Retur", "Returned"),
     "cakupan.status.proses": ("Proses", "Pending"),
-    "cakupan.status.caption": ("{period}, dari {recipients} keluarga: {parts}.", "{period}, of {recipients} families: {parts}."),
+    "cakupan.status.caption": ("{period}, dari {recipients} keluarga: {parts}.", "{period}, of {recipients} {recipients|family|families}: {parts}."),
     "cakupan.status.part": ("{label} {share} ({n})", "{label} {share} ({n})"),
     # channel mix
     "cakupan.channel.heading": ("Lembaga penyalur", "Paying institutions"),

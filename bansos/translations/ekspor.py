@@ -30,8 +30,8 @@ STRINGS = {
     "ekspor.filters.province": ("Provinsi", "Province"),
     "ekspor.filters.group": ("Kelompok wilayah", "Region group"),
     "ekspor.filters.regions": ("Wilayah", "Regions"),
-    "ekspor.filters.regions.all": ("{n} wilayah (semua dalam kelompok)", "{n} regions (all in the group)"),
-    "ekspor.filters.regions.chosen": ("{n} wilayah dipilih: {names}", "{n} regions chosen: {names}"),
+    "ekspor.filters.regions.all": ("{n} wilayah (semua dalam kelompok)", "{n} {n|region|regions} (all in the group)"),
+    "ekspor.filters.regions.chosen": ("{n} wilayah dipilih: {names}", "{n} {n|region|regions} chosen: {names}"),
     "ekspor.filters.program": ("Program", "Programme"),
     "ekspor.filters.period": ("Tahap", "Tranche"),
     "ekspor.filters.all_programs": ("semua program", "all programmes"),
@@ -44,7 +44,7 @@ STRINGS = {
     ),
     "ekspor.preview": (
         "Pratinjau: {shown} dari {rows} baris",
-        "Preview: {shown} of {rows} rows",
+        "Preview: {shown} of {rows} {rows|row|rows}",
     ),
     "ekspor.no_rows": (
         "Tidak ada baris untuk filter ini. Ubah wilayah, program atau tahap di panel kiri.",
@@ -136,7 +136,7 @@ STRINGS = {
         "Baris karantina per file dan alasan, dengan baris pertama yang bermasalah.",
         "Quarantined rows by file and reason, with the first line affected.",
     ),
-    "ekspor.rows": ("{rows} baris", "{rows} rows"),
+    "ekspor.rows": ("{rows} baris", "{rows} {rows|row|rows}"),
     "ekspor.families.heading": ("Data per keluarga", "Family-level data"),
     "ekspor.families.about": (
         "Satu baris per keluarga di register yang dipakai (snapshot dan wilayah dari filter), dengan kunci samaran "

@@ -16,7 +16,7 @@ STRINGS = {
     "kualitas.tile.files": ("File dimuat", "Files loaded"),
     "kualitas.tile.files.caption": ("{keluarga} register · {penyaluran} penyaluran", "{keluarga} register · {penyaluran} disbursement"),
     "kualitas.tile.rows": ("Baris dimuat", "Rows loaded"),
-    "kualitas.tile.rows.caption": ("dari {read} baris dibaca", "of {read} rows read"),
+    "kualitas.tile.rows.caption": ("dari {read} baris dibaca", "of {read} {read|row|rows} read"),
     "kualitas.tile.quarantine": ("Baris dikarantina", "Rows quarantined"),
     "kualitas.tile.quarantine.help": (
         "Baris yang melanggar aturan kontrak ekstrak, disimpan terpisah (identitas disamarkan) dan tidak dihitung. "
@@ -91,12 +91,12 @@ STRINGS = {
     "kualitas.reasons.title": ("Baris dikarantina menurut alasan", "Quarantined rows by reason"),
     "kualitas.reasons.x": ("Jumlah baris", "Rows"),
     "kualitas.reasons.y": ("Alasan", "Reason"),
-    "kualitas.reasons.hover": ("{rows} baris di {files} file", "{rows} rows in {files} files"),
+    "kualitas.reasons.hover": ("{rows} baris di {files} file", "{rows} {rows|row|rows} in {files} {files|file|files}"),
     "kualitas.reasons.caption": (
         "Satu baris bisa melanggar beberapa aturan, jadi jumlah per alasan bisa lebih dari jumlah baris karantina "
         "({rows} baris).",
         "A row may break several rules, so the counts by reason can add up to more than the quarantined rows "
-        "({rows} rows).",
+        "({rows} {rows|row|rows}).",
     ),
     "kualitas.reasons.none": ("Tidak ada baris yang dikarantina.", "No rows were quarantined."),
     "kualitas.by_file": ("Per file dan alasan", "By file and reason"),
@@ -114,7 +114,7 @@ STRINGS = {
     "kualitas.sample.caption": (
         "{shown} baris pertama yang cocok (paling banyak {limit}). No KK dan NIK selalu disamarkan (6 digit awal dan "
         "4 digit akhir); nilai lain tampil seperti di file. Cari baris ini di file sumber lewat nomor barisnya.",
-        "The first {shown} matching rows (at most {limit}). KK numbers and NIKs are always masked (first 6 and last 4 "
+        "The first {shown} matching {shown|row|rows} (at most {limit}). KK numbers and NIKs are always masked (first 6 and last 4 "
         "digits); other values show as in the file. Find a row in the source file by its line number.",
     ),
     "kualitas.sample.none": ("Tidak ada baris karantina untuk pilihan ini.", "No quarantined rows for this choice."),
@@ -133,18 +133,18 @@ STRINGS = {
         "the latest snapshot of its group (pilot or comparison), the latest tranche not loaded, a programme of the latest "
         "tranche missing, or a pilot on the list with no data at all.",
     ),
-    "kualitas.fresh.summary": ("{n} wilayah perlu perhatian:", "{n} regions need attention:"),
+    "kualitas.fresh.summary": ("{n} wilayah perlu perhatian:", "{n} {n|region needs|regions need} attention:"),
     "kualitas.fresh.all_ok": (
         "Semua {total} wilayah memiliki snapshot register terbaru kelompoknya dan tahap penyaluran terbaru, dan setiap "
         "pilot di daftar punya data.",
-        "All {total} regions have their group's latest register snapshot and the latest tranche, and every pilot on the "
+        "{total|The|All} {total} {total|region has its|regions have their} group's latest register snapshot and the latest tranche, and every pilot on the "
         "list has data.",
     ),
     "kualitas.matrix.title": ("Data yang sudah dimuat", "Data loaded"),
     "kualitas.matrix.x": ("Periode", "Period"),
     "kualitas.matrix.y": ("Kabupaten/kota", "Regency/city"),
     "kualitas.matrix.register": ("Register", "Register"),
-    "kualitas.matrix.hover": ("{region} · {period}: {rows} keluarga", "{region} · {period}: {rows} families"),
+    "kualitas.matrix.hover": ("{region} · {period}: {rows} keluarga", "{region} · {period}: {rows} {rows|family|families}"),
     "kualitas.matrix.caption": (
         "Kotak terisi = data dimuat untuk wilayah dan periode itu; kotak kosong = belum ada. Biru = pilot, oranye = "
         "pembanding. Arahkan kursor untuk jumlah keluarga.",
@@ -174,7 +174,7 @@ STRINGS = {
         "Fix at the source system, then load the file again (rows already loaded are not counted twice). Reasons present "
         "in this warehouse come first.",
     ),
-    "kualitas.fixes.present": ("{reason} — {rows} baris", "{reason} — {rows} rows"),
+    "kualitas.fixes.present": ("{reason} — {rows} baris", "{reason} — {rows} {rows|row|rows}"),
     "kualitas.fixes.others": ("Alasan lain ({n})", "Other reasons ({n})"),
     "kualitas.fixes.all": ("Semua alasan ({n})", "All reasons ({n})"),
     # reason labels (meaning of each code in bansos.contract.REASONS)

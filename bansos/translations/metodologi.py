@@ -148,7 +148,7 @@ STRINGS = {
     "metodologi.setting.min_families": ("Batas angka kecil", "Small-number threshold"),
     "metodologi.setting.min_families.value": ("{n} keluarga", "{n} families"),
     "metodologi.setting.export_max_rows": ("Batas baris ekspor", "Export row limit"),
-    "metodologi.setting.export_max_rows.value": ("{n} baris (lebih dari itu ditolak, tidak dipotong)", "{n} rows (more is refused, never cut)"),
+    "metodologi.setting.export_max_rows.value": ("{n} baris (lebih dari itu ditolak, tidak dipotong)", "{n} {n|row|rows} (more is refused, never cut)"),
     # pilots
     "metodologi.pilots.heading": ("Asal daftar pilot", "Where the pilot list comes from"),
     "metodologi.pilots.text": (

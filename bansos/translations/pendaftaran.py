@@ -27,7 +27,7 @@ STRINGS = {
     ),
     "pendaftaran.regions_used": (
         "Dihitung dari {n} wilayah dengan data pendaftaran; angka dijumlahkan antarwilayah lalu dibagi.",
-        "Computed over {n} regions with registration data; counts are added over regions, then divided.",
+        "Computed over {n} {n|region|regions} with registration data; counts are added over regions, then divided.",
     ),
     # tiles
     "pendaftaran.tile.new": ("Pendaftaran baru", "New registrations"),
@@ -70,12 +70,12 @@ STRINGS = {
     "pendaftaran.register_apart": (
         "Tidak dihitung sebagai pendaftaran baru: {dtsen} keluarga yang sudah ada di DTSEN (kanal dtsen) dan {blank} "
         "keluarga tanpa kanal tercatat.",
-        "Not counted as new registrations: {dtsen} families already in DTSEN (channel dtsen) and {blank} families with "
-        "no channel recorded.",
+        "Not counted as new registrations: {dtsen} {dtsen|family|families} already in DTSEN (channel dtsen) and {blank} "
+        "{blank|family|families} with no channel recorded.",
     ),
     "pendaftaran.register_apart.dtsen": (
         "Tidak dihitung sebagai pendaftaran baru: {dtsen} keluarga yang sudah ada di DTSEN (kanal dtsen).",
-        "Not counted as new registrations: {dtsen} families already in DTSEN (channel dtsen).",
+        "Not counted as new registrations: {dtsen} {dtsen|family|families} already in DTSEN (channel dtsen).",
     ),
     # channels
     "pendaftaran.channels.heading": ("Kanal pendaftaran", "Registration channels"),

@@ -103,7 +103,7 @@ STRINGS = {
     ),
     "perbandingan.group.members": (
         "**Kelompok pembanding ({n} wilayah):** {names}. {source}",
-        "**Comparison group ({n} regions):** {names}. {source}",
+        "**Comparison group ({n} {n|region|regions}):** {names}. {source}",
     ),
     "perbandingan.group.source.table": (
         "Sumber: tabel wilayah pembanding, yang dapat diubah pengelola data.",
@@ -178,7 +178,7 @@ STRINGS = {
         "pilot {pilot_change} · comparison {comp_change}",
     ),
     "perbandingan.did.row.pilot": ("Pilot: {name}", "Pilot: {name}"),
-    "perbandingan.did.row.comparison": ("Pembanding ({n} wilayah, dijumlahkan)", "Comparison ({n} regions, summed)"),
+    "perbandingan.did.row.comparison": ("Pembanding ({n} wilayah, dijumlahkan)", "Comparison ({n} {n|region|regions}, summed)"),
     "perbandingan.did.row.did": ("DiD = Δ pilot − Δ pembanding", "DiD = Δ pilot − Δ comparison"),
     "perbandingan.did.read": (
         "Δ = angka {t2} − angka {t1}; DiD = Δ pilot − Δ pembanding: {reading}.",

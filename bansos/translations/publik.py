@@ -71,7 +71,7 @@ STRINGS = {
         "The public view's pilot region indicators, to work with yourself: withheld figures are left empty and "
         "named in the column `withheld`. The total of all pilot regions is the row “ALL”.",
     ),
-    "publik.ekspor.rows": ("{rows} baris", "{rows} rows"),
+    "publik.ekspor.rows": ("{rows} baris", "{rows} {rows|row|rows}"),
     "publik.pendaftaran.intro": (
         "Pendaftaran baru di wilayah pilot, keputusan kelayakan dan sanggahan, dengan angka kecil disamarkan. Siapa "
         "yang kemudian menerima program ada di halaman Cakupan & Penyaluran.",

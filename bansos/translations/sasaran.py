@@ -15,7 +15,7 @@ STRINGS = {
     "sasaran.tiles.scope": (
         "Semua wilayah dalam filter dijumlahkan ({regions} wilayah, {with_register} dengan indikator berbasis "
         "register): pembilang dan penyebut dijumlahkan, lalu dibagi.",
-        "All regions in the filter summed ({regions} regions, {with_register} with register-based indicators): "
+        "All regions in the filter summed ({regions} {regions|region|regions}, {with_register} with register-based indicators): "
         "numerators and denominators are added, then divided.",
     ),
     "sasaran.tile.exclusion.caption": (
@@ -28,7 +28,7 @@ STRINGS = {
     ),
     "sasaran.tile.not_in_register.caption": (
         "dari {recipients} penerima; dihitung tidak layak",
-        "of {recipients} recipients; counted as not eligible",
+        "of {recipients} {recipients|recipient|recipients}; counted as not eligible",
     ),
     "sasaran.tile.eligible.caption": (
         "{covered} di antaranya menerima program",
@@ -48,7 +48,7 @@ STRINGS = {
     "sasaran.layak.missing": (
         "Basis keputusan layak: {n} wilayah tanpa data pendaftaran tidak punya indikator berbasis register pada basis "
         "ini (ditampilkan sebagai –): {names}. Pilih basis desil DTSEN di panel kiri untuk melihatnya.",
-        "Layak decision basis: {n} regions without registration data have no register-based indicators on this basis "
+        "Layak decision basis: {n} {n|region|regions} without registration data {n|has|have} no register-based indicators on this basis "
         "(shown as –): {names}. Choose the DTSEN decile basis in the left panel to see them.",
     ),
     "sasaran.layak.all_have": (

@@ -67,11 +67,7 @@ STRINGS = {
     ),
     "unggah.started": (
         "{n} file diterima dan sedang dimuat. Anda boleh membuka halaman lain; kemajuan dan hasilnya tetap di sini.",
-        "{n} files received and being loaded. You may open other pages; the progress and the results stay here.",
-    ),
-    "unggah.started.one": (
-        "1 file diterima dan sedang dimuat. Anda boleh membuka halaman lain; kemajuan dan hasilnya tetap di sini.",
-        "1 file received and being loaded. You may open other pages; the progress and the results stay here.",
+        "{n} {n|file|files} received and being loaded. You may open other pages; the progress and the results stay here.",
     ),
     "unggah.start_failed": (
         "File tidak dapat diterima: {message}. Tidak ada yang dimuat.",
@@ -87,14 +83,13 @@ STRINGS = {
         "Loads of the last 7 days from this account, newest first. Uploaded files are deleted from the server as soon "
         "as the load ends, whether it succeeded or failed.",
     ),
-    "unggah.job.files": ("{n} file", "{n} files"),
-    "unggah.job.files.one": ("1 file", "1 file"),
+    "unggah.job.files": ("{n} file", "{n} {n|file|files}"),
     "unggah.job.state.queued": ("antre", "queued"),
     "unggah.job.state.waiting": ("menunggu giliran", "waiting its turn"),
     "unggah.job.state.running": ("sedang dimuat", "loading"),
     "unggah.job.state.finished": ("selesai", "finished"),
     "unggah.job.state.failed": ("gagal", "failed"),
-    "unggah.progress": ("{state} — {done} dari {n} file selesai", "{state} — {done} of {n} files done"),
+    "unggah.progress": ("{state} — {done} dari {n} file selesai", "{state} — {done} of {n} {n|file|files} done"),
     "unggah.progress.finishing.marts": ("Memperbarui tabel ringkasan…", "Updating the summary tables…"),
     "unggah.progress.finishing.saving": ("Menyimpan gudang data…", "Saving the warehouse…"),
     "unggah.waiting": (
