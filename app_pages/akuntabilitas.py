@@ -33,8 +33,7 @@ def _benefit(program: str):
     return None if row.empty else row.benefit_per_tranche.iloc[0]
 
 
-def context(f: ui.Filters, by_region: pd.DataFrame, lang: str) -> None:
-    totals = ui.q("totals_by_period", **f.params("as_of", "basis", "program", "regions"))
+def context(f: ui.Filters, by_region: pd.DataFrame, totals: pd.DataFrame, lang: str) -> None:
     current = totals[(totals.year == f.year) & (totals.tranche == f.tranche)] if not totals.empty else totals
     regions = by_region.drop_duplicates("region_code")
     scope = narrative.scope_label(current.iloc[0], regions, lang) if not current.empty else fmt.EMPTY
@@ -155,9 +154,12 @@ def family_keys(f: ui.Filters, signal_id: str, lang: str) -> None:
 
 def render(f: ui.Filters) -> None:
     lang = ui.lang()
-    by_region = ui.q("signals_by_region", **f.params("as_of", "basis", "program", "year", "tranche", "province", "regions"))
-    context(f, by_region, lang)
-    by_period = ui.q("signals_by_period", **f.params("as_of", "basis", "program", "regions"))
+    by_region, by_period, totals = ui.q_many(
+        ("signals_by_region", f.params("as_of", "basis", "program", "year", "tranche", "province", "regions")),
+        ("signals_by_period", f.params("as_of", "basis", "program", "regions")),
+        ui.totals_query(f),
+    )
+    context(f, by_region, totals, lang)
     current = by_period[(by_period.year == f.year) & (by_period.tranche == f.tranche)] if not by_period.empty else by_period
     if ui.nothing(current, "empty.no_match"):
         return

@@ -35,11 +35,17 @@ def tiles(row: pd.Series, lang: str, days: int) -> None:
                      label=ui.tr("cakupan.tile.timeliness", days=days), help=ui.tr("cakupan.tile.timeliness.help", days=days))
 
 
-def _regions_compared(f: ui.Filters) -> list[str]:
+def pick_compared(f: ui.Filters) -> bool:
+    """The region section's heading, and whether the comparison regions of
+    the pilots in view are shown beside them (pilots only)."""
+    st.subheader(ui.tr("cakupan.region.heading"))
+    return f.group == "pilot" and ui.toggle("cakupan.region.with_comparison", "ck_compare",
+                                            help=ui.tr("cakupan.region.with_comparison.help"))
+
+
+def regions_compared(f: ui.Filters, extra: pd.DataFrame | None) -> list[str]:
     codes = list(f.regions)
-    if f.group == "pilot" and ui.toggle("cakupan.region.with_comparison", "ck_compare",
-                                        help=ui.tr("cakupan.region.with_comparison.help")):
-        extra = ui.q("cakupan_comparison_regions", pilots=codes)
+    if extra is not None:
         codes += [c for c in dict.fromkeys(extra.get("comparison_code", [])) if c not in codes]
     return codes
 
@@ -86,13 +92,9 @@ def program_chart(f: ui.Filters, codes: list[str], lang: str) -> None:
     st.caption(ui.tr("cakupan.program.note"))
 
 
-def region_section(f: ui.Filters, row: pd.Series, lang: str) -> pd.DataFrame:
-    """The regions in view, with the comparison regions when asked for;
-    gives the rows it read (every row of the view is among them)."""
-    st.subheader(ui.tr("cakupan.region.heading"))
-    codes = _regions_compared(f)
-    frame = ui.q("region_indicators", as_of=f.as_of, basis=f.basis, program=f.program, year=f.year, tranche=f.tranche,
-                 province=None, regions=codes)
+def region_section(f: ui.Filters, frame: pd.DataFrame, codes: list[str], row: pd.Series, lang: str) -> None:
+    """The regions in view, with the comparison regions when asked for
+    (`frame`: their rows), under `pick_compared`'s heading."""
     # Only the open tab's content runs (switching tabs reruns the page).
     chart_tab, table_tab, program_tab = st.tabs([
         ui.tr("cakupan.region.tab.chart"), ui.tr("cakupan.region.tab.table"), ui.tr("cakupan.region.tab.program"),
@@ -106,12 +108,10 @@ def region_section(f: ui.Filters, row: pd.Series, lang: str) -> pd.DataFrame:
     with program_tab:
         if program_tab.open:
             program_chart(f, codes, lang)
-    return frame
 
 
-def disbursement_section(f: ui.Filters, lang: str) -> pd.DataFrame:
+def disbursement_section(f: ui.Filters, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     st.subheader(ui.tr("cakupan.disb.heading"))
-    frame = ui.q("disbursement_by_tranche", program=f.program, province=None, regions=list(f.regions))
     if ui.nothing(frame, "empty.no_allocations"):
         return frame
     ui.chart(coverage.allocated_vs_paid(
@@ -141,9 +141,8 @@ def disbursement_section(f: ui.Filters, lang: str) -> pd.DataFrame:
     return frame
 
 
-def status_section(f: ui.Filters, lang: str) -> None:
+def status_section(f: ui.Filters, frame: pd.DataFrame, lang: str) -> None:
     st.subheader(ui.tr("cakupan.status.heading"))
-    frame = ui.q("cakupan_payment_status", program=f.program, regions=list(f.regions))
     if ui.nothing(frame, "empty.no_allocations"):
         return
     labels = {s: ui.tr(f"cakupan.status.{s}") for s in STATUSES}
@@ -161,9 +160,8 @@ def status_section(f: ui.Filters, lang: str) -> None:
                          recipients=fmt.number(chosen["recipients"].iloc[0], lang), parts=parts))
 
 
-def channel_section(f: ui.Filters, lang: str) -> None:
+def channel_section(f: ui.Filters, frame: pd.DataFrame, lang: str) -> None:
     st.subheader(ui.tr("cakupan.channel.heading"))
-    frame = ui.q("channel_mix", program=f.program, year=f.year, tranche=f.tranche, province=None, regions=list(f.regions))
     paid = frame[frame["disbursed_amount"].fillna(0) > 0] if not frame.empty else frame
     if ui.nothing(paid, "cakupan.channel.none"):
         return
@@ -189,28 +187,57 @@ def timeliness_section(f: ui.Filters, frame: pd.DataFrame, lang: str, days: int)
 
 def render(f: ui.Filters) -> None:
     lang = ui.lang()
-    if (found := ui.tranche_totals(f)) is None:
+    days = settings.get_int("timely_days")
+    # The pickers are drawn first, each in its section's place, and the
+    # page's queries then run at once (ui.q_many). The region section reads
+    # every region's row (the comparison regions are known only with them):
+    # a region's row does not depend on which others are asked for, so the
+    # same rows also name the view in the context line.
+    context = st.empty()
+    tiles_box = st.container()
+    region_slot = st.empty()
+    region_box = region_slot.container()
+    with region_box:
+        compare = pick_compared(f)
+    rest_box = st.container()
+    kec_slot = st.empty()
+    kec_box = kec_slot.container()
+    with kec_box:
+        picked = kecamatan.pick(f)
+    totals, by_tranche, status, channels, all_rows, by_kecamatan, *extra = ui.q_many(
+        ui.totals_query(f),
+        ("disbursement_by_tranche", dict(program=f.program, province=None, regions=list(f.regions))),
+        ("cakupan_payment_status", dict(program=f.program, regions=list(f.regions))),
+        ("channel_mix", dict(program=f.program, year=f.year, tranche=f.tranche, province=None, regions=list(f.regions))),
+        ("region_indicators", dict(as_of=f.as_of, basis=f.basis, program=f.program, year=f.year, tranche=f.tranche,
+                                   province=None, regions=None)),
+        kecamatan.query(f, picked),
+        *([("cakupan_comparison_regions", dict(pilots=list(f.regions)))] if compare else []),
+    )
+    if (found := ui.tranche_totals(f, totals)) is None:
+        region_slot.empty()
+        kec_slot.empty()
         return
     row = found[1].iloc[0]
-    days = settings.get_int("timely_days")
-    # The context line names the view, from the region section's rows: they
-    # hold every region in view (and may hold comparison regions), and a
-    # region's row does not depend on which others are asked for, so one
-    # query serves both.
-    context = st.empty()
-    tiles(row, lang, days)
-    compared = region_section(f, row, lang)
+    codes = regions_compared(f, extra[0] if extra else None)
+    compared = all_rows[all_rows.region_code.isin(codes)].reset_index(drop=True) if not all_rows.empty else all_rows
     in_view = compared[compared.region_code.isin(f.regions)] if not compared.empty else compared
     context.markdown(ui.tr("cakupan.context", program=f.program, period=ui.period_label(f.year, f.tranche),
                            scope=narrative.scope_label(row, in_view, lang)))
-    by_tranche = disbursement_section(f, lang)
-    left, right = st.columns(2, gap="medium")
-    with left:
-        status_section(f, lang)
-    with right:
-        channel_section(f, lang)
-    timeliness_section(f, by_tranche, lang, days)
-    kecamatan.section(f, lang)
+    with tiles_box:
+        tiles(row, lang, days)
+    with region_box:
+        region_section(f, compared, codes, row, lang)
+    with rest_box:
+        by_tranche = disbursement_section(f, by_tranche, lang)
+        left, right = st.columns(2, gap="medium")
+        with left:
+            status_section(f, status, lang)
+        with right:
+            channel_section(f, channels, lang)
+        timeliness_section(f, by_tranche, lang, days)
+    with kec_box:
+        kecamatan.section(f, lang, picked, by_kecamatan)
     ui.small_n_note()
 
 

@@ -67,15 +67,18 @@ def ledger(loads: pd.DataFrame) -> None:
     st.caption(ui.tr("kualitas.ledger.caption"))
 
 
-def rejections_section(lang: str) -> None:
+def rejections_query() -> tuple[str, dict]:
     """Files rejected whole: a trace apart from the ledger (which records
     loaded files only). A rejected file has no rows and so no region: those
     who see every region see every rejection, anyone else the files they
     sent themselves (queries/rejections.sql)."""
-    st.subheader(ui.tr("kualitas.rejected.heading"))
     sender = uploads.uploader(ui.access())
-    rejected = ui.safe_query("rejections", who=uploads.recorded_who(sender.who) if sender else None, limit=REJECTIONS_SHOWN)
-    if ui.nothing(rejected, "kualitas.rejected.none"):
+    return "rejections", dict(who=uploads.recorded_who(sender.who) if sender else None, limit=REJECTIONS_SHOWN)
+
+
+def rejections_section(rejected: pd.DataFrame | None, lang: str) -> None:
+    st.subheader(ui.tr("kualitas.rejected.heading"))
+    if rejected is None or ui.nothing(rejected, "kualitas.rejected.none"):
         return
     frame = rejected.assign(when=[fmt.moment(v, lang) for v in rejected["rejected_at"]],
                             by=[v if isinstance(v, str) else fmt.EMPTY for v in rejected["rejected_by"]])
@@ -176,8 +179,7 @@ def _region_frame(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def loaded_matrix(lang: str) -> None:
-    status = ui.safe_query("warehouse_status")
+def loaded_matrix(status: pd.DataFrame | None, lang: str) -> None:
     regions = ui.q("options_regions")
     if status is None or status.empty:
         return
@@ -194,7 +196,7 @@ def loaded_matrix(lang: str) -> None:
     st.caption(ui.tr("kualitas.matrix.caption"))
 
 
-def freshness(fresh: pd.DataFrame, attention: pd.DataFrame, lang: str) -> None:
+def freshness(fresh: pd.DataFrame, attention: pd.DataFrame, status: pd.DataFrame | None, lang: str) -> None:
     st.subheader(ui.tr("kualitas.fresh.heading"))
     st.caption(ui.tr("kualitas.fresh.caption"))
     region, group = tables.text("region", "kualitas.col.region", pinned=True), tables.text("group", "kualitas.col.group")
@@ -209,7 +211,7 @@ def freshness(fresh: pd.DataFrame, attention: pd.DataFrame, lang: str) -> None:
                  key="kq_attention", rows_shown=None if len(view) <= 15 else 16)
     if fresh.empty:
         return
-    loaded_matrix(lang)
+    loaded_matrix(status, lang)
     st.markdown(f"**{ui.tr('kualitas.fresh.all_regions')}**")
     view = _region_frame(fresh).assign(programs=[v if isinstance(v, str) else fmt.EMPTY for v in fresh["programs"]])
     ui.table(view, [region, group, snapshot, ui.Col("snapshots", ui.tr("kualitas.col.snapshots"), "int"), tranche,
@@ -236,24 +238,25 @@ def render(meta: dict | None) -> None:
     if meta is None:
         fixes_section(pd.DataFrame(), lang)
         return
-    frames = [ui.safe_query(name) for name in ("kualitas_totals", "loads", "kualitas_reasons", "quarantine_by_reason",
-                                               "freshness")]
-    if any(frame is None for frame in frames):
+    frames = ui.safe_many(
+        *((name, {}) for name in ("kualitas_totals", "loads", "kualitas_reasons", "quarantine_by_reason", "freshness")),
+        ("warehouse_status", {}), rejections_query())
+    if any(frame is None for frame in frames[:5]):
         return
-    totals_frame, loads, reasons, by_file, regions = frames
+    totals_frame, loads, reasons, by_file, regions, status, rejected = frames
     fresh, attention = _fresh_and_attention(regions)
     totals = totals_frame.iloc[0]
     if not int(totals.files):
         ui.empty_state("kualitas.empty")
-        rejections_section(lang)
+        rejections_section(rejected, lang)
     else:
         tiles(totals, lang)
         ledger(loads)
-        rejections_section(lang)
+        rejections_section(rejected, lang)
         reasons_section(reasons, by_file, totals, lang)
         if int(totals.quarantined_rows) and ui.can("quality_full"):  # the masked sample: Kualitas Data in full only
             sample(loads, reasons, lang)
-    freshness(fresh, attention, lang)
+    freshness(fresh, attention, status, lang)
     fixes_section(reasons, lang)
 
 

@@ -138,9 +138,10 @@ def render(f: ui.Filters) -> None:
     program = f.program or fmt.EMPTY
     st.caption(ui.tr("pendaftaran.scope", snapshot=fmt.day(f.as_of, lang), program=program, period=period))
     params = f.params("as_of", "program", "year", "tranche", "province", "regions")
-    regions = ui.safe_query("funnel", **params)
-    steps = ui.safe_query("pendaftaran_steps", **params)
-    channels = ui.safe_query("pendaftaran_channels", **f.params("as_of", "province", "regions"))
+    regions, steps, channels = ui.safe_many(
+        ("funnel", params), ("pendaftaran_steps", params),
+        ("pendaftaran_channels", f.params("as_of", "province", "regions")),
+    )
     if regions is None or steps is None or channels is None or ui.nothing(regions, "empty.no_register"):
         return
     # A register without any new registration holds no registration data

@@ -110,20 +110,18 @@ def pick_regions(f: ui.Filters, lang: str) -> list[str]:
                       placeholder=ui.tr("perbandingan.pick.placeholder"), help=ui.tr("perbandingan.pick.help"))
 
 
-def page_rows(f: ui.Filters, chosen: list[str]) -> pd.DataFrame | None:
+def page_rows(f: ui.Filters, chosen: list[str]) -> tuple[str, dict]:
     """Every region_indicators row this page shows, in one query: the
     regions in view (league) and the chosen regions (side by side, small
     multiples), for the tranche shown, or for every tranche when the small
     multiples are drawn. A region's row for a tranche does not depend on
     which regions and tranches are asked for (ranks are among all pilots of
-    the tranche), so each section takes its own rows from these (`_rows`).
-    None when the query failed (its message is then shown once)."""
+    the tranche), so each section takes its own rows from these (`_rows`)."""
     regions = list(dict.fromkeys([*f.regions, *chosen]))
     if len(chosen) >= 2 and len(f.periods) >= 2:
-        return ui.safe_query("region_indicators", regions=regions, year=None, tranche=None,
-                             **f.params("as_of", "basis", "program", "province"))
-    return ui.safe_query("region_indicators", regions=regions,
-                         **f.params("as_of", "basis", "program", "year", "tranche", "province"))
+        return "region_indicators", dict(regions=regions, year=None, tranche=None,
+                                         **f.params("as_of", "basis", "program", "province"))
+    return "region_indicators", dict(regions=regions, **f.params("as_of", "basis", "program", "year", "tranche", "province"))
 
 
 def _rows(rows: pd.DataFrame | None, regions, f: ui.Filters | None = None) -> pd.DataFrame | None:
@@ -204,8 +202,7 @@ def pick_pilot(f: ui.Filters) -> str | None:
                      default=in_view[0] if in_view else None, allowed=ui.allowed_regions(), container=left)
 
 
-def comparison_group_note(pilot: str) -> pd.DataFrame | None:
-    group = ui.safe_query("perbandingan_comparison_group", pilots=[pilot])
+def comparison_group_note(group: pd.DataFrame | None) -> pd.DataFrame | None:
     if ui.nothing(group, "perbandingan.group.none"):
         return group
     names = ", ".join(f"{short_name(n)} ({c})" for n, c in zip(group.comparison_name, group.comparison_code))
@@ -219,11 +216,10 @@ def comparison_group_note(pilot: str) -> pd.DataFrame | None:
     return group
 
 
-def pilot_trend(f: ui.Filters, lang: str, pilot: str, metric_id: str) -> None:
+def pilot_trend(f: ui.Filters, lang: str, frame: pd.DataFrame | None, metric_id: str) -> None:
     if len(f.periods) < 2:
         ui.empty_state("perbandingan.trend.one_period")
         return
-    frame = ui.safe_query("comparison_trend", pilots=[pilot], **f.params("as_of", "basis", "program"))
     if ui.nothing(frame, "empty.no_match"):
         return
     pilot_name = short_name(frame.pilot_name.iloc[0])
@@ -248,25 +244,47 @@ def render(f: ui.Filters) -> None:
     left, _ = st.columns([1, 1])
     metric_id = ui.choice(left.selectbox, "perbandingan.metric.label", METRICS, "pb_metric",
                           lambda m, language: BY_ID[m].label(language), help=ui.tr("perbandingan.metric.help"))
-    # The league is drawn above the region picker, once the picked regions
-    # are known: one query serves both (page_rows).
+    # Every picker is drawn first, in its place, and every section's
+    # container with it; the page's queries then run at once (ui.safe_many)
+    # and the sections are drawn into their places. The league stands above
+    # the region picker and shares its query with the sections below it
+    # (page_rows).
     league_box = st.container()
     chosen = pick_regions(f, lang)
-    rows = page_rows(f, chosen)
-    with league_box:
-        league(f, lang, metric_id, _rows(rows, f.regions, f))
-    side_by_side(f, lang, chosen, _rows(rows, chosen, f))
-    small_multiples(f, lang, chosen, metric_id, _rows(rows, chosen))
+    regions_box = st.container()
     st.subheader(ui.tr("perbandingan.pilot.heading"))
     pilot = pick_pilot(f)
-    if pilot is None:
-        ui.empty_state("perbandingan.pilot.none")
-        return
-    group = comparison_group_note(pilot)
-    if group is None or group.empty:
-        return
-    pilot_trend(f, lang, pilot, metric_id)
-    did.section(f, lang, pilot)
+    pilot_box = st.container()
+    did_slot = st.empty()
+    did_box = did_slot.container()
+    calls = [page_rows(f, chosen)]
+    pair = None
+    if pilot is not None:
+        with did_box:
+            pair = did.pick(f)
+        calls.append(("perbandingan_comparison_group", dict(pilots=[pilot])))
+        if len(f.periods) >= 2:
+            calls.append(("comparison_trend", dict(pilots=[pilot], **f.params("as_of", "basis", "program"))))
+        if pair is not None:
+            calls.append(did.query(f, pilot, pair))
+    found = dict(zip((name for name, _ in calls), ui.safe_many(*calls)))
+    rows = found["region_indicators"]
+    with league_box:
+        league(f, lang, metric_id, _rows(rows, f.regions, f))
+    with regions_box:
+        side_by_side(f, lang, chosen, _rows(rows, chosen, f))
+        small_multiples(f, lang, chosen, metric_id, _rows(rows, chosen))
+    with pilot_box:
+        if pilot is None:
+            ui.empty_state("perbandingan.pilot.none")
+            return
+        group = comparison_group_note(found["perbandingan_comparison_group"])
+        if group is None or group.empty:
+            did_slot.empty()  # no comparison group: nothing to compare either
+            return
+        pilot_trend(f, lang, found.get("comparison_trend"), metric_id)
+    with did_box:
+        did.section(f, lang, pair, found.get("comparison_did"))
 
 
 if (filters := ui.start("nav.perbandingan", "perbandingan.intro")) is not None:

@@ -124,12 +124,15 @@ def region_table(f: ui.Filters, regions: pd.DataFrame) -> None:
 
 def render(f: ui.Filters) -> None:
     lang = ui.lang()
-    if (found := ui.tranche_totals(f)) is None:
+    totals, regions, registration = ui.q_many(
+        ui.totals_query(f),
+        ("region_indicators", f.params("as_of", "basis", "program", "year", "tranche", "province", "regions")),
+        ("ringkasan_registration_totals", f.params("as_of", "regions")),
+    )
+    if (found := ui.tranche_totals(f, totals)) is None:
         return
     totals, current = found
     row = current.iloc[0]
-    regions = ui.q("region_indicators", **f.params("as_of", "basis", "program", "year", "tranche", "province", "regions"))
-    registration = ui.q("ringkasan_registration_totals", **f.params("as_of", "regions"))
     context = dict(program=f.program, period=ui.period_label(f.year, f.tranche), scope=narrative.scope_label(row, regions, lang))
     if f.as_of:
         st.markdown(ui.tr("ringkasan.context", snapshot=fmt.day(f.as_of, lang), **context))

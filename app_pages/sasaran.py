@@ -32,10 +32,9 @@ def _with_group(frame: pd.DataFrame) -> pd.DataFrame:
 # -- sections -----------------------------------------------------------------------
 
 
-def summary(f: ui.Filters, lang: str, regions: pd.DataFrame) -> None:
+def summary(f: ui.Filters, lang: str, regions: pd.DataFrame, totals: pd.DataFrame | None) -> None:
     """Headline tiles: the regions in view summed (numerators and
     denominators added, then divided, by the query)."""
-    totals = ui.safe_query("totals_by_period", **f.params("as_of", "basis", "program", "regions"))
     now = totals[(totals.year == f.year) & (totals.tranche == f.tranche)] if totals is not None and not totals.empty else None
     if now is None or now.empty:
         return
@@ -101,15 +100,22 @@ def region_table(regions: pd.DataFrame) -> None:
     ui.small_n_note()
 
 
-def before_after(f: ui.Filters, lang: str) -> None:
+def pick_periods(f: ui.Filters) -> tuple[tuple[int, int], tuple[int, int]] | None:
     st.subheader(ui.tr("sasaran.change.heading"))
-    pair = ui.period_pair("ss", f.periods, "sasaran.change.t1", "sasaran.change.t2", "sasaran.change.one_period",
+    return ui.period_pair("ss", f.periods, "sasaran.change.t1", "sasaran.change.t2", "sasaran.change.one_period",
                           "sasaran.change.same")
+
+
+def change_query(f: ui.Filters, pair) -> tuple[str, dict]:
+    (y1, t1), (y2, t2) = pair
+    return "period_change", dict(year1=y1, tranche1=t1, year2=y2, tranche2=t2,
+                                 **f.params("as_of", "basis", "program", "province", "regions"))
+
+
+def before_after(f: ui.Filters, lang: str, pair, change: pd.DataFrame | None) -> None:
     if pair is None:
         return
     (y1, t1), (y2, t2) = pair
-    change = ui.safe_query("period_change", year1=y1, tranche1=t1, year2=y2, tranche2=t2,
-                           **f.params("as_of", "basis", "program", "province", "regions"))
     if ui.nothing(change, "empty.no_match"):
         return
     t1_label, t2_label = ui.period_label(y1, t1, short=True), ui.period_label(y2, t2, short=True)
@@ -146,9 +152,8 @@ def change_table(change: pd.DataFrame, t1_label: str, t2_label: str, lang: str) 
     ui.table(view, columns, key="ss_change_grid", download=ui.tr("sasaran.change.table"))
 
 
-def deciles(f: ui.Filters, lang: str) -> None:
+def deciles(f: ui.Filters, lang: str, frame: pd.DataFrame | None, register: pd.DataFrame | None) -> None:
     st.subheader(ui.tr("sasaran.decile.heading"))
-    frame = ui.safe_query("decile_distribution", **f.params("as_of", "program", "year", "tranche", "province", "regions"))
     if frame is None:
         return
     if frame.empty or frame.recipients.fillna(0).eq(0).all():
@@ -164,7 +169,6 @@ def deciles(f: ui.Filters, lang: str) -> None:
         eligible=ui.tr("sasaran.decile.eligible", max_desil=threshold if threshold is not None else fmt.EMPTY),
         threshold=ui.tr("sasaran.decile.threshold", program=f.program), register_hover=ui.tr("sasaran.decile.register.hover"),
     )
-    register = ui.safe_query("register_decile", **f.params("as_of", "province", "regions"))
     ui.chart(targeting.decile_bars(frame, lang, threshold, labels, register), key="ss_decile_chart", data=frame)
     if threshold is None:
         st.caption(ui.tr("sasaran.decile.no_threshold", program=f.program))
@@ -196,22 +200,48 @@ def render(f: ui.Filters) -> None:
     lang = ui.lang()
     st.markdown(ui.tr("sasaran.context", program=f.program, period=ui.period_label(f.year, f.tranche),
                       snapshot=fmt.day(f.as_of, lang), basis=ui.tr(f"filter.basis.{f.basis}")))
-    regions = ui.safe_query("region_indicators", **f.params("as_of", "basis", "program", "year", "tranche", "province", "regions"))
-    if regions is None:
+    # The sections below the scatter take their places now: the tranche
+    # pickers of the before/after section are drawn first, so that its query
+    # runs with the others (ui.safe_many); the rest is drawn once they end.
+    top = st.container()
+    change_slot = st.empty()
+    change_box = change_slot.container()
+    with change_box:
+        pair = pick_periods(f)
+    regions, totals, by_decile, register, *change = ui.safe_many(
+        ("region_indicators", f.params("as_of", "basis", "program", "year", "tranche", "province", "regions")),
+        ui.totals_query(f),
+        ("decile_distribution", f.params("as_of", "program", "year", "tranche", "province", "regions")),
+        ("register_decile", f.params("as_of", "province", "regions")),
+        *([change_query(f, pair)] if pair is not None else []),
+    )
+    with top:
+        shown = regions_part(f, lang, regions, totals)
+    if not shown:
+        change_slot.empty()  # nothing to compare: no pickers either
         return
+    with change_box:
+        before_after(f, lang, pair, change[0] if change else None)
+    deciles(f, lang, by_decile, register)
+
+
+def regions_part(f: ui.Filters, lang: str, regions: pd.DataFrame | None, totals: pd.DataFrame | None) -> bool:
+    """Tiles, notes, scatter and table; False when there is nothing to show
+    (the page then ends)."""
+    if regions is None:
+        return False
     if regions.empty:
         ui.empty_state("empty.no_match")
-        return
-    summary(f, lang, regions)
+        return False
+    summary(f, lang, regions, totals)
     st.info(ui.tr("sasaran.denominators"), icon=":material/functions:")
     layak_note(f, regions)
     if regions.eligible_families.isna().all() and regions.recipients.fillna(0).eq(0).all():
         ui.empty_state("empty.no_register")
-        return
+        return False
     scatter(regions, lang)
     region_table(regions)
-    before_after(f, lang)
-    deciles(f, lang)
+    return True
 
 
 if (filters := ui.start("nav.sasaran", "sasaran.intro")) is not None:

@@ -25,6 +25,11 @@ Runner-supplied parameters are bound automatically where a query uses them:
 Results are cached on (data version, query, parameters, scope): small
 tuples, never DataFrames. A load swaps the warehouse file, which changes the
 data version, so the next interaction reopens and reads the new data.
+
+`run_many` runs a page's independent queries at once, each on its own cursor
+of the shared instance. A page query on the small marts is mostly DuckDB's
+fixed cost (binding, optimising, a few operators: 2-20 ms), run by one
+thread, so two at a time on two cores nearly halve what a page waits.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ import re
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -62,6 +68,10 @@ RUNNER_PARAMS = {
     "target_next": lambda: settings.get_float("target_next"),
 }
 CACHE_ENTRIES = 256
+# Helpers for run_many, shared by every session of the process. The caller
+# runs its first query itself and takes back any query no helper has started,
+# so a busy pool never makes a page wait longer than running them in turn.
+_HELPERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bansos-query")
 
 
 class QueryError(Exception):
@@ -346,8 +356,10 @@ class QueryRunner:
         self._token = next(_TOKENS)
         # A runner dropped without close() lets go of the shared instance too.
         weakref.finalize(self, READERS.release, self.db_path, self._token)
-        # The benchmark sets a list here to learn which queries a page runs.
+        # The benchmark sets a list here to learn which queries a page runs,
+        # and in `batches` which of them it runs at once (run_many).
         self.recorder: list[tuple[str, dict]] | None = None
+        self.batches: list[list[tuple[str, dict]]] | None = None
 
     # -- connection -----------------------------------------------------------
 
@@ -389,6 +401,38 @@ class QueryRunner:
     # -- running --------------------------------------------------------------
 
     def run(self, name: str, **params) -> pd.DataFrame:
+        query = self._checked(name, params)
+        if self.recorder is not None:
+            self.recorder.append((name, dict(params)))
+        return self._run(name, query, params)
+
+    def run_many(self, calls: Sequence[tuple[str, dict]]) -> list[pd.DataFrame]:
+        """The frames of independent queries, in order, run at once (each as
+        `run` would: same checks, scope, cache). Every query is checked before
+        any runs; the first error is raised once every query has ended."""
+        queries = [self._checked(name, params) for name, params in calls]
+        if self.recorder is not None:
+            self.recorder.extend((name, dict(params)) for name, params in calls)
+        if self.batches is not None:
+            self.batches.append([(name, dict(params)) for name, params in calls])
+        jobs = [(name, query, params) for (name, params), query in zip(calls, queries)]
+        pending = [_HELPERS.submit(self._run, *job) for job in jobs[1:]]
+        outcomes: list = []
+        for index, job in enumerate(jobs):
+            try:
+                if index == 0 or pending[index - 1].cancel():  # the first, or one no helper has taken
+                    outcomes.append(self._run(*job))
+                else:
+                    outcomes.append(pending[index - 1].result())
+            except Exception as error:  # every query ends before the first error is raised
+                outcomes.append(error)
+        for outcome in outcomes:
+            if isinstance(outcome, Exception):
+                raise outcome
+        return outcomes
+
+    def _checked(self, name: str, params: dict) -> QueryFile:
+        """The query file, once this runner may run it with these parameters."""
         if self.allow is not None and name not in self.allow:
             raise QueryRefused(f"{name}: not a query this runner may run")
         query = load_query(name)
@@ -399,8 +443,9 @@ class QueryRunner:
             raise QueryError(
                 f"{name}: parameters do not match the query (missing {sorted(missing)}, unexpected {sorted(unexpected)})"
             )
-        if self.recorder is not None:
-            self.recorder.append((name, dict(params)))
+        return query
+
+    def _run(self, name: str, query: QueryFile, params: dict) -> pd.DataFrame:
         bound = bound_values(query.parameters, params, self.scope)
         version = self._current()
         key = (version, name, tuple(sorted(bound.items())))

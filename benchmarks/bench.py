@@ -121,11 +121,35 @@ def dedupe(queries: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
     cache hit in the app, so it is not work the page does twice."""
     seen, out = set(), []
     for name, params in queries:
-        key = (name, repr(sorted(params.items())))
+        key = _key(name, params)
         if key not in seen:
             seen.add(key)
             out.append((name, params))
     return out
+
+
+def _key(name: str, params: dict) -> tuple[str, str]:
+    return name, repr(sorted(params.items()))
+
+
+def schedule(queries: list[tuple[str, dict]], batches: list | None = None) -> list[list[tuple[str, dict]]]:
+    """A page's distinct queries in the steps the page runs them: the
+    queries it runs at once (`run_many`, recorded in `runner.batches` and, in
+    the same order, in `runner.recorder`) together, any other alone. A query
+    already run is left out of a later step (the app's cache would answer)."""
+    pending = [[(name, params) for name, params in batch] for batch in batches or []]
+    steps, done, index = [], set(), 0
+    while index < len(queries):
+        if pending and [_key(*q) for q in queries[index:index + len(pending[0])]] == [_key(*q) for q in pending[0]]:
+            step = pending.pop(0)
+        else:
+            step = [queries[index]]
+        index += len(step)
+        step = [q for q in dedupe(step) if _key(*q) not in done]
+        done.update(_key(*q) for q in step)
+        if step:
+            steps.append(step)
+    return steps
 
 
 def page_files() -> dict[str, str]:
@@ -559,15 +583,15 @@ def _discover_worker(p: dict) -> dict:
             started = time.perf_counter()
             try:
                 at.switch_page(path).run()
-                runner.recorder = []
+                runner.recorder, runner.batches = [], []
                 at.run()
-                queries = list(runner.recorder)
+                queries, batches = list(runner.recorder), list(runner.batches)
                 problems = [str(getattr(e, "value", e))[:300] for e in at.exception]
                 state_wil = list(at.session_state["wil"]) if "wil" in at.session_state else None
             except Exception as error:  # a page that fails is reported, not fatal
-                queries, problems, state_wil = [], [f"{type(error).__name__}: {error}"[:300]], None
+                queries, batches, problems, state_wil = [], [], [f"{type(error).__name__}: {error}"[:300]], None
             finally:
-                runner.recorder = None
+                runner.recorder = runner.batches = None
             # The page's whole script run (filters, queries, charts, layout),
             # with the app's query cache emptied, then warm (every query a hit).
             script_ms = {}
@@ -580,7 +604,7 @@ def _discover_worker(p: dict) -> dict:
                     script_ms[label] = runs[-1] if runs else None
                 except Exception:
                     script_ms[label] = None
-            found[key] = {"page": page, "regions": chosen, "queries": queries, "exceptions": problems,
+            found[key] = {"page": page, "regions": chosen, "queries": queries, "batches": batches, "exceptions": problems,
                           "wil_after_run": state_wil, "apptest_s": round(time.perf_counter() - started, 2),
                           "script_ms": script_ms}
     return found
@@ -626,29 +650,40 @@ def _script_timer() -> list:
 # -- 4. replay: SQL ---------------------------------------------------------------------------
 
 
+def run_step(runner, step: list[tuple[str, dict]]) -> None:
+    """One step of a page: a query, or the queries it runs at once."""
+    if len(step) == 1:
+        runner.run(step[0][0], **step[0][1])
+    else:
+        runner.run_many(step)
+
+
 def replay(db: Path, variants: dict, runs: int) -> dict:
+    """Each page's distinct queries replayed as the page runs them
+    (`schedule`: a batch at once through `run_many`, the rest in turn), with
+    the result cache off. A step's time is that of the whole step."""
     from bansos.queries import QueryRunner
 
     out = {}
     for key, variant in variants.items():
-        queries = dedupe(variant["queries"])
+        steps = schedule(variant["queries"], variant.get("batches"))
         runner = QueryRunner(db, cache=False)
         try:
             started = time.perf_counter()
             runner._connection()
             connect = time.perf_counter() - started
-            for name, params in queries:
-                runner.run(name, **params)
+            for step in steps:
+                run_step(runner, step)
             cold = time.perf_counter() - started
-            per_query = [[] for _ in queries]
+            per_step = [[] for _ in steps]
             totals = []
             for _ in range(runs):
                 total = 0.0
-                for index, (name, params) in enumerate(queries):
+                for index, step in enumerate(steps):
                     t = time.perf_counter()
-                    runner.run(name, **params)
+                    run_step(runner, step)
                     elapsed = time.perf_counter() - t
-                    per_query[index].append(elapsed * 1000)
+                    per_step[index].append(elapsed * 1000)
                     total += elapsed
                 totals.append(total * 1000)
         finally:
@@ -656,8 +691,11 @@ def replay(db: Path, variants: dict, runs: int) -> dict:
         out[key] = {
             "cold_ms": round(cold * 1000, 2), "connect_ms": round(connect * 1000, 2),
             "p50_ms": pct(totals, 50), "p95_ms": pct(totals, 95), "runs": runs,
-            "queries": [{"name": name, "params": params, "p50_ms": pct(times, 50), "p95_ms": pct(times, 95)}
-                        for (name, params), times in zip(queries, per_query)],
+            # One entry per step: a query, or the queries a page runs at once ("batch").
+            "queries": [{"name": " + ".join(name for name, _ in step), "params": step[0][1] if len(step) == 1 else {},
+                         **({"batch": [{"name": n, "params": p} for n, p in step]} if len(step) > 1 else {}),
+                         "p50_ms": pct(times, 50), "p95_ms": pct(times, 95)}
+                        for step, times in zip(steps, per_step)],
         }
     return out
 
@@ -706,7 +744,10 @@ def national_marts(paths: dict, variants: dict, runs: int, copies: int = 15, pil
             if params.get("regions") and sorted(params["regions"]) == sorted(pilots):
                 params["regions"] = all_pilots
             queries.append((name, params))
-        widened[key] = {"queries": queries}
+        batches = [[(name, {**params, "regions": all_pilots}
+                           if params.get("regions") and sorted(params["regions"]) == sorted(pilots) else params)
+                    for name, params in batch] for batch in variant.get("batches") or []]
+        widened[key] = {"queries": queries, "batches": batches}
     log(f"national marts: {sizes['mart_targeting']:,} targeting rows, {sizes['mart_allocation']:,} allocation rows; replaying …")
     out = replay(target, widened, runs)
     for leftover in (target, Path(str(target) + ".wal")):

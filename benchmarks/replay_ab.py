@@ -80,7 +80,9 @@ def main() -> None:
         sides = []
         for pages, rev in ((before, args.before_rev), (after, None)):
             statements = []
-            for name, params in dedupe([(q["name"], q["params"]) for q in pages[page]["queries"]]):
+            # A batch's queries (run at once by the page) are replayed here in turn: this compares SQL.
+            calls = [(m["name"], m["params"]) for q in pages[page]["queries"] for m in q.get("batch", [q])]
+            for name, params in dedupe(calls):
                 if rev is None:
                     sql = load_query(name).sql
                 else:

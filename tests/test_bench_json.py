@@ -11,6 +11,7 @@ import json
 import pytest
 
 from benchmarks import bench, routine_load, spark_marts
+from tests.app_fixtures import app_key_file, demo_db  # noqa: F401
 
 
 def test_a_section_is_added_beside_the_figures_already_there(tmp_path):
@@ -93,3 +94,24 @@ def test_the_whole_register_month_is_the_cached_january_snapshot_and_the_new_fam
     january.write_text(f"{header}\n3,35.10,2026-01-30\n")
     with pytest.raises(SystemExit, match="expected every row dated 2026-01-31"):
         routine_load.whole_register([january], extracts, tmp_path / "whole")
+
+
+def test_the_replay_runs_a_page_s_queries_in_the_steps_the_page_runs_them(demo_db):
+    """`schedule` groups what a page ran at once (run_many) into one step and
+    leaves the rest alone, each distinct query once; `replay` times steps."""
+    meta, regions, programs = ("warehouse_meta", {}), ("options_regions", {}), ("programs", {})
+    funnel = ("funnel", {"as_of": None, "program": "PKH", "year": 2026, "tranche": 1, "province": None, "regions": None})
+    # The page asked: a batch of three, programs again (a cache hit in the app), the funnel alone.
+    recorded = [regions, programs, meta, programs, funnel]
+    steps = bench.schedule(recorded, [[regions, programs, meta]])
+    assert steps == [[regions, programs, meta], [funnel]]
+    assert bench.schedule(recorded, []) == [[regions], [programs], [meta], [funnel]]
+    # A query the page ran alone before the batch is not run again in it.
+    assert bench.schedule([meta, *recorded], [[regions, programs, meta]]) == [[meta], [regions, programs], [funnel]]
+    # The same call alone and later in a batch: each where the page made it.
+    assert bench.schedule([funnel, regions, programs, funnel], [[programs, funnel]]) == [[funnel], [regions], [programs]]
+    timed = bench.replay(demo_db, {"page": {"queries": recorded, "batches": [[regions, programs, meta]]}}, runs=3)["page"]
+    assert [q["name"] for q in timed["queries"]] == ["options_regions + programs + warehouse_meta", "funnel"]
+    assert [m["name"] for m in timed["queries"][0]["batch"]] == ["options_regions", "programs", "warehouse_meta"]
+    assert timed["queries"][1]["params"] == funnel[1] and "batch" not in timed["queries"][1]
+    assert timed["runs"] == 3 and timed["p50_ms"] > 0

@@ -308,4 +308,6 @@ def test_cakupan_context_names_the_one_region_in_view_from_the_region_sections_r
     assert context() == "Kota Metro"
     calls = queries_of_a_rerun(at, "region_indicators")
     assert len(calls) == 1, calls  # one query for the context line and the region section
-    assert calls[0]["regions"][0] == "18.72" and (len(calls[0]["regions"]) > 1) == compare
+    # Every region's row: it runs with the page's other queries, before the comparison regions are known.
+    assert calls[0]["regions"] is None
+    assert len(queries_of_a_rerun(at, "cakupan_comparison_regions")) == (1 if compare else 0)

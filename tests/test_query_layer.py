@@ -129,6 +129,71 @@ def test_warehouse_meta_counts_the_current_fact_rows(which, demo_db, empty_db):
     assert (families > 0) == (which == "demo")
 
 
+# -- several queries at once (run_many) -------------------------------------------------------
+
+BATCH = ["region_indicators", "totals_by_period", "options_regions", "programs", "funnel"]
+
+
+def test_run_many_gives_each_query_its_own_frame_in_order(demo_db):
+    runner = QueryRunner(demo_db, cache=False)
+    scoped = QueryRunner(demo_db, scope=("35.10",), cache=False)
+    try:
+        calls = [(name, sample_params(name)) for name in BATCH]
+        for one_by_one, at_once in zip([runner.run(n, **p) for n, p in calls], runner.run_many(calls)):
+            assert at_once.equals(one_by_one) and not at_once.empty
+        # The runner's scope holds for every query of a batch.
+        regions, options = scoped.run_many([calls[0], calls[2]])
+        assert set(regions.region_code) == {"35.10"} and set(options.region_code) == {"35.10"}
+    finally:
+        runner.close()
+        scoped.close()
+
+
+def test_run_many_checks_every_query_before_any_runs_and_records_them_in_order(demo_db):
+    runner = QueryRunner(demo_db, cache=False, allow=frozenset({"programs", "options_regions"}))
+    runner.recorder, runner.batches = [], []
+    try:
+        with pytest.raises(queries.QueryRefused, match="region_indicators"):
+            runner.run_many([("programs", {}), ("region_indicators", sample_params("region_indicators"))])
+        with pytest.raises(QueryError, match="unexpected"):
+            runner.run_many([("programs", {}), ("options_regions", {"colour": "red"})])
+        assert runner.recorder == [] and runner.batches == []
+        runner.run_many([("options_regions", {}), ("programs", {})])
+        assert runner.recorder == [("options_regions", {}), ("programs", {})]
+        assert runner.batches == [[("options_regions", {}), ("programs", {})]]
+    finally:
+        runner.close()
+
+
+def test_a_failing_query_in_a_batch_is_raised_once_the_others_have_ended(demo_db):
+    runner = QueryRunner(demo_db)
+    bad = sample_params("region_indicators") | {"year": "not a year"}
+    try:
+        with pytest.raises(QueryError, match="region_indicators"):
+            runner.run_many([("region_indicators", bad), ("programs", {}), ("options_regions", {})])
+        # The two good ones ran to the end: their frames are in the cache.
+        assert {key[1] for key in runner._cache} == {"programs", "options_regions"}
+    finally:
+        runner.close()
+
+
+def test_run_many_takes_back_what_no_helper_has_started(demo_db):
+    """With every helper busy (other sessions' queries), the caller runs its
+    batch itself rather than wait for one."""
+    import threading
+
+    release = threading.Event()
+    busy = [queries._HELPERS.submit(release.wait, 60) for _ in range(queries._HELPERS._max_workers)]
+    runner = QueryRunner(demo_db, cache=False)
+    try:
+        frames = runner.run_many([(name, sample_params(name)) for name in BATCH])
+        assert [len(f) > 0 for f in frames] == [True] * len(BATCH)
+        assert not any(b.done() for b in busy)  # all of it ran while every helper was still taken
+    finally:
+        release.set()
+        runner.close()
+
+
 def test_cache_follows_the_data_version(demo_db, tmp_path):
     import shutil
 
@@ -226,11 +291,31 @@ def test_scopes_share_one_instance_and_a_query_in_flight_outlives_a_swap(demo_db
 # -- callers pass exactly the parameters their query takes -------------------------
 
 
+def _params_of(value: ast.expr) -> set[str] | None:
+    """The parameter names a `(name, params)` call for q_many/run_many gives:
+    `f.params("a", ...)`, `dict(a=...)` or `{"a": ...}`; None when not
+    statically known."""
+    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "params"
+            and all(isinstance(a, ast.Constant) for a in value.args)):
+        return {a.value for a in value.args}
+    if isinstance(value, ast.Call) and getattr(value.func, "id", None) == "dict" and not value.args:
+        names = {k.arg for k in value.keywords}
+        return None if None in names else names  # type: ignore[return-value]
+    if isinstance(value, ast.Dict) and all(isinstance(k, ast.Constant) for k in value.keys):
+        return {k.value for k in value.keys}  # type: ignore[union-attr]
+    return None
+
+
 def _calls(path: Path):
     """(query name, keyword names or None when not statically known) for each
-    q()/safe_query()/run() call with a literal query name."""
+    q()/safe_query()/run() call with a literal query name, and each
+    `("name", params)` pair as q_many()/safe_many()/run_many() take them."""
     tree = ast.parse(path.read_text())
     for node in ast.walk(tree):
+        if (isinstance(node, ast.Tuple) and len(node.elts) == 2 and isinstance(node.elts[0], ast.Constant)
+                and isinstance(node.elts[0].value, str)):
+            yield node.elts[0].value, _params_of(node.elts[1]), node.lineno
+            continue
         if not isinstance(node, ast.Call) or not node.args:
             continue
         func = node.func

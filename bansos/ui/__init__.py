@@ -11,7 +11,8 @@ bansos/translations/.
 
 Access control for a page, in short (docs/access-control.md):
 - its line in dashboard.py's page table names the right it stands on;
-  `ui.q(...)` then runs every query within that right's regions;
+  `ui.q(...)` (`ui.q_many(...)` for several at once) then runs every query
+  within that right's regions;
 - `ui.can(right)` hides a section or button the session may not have;
   `ui.q(name, right=..., ...)` / `ui.runner(right)` read under another right
   (e.g. `family_export` for family-level lists);
@@ -31,7 +32,9 @@ from bansos.ui.core import (
     period_key,
     period_label,
     q,
+    q_many,
     runner,
+    safe_many,
     safe_query,
     split_period,
     tr,
@@ -54,6 +57,7 @@ from bansos.ui.page import (
     show_rule,
     small_n_note,
     start,
+    totals_query,
     tranche_totals,
 )
 from bansos.ui.session import can, scope, who
@@ -68,9 +72,9 @@ __all__ = [
     "Col", "Entry", "Filters", "GROUPS", "PageDataError", "access", "account_box", "allowed_regions", "app_db_path", "both",
     "can", "chart", "choice", "count_tile", "download", "download_frame", "empty_state", "filters", "folded", "guard",
     "has_data", "label", "lang", "language", "nothing", "page_header", "period_key", "period_label", "period_pair", "public_view",
-    "q", "rate_tile", "record_link_denials", "region", "region_options", "ratio_caption", "regions", "rule_statement",
-    "run_pages", "runner", "safe_query", "scope", "show_link_notices", "show_rule", "sign_in", "sidebar_filters",
-    "small_n_note", "split_period", "start", "table", "tile", "toggle", "tr", "tranche_totals", "view_filters",
+    "q", "q_many", "rate_tile", "record_link_denials", "region", "region_options", "ratio_caption", "regions", "rule_statement",
+    "run_pages", "runner", "safe_many", "safe_query", "scope", "show_link_notices", "show_rule", "sign_in", "sidebar_filters",
+    "small_n_note", "split_period", "start", "table", "tile", "toggle", "totals_query", "tr", "tranche_totals", "view_filters",
     "warehouse_meta", "who",
 ]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -70,10 +72,29 @@ def q(name: str, right: str | None = None, **params) -> pd.DataFrame:
     the running page's right); an absent warehouse gives an empty frame. A
     failing query raises PageDataError, which the page guard (ui.page.guard)
     turns into a message."""
-    try:
+    with _page_errors(name):
         return runner(right).run(name, **params)
+    return pd.DataFrame()  # no warehouse
+
+
+def q_many(*calls: tuple[str, dict], right: str | None = None) -> list[pd.DataFrame]:
+    """The frames of independent queries, as q() gives each, run at once
+    (QueryRunner.run_many): for a page that needs several before it shows
+    anything."""
+    names = ", ".join(name for name, _ in calls)
+    with _page_errors(names):
+        return runner(right).run_many(calls)
+    return [pd.DataFrame() for _ in calls]  # no warehouse
+
+
+@contextmanager
+def _page_errors(name: str) -> Iterator[None]:
+    """What a failing query becomes on a page: no warehouse passes silently
+    (the caller gives empty frames), anything else a PageDataError."""
+    try:
+        yield
     except NoWarehouse:
-        return pd.DataFrame()
+        return
     except WarehouseUnreadable as error:
         log.error("query %s failed: %s", name, error)
         raise WarehouseDamaged(name) from error
@@ -95,6 +116,18 @@ def safe_query(name: str, right: str | None = None, **params) -> pd.DataFrame | 
     except PageDataError:
         query_error_message()
         return None
+
+
+def safe_many(*calls: tuple[str, dict], right: str | None = None) -> list[pd.DataFrame | None]:
+    """Like q_many(), but as safe_query() for each: a failing query shows its
+    message in place and gives None."""
+    try:
+        return list(q_many(*calls, right=right))
+    except (WarehouseDamaged, WarehouseNeedsMigration):
+        raise
+    except PageDataError:
+        # Which one failed: each again, in turn (those that ran are cache hits).
+        return [safe_query(name, right=right, **params) for name, params in calls]
 
 
 def query_error_message(error: PageDataError | None = None) -> None:

@@ -18,15 +18,25 @@ from bansos.indicators import DID_METRICS
 from bansos.ui import tables, words
 
 
-def section(f: ui.Filters, lang: str, pilot: str) -> None:
+def pick(f: ui.Filters):
+    """The section's heading and its two tranches, ((y1, t1), (y2, t2));
+    None, with the reason shown, when there are no two to compare."""
     st.markdown(f"#### {ui.tr('perbandingan.did.heading')}")
-    pair = ui.period_pair("pb", f.periods, "perbandingan.did.t1", "perbandingan.did.t2", "perbandingan.did.one_period",
+    return ui.period_pair("pb", f.periods, "perbandingan.did.t1", "perbandingan.did.t2", "perbandingan.did.one_period",
                           "perbandingan.did.same")
+
+
+def query(f: ui.Filters, pilot: str, pair) -> tuple[str, dict]:
+    (y1, t1), (y2, t2) = pair
+    return "comparison_did", dict(pilots=[pilot], year1=y1, tranche1=t1, year2=y2, tranche2=t2,
+                                  **f.params("as_of", "basis", "program"))
+
+
+def section(f: ui.Filters, lang: str, pair, frame: pd.DataFrame | None) -> None:
+    """The tiles and the table of `query`'s rows, under `pick`'s heading."""
     if pair is None:
         return
     (y1, t1), (y2, t2) = pair
-    frame = ui.safe_query("comparison_did", pilots=[pilot], year1=y1, tranche1=t1, year2=y2, tranche2=t2,
-                          **f.params("as_of", "basis", "program"))
     if frame is None or ui.nothing(frame, "perbandingan.did.empty"):
         return
     t1_label, t2_label = ui.period_label(y1, t1, short=True), ui.period_label(y2, t2, short=True)

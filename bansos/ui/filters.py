@@ -10,7 +10,7 @@ import streamlit as st
 
 from bansos import fmt, i18n, urlstate
 from bansos.ui import session, widgets
-from bansos.ui.core import both, period_aliases, period_key, period_label, q, split_period, tr
+from bansos.ui.core import both, period_aliases, period_key, period_label, q, q_many, split_period, tr
 
 GROUPS = ("pilot", "comparison", "all")
 BASES = ("desil", "layak")
@@ -61,8 +61,15 @@ class Filters:
 # -- options -----------------------------------------------------------------------
 
 
+# The queries of every page run that take no parameters: the filters' options
+# and the header's (programmes, warehouse facts), run at once when the sidebar
+# starts. The later calls on the page are cache hits.
+WAREHOUSE_WIDE = ("options_regions", "options_periods", "options_snapshots", "programs", "warehouse_meta")
+
+
 def _options():
-    return q("options_regions"), q("options_periods"), q("options_snapshots")
+    regions, periods, snapshots, *_ = q_many(*((name, {}) for name in WAREHOUSE_WIDE))
+    return regions, periods, snapshots
 
 
 def _allowed_frame(regions: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,8 @@ Numbers come from queries/kecamatan_indicators.sql.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -18,7 +20,16 @@ from bansos.ui import tables
 METRICS = ("coverage", "disbursement_rate")
 
 
-def section(f: ui.Filters, lang: str) -> None:
+@dataclass(frozen=True)
+class Picked:
+    region: str | None
+    metric: str
+    names: dict
+    pilots: set
+
+
+def pick(f: ui.Filters) -> Picked:
+    """The section's heading and pickers: which kab/kota, which indicator."""
     st.subheader(ui.tr("cakupan.kec.heading"))
     options = ui.region_options()
     names = dict(zip(options["region_code"], options["region_name"]))
@@ -28,8 +39,17 @@ def section(f: ui.Filters, lang: str) -> None:
     with right:
         metric = ui.choice(st.segmented_control, "cakupan.kec.metric", METRICS, "ck_kmetric",
                            lambda m, language: BY_ID[m].label(language))
-    frame = ui.q("kecamatan_indicators", region=region, as_of=f.as_of, basis=f.basis, program=f.program,
-                 year=f.year, tranche=f.tranche)
+    return Picked(region, metric, names, pilots)
+
+
+def query(f: ui.Filters, picked: Picked) -> tuple[str, dict]:
+    return "kecamatan_indicators", dict(region=picked.region, as_of=f.as_of, basis=f.basis, program=f.program,
+                                        year=f.year, tranche=f.tranche)
+
+
+def section(f: ui.Filters, lang: str, picked: Picked, frame: pd.DataFrame) -> None:
+    """`query`'s rows under `pick`'s heading, as bars and a table."""
+    region, metric, names, pilots = picked.region, picked.metric, picked.names, picked.pilots
     if ui.nothing(frame, "cakupan.kec.empty"):
         return
     null_label = ui.tr("cakupan.kec.null")
