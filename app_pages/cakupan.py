@@ -204,16 +204,21 @@ def render(f: ui.Filters) -> None:
     kec_box = kec_slot.container()
     with kec_box:
         picked = kecamatan.pick(f)
-    totals, by_tranche, status, channels, all_rows, by_kecamatan, *extra = ui.q_many(
-        ui.totals_query(f),
-        ("disbursement_by_tranche", dict(program=f.program, province=None, regions=list(f.regions))),
-        ("cakupan_payment_status", dict(program=f.program, regions=list(f.regions))),
-        ("channel_mix", dict(program=f.program, year=f.year, tranche=f.tranche, province=None, regions=list(f.regions))),
-        ("region_indicators", dict(as_of=f.as_of, basis=f.basis, program=f.program, year=f.year, tranche=f.tranche,
-                                   province=None, regions=None)),
-        kecamatan.query(f, picked),
-        *([("cakupan_comparison_regions", dict(pilots=list(f.regions)))] if compare else []),
-    )
+    try:
+        totals, by_tranche, status, channels, all_rows, by_kecamatan, *extra = ui.q_many(
+            ui.totals_query(f),
+            ("disbursement_by_tranche", dict(program=f.program, province=None, regions=list(f.regions))),
+            ("cakupan_payment_status", dict(program=f.program, regions=list(f.regions))),
+            ("channel_mix", dict(program=f.program, year=f.year, tranche=f.tranche, province=None, regions=list(f.regions))),
+            ("region_indicators", dict(as_of=f.as_of, basis=f.basis, program=f.program, year=f.year, tranche=f.tranche,
+                                       province=None, regions=None)),
+            kecamatan.query(f, picked),
+            *([("cakupan_comparison_regions", dict(pilots=list(f.regions)))] if compare else []),
+        )
+    except ui.PageDataError:  # the page's message alone (ui.guard), without pickers for what cannot be shown
+        region_slot.empty()
+        kec_slot.empty()
+        raise
     if (found := ui.tranche_totals(f, totals)) is None:
         region_slot.empty()
         kec_slot.empty()
