@@ -107,13 +107,10 @@ def totals_query(f: Filters) -> tuple[str, dict]:
     return "totals_by_period", f.params("as_of", "basis", "program", "regions")
 
 
-def tranche_totals(f: Filters, totals: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The view's totals for every tranche (`totals_query`, run here unless
-    the page ran it with others) and those of the tranche shown (one row);
-    None, with the empty state, when it has none."""
-    if totals is None:
-        name, params = totals_query(f)
-        totals = q(name, **params)
+def tranche_totals(f: Filters, totals: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The view's totals for every tranche (`totals_query`'s rows, asked by
+    the page with its other queries) and those of the tranche shown (one
+    row); None, with the empty state, when it has none."""
     current = totals[(totals["year"] == f.year) & (totals["tranche"] == f.tranche)] if not totals.empty else totals
     if nothing(current, "empty.no_match"):
         return None
