@@ -97,6 +97,18 @@ def test_no_english_count_of_regions_files_or_rows_lacks_a_plural_form():
     assert not faults, "\n".join(faults)
 
 
+def test_all_of_a_count_reads_without_all_when_the_count_is_one():
+    """"Semua 1 wilayah" / "All 1 regions": a text that says all of a count
+    drops the "all" for one (Kualitas Data with one kab/kota in view)."""
+    bare = re.compile(r"\b(?:Semua|semua|All|all) \{(\w+)\}")
+    faults = [f"{key}: {found.group(0)}" for key, texts in sorted(i18n.STRINGS.items())
+              for text in texts for found in bare.finditer(text)]
+    assert not faults, "\n".join(faults)
+    for lang, all_word in (("id", "Semua"), ("en", "All")):
+        assert not i18n.t("kualitas.fresh.all_ok", lang, total="1").startswith(all_word)
+        assert i18n.t("kualitas.fresh.all_ok", lang, total="34").startswith(f"{all_word} 34 ")
+
+
 def test_missing_english_falls_back_to_indonesian(monkeypatch):
     monkeypatch.setitem(i18n.STRINGS, "test.only_id", ("Hanya Indonesia", ""))
     assert i18n.t("test.only_id", "en") == "Hanya Indonesia"

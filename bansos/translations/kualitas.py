@@ -135,9 +135,9 @@ STRINGS = {
     ),
     "kualitas.fresh.summary": ("{n} wilayah perlu perhatian:", "{n} {n|region needs|regions need} attention:"),
     "kualitas.fresh.all_ok": (
-        "Semua {total} wilayah memiliki snapshot register terbaru kelompoknya dan tahap penyaluran terbaru, dan setiap "
+        "{total||Semua }{total} wilayah memiliki snapshot register terbaru kelompoknya dan tahap penyaluran terbaru, dan setiap "
         "pilot di daftar punya data.",
-        "{total|The|All} {total} {total|region has its|regions have their} group's latest register snapshot and the latest tranche, and every pilot on the "
+        "{total||All }{total} {total|region has its|regions have their} group's latest register snapshot and the latest tranche, and every pilot on the "
         "list has data.",
     ),
     "kualitas.matrix.title": ("Data yang sudah dimuat", "Data loaded"),
