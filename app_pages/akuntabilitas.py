@@ -121,17 +121,29 @@ def _build(filters: export.ExportFilters, file_format: str, lang: str):
     return build
 
 
-def family_keys(f: ui.Filters, signal_id: str, lang: str) -> None:
+def keys_call(f: ui.Filters, signal_id: str) -> ui.Call | None:
+    """The family list's query, under the family_export right (its regions
+    only); None for a role without the right."""
+    if not ui.can("family_export"):
+        return None
+    return ("signal_families", {"as_of": f.as_of, "signal": signal_id, "program": f.program, "year": f.year,
+                                "tranche": f.tranche, "province": None, "regions": _allowed(f)}, "family_export")
+
+
+def _allowed(f: ui.Filters) -> list[str]:
+    reach = ui.scope("family_export")
+    return [code for code in f.regions if reach is None or code in reach]
+
+
+def family_keys(f: ui.Filters, signal_id: str, lang: str, mine: pd.DataFrame | None) -> None:
     st.subheader(ui.tr("akuntabilitas.keys.heading"))
     if not ui.can("family_export"):
         st.caption(ui.tr("akuntabilitas.keys.only_analysts"))
         return
-    reach = ui.scope("family_export")
-    allowed = [code for code in f.regions if reach is None or code in reach]
+    allowed = _allowed(f)
     st.caption(ui.tr("akuntabilitas.keys.about"))
-    mine = ui.safe_query("signal_families", right="family_export", as_of=f.as_of, signal=signal_id, program=f.program,
-                         year=f.year, tranche=f.tranche, province=None, regions=allowed)
     if mine is None:
+        ui.query_error_message()
         return
     if mine.empty:
         ui.empty_state("akuntabilitas.keys.none")
@@ -154,21 +166,37 @@ def family_keys(f: ui.Filters, signal_id: str, lang: str) -> None:
 
 def render(f: ui.Filters) -> None:
     lang = ui.lang()
-    by_region, by_period, totals = ui.q_many(
+    # The signal picker (above the ranking) is drawn first, so that the family
+    # list it chooses is asked with the page's other queries, at once.
+    top = st.container()
+    rest_slot = st.empty()
+    rest = rest_slot.container()
+    with rest:
+        signal_id = pick_signal()
+    keys = keys_call(f, signal_id)
+    by_region, by_period, totals, *mine = ui.safe_many(
         ("signals_by_region", f.params("as_of", "basis", "program", "year", "tranche", "province", "regions")),
         ("signals_by_period", f.params("as_of", "basis", "program", "regions")),
         ui.totals_query(f),
+        *([keys] if keys is not None else []),
+        show=False,
     )
-    context(f, by_region, totals, lang)
-    current = by_period[(by_period.year == f.year) & (by_period.tranche == f.tranche)] if not by_period.empty else by_period
-    if ui.nothing(current, "empty.no_match"):
-        return
-    tiles(f, current, lang)
-    trend(f, by_period, lang)
-    signal_id = pick_signal()
-    ranking(f, by_region, signal_id, lang)
-    family_keys(f, signal_id, lang)
-    ui.small_n_note()
+    with top:
+        if by_region is None or by_period is None or totals is None:
+            rest_slot.empty()
+            ui.query_error_message()
+            return
+        context(f, by_region, totals, lang)
+        current = by_period[(by_period.year == f.year) & (by_period.tranche == f.tranche)] if not by_period.empty else by_period
+        if ui.nothing(current, "empty.no_match"):
+            rest_slot.empty()  # nothing to rank: no picker either
+            return
+        tiles(f, current, lang)
+        trend(f, by_period, lang)
+    with rest:
+        ranking(f, by_region, signal_id, lang)
+        family_keys(f, signal_id, lang, mine[0] if mine else None)
+        ui.small_n_note()
 
 
 if (filters := ui.start("nav.akuntabilitas", "akuntabilitas.intro")) is not None:

@@ -410,26 +410,7 @@ class QueryRunner:
         """The frames of independent queries, in order, run at once (each as
         `run` would: same checks, scope, cache). Every query is checked before
         any runs; the first error is raised once every query has ended."""
-        queries = [self._checked(name, params) for name, params in calls]
-        if self.recorder is not None:
-            self.recorder.extend((name, dict(params)) for name, params in calls)
-        if self.batches is not None:
-            self.batches.append([(name, dict(params)) for name, params in calls])
-        jobs = [(name, query, params) for (name, params), query in zip(calls, queries)]
-        pending = [_HELPERS.submit(self._run, *job) for job in jobs[1:]]
-        outcomes: list = []
-        for index, job in enumerate(jobs):
-            try:
-                if index == 0 or pending[index - 1].cancel():  # the first, or one no helper has taken
-                    outcomes.append(self._run(*job))
-                else:
-                    outcomes.append(pending[index - 1].result())
-            except Exception as error:  # every query ends before the first error is raised
-                outcomes.append(error)
-        for outcome in outcomes:
-            if isinstance(outcome, Exception):
-                raise outcome
-        return outcomes
+        return run_together([(self, name, params) for name, params in calls])
 
     def _checked(self, name: str, params: dict) -> QueryFile:
         """The query file, once this runner may run it with these parameters."""
@@ -473,3 +454,35 @@ class QueryRunner:
                     self._cache.popitem(last=False)
             return frame.copy()
         return frame
+
+
+def run_together(calls: Sequence[tuple[QueryRunner, str, dict]]) -> list[pd.DataFrame]:
+    """The frames of independent queries, in order, each on its own runner
+    (a page's queries under its right and one under another right, whose
+    scope may differ), run at once: QueryRunner.run_many for several runners.
+    Every query is checked by its runner before any runs; each runner records
+    its own queries (`recorder`, and its part of the batch in `batches`); the
+    first error is raised once every query has ended. The calling thread runs
+    the first query itself and takes back any no helper has started, so a busy
+    pool never makes a page wait longer than running them in turn."""
+    checked = [(runner, name, runner._checked(name, params), params) for runner, name, params in calls]
+    for runner in dict.fromkeys(runner for runner, _, _ in calls):
+        mine = [(name, dict(params)) for other, name, params in calls if other is runner]
+        if runner.recorder is not None:
+            runner.recorder.extend(mine)
+        if runner.batches is not None:
+            runner.batches.append(mine)
+    pending = [_HELPERS.submit(runner._run, name, query, params) for runner, name, query, params in checked[1:]]
+    outcomes: list = []
+    for index, (runner, name, query, params) in enumerate(checked):
+        try:
+            if index == 0 or pending[index - 1].cancel():  # the first, or one no helper has taken
+                outcomes.append(runner._run(name, query, params))
+            else:
+                outcomes.append(pending[index - 1].result())
+        except Exception as error:  # every query ends before the first error is raised
+            outcomes.append(error)
+    for outcome in outcomes:
+        if isinstance(outcome, Exception):
+            raise outcome
+    return outcomes

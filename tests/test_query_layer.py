@@ -165,6 +165,28 @@ def test_run_many_checks_every_query_before_any_runs_and_records_them_in_order(d
         runner.close()
 
 
+def test_run_together_keeps_each_runner_to_its_own_scope_and_record(demo_db):
+    """A page's queries under its right and one under another right (another
+    scope) in one batch: each frame within its own runner's regions, each
+    runner recording only its own part, every query checked before any runs."""
+    page = QueryRunner(demo_db, cache=False)
+    narrow = QueryRunner(demo_db, scope=("35.10",), cache=False, allow=frozenset({"options_regions"}))
+    for runner in (page, narrow):
+        runner.recorder, runner.batches = [], []
+    try:
+        with pytest.raises(queries.QueryRefused, match="programs"):
+            queries.run_together([(page, "options_regions", {}), (narrow, "programs", {})])
+        assert page.recorder == [] and narrow.recorder == []
+        everyone, programs, mine = queries.run_together(
+            [(page, "options_regions", {}), (page, "programs", {}), (narrow, "options_regions", {})])
+        assert set(mine.region_code) == {"35.10"} and len(set(everyone.region_code)) > 1 and not programs.empty
+        assert page.batches == [[("options_regions", {}), ("programs", {})]]
+        assert narrow.batches == [[("options_regions", {})]] and narrow.recorder == [("options_regions", {})]
+    finally:
+        page.close()
+        narrow.close()
+
+
 def test_a_failing_query_in_a_batch_is_raised_once_the_others_have_ended(demo_db):
     runner = QueryRunner(demo_db)
     bad = sample_params("region_indicators") | {"year": "not a year"}
@@ -309,11 +331,13 @@ def _params_of(value: ast.expr) -> set[str] | None:
 def _calls(path: Path):
     """(query name, keyword names or None when not statically known) for each
     q()/safe_query()/run() call with a literal query name, and each
-    `("name", params)` pair as q_many()/safe_many()/run_many() take them."""
+    `("name", params)` pair as q_many()/safe_many()/run_many() take them
+    (or `("name", params, "right")`, a call under another right)."""
     tree = ast.parse(path.read_text())
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Tuple) and len(node.elts) == 2 and isinstance(node.elts[0], ast.Constant)
-                and isinstance(node.elts[0].value, str)):
+        if (isinstance(node, ast.Tuple) and len(node.elts) in (2, 3) and isinstance(node.elts[0], ast.Constant)
+                and isinstance(node.elts[0].value, str)
+                and (len(node.elts) == 2 or isinstance(node.elts[2], ast.Constant))):
             yield node.elts[0].value, _params_of(node.elts[1]), node.lineno
             continue
         if not isinstance(node, ast.Call) or not node.args:
@@ -324,8 +348,8 @@ def _calls(path: Path):
             continue
         keywords: set[str] | None = set()
         for keyword in node.keywords:
-            if keyword.arg == "right" and name in ("q", "safe_query"):
-                continue  # the right whose scope the page helper uses, not a query parameter
+            if keyword.arg in ("right", "show") and name in ("q", "safe_query"):
+                continue  # the page helper's own: the right whose scope it uses, where its message goes
             if keyword.arg is not None:
                 keywords.add(keyword.arg)
                 continue

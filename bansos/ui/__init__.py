@@ -25,6 +25,7 @@ Access control for a page, in short (docs/access-control.md):
 from bansos import allocator
 from bansos.ui.account import account_box, record_link_denials, sign_in
 from bansos.ui.core import (
+    Call,
     PageDataError,
     app_db_path,
     both,
@@ -33,6 +34,7 @@ from bansos.ui.core import (
     period_label,
     q,
     q_many,
+    query_error_message,
     runner,
     safe_many,
     safe_query,
@@ -69,10 +71,10 @@ from bansos.ui.widgets import choice, period_pair, region, regions, toggle
 from bansos.ui.words import label
 
 __all__ = [
-    "Col", "Entry", "Filters", "GROUPS", "PageDataError", "access", "account_box", "allowed_regions", "app_db_path", "both",
+    "Call", "Col", "Entry", "Filters", "GROUPS", "PageDataError", "access", "account_box", "allowed_regions", "app_db_path", "both",
     "can", "chart", "choice", "count_tile", "download", "download_frame", "empty_state", "filters", "folded", "guard",
     "has_data", "label", "lang", "language", "nothing", "page_header", "period_key", "period_label", "period_pair", "public_view",
-    "q", "q_many", "rate_tile", "record_link_denials", "region", "region_options", "ratio_caption", "regions", "rule_statement",
+    "q", "q_many", "query_error_message", "rate_tile", "record_link_denials", "region", "region_options", "ratio_caption", "regions", "rule_statement",
     "run_pages", "runner", "safe_many", "safe_query", "scope", "show_link_notices", "show_rule", "sign_in", "sidebar_filters",
     "small_n_note", "split_period", "start", "table", "tile", "toggle", "totals_query", "tr", "tranche_totals", "view_filters",
     "warehouse_meta", "who",

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from bansos import i18n, settings
-from bansos.queries import NoWarehouse, QueryError, QueryRunner, WarehouseOutdated, WarehouseUnreadable
+from bansos.queries import NoWarehouse, QueryError, QueryRunner, WarehouseOutdated, WarehouseUnreadable, run_together
 from bansos.ui import session
 
 log = logging.getLogger("bansos.app")
@@ -77,14 +77,21 @@ def q(name: str, right: str | None = None, **params) -> pd.DataFrame:
     return pd.DataFrame()  # no warehouse
 
 
-def q_many(*calls: tuple[str, dict], right: str | None = None) -> list[pd.DataFrame]:
+Call = tuple[str, dict] | tuple[str, dict, str]  # (query, parameters[, right: default the page's])
+
+
+def q_many(*calls: Call, right: str | None = None) -> list[pd.DataFrame]:
     """The frames of independent queries, as q() gives each, run at once
-    (QueryRunner.run_many): for a page that needs several before it shows
-    anything."""
-    names = ", ".join(name for name, _ in calls)
+    (queries.run_together): for a page that needs several before it shows
+    anything. A call may name its own right (a third item), as q()'s `right`."""
+    names = ", ".join(call[0] for call in calls)
     with _page_errors(names):
-        return runner(right).run_many(calls)
+        return run_together([(runner(_right(call, right)), call[0], call[1]) for call in calls])
     return [pd.DataFrame() for _ in calls]  # no warehouse
+
+
+def _right(call: Call, default: str | None) -> str | None:
+    return call[2] if len(call) == 3 else default
 
 
 @contextmanager
@@ -106,28 +113,30 @@ def _page_errors(name: str) -> Iterator[None]:
         raise PageDataError(name) from error
 
 
-def safe_query(name: str, right: str | None = None, **params) -> pd.DataFrame | None:
-    """Like q(), but a failing query shows its message in place and gives
-    None, so the rest of the page still runs."""
+def safe_query(name: str, right: str | None = None, show: bool = True, **params) -> pd.DataFrame | None:
+    """Like q(), but a failing query gives None, so the rest of the page
+    still runs; its message is shown in place, or with show=False left to
+    the section that draws the frame (query_error_message)."""
     try:
         return q(name, right=right, **params)
     except (WarehouseDamaged, WarehouseNeedsMigration):
         raise  # about the whole warehouse, not this part: said once by the guard
     except PageDataError:
-        query_error_message()
+        if show:
+            query_error_message()
         return None
 
 
-def safe_many(*calls: tuple[str, dict], right: str | None = None) -> list[pd.DataFrame | None]:
-    """Like q_many(), but as safe_query() for each: a failing query shows its
-    message in place and gives None."""
+def safe_many(*calls: Call, right: str | None = None, show: bool = True) -> list[pd.DataFrame | None]:
+    """Like q_many(), but as safe_query() for each: a failing query gives
+    None, its message shown here or (show=False) by the section that draws it."""
     try:
         return list(q_many(*calls, right=right))
     except (WarehouseDamaged, WarehouseNeedsMigration):
         raise
     except PageDataError:
         # Which one failed: each again, in turn (those that ran are cache hits).
-        return [safe_query(name, right=right, **params) for name, params in calls]
+        return [safe_query(call[0], right=_right(call, right), show=show, **call[1]) for call in calls]
 
 
 def query_error_message(error: PageDataError | None = None) -> None:
