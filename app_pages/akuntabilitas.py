@@ -34,7 +34,7 @@ def _benefit(program: str):
 
 
 def context(f: ui.Filters, by_region: pd.DataFrame, totals: pd.DataFrame, lang: str) -> None:
-    current = totals[(totals.year == f.year) & (totals.tranche == f.tranche)] if not totals.empty else totals
+    current = f.shown_tranche(totals)
     regions = by_region.drop_duplicates("region_code")
     scope = narrative.scope_label(current.iloc[0], regions, lang) if not current.empty else fmt.EMPTY
     values = dict(program=f.program, period=ui.period_label(f.year, f.tranche), scope=scope)
@@ -187,7 +187,7 @@ def render(f: ui.Filters) -> None:
             ui.query_error_message()
             return
         context(f, by_region, totals, lang)
-        current = by_period[(by_period.year == f.year) & (by_period.tranche == f.tranche)] if not by_period.empty else by_period
+        current = f.shown_tranche(by_period)
         if ui.nothing(current, "empty.no_match"):
             rest_slot.empty()  # nothing to rank: no picker either
             return

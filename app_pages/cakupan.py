@@ -120,7 +120,7 @@ def disbursement_section(f: ui.Filters, frame: pd.DataFrame, lang: str) -> pd.Da
         allocated_label=ui.label("allocated_amount"), paid_label=ui.label("disbursed_amount"),
         rate_label=ui.label("disbursement_rate"), selected=(f.year, f.tranche),
     ), key="ck_disb_chart", data=frame)
-    chosen = frame[(frame["year"] == f.year) & (frame["tranche"] == f.tranche)]
+    chosen = f.shown_tranche(frame)
     if not chosen.empty:
         item = chosen.iloc[0]
         st.caption(ui.tr(
@@ -150,7 +150,7 @@ def status_section(f: ui.Filters, frame: pd.DataFrame, lang: str) -> None:
         frame, lang, title=ui.tr("cakupan.status.title", program=f.program), x_title=ui.tr("word.period"),
         y_title=ui.tr("cakupan.status.y"), status_labels=labels, ratio_word=ui.tr("cakupan.status.ratio"),
     ), key="ck_status_chart", data=frame)
-    chosen = frame[(frame["year"] == f.year) & (frame["tranche"] == f.tranche)].sort_values("status_order")
+    chosen = f.shown_tranche(frame).sort_values("status_order")
     if not chosen.empty:
         parts = "; ".join(
             ui.tr("cakupan.status.part", label=labels.get(s, s), share=fmt.pct(v, lang), n=fmt.number(n, lang))

@@ -35,7 +35,7 @@ def _with_group(frame: pd.DataFrame) -> pd.DataFrame:
 def summary(f: ui.Filters, lang: str, regions: pd.DataFrame, totals: pd.DataFrame | None) -> None:
     """Headline tiles: the regions in view summed (numerators and
     denominators added, then divided, by the query)."""
-    now = totals[(totals.year == f.year) & (totals.tranche == f.tranche)] if totals is not None and not totals.empty else None
+    now = f.shown_tranche(totals) if totals is not None else None
     if now is None or now.empty:
         return
     row = now.iloc[0]

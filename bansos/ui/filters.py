@@ -44,6 +44,13 @@ class Filters:
     def has_period(self) -> bool:
         return self.program is not None and self.year is not None
 
+    def shown_tranche(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a per-tranche frame (columns year, tranche) for the
+        tranche in view; an empty frame as it is."""
+        if frame.empty:
+            return frame
+        return frame[(frame["year"] == self.year) & (frame["tranche"] == self.tranche)]
+
     def params(self, *names: str) -> dict:
         """The common query parameters, by name."""
         values = {

@@ -111,7 +111,7 @@ def tranche_totals(f: Filters, totals: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
     """The view's totals for every tranche (`totals_query`'s rows, asked by
     the page with its other queries) and those of the tranche shown (one
     row); None, with the empty state, when it has none."""
-    current = totals[(totals["year"] == f.year) & (totals["tranche"] == f.tranche)] if not totals.empty else totals
+    current = f.shown_tranche(totals)
     if nothing(current, "empty.no_match"):
         return None
     return totals, current
