@@ -39,7 +39,8 @@ def _count_column(name: str) -> ui.Col:
 
 def league(f: ui.Filters, lang: str, metric_id: str, frame: pd.DataFrame | None) -> None:
     st.subheader(ui.tr("perbandingan.league.heading"))
-    if frame is None:
+    if frame is None:  # said here once: the sections below read the same rows
+        ui.query_error_message()
         return
     pilots = frame[frame.is_pilot.astype(bool)] if not frame.empty else frame
     if pilots.empty:
@@ -203,6 +204,9 @@ def pick_pilot(f: ui.Filters) -> str | None:
 
 
 def comparison_group_note(group: pd.DataFrame | None) -> pd.DataFrame | None:
+    if group is None:
+        ui.query_error_message()
+        return group
     if ui.nothing(group, "perbandingan.group.none"):
         return group
     names = ", ".join(f"{short_name(n)} ({c})" for n, c in zip(group.comparison_name, group.comparison_code))
@@ -219,6 +223,9 @@ def comparison_group_note(group: pd.DataFrame | None) -> pd.DataFrame | None:
 def pilot_trend(f: ui.Filters, lang: str, frame: pd.DataFrame | None, metric_id: str) -> None:
     if len(f.periods) < 2:
         ui.empty_state("perbandingan.trend.one_period")
+        return
+    if frame is None:
+        ui.query_error_message()
         return
     if ui.nothing(frame, "empty.no_match"):
         return
@@ -267,7 +274,8 @@ def render(f: ui.Filters) -> None:
             calls.append(("comparison_trend", dict(pilots=[pilot], **f.params("as_of", "basis", "program"))))
         if pair is not None:
             calls.append(did.query(f, pilot, pair))
-    found = dict(zip((name for name, _ in calls), ui.safe_many(*calls)))
+    # Each section says in its place that its query failed (show=False).
+    found = dict(zip((name for name, _ in calls), ui.safe_many(*calls, show=False)))
     rows = found["region_indicators"]
     with league_box:
         league(f, lang, metric_id, _rows(rows, f.regions, f))

@@ -35,8 +35,11 @@ def _with_group(frame: pd.DataFrame) -> pd.DataFrame:
 def summary(f: ui.Filters, lang: str, regions: pd.DataFrame, totals: pd.DataFrame | None) -> None:
     """Headline tiles: the regions in view summed (numerators and
     denominators added, then divided, by the query)."""
-    now = f.shown_tranche(totals) if totals is not None else None
-    if now is None or now.empty:
+    if totals is None:
+        ui.query_error_message()
+        return
+    now = f.shown_tranche(totals)
+    if now.empty:
         return
     row = now.iloc[0]
     st.caption(ui.tr("sasaran.tiles.scope", regions=fmt.number(row.regions, lang),
@@ -116,6 +119,9 @@ def before_after(f: ui.Filters, lang: str, pair, change: pd.DataFrame | None) ->
     if pair is None:
         return
     (y1, t1), (y2, t2) = pair
+    if change is None:
+        ui.query_error_message()
+        return
     if ui.nothing(change, "empty.no_match"):
         return
     t1_label, t2_label = ui.period_label(y1, t1, short=True), ui.period_label(y2, t2, short=True)
@@ -154,7 +160,8 @@ def change_table(change: pd.DataFrame, t1_label: str, t2_label: str, lang: str) 
 
 def deciles(f: ui.Filters, lang: str, frame: pd.DataFrame | None, register: pd.DataFrame | None) -> None:
     st.subheader(ui.tr("sasaran.decile.heading"))
-    if frame is None:
+    if frame is None or register is None:  # the chart shows both
+        ui.query_error_message()
         return
     if frame.empty or frame.recipients.fillna(0).eq(0).all():
         ui.empty_state("sasaran.decile.empty")
@@ -174,7 +181,7 @@ def deciles(f: ui.Filters, lang: str, frame: pd.DataFrame | None, register: pd.D
         st.caption(ui.tr("sasaran.decile.no_threshold", program=f.program))
     else:
         st.caption(ui.tr("sasaran.decile.read", program=f.program, max_desil=threshold))
-    if register is not None and not register.empty:
+    if not register.empty:
         st.caption(ui.tr("sasaran.decile.register.read"))
     if f.basis == "layak":
         st.caption(ui.tr("sasaran.decile.layak"))
@@ -202,7 +209,8 @@ def render(f: ui.Filters) -> None:
                       snapshot=fmt.day(f.as_of, lang), basis=ui.tr(f"filter.basis.{f.basis}")))
     # The sections below the scatter take their places now: the tranche
     # pickers of the before/after section are drawn first, so that its query
-    # runs with the others (ui.safe_many); the rest is drawn once they end.
+    # runs with the others (ui.safe_many); the rest is drawn once they end, each
+    # section in its place, with its query's failure if it failed.
     top = st.container()
     change_slot = st.empty()
     change_box = change_slot.container()
@@ -214,6 +222,7 @@ def render(f: ui.Filters) -> None:
         ("decile_distribution", f.params("as_of", "program", "year", "tranche", "province", "regions")),
         ("register_decile", f.params("as_of", "province", "regions")),
         *([change_query(f, pair)] if pair is not None else []),
+        show=False,  # each section says in its place that its query failed
     )
     with top:
         shown = regions_part(f, lang, regions, totals)
@@ -229,6 +238,7 @@ def regions_part(f: ui.Filters, lang: str, regions: pd.DataFrame | None, totals:
     """Tiles, notes, scatter and table; False when there is nothing to show
     (the page then ends)."""
     if regions is None:
+        ui.query_error_message()
         return False
     if regions.empty:
         ui.empty_state("empty.no_match")

@@ -152,3 +152,58 @@ def test_akuntabilitas_whose_counts_fail_shows_the_message_without_its_signal_pi
     assert said == [i18n.t("error.query", "en")]
     assert not [w for w in at.get("button_group") if w.key == "ak_signal"]
     assert at.sidebar.selectbox
+
+
+@pytest.fixture(scope="module")
+def one_mart_broken(demo_db, tmp_path_factory):  # noqa: F811
+    """A copy of the demo warehouse where one mart column is gone, so the
+    queries reading it fail and every other runs."""
+    made: dict = {}
+
+    def copy(table: str, column: str):
+        if (table, column) not in made:
+            path = tmp_path_factory.mktemp(table) / "broken.duckdb"
+            shutil.copyfile(demo_db, path)
+            con = duckdb.connect(str(path))
+            try:
+                con.execute(f"ALTER TABLE {table} RENAME COLUMN {column} TO {column}_gone")
+            finally:
+                con.close()
+            made[table, column] = path
+        return made[table, column]
+
+    return copy
+
+
+@pytest.mark.parametrize(("table", "column"), [
+    ("mart_decile", "recipients"),  # decile_distribution
+    ("mart_register_decile", "families"),  # register_decile
+])
+def test_sasaran_says_a_failed_section_in_its_place_and_shows_the_rest(one_mart_broken, table, column):
+    """Sasaran asks its queries at once: when only the decile queries fail,
+    the tiles, scatter and before/after still show, and the message stands
+    once, under the deciles' heading."""
+    at = app_test(one_mart_broken(table, column), "app_pages/sasaran.py", timeout=120, lang="en")
+    assert not at.exception, [e.value[:300] for e in at.exception]
+    assert at.metric and at.get("plotly_chart")
+    drawn = _in_order(at.main)
+    errors = [i for i, (kind, text) in enumerate(drawn) if text == i18n.t("error.query", "en")]
+    place = drawn.index(("subheader", i18n.t("sasaran.decile.heading", "en")))
+    assert len(errors) == 1 and place < errors[0], (errors, place)
+    assert [w for w in at.selectbox if w.key == "ss_t1"]  # the before/after pickers stand: their section shows
+
+
+def test_perbandingan_says_its_pilot_section_failed_there_and_shows_the_league(one_mart_broken):
+    """The comparison groups fail (and with them the DiD): the league and the
+    side-by-side comparison still show, the message stands once under the
+    pilot section's heading, and the DiD pickers are gone with their section."""
+    at = app_test(one_mart_broken("mart_comparison", "comparison_code"), "app_pages/perbandingan.py", timeout=120,
+                  lang="en")
+    assert not at.exception, [e.value[:300] for e in at.exception]
+    drawn = _in_order(at.main)
+    errors = [i for i, (kind, text) in enumerate(drawn) if text == i18n.t("error.query", "en")]
+    league = drawn.index(("subheader", i18n.t("perbandingan.league.heading", "en")))
+    pilot = drawn.index(("subheader", i18n.t("perbandingan.pilot.heading", "en")))
+    assert len(errors) == 1 and league < pilot < errors[0], (errors, league, pilot)
+    assert at.get("plotly_chart")  # the league's chart
+    assert not [w for w in at.selectbox if w.key in ("pb_t1", "pb_t2")]
