@@ -105,56 +105,6 @@ def _in_order(node) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def family_list_broken_db(demo_db, tmp_path_factory):  # noqa: F811
-    """signal_families fails, every other query runs."""
-    path = tmp_path_factory.mktemp("family_list") / "broken.duckdb"
-    shutil.copyfile(demo_db, path)
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("ALTER TABLE mart_signal_family RENAME COLUMN family_key TO family_key_gone")
-    finally:
-        con.close()
-    return path
-
-
-@pytest.mark.parametrize("lang", i18n.LANGS)
-def test_akuntabilitas_says_its_family_list_failed_in_that_section_and_shows_the_rest(family_list_broken_db, lang):
-    """The family list is asked with the page's other queries at once: when it
-    alone fails, the tiles, trend and ranking still show, and the message
-    stands under the family list's heading, once."""
-    at = app_test(family_list_broken_db, "app_pages/akuntabilitas.py", timeout=120, lang=lang)
-    assert not at.exception, [e.value[:300] for e in at.exception]
-    assert at.metric and at.get("plotly_chart")
-    drawn = _in_order(at.main)
-    errors = [i for i, (kind, text) in enumerate(drawn) if text == i18n.t("error.query", lang)]
-    heading = drawn.index(("subheader", i18n.t("akuntabilitas.keys.heading", lang)))
-    ranking = drawn.index(("subheader", i18n.t("akuntabilitas.rank.heading", lang)))
-    assert len(errors) == 1 and ranking < heading < errors[0], (errors, ranking, heading)
-
-
-@pytest.fixture(scope="module")
-def signals_broken_db(demo_db, tmp_path_factory):  # noqa: F811
-    """The signal counts fail (signals_by_region, signals_by_period); the rest runs."""
-    path = tmp_path_factory.mktemp("signals") / "broken.duckdb"
-    shutil.copyfile(demo_db, path)
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("ALTER TABLE mart_signal RENAME COLUMN families TO families_gone")
-    finally:
-        con.close()
-    return path
-
-
-def test_akuntabilitas_whose_counts_fail_shows_the_message_without_its_signal_picker(signals_broken_db):
-    at = app_test(signals_broken_db, "app_pages/akuntabilitas.py", timeout=120, lang="en")
-    assert not at.exception, [e.value[:300] for e in at.exception]
-    said = [text for kind, text in _in_order(at.main) if kind == "error"]
-    assert said == [i18n.t("error.query", "en")]
-    assert not [w for w in at.get("button_group") if w.key == "ak_signal"]
-    assert at.sidebar.selectbox
-
-
-@pytest.fixture(scope="module")
 def one_mart_broken(demo_db, tmp_path_factory):  # noqa: F811
     """A copy of the demo warehouse where one mart column is gone, so the
     queries reading it fail and every other runs."""
@@ -173,6 +123,30 @@ def one_mart_broken(demo_db, tmp_path_factory):  # noqa: F811
         return made[table, column]
 
     return copy
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_akuntabilitas_says_its_family_list_failed_in_that_section_and_shows_the_rest(one_mart_broken, lang):
+    """The family list is asked with the page's other queries at once: when it
+    alone fails, the tiles, trend and ranking still show, and the message
+    stands under the family list's heading, once."""
+    at = app_test(one_mart_broken("mart_signal_family", "family_key"), "app_pages/akuntabilitas.py", timeout=120, lang=lang)
+    assert not at.exception, [e.value[:300] for e in at.exception]
+    assert at.metric and at.get("plotly_chart")
+    drawn = _in_order(at.main)
+    errors = [i for i, (kind, text) in enumerate(drawn) if text == i18n.t("error.query", lang)]
+    heading = drawn.index(("subheader", i18n.t("akuntabilitas.keys.heading", lang)))
+    ranking = drawn.index(("subheader", i18n.t("akuntabilitas.rank.heading", lang)))
+    assert len(errors) == 1 and ranking < heading < errors[0], (errors, ranking, heading)
+
+
+def test_akuntabilitas_whose_counts_fail_shows_the_message_without_its_signal_picker(one_mart_broken):
+    at = app_test(one_mart_broken("mart_signal", "families"), "app_pages/akuntabilitas.py", timeout=120, lang="en")
+    assert not at.exception, [e.value[:300] for e in at.exception]
+    said = [text for kind, text in _in_order(at.main) if kind == "error"]
+    assert said == [i18n.t("error.query", "en")]
+    assert not [w for w in at.get("button_group") if w.key == "ak_signal"]
+    assert at.sidebar.selectbox
 
 
 @pytest.mark.parametrize(("table", "column"), [
