@@ -67,28 +67,15 @@ def test_a_warehouse_of_an_earlier_version_asks_for_migrate(schema_2_db, lang):
         assert technical not in said, technical
 
 
-@pytest.fixture(scope="module")
-def region_rows_broken_db(demo_db, tmp_path_factory):  # noqa: F811
-    """region_indicators (and funnel) fail, every other query runs: a mart
-    column they read is gone."""
-    path = tmp_path_factory.mktemp("region_rows") / "broken.duckdb"
-    shutil.copyfile(demo_db, path)
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("ALTER TABLE mart_targeting RENAME COLUMN register_snapshot TO register_snapshot_gone")
-    finally:
-        con.close()
-    return path
-
-
 @pytest.mark.parametrize(("page", "pickers"), [
     ("sasaran", [("selectbox", "ss_t1"), ("selectbox", "ss_t2")]),
     ("cakupan", [("toggle", "ck_compare"), ("selectbox", "ck_region")]),
 ])
-def test_a_page_whose_batch_fails_leaves_no_pickers_for_what_it_cannot_show(region_rows_broken_db, page, pickers):
+def test_a_page_whose_batch_fails_leaves_no_pickers_for_what_it_cannot_show(one_mart_broken, page, pickers):
     """Pages draw their pickers before they ask their queries at once; when
     the queries fail, the message stands alone, without orphaned pickers."""
-    at = app_test(region_rows_broken_db, f"app_pages/{page}.py", timeout=120, lang="en")
+    # region_indicators (and funnel) fail: a mart column they read is gone
+    at = app_test(one_mart_broken("mart_targeting", "register_snapshot"), f"app_pages/{page}.py", timeout=120, lang="en")
     assert not at.exception, [e.value[:300] for e in at.exception]
     assert i18n.t("error.query", "en") in "\n".join(page_texts(at))
     keys = {(kind, w.key) for kind in ("selectbox", "toggle") for w in at.get(kind)}
