@@ -46,11 +46,12 @@ def summary(f: ui.Filters, lang: str, regions: pd.DataFrame, totals: pd.DataFram
                      with_register=fmt.number(int(regions.eligible_families.notna().sum()), lang)))
     cols = st.columns(4)
     with cols[0]:
-        ui.rate_tile("exclusion_error", row, ui.tr("sasaran.tile.exclusion.caption", covered=fmt.number(row.eligible_covered, lang),
+        ui.rate_tile("exclusion_error", row, ui.tr("sasaran.tile.exclusion.caption", left_out=fmt.number(row.excluded_families, lang),
                      eligible=fmt.number(row.eligible_families, lang)), small=bool(row.coverage_small))
     with cols[1]:
-        ui.rate_tile("inclusion_error", row, ui.tr("sasaran.tile.inclusion.caption", eligible=fmt.number(row.eligible_recipients, lang),
-                     recipients=fmt.number(row.recipients_assessed, lang)), small=bool(row.inclusion_small))
+        ui.rate_tile("inclusion_error", row, ui.tr(
+            "sasaran.tile.inclusion.caption", ineligible=fmt.number(row.ineligible_recipients, lang),
+            recipients=fmt.number(row.recipients_assessed, lang)), small=bool(row.inclusion_small))
     with cols[2]:
         ui.tile(ui.label("not_in_register"), fmt.number(row.not_in_register, lang), help=BY_ID["not_in_register"].description(lang),
                 caption=ui.tr("sasaran.tile.not_in_register.caption", recipients=fmt.number(row.recipients, lang)))

@@ -87,6 +87,13 @@ def test_sasaran_on_demo(demo_db, runner, lang):  # noqa: F811
     latest = totals.iloc[-1]
     assert at.metric[0].value == fmt.pct(latest.exclusion_error, lang)
     assert at.metric[1].value == fmt.pct(latest.inclusion_error, lang)
+    # under each error rate, the error's own count over its denominator (as Ringkasan gives them):
+    # 1 - covered/eligible = left out/eligible
+    assert latest.excluded_families == latest.eligible_families - latest.eligible_covered
+    assert i18n.t("sasaran.tile.exclusion.caption", lang, left_out=fmt.number(latest.excluded_families, lang),
+                  eligible=fmt.number(latest.eligible_families, lang)) in captions
+    assert i18n.t("sasaran.tile.inclusion.caption", lang, ineligible=fmt.number(latest.ineligible_recipients, lang),
+                  recipients=fmt.number(latest.recipients_assessed, lang)) in captions
     # the region table: one row per pilot, numerators and denominators beside the rates
     table = at.dataframe[0].value
     assert len(table) == len(pilot_codes(runner))

@@ -18,13 +18,15 @@ STRINGS = {
         "All regions in the filter summed ({regions} {regions|region|regions}, {with_register} with register-based indicators): "
         "numerators and denominators are added, then divided.",
     ),
+    # The error's own numerator, as Ringkasan's tiles give it (its complement
+    # read as the figure under a 23.7 % tile looked like another number).
     "sasaran.tile.exclusion.caption": (
-        "{covered} dari {eligible} keluarga layak menerima",
-        "{covered} of {eligible} eligible families receive it",
+        "{left_out} dari {eligible} keluarga layak tidak menerima",
+        "{left_out} of {eligible} eligible families left out",
     ),
     "sasaran.tile.inclusion.caption": (
-        "{eligible} dari {recipients} penerima layak",
-        "{eligible} of {recipients} recipients are eligible",
+        "{ineligible} dari {recipients} penerima tidak layak",
+        "{ineligible} of {recipients} recipients not eligible",
     ),
     "sasaran.tile.not_in_register.caption": (
         "dari {recipients} penerima; dihitung tidak layak",
