@@ -148,8 +148,12 @@ def family_keys(f: ui.Filters, signal_id: str, lang: str, mine: pd.DataFrame | N
     if mine.empty:
         ui.empty_state("akuntabilitas.keys.none")
     else:
-        st.markdown(ui.tr("akuntabilitas.keys.count", n=fmt.number(len(mine), lang), signal=_label(signal_id, lang),
-                          regions=fmt.number(mine.region_code.nunique(), lang), period=ui.period_label(f.year, f.tranche)))
+        families = mine.family_key.nunique()
+        text = ui.tr("akuntabilitas.keys.count", n=fmt.number(families, lang), signal=_label(signal_id, lang),
+                     regions=fmt.number(mine.region_code.nunique(), lang), period=ui.period_label(f.year, f.tranche))
+        if families < len(mine):
+            text += " " + ui.tr("akuntabilitas.keys.count.twice", rows=fmt.number(len(mine), lang))
+        st.markdown(text)
         ui.table(mine.head(KEYS_SHOWN), [tables.text("region_name", "word.region", pinned=True),
                                          tables.text("family_key", "akuntabilitas.col.family_key")], key="ak_keys_table")
         if len(mine) > KEYS_SHOWN:

@@ -117,6 +117,22 @@ def test_family_keys_for_the_local_user_match_the_count(demo_db, local_address):
     assert len(family_files(at)) == 2
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_family_list_counts_families_once_and_says_why_it_has_more_rows(demo_db, local_address, lang):  # noqa: F811
+    """A family allocated twice in two kab/kota has the signal in both: the
+    tile and the list count it in each (a row per region), the sentence above
+    the list counts families and says why the rows are more."""
+    at = run(demo_db, lang, query={"prog": "PKH", "tahap": "2026-2"}, state={"ak_signal": "double_allocation"})
+    listed = key_table(at).value
+    families, rows = listed.family_key.nunique(), len(listed)
+    assert families < rows  # the demo has such families in this view
+    said = " ".join(m.value for m in at.markdown)
+    assert i18n.t("akuntabilitas.keys.count", lang, n=fmt.number(families, lang),
+                  signal=signals.BY_ID["double_allocation"].label(lang), regions=fmt.number(listed.region_name.nunique(), lang),
+                  period=i18n.t("period.label", lang, year=2026, tranche=2)) in said
+    assert i18n.t("akuntabilitas.keys.count.twice", lang, rows=fmt.number(rows, lang)) in said
+
+
 def test_analysts_see_keys_of_their_regions_only(demo_db, monkeypatch):  # noqa: F811
     monkeypatch.setenv("BANSOS_ACCESS", str(EXAMPLE))
     at = run(demo_db, "en", query={"prog": "SEMBAKO", "tahap": "2026-1", "grup": "all"},
