@@ -15,7 +15,7 @@ import streamlit as st
 from bansos import fmt, settings, ui
 from bansos.charts import registration
 from bansos.indicators import BY_ID
-from bansos.ui import tables
+from bansos.ui import tables, words
 
 STEP_BASES = ("new_registrations", "decided", "tidak_layak", "appealed", "final_layak", "recipients")
 
@@ -149,7 +149,7 @@ def render(f: ui.Filters) -> None:
     with_data = regions[regions["new_registrations"] > 0]
     without = regions[regions["new_registrations"] == 0]
     if with_data.empty:
-        ui.empty_state("pendaftaran.none")
+        st.info(words.no_registration_data(f), icon=":material/info:")
         st.caption(ui.tr("pendaftaran.without", regions=", ".join(without["region_name"])))
         return
     tiles(steps, channels[channels["is_total"].astype(bool)], program, period, lang)

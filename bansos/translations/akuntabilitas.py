@@ -72,7 +72,7 @@ STRINGS = {
                                  "{n} {n|family|families} with the signal “{signal}” in {regions} {regions|region|regions} in view, {period}."),
     "akuntabilitas.keys.count.twice": (
         "{rows} baris: keluarga dengan sinyal di dua wilayah tercantum di keduanya, seperti dihitung di ubin.",
-        "{rows} rows: a family with the signal in two regions is listed in both, as the tiles count it.",
+        "{rows} {rows|row|rows}: a family with the signal in two regions is listed in both, as the tiles count it.",
     ),
     "akuntabilitas.keys.none": ("Tidak ada keluarga dengan sinyal ini di wilayah dalam tampilan pada tahap ini.",
                                 "No family with this signal in the regions in view in this tranche."),

@@ -15,12 +15,16 @@ STRINGS = {
     ),
     "pendaftaran.none": (
         "Tidak ada data pendaftaran untuk wilayah yang dipilih pada snapshot ini. Data pendaftaran (kanal, keputusan, "
-        "sanggah) hanya ada di register wilayah pilot; wilayah pembanding hanya punya data DTSEN. Pilih kelompok "
-        "**Pilot** atau snapshot register yang lebih baru di panel kiri.",
+        "sanggah) hanya ada di register wilayah pilot; wilayah pembanding hanya punya data DTSEN.",
         "No registration data for the regions chosen at this snapshot. Registration data (channel, decision, appeal) "
-        "exists only in the pilot regions' registers; comparison regions have DTSEN data only. Choose the **Pilots** "
-        "group or a later register snapshot in the left panel.",
+        "exists only in the pilot regions' registers; comparison regions have DTSEN data only.",
     ),
+    # What may show some, said only where it can (words.no_registration_data).
+    "pendaftaran.none.pilots": ("Pilih kelompok **Pilot** di panel kiri.", "Choose the **Pilots** group in the left panel."),
+    "pendaftaran.none.later": ("Pilih snapshot register yang lebih baru di panel kiri.",
+                               "Choose a later register snapshot in the left panel."),
+    "pendaftaran.none.both": ("Pilih kelompok **Pilot** atau snapshot register yang lebih baru di panel kiri.",
+                              "Choose the **Pilots** group or a later register snapshot in the left panel."),
     "pendaftaran.without": (
         "Tanpa data pendaftaran (tidak ditampilkan, bukan nol): {regions}.",
         "No registration data (left out, not zero): {regions}.",
