@@ -230,6 +230,7 @@ def render(f: ui.Filters) -> None:
     context.markdown(ui.tr("cakupan.context", program=f.program, period=ui.period_label(f.year, f.tranche),
                            scope=narrative.scope_label(row, in_view, lang)))
     with tiles_box:
+        ui.registers_note(f, compared)
         tiles(row, lang, days)
     with region_box:
         region_section(f, compared, codes, row, lang)

@@ -278,6 +278,7 @@ def render(f: ui.Filters) -> None:
     found = dict(zip((name for name, _ in calls), ui.safe_many(*calls, show=False)))
     rows = found["region_indicators"]
     with league_box:
+        ui.registers_note(f, rows)
         league(f, lang, metric_id, _rows(rows, f.regions, f))
     with regions_box:
         side_by_side(f, lang, chosen, _rows(rows, chosen, f))

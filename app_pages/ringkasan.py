@@ -138,6 +138,7 @@ def render(f: ui.Filters) -> None:
         st.markdown(ui.tr("ringkasan.context", snapshot=fmt.day(f.as_of, lang), **context))
     else:
         st.markdown(ui.tr("ringkasan.context.no_register", **context))
+    ui.registers_note(f, regions)
     targeting_tiles(row, totals[totals["period_index"] <= row["period_index"]], lang)
     volume_tiles(f, row, registration, lang)
     highlights(f, current, regions, lang)

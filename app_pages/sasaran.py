@@ -244,6 +244,7 @@ def regions_part(f: ui.Filters, lang: str, regions: pd.DataFrame | None, totals:
     if regions.empty:
         ui.empty_state("empty.no_match")
         return False
+    ui.registers_note(f, regions)
     summary(f, lang, regions, totals)
     st.info(ui.tr("sasaran.denominators"), icon=":material/functions:")
     layak_note(f, regions)

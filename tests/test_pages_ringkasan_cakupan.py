@@ -311,3 +311,25 @@ def test_cakupan_context_names_the_one_region_in_view_from_the_region_sections_r
     # Every region's row: it runs with the page's other queries, before the comparison regions are known.
     assert calls[0]["regions"] is None
     assert len(queries_of_a_rerun(at, "cakupan_comparison_regions")) == (1 if compare else 0)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_view_whose_regions_use_registers_of_different_dates_says_so(demo_db, lang):  # noqa: F811
+    """The demo's comparison regions have only the DTSEN snapshot of 30 Jun
+    2025, its pilots one of 31 Jan 2026: with both groups in view, the page
+    says which date how many regions use; with the pilots alone, nothing."""
+    from bansos import i18n
+
+    runner = QueryRunner(demo_db)
+    rows = runner.run("region_indicators", as_of=None, basis="desil", program="PKH", year=2026, tranche=2,
+                      province=None, regions=None)
+    used = rows.drop_duplicates("region_code").groupby("register_snapshot").size().sort_index(ascending=False)
+    assert len(used) == 2  # the demo's two register dates
+    parts = "; ".join(i18n.t("word.registers_differ.part", lang, date=fmt.day(day, lang), n=fmt.number(n, lang))
+                      for day, n in used.items())
+    latest = runner.run("options_snapshots").as_of.max()
+    note = i18n.t("word.registers_differ", lang, dates=parts, as_of=fmt.day(latest, lang))
+    at = open_page(demo_db, "app_pages/ringkasan.py", lang, query={"grup": "all"})
+    assert note in [c.value for c in at.caption]
+    at = open_page(demo_db, "app_pages/ringkasan.py", lang)  # pilots: one register date
+    assert not [c.value for c in at.caption if c.value.startswith(note[:20])]

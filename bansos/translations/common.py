@@ -129,6 +129,15 @@ STRINGS = {
     "word.target": ("Target", "Target"),
     "word.previous": ("tahap sebelumnya", "previous tranche"),
     "word.small_n": ("⚠ kurang dari {n} keluarga", "⚠ fewer than {n} families"),
+    # Regions of one view can use registers of different dates (each its latest
+    # on or before the snapshot chosen): said wherever regions are compared.
+    "word.registers_differ": (
+        "Register yang dipakai berbeda tanggal: {dates}. Setiap wilayah memakai snapshot registernya yang terakhir "
+        "pada atau sebelum {as_of}; perbandingan antarwilayah membandingkan register tanggal berbeda.",
+        "The registers in use differ in date: {dates}. Each region uses its latest register snapshot on or before "
+        "{as_of}, so regions are compared on registers of different dates.",
+    ),
+    "word.registers_differ.part": ("{date} untuk {n} wilayah", "{date} for {n} {n|region|regions}"),
     "word.small_n.note": (
         "⚠ = angka dihitung dari kurang dari {n} keluarga: tidak stabil dan tidak dimasukkan dalam peringkat.",
         "⚠ = rate computed on fewer than {n} families: unstable and left out of rankings.",

@@ -57,6 +57,7 @@ from bansos.ui.page import (
     rule_statement,
     show_link_notices,
     show_rule,
+    registers_note,
     small_n_note,
     start,
     totals_query,
@@ -76,7 +77,7 @@ __all__ = [
     "has_data", "label", "lang", "language", "nothing", "page_header", "period_key", "period_label", "period_pair", "public_view",
     "q", "q_many", "query_error_message", "rate_tile", "record_link_denials", "region", "region_options", "ratio_caption", "regions", "rule_statement",
     "run_pages", "runner", "safe_many", "safe_query", "scope", "show_link_notices", "show_rule", "sign_in", "sidebar_filters",
-    "small_n_note", "split_period", "start", "table", "tile", "toggle", "totals_query", "tr", "tranche_totals", "view_filters",
+    "registers_note", "small_n_note", "split_period", "start", "table", "tile", "toggle", "totals_query", "tr", "tranche_totals", "view_filters",
     "warehouse_meta", "who",
 ]
 

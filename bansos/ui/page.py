@@ -148,5 +148,22 @@ def empty_state(key: str, **values) -> None:
     st.info(tr(key, **values), icon=":material/info:")
 
 
+def registers_note(f: Filters, regions: pd.DataFrame | None) -> None:
+    """A caption when the regions shown use registers of different dates
+    (`regions`: rows with region_code and register_snapshot, e.g.
+    region_indicators'): each region's latest snapshot on or before the one
+    chosen, so a pilot and its comparison regions may be months apart."""
+    if regions is None or regions.empty or not f.as_of:
+        return
+    used = regions.drop_duplicates("region_code").register_snapshot.dropna()
+    if used.nunique() < 2:
+        return
+    language = lang()
+    counts = pd.to_datetime(used).dt.date.value_counts().sort_index(ascending=False)
+    dates = "; ".join(tr("word.registers_differ.part", date=fmt.day(day, language), n=fmt.number(n, language))
+                      for day, n in counts.items())
+    st.caption(tr("word.registers_differ", dates=dates, as_of=fmt.day(f.as_of, language)))
+
+
 def small_n_note() -> None:
     st.caption(tr("word.small_n.note", n=settings.get_int("min_families")))
