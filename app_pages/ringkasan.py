@@ -33,9 +33,8 @@ def volume_tiles(f: ui.Filters, row: pd.Series, registration: pd.DataFrame, lang
     columns = st.columns(4)
     no_register = ui.tr("ringkasan.tile.no_register")
     with columns[0]:
-        ui.count_tile(ui.tr("ringkasan.tile.regions"), row["pilot_regions"], None, row, ui.tr(
-            "ringkasan.tile.regions.caption", total=int(row["regions"]), pilots=int(row["pilot_regions"]),
-            comparison=int(row["comparison_regions"])))
+        ui.count_tile(ui.tr("ringkasan.tile.regions"), row["regions"], None, row, ui.tr(
+            "ringkasan.tile.regions.caption", pilots=int(row["pilot_regions"]), comparison=int(row["comparison_regions"])))
     with columns[1]:
         reg = registration.iloc[0] if not registration.empty else pd.Series(dtype=object)
         registered = reg.get("new_registrations")

@@ -114,7 +114,7 @@ def test_ringkasan_tiles_show_the_query_figures_with_change_and_ratio(demo_db):
     assert metric(at, "Inclusion error").value.startswith(fmt.pct(row.inclusion_error, "id"))
     assert metric(at, "Realisasi penyaluran (nilai)").value == fmt.pct(row.disbursement_rate, "id")
     assert metric(at, "Penerima (KPM)").value == fmt.number(row.recipients, "id")
-    assert metric(at, "Wilayah pilot dalam tampilan").value == "14"
+    assert metric(at, "Wilayah dalam tampilan").value == "14"  # the pilots: the default group
     captions = caption_text(at)
     assert f"{fmt.number(row.eligible_covered, 'id')} dari {fmt.number(row.eligible_families, 'id')} keluarga" in captions
     assert f"{fmt.number(row.ineligible_recipients, 'id')} dari {fmt.number(row.recipients, 'id')} keluarga" in captions
@@ -150,7 +150,7 @@ def test_ringkasan_programme_and_tranche_filters_change_the_tiles(demo_db):
 def test_ringkasan_one_region_is_named_and_the_map_is_a_choropleth(demo_db):
     at = open_page(demo_db, "app_pages/ringkasan.py")
     set_filter(at, "prov", "18")  # Lampung: one pilot, Kota Metro
-    assert metric(at, "Wilayah pilot dalam tampilan").value == "1"
+    assert metric(at, "Wilayah dalam tampilan").value == "1"
     text = markdown_text(at)
     assert "keluarga layak di Kota Metro menerima PKH" in text
     assert "Cakupan tertinggi" not in text  # no ranking with one region
@@ -333,3 +333,12 @@ def test_a_view_whose_regions_use_registers_of_different_dates_says_so(demo_db, 
     assert note in [c.value for c in at.caption]
     at = open_page(demo_db, "app_pages/ringkasan.py", lang)  # pilots: one register date
     assert not [c.value for c in at.caption if c.value.startswith(note[:20])]
+
+
+def test_the_regions_tile_counts_every_region_in_view_and_its_caption_splits_them(demo_db):  # noqa: F811
+    """With the comparison group alone the tile said "Pilot regions in view: 0"
+    above "20 regions in view"; it counts the regions in view."""
+    for group, total, pilots, comparison in (("comparison", "20", 0, 20), ("all", "34", 14, 20)):
+        at = open_page(demo_db, "app_pages/ringkasan.py", "en", query={"grup": group})
+        assert metric(at, "Regions in view").value == total
+        assert f"{pilots} {'pilot' if pilots == 1 else 'pilots'}, {comparison} comparison" in caption_text(at)

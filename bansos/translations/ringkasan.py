@@ -16,9 +16,9 @@ STRINGS = {
     # tiles
     "ringkasan.tiles.targeting": ("Ketepatan sasaran dan penyaluran", "Targeting and disbursement"),
     "ringkasan.tiles.volume": ("Wilayah, pendaftaran dan penerima", "Regions, registration and recipients"),
-    "ringkasan.tile.regions": ("Wilayah pilot dalam tampilan", "Pilot regions in view"),
-    "ringkasan.tile.regions.caption": ("{total} wilayah dalam tampilan: {pilots} pilot, {comparison} pembanding",
-                                       "{total} {total|region|regions} in view: {pilots} {pilots|pilot|pilots}, {comparison} comparison"),
+    "ringkasan.tile.regions": ("Wilayah dalam tampilan", "Regions in view"),
+    "ringkasan.tile.regions.caption": ("{pilots} pilot, {comparison} pembanding",
+                                       "{pilots} {pilots|pilot|pilots}, {comparison} comparison"),
     "ringkasan.tile.registered": ("Pendaftar baru", "New registrations"),
     "ringkasan.tile.registered.caption": ("{share} mendaftar sendiri lewat aplikasi ({num} dari {den})",
                                           "{share} registered themselves in the app ({num} of {den})"),
