@@ -90,7 +90,7 @@ FIXES: dict[str, tuple[str, str]] = {
     "tahap_invalid": (
         "Tahap harus 1 sampai jumlah tahap program per tahun (1-4), atau periode seperti 2026-T1 / 2026-Q1 / 2026/1. "
         "Jangan tulis \"Tahap I\" atau nama bulan.",
-        "The tranche must be 1 up to the programme's tranches per year (1-4), or a periode like 2026-T1 / 2026-Q1 / "
+        "The tranche must be 1 up to the programme's tranches per year (1-4), or a period (column periode) like 2026-T1 / 2026-Q1 / "
         "2026/1. Do not write \"Tahap I\" or a month name.",
     ),
     "nominal_invalid": (

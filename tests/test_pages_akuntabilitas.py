@@ -175,7 +175,17 @@ def test_without_resolvable_access_no_keys_are_shown(demo_db):  # noqa: F811
 def test_empty_warehouse_says_so(empty_db, local_address):  # noqa: F811
     at = run(empty_db, "en")
     assert not at.metric
-    assert i18n.t("empty.no_data", "en") in " ".join(i.value for i in at.info)
+    said = " ".join(i.value for i in at.info)
+    assert i18n.t("empty.no_data", "en") in said
+    assert i18n.t("empty.no_data.upload", "en") in said  # the person at the console may upload
+
+
+def test_the_empty_warehouse_names_the_upload_page_only_to_those_who_may_use_it(empty_db, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("BANSOS_ACCESS", str(EXAMPLE))
+    at = run(empty_db, "en", user=person("analis.jatim@example.go.id"))
+    said = " ".join(i.value for i in at.info)
+    assert i18n.t("empty.no_data", "en") in said
+    assert i18n.t("empty.no_data.upload", "en") not in said
 
 
 def test_metodologi_lists_every_signal_from_its_record(demo_db):  # noqa: F811

@@ -18,7 +18,7 @@ COMPARISON = "#E69F00"   # orange: comparison regions, everywhere
 GOOD = "#009E73"
 BAD = "#D55E00"
 NEUTRAL = "#7F7F7F"
-TARGET = "#D55E00"       # the 2026 target line
+TARGET = "#D55E00"       # the 2026 target line (vermillion: "red-orange" in captions)
 TARGET_NEXT = "#CC79A7"  # the next, stricter target line
 SEQUENTIAL = ("#F7FBFF", "#C6DBEF", "#6BAED6", "#2171B5", "#08306B")
 

@@ -101,6 +101,10 @@ STRINGS = {
         "Gudang data masih kosong. Muat ekstrak keluarga dan penyaluran dengan `python -m bansos ingest FILE…`, lalu muat ulang halaman.",
         "The warehouse is empty. Load register and disbursement extracts with `python -m bansos ingest FILE…`, then reload the page.",
     ),
+    "empty.no_data.upload": (
+        "Anda juga dapat memuatnya di halaman **Unggah Data**.",
+        "You can also load them on the **Upload Data** page.",
+    ),
     "empty.no_allocations": (
         "Belum ada data penyaluran. Muat ekstrak penyaluran (bank / PT Pos) untuk melihat indikator ini.",
         "No disbursement data yet. Load allocation extracts (banks / PT Pos) to see this indicator.",

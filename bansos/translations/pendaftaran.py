@@ -51,10 +51,10 @@ STRINGS = {
     "pendaftaran.funnel.x": ("Keluarga (jumlah)", "Families (count)"),
     "pendaftaran.funnel.read": (
         "Setiap batang: jumlah keluarga · persentase dari langkah yang disebut di bawah namanya. Biru = jalur utama (setiap langkah bagian "
-        "dari langkah sebelumnya); hijau = layak pada keputusan pertama; merah = cabang tidak layak dan sanggahan. "
+        "dari langkah sebelumnya); hijau = layak pada keputusan pertama; merah-jingga = cabang tidak layak dan sanggahan. "
         "Layak akhir = layak + sanggahan diterima.",
         "Each bar: families · share of the step named under it. Blue = main path (each step a subset of the one before); green = "
-        "layak at the first decision; red = the tidak layak branch and appeals. Final layak = layak + appeal upheld.",
+        "layak at the first decision; red-orange = the tidak layak branch and appeals. Final layak = layak + appeal upheld.",
     ),
     "pendaftaran.step.new_registrations": ("Pendaftaran baru", "New registrations"),
     "pendaftaran.step.decided": ("Sudah diputus", "Decided"),
@@ -109,8 +109,8 @@ STRINGS = {
     "pendaftaran.appeals.rejected": ("Ditolak", "Rejected"),
     "pendaftaran.appeals.appealed": ("Diajukan (semua)", "Lodged (all)"),
     "pendaftaran.appeals.read": (
-        "Batang abu-abu = semua sanggahan yang diajukan; hijau = diterima, merah = ditolak; sisa abu-abu = masih diproses.",
-        "Grey bar = all appeals lodged; green = upheld, red = rejected; the grey left over = still pending.",
+        "Batang abu-abu = semua sanggahan yang diajukan; hijau = diterima, merah-jingga = ditolak; sisa abu-abu = masih diproses.",
+        "Grey bar = all appeals lodged; green = upheld, red-orange = rejected; the grey left over = still pending.",
     ),
     "pendaftaran.appeals.hover": (
         "Diterima {upheld} dari {appealed} sanggahan ({rate})",

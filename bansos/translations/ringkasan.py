@@ -43,8 +43,8 @@ STRINGS = {
     "ringkasan.trend.ratio.exclusion_error": ("{num} dari {den} keluarga layak tidak menerima", "{num} of {den} eligible families left out"),
     "ringkasan.trend.ratio.inclusion_error": ("{num} dari {den} penerima tidak layak", "{num} of {den} recipients not eligible"),
     "ringkasan.trend.note": (
-        "Garis putus-putus merah: target 2026 (< {target}); garis titik: target berikutnya (< {next}). Exclusion error dan inclusion error punya penyebut berbeda (keluarga layak vs penerima) sehingga tidak dijumlahkan. Area abu-abu: tahap terpilih.",
-        "Red dashed line: the 2026 target (< {target}); dotted line: the next target (< {next}). Exclusion and inclusion error have different denominators (eligible families vs recipients) and do not add up. Grey band: the chosen tranche.",
+        "Garis putus-putus merah-jingga: target 2026 (< {target}); garis titik: target berikutnya (< {next}). Exclusion error dan inclusion error punya penyebut berbeda (keluarga layak vs penerima) sehingga tidak dijumlahkan. Area abu-abu: tahap terpilih.",
+        "Red-orange dashed line: the 2026 target (< {target}); dotted line: the next target (< {next}). Exclusion and inclusion error have different denominators (eligible families vs recipients) and do not add up. Grey band: the chosen tranche.",
     ),
     "ringkasan.map.heading": ("Peta per wilayah", "Map by region"),
     "ringkasan.map.metric": ("Indikator peta", "Map indicator"),

@@ -12,7 +12,7 @@ import streamlit as st
 
 from bansos import fmt, narrative, settings, urlstate
 from bansos.access import AccessDenied
-from bansos.ui import account
+from bansos.ui import account, session
 from bansos.ui.core import PageDataError, lang, q, query_error_message, tr, warehouse_meta
 from bansos.ui.filters import Filters, filters
 
@@ -79,7 +79,9 @@ def has_data(meta: dict | None) -> bool:
     if meta is None:
         return False
     if not (meta.get("families_rows") or meta.get("allocation_rows")):
-        empty_state("empty.no_data")
+        # The upload page is named to those who may use it (operators, the local user).
+        upload = " " + tr("empty.no_data.upload") if session.can("upload") else ""
+        st.info(tr("empty.no_data") + upload, icon=":material/info:")
         return False
     return True
 
