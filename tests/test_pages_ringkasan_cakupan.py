@@ -342,3 +342,15 @@ def test_the_regions_tile_counts_every_region_in_view_and_its_caption_splits_the
         at = open_page(demo_db, "app_pages/ringkasan.py", "en", query={"grup": group})
         assert metric(at, "Regions in view").value == total
         assert f"{pilots} {'pilot' if pilots == 1 else 'pilots'}, {comparison} comparison" in caption_text(at)
+
+
+def test_a_rate_tile_draws_its_trend_only_with_two_tranches_or_more(demo_db):  # noqa: F811
+    """SEMBAKO's first tranche has no earlier one: no sparkline (one point drew
+    an empty box with a flat line); the latest tranche has its trend."""
+    first = open_page(demo_db, "app_pages/ringkasan.py", "en", query={"prog": "SEMBAKO", "tahap": "2025-1"})
+    latest = open_page(demo_db, "app_pages/ringkasan.py", "en", query={"prog": "SEMBAKO"})
+    for at, points in ((first, 0), (latest, None)):
+        rates = [m for m in at.metric if m.label in ("Coverage", "Exclusion error", "Inclusion error")]
+        assert len(rates) == 3
+        for m in rates:
+            assert len(m.proto.chart_data) == points if points is not None else len(m.proto.chart_data) >= 2

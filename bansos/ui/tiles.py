@@ -48,6 +48,8 @@ def rate_tile(indicator_id: str, row: pd.Series, caption: str, *, label: str | N
     description = tr("tile.vs.period", period=period) if change is not None and period else None
     shown = fmt.pct(value, language) + (SMALL_MARK if small and not fmt.is_missing(value) else "")
     trend = history[indicator_id].dropna().tolist() if history is not None else None
+    if trend is not None and len(trend) < 2:
+        trend = None  # one point draws an empty box with a flat line: no trend yet
     st.metric(
         label or indicator.label(language), shown,
         delta=None if change is None else fmt.pp(change, language),
