@@ -145,7 +145,9 @@ def family_keys(f: ui.Filters, signal_id: str, lang: str, mine: pd.DataFrame | N
     if mine is None:
         ui.query_error_message()
         return
-    if mine.empty:
+    if not signals.applies(signal_id, _benefit(f.program)):
+        ui.empty_state("akuntabilitas.rank.not_applicable", program=f.program)  # not "no family"
+    elif mine.empty:
         ui.empty_state("akuntabilitas.keys.none")
     else:
         families = mine.family_key.nunique()
