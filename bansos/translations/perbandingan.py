@@ -172,7 +172,9 @@ STRINGS = {
         "Belum ada angka pilot dan pembanding untuk kedua tahap ini.",
         "No pilot and comparison figures for these two tranches yet.",
     ),
-    "perbandingan.did.tile": ("DiD {metric}", "DiD {metric}"),
+    # The section's heading says difference-in-differences: a "DiD " prefix cut
+    # "Disbursement rate (amount)" off in a quarter-width tile.
+    "perbandingan.did.tile": ("{metric}", "{metric}"),
     "perbandingan.did.tile.caption": (
         "pilot {pilot_change} · pembanding {comp_change}",
         "pilot {pilot_change} · comparison {comp_change}",
