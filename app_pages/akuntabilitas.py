@@ -95,6 +95,9 @@ def ranking(f: ui.Filters, by_region: pd.DataFrame, signal_id: str, lang: str) -
     if mine.empty or mine["per_1000"].isna().all():
         ui.empty_state("akuntabilitas.rank.none")
         return
+    if mine["count"].fillna(0).eq(0).all():  # a ranking of zeros says nothing
+        ui.empty_state("akuntabilitas.rank.zero", signal=_label(signal_id, lang))
+        return
     min_n = settings.get_int("min_families")
     labels = {"small_flag": "⚠", "hover": ui.tr("akuntabilitas.rank.hover"), "unranked": ui.tr("akuntabilitas.rank.unranked")}
     title = ui.tr("akuntabilitas.rank.title", signal=_label(signal_id, lang), period=ui.period_label(f.year, f.tranche, short=True))

@@ -5,6 +5,7 @@ public view, and the Metodologi section generated from the signal records."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pandas as pd
@@ -209,3 +210,25 @@ def test_metodologi_lists_every_signal_from_its_record(demo_db):  # noqa: F811
             assert signal.description(lang) in text and signal.decision(lang) in text
             assert signal.sql in code
     assert pd.notna(signals.BY_ID["paid_off_window"].sql)
+
+
+def test_a_signal_no_region_has_is_said_not_ranked(demo_db, local_address):  # noqa: F811
+    """SEMBAKO 2026 T2: no family holds three programmes, so every region
+    counts 0 concentration; the page says so instead of ranking 14 zeros."""
+    at = run(demo_db, "en", query={"prog": "SEMBAKO", "tahap": "2026-2"}, state={"ak_signal": "concentration"})
+    counts = QueryRunner(demo_db).run("signals_by_region", as_of=None, basis="desil", program="SEMBAKO", year=2026,
+                                      tranche=2, province=None, regions=None)
+    pilots = counts[(counts.signal == "concentration") & counts.is_pilot.astype(bool)]
+    assert len(pilots) > 1 and pilots["count"].fillna(0).eq(0).all()
+    label = signals.BY_ID["concentration"].label("en")
+    assert i18n.t("akuntabilitas.rank.zero", "en", signal=label) in [i.value for i in at.info]
+    assert not _ranking_charts(at, label)
+    other = run(demo_db, "en", query={"prog": "SEMBAKO", "tahap": "2026-2"}, state={"ak_signal": "paid_off_window"})
+    assert i18n.t("akuntabilitas.rank.zero", "en", signal=signals.BY_ID["paid_off_window"].label("en")) not in [
+        i.value for i in other.info]
+    assert _ranking_charts(other, signals.BY_ID["paid_off_window"].label("en"))  # a signal some region has is ranked
+
+
+def _ranking_charts(at, label: str) -> list[str]:
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    return [t for t in titles if t.startswith(label)]

@@ -53,6 +53,9 @@ STRINGS = {
         "{n} recipients, not ranked.",
     ),
     "akuntabilitas.rank.none": ("Tidak ada angka untuk sinyal ini pada tahap ini.", "No figures for this signal in this tranche."),
+    "akuntabilitas.rank.zero": ("Tidak ada keluarga dengan sinyal «{signal}» di wilayah mana pun dalam tampilan pada tahap ini: "
+                                "tidak ada yang perlu diperingkat.",
+                                "No family has the signal “{signal}” in any region in view in this tranche: nothing to rank."),
     "akuntabilitas.rank.not_applicable": ("Sinyal ini tidak berlaku untuk {program}: tidak ada satu nilai manfaat di tabel program.",
                                           "This signal does not apply to {program}: no single benefit amount in the programme table."),
     "akuntabilitas.col.rank": ("Peringkat", "Rank"),
