@@ -81,8 +81,11 @@ def test_coverage_by_region_colours_pilots_and_comparison_and_drops_empty_rates(
         comparison_label="Pembanding", ratio_word="{num} dari {den} keluarga layak", small_label="⚠ kecil",
         reference=0.6, reference_label="Total: 60,0%",
     )
-    pilots, comparison = fig.data
+    pilots, comparison, total = fig.data
     assert (pilots.name, pilots.marker.color) == ("Pilot", theme.PILOT)
+    # the total's line is named in the legend, not by a label beside it that crossed the bars' values
+    assert (total.name, total.line.dash, total.x) == ("Total: 60,0%", "dash", (None,))
+    assert not fig.layout.annotations
     assert (comparison.name, comparison.marker.color) == ("Pembanding", theme.COMPARISON)
     assert list(pilots.y) == ["Kota Mojokerto", "Kota Metro"]  # ascending: the highest is drawn on top
     assert list(comparison.y) == ["Kota Bandar Lampung"]  # Pesawaran has no rate

@@ -87,10 +87,14 @@ def coverage_by_region(
     fig.update_xaxes(range=[0, 1.15], tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     fig.update_yaxes(categoryorder="array", categoryarray=list(rated["region_name"]))
     if reference is not None and not pd.isna(reference):
-        # labelled inside the plot, at the foot of the line: the lowest bars end far left of it,
-        # and above the plot the label ran into the title on a phone
-        theme.add_rule(fig, reference, "x", dict(color="#9CA3AF", dash="dash", width=1), reference_label, "bottom right",
-                       layer="below")
+        # Named in the legend, not beside the line: there its label crossed the
+        # value labels of the bars ending near it, above the plot it ran into
+        # the title, and on a phone it was cut off.
+        rule = dict(color="#9CA3AF", dash="dash", width=1)
+        theme.add_rule(fig, reference, "x", rule, layer="below")
+        if reference_label:
+            fig.add_trace(dict(type="scatter", x=[None], y=[None], mode="lines", line=rule, name=reference_label,
+                               hoverinfo="skip"))
     fig.update_layout(barmode="overlay", bargap=0.25)
     return fig.figure()
 

@@ -32,7 +32,7 @@ STRINGS = {
     "cakupan.region.title": ("Cakupan {program} per wilayah · {period}", "{program} coverage by region · {period}"),
     "cakupan.region.x": ("Cakupan (% keluarga layak)", "Coverage (% of eligible families)"),
     "cakupan.region.ratio": ("{num} dari {den} keluarga layak menerima", "{num} of {den} eligible families receive"),
-    "cakupan.region.reference": ("Total tampilan: {value}", "Total in view: {value}"),
+    "cakupan.region.reference": ("Total wilayah dalam tampilan: {value}", "Total of the regions in view: {value}"),
     "cakupan.region.missing": ("Tanpa angka cakupan (tidak ada register atau keluarga layak): {names}.",
                                "No coverage figure (no register or no eligible families): {names}."),
     "cakupan.region.note": (
