@@ -145,8 +145,7 @@ def family_keys(f: ui.Filters, signal_id: str, lang: str, mine: pd.DataFrame | N
         return
     allowed = _allowed(f)
     st.caption(ui.tr("akuntabilitas.keys.about"))
-    if mine is None:
-        ui.query_error_message()
+    if ui.failed(mine):
         return
     if not signals.applies(signal_id, _benefit(f.program)):
         ui.empty_state("akuntabilitas.rank.not_applicable", program=f.program)  # not "no family"
@@ -191,9 +190,8 @@ def render(f: ui.Filters) -> None:
         show=False,
     )
     with top:
-        if by_region is None or by_period is None or totals is None:
+        if ui.failed(by_region, by_period, totals):
             rest_slot.empty()
-            ui.query_error_message()
             return
         context(f, by_region, totals, lang)
         current = f.shown_tranche(by_period)

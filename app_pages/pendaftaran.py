@@ -149,7 +149,7 @@ def render(f: ui.Filters) -> None:
     with_data = regions[regions["new_registrations"] > 0]
     without = regions[regions["new_registrations"] == 0]
     if with_data.empty:
-        st.info(words.no_registration_data(f), icon=":material/info:")
+        ui.notice(words.no_registration_data(f))
         st.caption(ui.tr("pendaftaran.without", regions=", ".join(without["region_name"])))
         return
     tiles(steps, channels[channels["is_total"].astype(bool)], program, period, lang)

@@ -39,8 +39,7 @@ def _count_column(name: str) -> ui.Col:
 
 def league(f: ui.Filters, lang: str, metric_id: str, frame: pd.DataFrame | None) -> None:
     st.subheader(ui.tr("perbandingan.league.heading"))
-    if frame is None:  # said here once: the sections below read the same rows
-        ui.query_error_message()
+    if ui.failed(frame):  # said here once: the sections below read the same rows
         return
     pilots = frame[frame.is_pilot.astype(bool)] if not frame.empty else frame
     if pilots.empty:
@@ -204,10 +203,7 @@ def pick_pilot(f: ui.Filters) -> str | None:
 
 
 def comparison_group_note(group: pd.DataFrame | None) -> pd.DataFrame | None:
-    if group is None:
-        ui.query_error_message()
-        return group
-    if ui.nothing(group, "perbandingan.group.none"):
+    if ui.failed(group) or ui.nothing(group, "perbandingan.group.none"):
         return group
     names = ", ".join(f"{short_name(n)} ({c})" for n, c in zip(group.comparison_name, group.comparison_code))
     sources = set(group.source)
@@ -224,10 +220,7 @@ def pilot_trend(f: ui.Filters, lang: str, frame: pd.DataFrame | None, metric_id:
     if len(f.periods) < 2:
         ui.empty_state("perbandingan.trend.one_period")
         return
-    if frame is None:
-        ui.query_error_message()
-        return
-    if ui.nothing(frame, "empty.no_match"):
+    if ui.failed(frame) or ui.nothing(frame, "empty.no_match"):
         return
     pilot_name = short_name(frame.pilot_name.iloc[0])
     labels = _labels(title=ui.tr("perbandingan.trend.title", metric=ui.label(metric_id), pilot=pilot_name),

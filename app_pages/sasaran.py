@@ -35,8 +35,7 @@ def _with_group(frame: pd.DataFrame) -> pd.DataFrame:
 def summary(f: ui.Filters, lang: str, regions: pd.DataFrame, totals: pd.DataFrame | None) -> None:
     """Headline tiles: the regions in view summed (numerators and
     denominators added, then divided, by the query)."""
-    if totals is None:
-        ui.query_error_message()
+    if ui.failed(totals):
         return
     now = f.shown_tranche(totals)
     if now.empty:
@@ -120,10 +119,7 @@ def before_after(f: ui.Filters, lang: str, pair, change: pd.DataFrame | None) ->
     if pair is None:
         return
     (y1, t1), (y2, t2) = pair
-    if change is None:
-        ui.query_error_message()
-        return
-    if ui.nothing(change, "empty.no_match"):
+    if ui.failed(change) or ui.nothing(change, "empty.no_match"):
         return
     t1_label, t2_label = ui.period_label(y1, t1, short=True), ui.period_label(y2, t2, short=True)
     common = {**_common_labels(), "t1": t1_label, "t2": t2_label, "x": ui.tr("sasaran.change.x")}
@@ -161,8 +157,7 @@ def change_table(change: pd.DataFrame, t1_label: str, t2_label: str, lang: str) 
 
 def deciles(f: ui.Filters, lang: str, frame: pd.DataFrame | None, register: pd.DataFrame | None) -> None:
     st.subheader(ui.tr("sasaran.decile.heading"))
-    if frame is None or register is None:  # the chart shows both
-        ui.query_error_message()
+    if ui.failed(frame, register):  # the chart shows both
         return
     if frame.empty or frame.recipients.fillna(0).eq(0).all():
         ui.empty_state("sasaran.decile.empty")
@@ -238,8 +233,7 @@ def render(f: ui.Filters) -> None:
 def regions_part(f: ui.Filters, lang: str, regions: pd.DataFrame | None, totals: pd.DataFrame | None) -> bool:
     """Tiles, notes, scatter and table; False when there is nothing to show
     (the page then ends)."""
-    if regions is None:
-        ui.query_error_message()
+    if ui.failed(regions):
         return False
     if regions.empty:
         ui.empty_state("empty.no_match")

@@ -34,7 +34,6 @@ from bansos.ui.core import (
     period_label,
     q,
     q_many,
-    query_error_message,
     runner,
     safe_many,
     safe_query,
@@ -49,10 +48,12 @@ from bansos.ui.navigation import Entry
 from bansos.ui.navigation import run as run_pages
 from bansos.ui.page import (
     empty_state,
+    failed,
     folded,
     guard,
     has_data,
     nothing,
+    notice,
     page_header,
     rule_statement,
     show_link_notices,
@@ -73,9 +74,9 @@ from bansos.ui.words import label
 
 __all__ = [
     "Call", "Col", "Entry", "Filters", "GROUPS", "PageDataError", "access", "account_box", "allowed_regions", "app_db_path", "both",
-    "can", "chart", "choice", "count_tile", "download", "download_frame", "empty_state", "filters", "folded", "guard",
-    "has_data", "label", "lang", "language", "nothing", "page_header", "period_key", "period_label", "period_pair", "public_view",
-    "q", "q_many", "query_error_message", "rate_tile", "record_link_denials", "region", "region_options", "ratio_caption", "regions", "rule_statement",
+    "can", "chart", "choice", "count_tile", "download", "download_frame", "empty_state", "failed", "filters", "folded", "guard",
+    "has_data", "label", "lang", "language", "nothing", "notice", "page_header", "period_key", "period_label", "period_pair", "public_view",
+    "q", "q_many", "rate_tile", "record_link_denials", "region", "region_options", "ratio_caption", "regions", "rule_statement",
     "run_pages", "runner", "safe_many", "safe_query", "scope", "show_link_notices", "show_rule", "sign_in", "sidebar_filters",
     "registers_note", "small_n_note", "split_period", "start", "table", "tile", "toggle", "totals_query", "tr", "tranche_totals", "view_filters",
     "warehouse_meta", "who",

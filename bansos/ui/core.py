@@ -116,7 +116,7 @@ def _page_errors(name: str) -> Iterator[None]:
 def safe_query(name: str, right: str | None = None, show: bool = True, **params) -> pd.DataFrame | None:
     """Like q(), but a failing query gives None, so the rest of the page
     still runs; its message is shown in place, or with show=False left to
-    the section that draws the frame (query_error_message)."""
+    the section that draws the frame (`ui.failed(frame)`)."""
     try:
         return q(name, right=right, **params)
     except (WarehouseDamaged, WarehouseNeedsMigration):

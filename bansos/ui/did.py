@@ -37,11 +37,9 @@ def section(f: ui.Filters, lang: str, pair, frame: pd.DataFrame | None) -> None:
     if pair is None:
         return
     (y1, t1), (y2, t2) = pair
-    if frame is None:
-        ui.query_error_message()
+    if ui.failed(frame) or ui.nothing(frame, "perbandingan.did.empty"):
         return
-    if ui.nothing(frame, "perbandingan.did.empty"):
-        return
+    assert frame is not None  # for the type checker: failed() took the None
     t1_label, t2_label = ui.period_label(y1, t1, short=True), ui.period_label(y2, t2, short=True)
     by_metric = frame.set_index("metric")
     present = [m for m in DID_METRICS if m in by_metric.index]

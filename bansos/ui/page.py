@@ -81,7 +81,7 @@ def has_data(meta: dict | None) -> bool:
     if not (meta.get("families_rows") or meta.get("allocation_rows")):
         # The upload page is named to those who may use it (operators, the local user).
         upload = " " + tr("empty.no_data.upload") if session.can("upload") else ""
-        st.info(tr("empty.no_data") + upload, icon=":material/info:")
+        notice(tr("empty.no_data") + upload)
         return False
     return True
 
@@ -137,6 +137,16 @@ def folded(label: str, key: str):
     return st.expander(label, key=key, on_change="rerun")
 
 
+def failed(*frames: pd.DataFrame | None) -> bool:
+    """True, with the plain query-error message, when a section's query
+    failed (a frame asked with `safe_query/safe_many(show=False)` is None):
+    the message then stands under the section's own heading."""
+    if any(frame is None for frame in frames):
+        query_error_message()
+        return True
+    return False
+
+
 def nothing(frame: pd.DataFrame | None, empty_key: str) -> bool:
     """True when a section has nothing to show: its query failed (the
     message is already shown, see core.safe_query) or returned no rows
@@ -147,7 +157,12 @@ def nothing(frame: pd.DataFrame | None, empty_key: str) -> bool:
 
 
 def empty_state(key: str, **values) -> None:
-    st.info(tr(key, **values), icon=":material/info:")
+    notice(tr(key, **values))
+
+
+def notice(text: str) -> None:
+    """An empty state in ready words (several translated sentences joined)."""
+    st.info(text, icon=":material/info:")
 
 
 def registers_note(f: Filters, regions: pd.DataFrame | None) -> None:
