@@ -39,6 +39,12 @@ class Filters:
     as_of: str | None
     basis: str
     periods: tuple[tuple[int, int], ...] = field(default_factory=tuple)  # of the programme, oldest first
+    snapshots: tuple[str, ...] = ()   # every register snapshot date loaded, oldest first
+
+    @property
+    def before_latest_snapshot(self) -> bool:
+        """A later register snapshot than the one in view exists."""
+        return self.as_of is not None and bool(self.snapshots) and self.as_of < self.snapshots[-1]
 
     @property
     def has_period(self) -> bool:
@@ -259,5 +265,6 @@ def filters() -> Filters:
     if session.public():
         group, basis = "pilot", "desil"
         as_of = dates[-1] if dates else None
-    return Filters(province, group, chosen or tuple(in_view), chosen, program, year, tranche, as_of, basis, period_list)
+    return Filters(province, group, chosen or tuple(in_view), chosen, program, year, tranche, as_of, basis, period_list,
+                   tuple(dates))
 

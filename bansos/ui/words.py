@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 
 from bansos import fmt, i18n, settings
 from bansos.indicators import BY_ID, DID_METRICS, did_better
-from bansos.ui.core import lang, q, tr
+from bansos.ui.core import lang, tr
 
 PILOT_STATUSES = ("confirmed", "reported", "uncertain")
 # The loader states a file's warnings in English; known ones are said in the
@@ -100,9 +99,7 @@ def no_registration_data(f) -> str:
     """Why a view has no registration data, and what may show some: the
     Pilots group (only pilot registers hold it), a later snapshot (an older
     one may be DTSEN only), either, or neither (`f`: ui.Filters)."""
-    snapshots = q("options_snapshots")  # the sidebar's: a cache hit
-    latest = None if snapshots.empty else snapshots.as_of.max()
     other_group = f.group != "pilot"
-    later = f.as_of is not None and not fmt.is_missing(latest) and f.as_of < pd.Timestamp(latest).date().isoformat()
+    later = f.before_latest_snapshot
     advice = "both" if other_group and later else "pilots" if other_group else "later" if later else None
     return tr("pendaftaran.none") + ("" if advice is None else " " + tr(f"pendaftaran.none.{advice}"))
