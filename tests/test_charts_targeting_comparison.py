@@ -204,6 +204,25 @@ def test_decile_bars_with_the_register_for_reference():
     assert fig.layout.yaxis.range[1] >= 0.8
 
 
+def test_decile_bars_lift_a_value_label_the_register_marker_would_cover():
+    # "No decile": 0.2 % of recipients, 0.3 % of the register's families: the
+    # marker sits where the bar's label would (the axis runs to 80 %, so a
+    # pixel is about 0.3 points). Decile 2's marker (70 %) is far above its
+    # bar's label (20 %) and leaves it alone.
+    frame = pd.DataFrame({"desil_group": ["01", "02", "unranked"], "recipients": [798, 200, 2],
+                          "share": [0.798, 0.2, 0.002]})
+    register = pd.DataFrame({"desil_group": ["01", "02", "unranked"], "families": [297, 700, 3],
+                             "share": [0.297, 0.7, 0.003]})
+    labels = {**DECILE_LABELS, "register": "Families in the register", "register_hover": "{group}: {families} ({share})"}
+    fig = targeting.decile_bars(frame, "en", 1, labels, register)
+    bars = fig.data[0]
+    assert bars.text[10] == "" and bars.text[1] == "20%" and bars.text[0] == "80%"
+    lifted = [t for t in fig.data[1:] if t.type == "bar" and t.text and not t.showlegend]
+    assert len(lifted) == 1 and list(lifted[0].x) == ["No decile"] and list(lifted[0].text) == ["0.2%"]
+    assert lifted[0].base[0] > 0.003  # above the marker, not under it
+    assert lifted[0].marker.color == "rgba(0,0,0,0)"
+
+
 def test_decile_bars_without_threshold_mark_nothing_eligible():
     frame = pd.DataFrame({"desil_group": ["01"], "recipients": [5], "share": [1.0]})
     fig = targeting.decile_bars(frame, "id", None, DECILE_LABELS)

@@ -54,7 +54,10 @@ def trend(frame: pd.DataFrame, lang: str, *, title: str, x_title: str, y_title: 
         ))
     theme.apply(fig, lang, title, x_title, y_title)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=x_all)
-    fig.update_yaxes(rangemode="tozero")
+    # From zero, with room above the highest point: Plotly's own range ends
+    # at the highest marker and cuts it in half against the chart's edge.
+    rates = pd.to_numeric(frame["per_1000"], errors="coerce").dropna()
+    fig.update_yaxes(range=[0, max(float(rates.max()) * 1.12, 1.0) if not rates.empty else 1.0])
     if selected is not None:
         keys: list[tuple] = list(zip(periods["year"].astype(int), periods["tranche"].astype(int)))
         if tuple(selected) in keys:

@@ -226,6 +226,27 @@ def dumbbell(
 
 # -- decile distribution -----------------------------------------------------------
 
+# The decile chart's plot area is about 270 px high (440 px less title, axis
+# title and legend): enough to tell, in axis units, whether a marker covers a
+# bar's value label.
+DECILE_PLOT_PX = 270
+
+
+def _labels_under_markers(categories: list[str], values: list, register_at: dict[str, float],
+                          y_max: float) -> dict[str, float]:
+    """The categories whose value label (about 16 px above the bar's top)
+    a register marker (10 px) would cover, with the height to draw the label
+    at instead: just above the marker."""
+    px = y_max / DECILE_PLOT_PX
+    moved = {}
+    for label, value in zip(categories, values):
+        if value is None or label not in register_at:
+            continue
+        marker = register_at[label]
+        if value - 6 * px <= marker <= value + 22 * px:
+            moved[label] = marker + 6 * px
+    return moved
+
 
 def decile_bars(
     frame: pd.DataFrame, lang: str, threshold: int | None, labels: dict, register: pd.DataFrame | None = None,
@@ -265,10 +286,22 @@ def decile_bars(
         labels["hover"].format(group=name, recipients=fmt.number(count, lang), share=fmt.pct(value, lang))
         for name, count, value in zip(names, counts, values)
     ]
+    texts = [fmt.pct(v, lang, 0 if v >= 0.1 else 1) if v is not None else "" for v in values]
+    in_register = register.set_index("desil_group") if register is not None and not register.empty else None
+    register_at = {} if in_register is None else {
+        label: _num(in_register.loc[group, "share"]) or 0
+        for label, group in zip(categories, DECILE_GROUPS) if group in in_register.index
+    }
+    top = max([v for v in values + list(register_at.values()) if v is not None] or [0])
+    y_max = max(0.05, math.ceil(top * 12) / 10)
+    # A bar's value label sits just above the bar; where the register's
+    # marker sits there too, it covers the label ("No decile": 0.2 % under a
+    # 0.3 % marker). Such labels are drawn above the marker instead.
+    covered = _labels_under_markers(categories, values, register_at, y_max)
     fig = Fig()
     fig.add_trace(dict(
         type="bar", x=categories, y=[0 if v is None else v for v in values], marker=dict(color=colours),
-        text=[fmt.pct(v, lang, 0 if v >= 0.1 else 1) if v is not None else "" for v in values], textposition="outside",
+        text=["" if label in covered else text for label, text in zip(categories, texts)], textposition="outside",
         hovertext=hover, hoverinfo="text", showlegend=False, cliponaxis=False, constraintext="both",
     ))
     # Legend entries for the colour meanings (empty traces, legend only).
@@ -280,13 +313,11 @@ def decile_bars(
     ):
         fig.add_trace(dict(type="bar", x=[None], y=[None], name=name, marker=dict(color=colour), showlegend=True,
                            hoverinfo="skip"))
-    register_values: list[float] = []
-    if register is not None and not register.empty:
-        in_register = register.set_index("desil_group")
+    if in_register is not None:
         points = [(label, group) for label, group in zip(categories, DECILE_GROUPS) if group in in_register.index]
-        register_values = [_num(in_register.loc[group, "share"]) or 0 for _, group in points]
         fig.add_trace(dict(
-            type="scatter", x=[label for label, _ in points], y=register_values, mode="markers",
+            type="scatter", x=[label for label, _ in points], y=[register_at[label] for label, _ in points],
+            mode="markers",
             name=labels["register"],
             marker=dict(symbol="diamond", size=10, color="#111827", line=dict(color="white", width=1)),
             hovertext=[
@@ -304,10 +335,17 @@ def decile_bars(
             fig, threshold - 0.5, "x", dict(color=theme.TARGET, dash="dash", width=2),
             labels["threshold"].format(max_desil=threshold), "top right",
         )
-    top = max([v for v in values + register_values if v is not None] or [0])
+    if covered:
+        # As an invisible sliver of bar above the marker, so that the label
+        # is sized and hidden on a narrow screen exactly as the other bars'.
+        fig.add_trace(dict(
+            type="bar", x=list(covered), base=list(covered.values()), y=[y_max / 1000] * len(covered),
+            marker=dict(color="rgba(0,0,0,0)"), text=[texts[categories.index(label)] for label in covered],
+            textposition="outside", hoverinfo="skip", showlegend=False, cliponaxis=False, constraintext="both",
+        ))
     theme.apply(fig, lang, labels["title"], labels["x"], labels["y"], height=440)
     theme.percent_axis(fig, "y", max_value=None)
-    fig.update_yaxes(range=[0, max(0.05, math.ceil(top * 12) / 10)])
+    fig.update_yaxes(range=[0, y_max])
     # Plotly turns the labels when they do not fit side by side (on a phone
     # the two long ones would run into each other); the legend sits at the
     # foot of the figure, so turned labels push the plot up, not into it.
