@@ -5,7 +5,7 @@ summary (Kualitas Data), the quarantine rows (Kualitas Data in full) and
 the family-level table (family-level export, pseudonymised keys only).
 
 The files are built by bansos/export.py, the same code as
-`python -m bansos export` (the Excel (Indonesia) CSV by bansos/excel_csv.py
+`python -m bansos export` (the CSV for Excel (Indonesia) by bansos/excel_csv.py
 from the same rows), from the shared filters, and handed out by
 ui.download: built on click by the query runner of the table's right (its
 regions only), recorded in the audit log before the bytes leave.
@@ -21,7 +21,7 @@ from bansos.ui import words
 
 SCOPES = ("tranche", "program", "all")
 PREVIEW_ROWS = 100
-# (button, file format, mime type); "csv-id" is the Excel (Indonesia) CSV.
+# (button, file format, mime type); "csv-id" is the CSV for Excel (Indonesia).
 DOWNLOADS = (
     ("download.csv", "csv", "text/csv"),
     ("download.csv_id", "csv-id", "text/csv"),

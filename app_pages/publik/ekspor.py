@@ -1,5 +1,5 @@
 """Ekspor Data, public view: the public table (pilot region indicators,
-small counts suppressed) as CSV, Excel (Indonesia) CSV, XLSX and Parquet.
+small counts suppressed) as CSV, CSV for Excel (Indonesia), XLSX and Parquet.
 Every file goes through ui.download: built on click, recorded in the audit
 log before it is handed out."""
 

@@ -104,7 +104,7 @@ STRINGS = {
         "The figures behind this chart, with the same filters: standard CSV, or CSV for Excel in Indonesian.",
     ),
     "unduh.csv": ("CSV", "CSV"),
-    "unduh.csv_id": ("CSV Excel (Indonesia)", "Excel (Indonesia) CSV"),
+    "unduh.csv_id": ("CSV untuk Excel (Indonesia)", "CSV for Excel (Indonesia)"),
     "unduh.refused": (
         "Unduhan tidak tersedia: log audit tidak dapat ditulis, dan tidak ada berkas yang diberikan tanpa dicatat. "
         "Hubungi pengelola dasbor.",

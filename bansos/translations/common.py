@@ -176,8 +176,8 @@ STRINGS = {
     "target.line": ("Target {year}: < {value}", "Target {year}: < {value}"),
     "target.next": ("Target berikutnya: < {value}", "Next target: < {value}"),
     "download.csv": ("Unduh CSV", "Download CSV"),
-    "download.csv_id": ("Unduh CSV Excel (Indonesia)", "Download CSV Excel (Indonesia)"),
-    "download.xlsx": ("Unduh Excel", "Download Excel"),
+    "download.csv_id": ("Unduh CSV untuk Excel (Indonesia)", "Download CSV for Excel (Indonesia)"),
+    "download.xlsx": ("Unduh Excel (.xlsx)", "Download Excel (.xlsx)"),
     "download.parquet": ("Unduh Parquet", "Download Parquet"),
     "download.note": (
         "File dibuat saat tombol diklik dan memuat filter, versi data serta definisi kolom.",

@@ -58,12 +58,12 @@ STRINGS = {
     ),
     "ekspor.meta": ("Unduh provenans (JSON)", "Download provenance (JSON)"),
     "ekspor.formats": (
-        "Untuk Excel dengan pengaturan regional Indonesia pilih **Excel (.xlsx)** atau **CSV Excel (Indonesia)**: CSV "
+        "Untuk Excel dengan pengaturan regional Indonesia pilih **Excel (.xlsx)** atau **CSV untuk Excel (Indonesia)**: CSV "
         "standar memakai koma dan titik desimal, sehingga di Excel berpengaturan Indonesia ia terbuka sebagai satu "
         "kolom dan kode wilayah seperti 35.10 menjadi angka 35,1. CSV standar untuk R, Python dan basis data. Parquet "
         "untuk analisis besar. Setiap file membawa filter, versi data dan definisi kolom (di lembar kedua Excel, atau "
         "di berkas provenans JSON).",
-        "For Excel with Indonesian regional settings choose **Excel (.xlsx)** or **CSV Excel (Indonesia)**: the "
+        "For Excel with Indonesian regional settings choose **Excel (.xlsx)** or **CSV for Excel (Indonesia)**: the "
         "standard CSV uses commas and dot decimals, so Excel with Indonesian settings opens it as one column and turns "
         "a region code such as 35.10 into the number 35.1. The standard CSV is for R, Python and databases; Parquet "
         "for large analyses. Every file carries the filters, the data version and the column definitions (in the "

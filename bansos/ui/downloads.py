@@ -14,7 +14,7 @@ One path, three guarantees:
 - **built on click**: the page run only draws the button.
 
     ui.download(label, build, key=..., file_name=..., mime=..., table=..., file_format=...)
-    ui.download_frame(frame, name=..., key=...)        # a table shown on the page: CSV and Excel (Indonesia) CSV
+    ui.download_frame(frame, name=..., key=...)        # a table shown on the page: CSV and CSV for Excel (Indonesia)
     ui.chart(fig, key=..., data=frame)                   # every chart: "download chart data"
 
 `build(runner)` gets the runner of the download's right and returns
@@ -133,8 +133,8 @@ def download_frame(frame: pd.DataFrame, *, name: str, key: str, table: str | Non
 
 
 def chart_data(frame: pd.DataFrame, *, name: str, key: str, filters: dict | None = None, container=None) -> None:
-    """"Download chart data" under a chart: its figures as CSV and Excel
-    (Indonesia) CSV, named like its image."""
+    """"Download chart data" under a chart: its figures as CSV and CSV for
+    Excel (Indonesia), named like its image."""
     if frame is None or not session.can("aggregate_export"):
         return
     with (container or st).popover(tr("unduh.chart"), icon=":material/table_view:", help=tr("unduh.chart.help")):

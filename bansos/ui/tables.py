@@ -141,7 +141,7 @@ def table(frame: pd.DataFrame, columns: list[Col], key: str | None = None, rows_
           width: Literal["stretch", "content"] | int = "stretch", texts: pd.DataFrame | None = None, download: str | None = None) -> None:
     """Show `frame`'s `columns`, numbers in the app's language and sortable.
     With `download` (a file stem), the table's columns can be downloaded
-    under it as CSV and Excel (Indonesia) CSV, through the audited download
+    under it as CSV and CSV for Excel (Indonesia), through the audited download
     helper (the grid's own CSV button is off: client.disableDataExport)."""
     config = {c.name: _config(c) for c in columns}
     st.dataframe(styled(frame, columns, texts=texts), hide_index=True, column_config=config, placeholder=fmt.EMPTY,
