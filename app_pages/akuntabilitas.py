@@ -107,7 +107,7 @@ def ranking(f: ui.Filters, by_region: pd.DataFrame, signal_id: str, lang: str) -
     st.caption(ui.tr("akuntabilitas.rank.read", n=min_n))
     ordered = mine.assign(ranked=mine["rank"].notna()).sort_values(["ranked", "rank", "per_1000"], ascending=[False, True, False])
     columns = [ui.Col("rank", ui.tr("akuntabilitas.col.rank"), "num", pinned=True),
-               tables.text("region_name", "word.region", pinned=True), tables.text("group", "akuntabilitas.col.group"),
+               tables.region(), tables.text("group", "akuntabilitas.col.group"),
                ui.Col("count", ui.tr("akuntabilitas.col.count"), "int"), tables.indicator("recipients", small=False),
                ui.Col("per_1000", ui.tr("akuntabilitas.col.per_1000"), "dec1", small="small")]
     if signals.BY_ID[signal_id].companion:
@@ -158,7 +158,7 @@ def family_keys(f: ui.Filters, signal_id: str, lang: str, mine: pd.DataFrame | N
         if families < len(mine):
             text += " " + ui.tr("akuntabilitas.keys.count.twice", rows=fmt.number(len(mine), lang))
         st.markdown(text)
-        ui.table(mine.head(KEYS_SHOWN), [tables.text("region_name", "word.region", pinned=True),
+        ui.table(mine.head(KEYS_SHOWN), [tables.region(),
                                          tables.text("family_key", "akuntabilitas.col.family_key")], key="ak_keys_table")
         if len(mine) > KEYS_SHOWN:
             st.caption(ui.tr("akuntabilitas.keys.shown", shown=fmt.number(KEYS_SHOWN, lang)))

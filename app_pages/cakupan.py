@@ -72,7 +72,7 @@ def region_chart(f: ui.Filters, frame: pd.DataFrame, row: pd.Series, lang: str) 
 
 def region_table(f: ui.Filters, frame: pd.DataFrame) -> None:
     ui.table(tables.with_group(frame), [
-        tables.text("region_name", "word.region", pinned=True), tables.text("group", "cakupan.col.group"),
+        tables.region(), tables.text("group", "cakupan.col.group"),
         *[tables.indicator(m) for m in ("eligible_families", "eligible_covered", "coverage", "recipients",
                                        "eligible_recipients", "not_in_register", *AMOUNTS, "disbursement_rate")],
     ], key="ck_region_table", download=f"{ui.tr('cakupan.region.heading')} · {f.program} · {ui.period_label(f.year, f.tranche, short=True)}")

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from bansos import contract, fixes, fmt, i18n, settings, ui, uploads
-from bansos.charts import quality, registration
+from bansos.charts import quality
 from bansos.ui import tables, words
 from bansos.ui.words import load_warnings as _warnings, reason_label as _reason_label  # shared with Unggah Data
 
@@ -186,7 +186,7 @@ def loaded_matrix(status: pd.DataFrame | None, lang: str) -> None:
     # Pilots first, then comparison regions, each by code.
     pilots = set(regions.loc[regions["is_pilot"].astype(bool), "region_code"]) if not regions.empty else set()
     order = sorted(dict.fromkeys(status["region_code"]), key=lambda code: (code not in pilots, code))
-    frame = status.assign(label=[registration.short_region_name(name) for name in status["region_name"]],
+    frame = status.assign(label=[fmt.region_short(name) for name in status["region_name"]],
                           order=[order.index(code) for code in status["region_code"]]).sort_values("order", kind="stable")
     ui.chart(quality.loaded_matrix_chart(
         frame, lang, ui.tr("kualitas.matrix.title"), ui.tr("kualitas.matrix.x"), ui.tr("kualitas.matrix.y"), pilots,

@@ -68,7 +68,7 @@ def channels_section(channels: pd.DataFrame, lang: str) -> None:
     st.subheader(ui.tr("pendaftaran.channels.heading"))
     all_label = ui.tr("pendaftaran.channels.all")
     frame = channels.assign(label=[
-        _flag(all_label if bool(total) else registration.short_region_name(name), small)
+        _flag(all_label if bool(total) else fmt.region_short(name), small)
         for total, name, small in zip(channels["is_total"], channels["region_name"], channels["small"])
     ])
     ui.chart(registration.channel_share_chart(
@@ -90,7 +90,7 @@ def appeals(with_data: pd.DataFrame, lang: str, min_families: int) -> None:
     if appealing.empty:
         ui.empty_state("pendaftaran.appeals.none")
         return
-    frame = appealing.assign(label=[_flag(registration.short_region_name(name), n < min_families)
+    frame = appealing.assign(label=[_flag(fmt.region_short(name), n < min_families)
                                     for name, n in zip(appealing["region_name"], appealing["appealed"])])
     ui.chart(registration.appeals_chart(
         frame, lang, ui.tr("pendaftaran.appeals.title"), ui.tr("pendaftaran.appeals.x"),

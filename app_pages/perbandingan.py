@@ -14,7 +14,6 @@ import streamlit as st
 
 from bansos import fmt, i18n, settings, ui
 from bansos.charts import comparison
-from bansos.charts.targeting import short_name
 from bansos.indicators import BY_ID, DID_METRICS
 from bansos.ui import did, tables, words
 
@@ -46,7 +45,7 @@ def league(f: ui.Filters, lang: str, metric_id: str, frame: pd.DataFrame | None)
         ui.empty_state("perbandingan.league.no_pilots")
         return
     rank = comparison.RANK[metric_id]
-    ordered = pilots.assign(ranked=pilots[rank].notna(), region=[short_name(n) for n in pilots.region_name],
+    ordered = pilots.assign(ranked=pilots[rank].notna(), region=[fmt.region_short(n) for n in pilots.region_name],
                             status=[words.pilot_status(s) for s in pilots.pilot_status])
     ordered = ordered.sort_values(["ranked", rank, metric_id], ascending=[False, True, BY_ID[metric_id].lower_is_better],
                                   na_position="last")
@@ -101,7 +100,7 @@ def pick_regions(f: ui.Filters, lang: str) -> list[str]:
     pilot_word = i18n.t("word.pilot", lang)
 
     def name_of(code: str) -> str:
-        label = f"{short_name(names.get(code, code))} ({code})"
+        label = f"{fmt.region_short(names.get(code, code))} ({code})"
         return f"{label} · {pilot_word}" if pilot.get(code) else label
 
     return ui.regions("perbandingan.pick.label", list(options.region_code), "pb_regions", names,
@@ -154,7 +153,7 @@ def side_by_side(f: ui.Filters, lang: str, chosen: list[str], frame: pd.DataFram
     if missing:
         st.caption(ui.tr("perbandingan.side.missing", regions=", ".join(missing)))
     # exact figures: one row per region, each rate beside its inputs
-    view = frame.assign(region=[short_name(n) for n in frame.region_name], group=[words.group(p) for p in frame.is_pilot],
+    view = frame.assign(region=[fmt.region_short(n) for n in frame.region_name], group=[words.group(p) for p in frame.is_pilot],
                         **{f"{m['id']}_ratio": [comparison.ratio_text(m, row, lang) for _, row in frame.iterrows()]
                            for m in metrics})
     columns = [tables.text("region", "word.region", pinned=True), tables.text("region_code", "word.code"),
@@ -181,7 +180,7 @@ def small_multiples(f: ui.Filters, lang: str, chosen: list[str], metric_id: str,
     for start in range(0, len(present), 3):
         for cell, code in zip(st.columns(3), present[start:start + 3]):
             mine = frame[frame.region_code == code]
-            figure = comparison.small_trend(mine, lang, metric, short_name(mine.region_name.iloc[0]),
+            figure = comparison.small_trend(mine, lang, metric, fmt.region_short(mine.region_name.iloc[0]),
                                             bool(mine.is_pilot.iloc[0]), labels, *words.targets())
             ui.chart(figure, key=f"pb_small_{code}", container=cell,
                      data=mine[["region_code", "region_name", "year", "tranche", metric_id, metric["num"], metric["den"]]])
@@ -205,12 +204,12 @@ def pick_pilot(f: ui.Filters) -> str | None:
 def comparison_group_note(group: pd.DataFrame | None) -> pd.DataFrame | None:
     if ui.failed(group) or ui.nothing(group, "perbandingan.group.none"):
         return group
-    names = ", ".join(f"{short_name(n)} ({c})" for n, c in zip(group.comparison_name, group.comparison_code))
+    names = ", ".join(f"{fmt.region_short(n)} ({c})" for n, c in zip(group.comparison_name, group.comparison_code))
     sources = set(group.source)
     kind = sources.pop() if len(sources) == 1 else "mixed"  # table, default or mixed
     source = ui.tr(f"perbandingan.group.source.{kind}")
     st.markdown(ui.tr("perbandingan.group.members", n=len(group), names=names, source=source))
-    absent = [short_name(n) for n, has in zip(group.comparison_name, group.has_register) if not fmt.is_set(has)]
+    absent = [fmt.region_short(n) for n, has in zip(group.comparison_name, group.has_register) if not fmt.is_set(has)]
     if absent:
         st.caption(ui.tr("perbandingan.group.no_register", names=", ".join(absent)))
     return group
@@ -222,7 +221,7 @@ def pilot_trend(f: ui.Filters, lang: str, frame: pd.DataFrame | None, metric_id:
         return
     if ui.failed(frame) or ui.nothing(frame, "empty.no_match"):
         return
-    pilot_name = short_name(frame.pilot_name.iloc[0])
+    pilot_name = fmt.region_short(frame.pilot_name.iloc[0])
     labels = _labels(title=ui.tr("perbandingan.trend.title", metric=ui.label(metric_id), pilot=pilot_name),
                      x=ui.tr("perbandingan.axis.period"), y=ui.tr("perbandingan.axis.rate", metric=ui.label(metric_id)),
                      pilot=pilot_name, comparison=ui.tr("perbandingan.trend.comparison"),

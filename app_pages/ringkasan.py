@@ -111,7 +111,7 @@ def region_map(f: ui.Filters, regions: pd.DataFrame, lang: str) -> None:
 
 def region_table(f: ui.Filters, regions: pd.DataFrame) -> None:
     ui.table(tables.with_group(regions), [
-        tables.text("region_name", "word.region", pinned=True),
+        tables.region(),
         tables.text("group", "filter.group"),
         tables.indicator("eligible_families"), tables.indicator("eligible_covered"),
         tables.indicator("coverage"), tables.indicator("exclusion_error"),

@@ -67,7 +67,7 @@ def layak_note(f: ui.Filters, regions: pd.DataFrame) -> None:
     if without.empty:
         st.caption(ui.tr("sasaran.layak.all_have"))
         return
-    names = ", ".join(targeting.short_name(n) for n in without.region_name)
+    names = ", ".join(fmt.region_short(n) for n in without.region_name)
     st.warning(ui.tr("sasaran.layak.missing", n=len(without), names=names), icon=":material/info:")
 
 
@@ -94,7 +94,7 @@ def region_table(regions: pd.DataFrame) -> None:
     st.caption(ui.tr("sasaran.table.read"))
     view = _with_group(regions).assign(snapshot=lambda v: pd.to_datetime(v.register_snapshot).dt.date)
     ui.table(view, [
-        tables.text("region_name", "word.region", pinned=True), tables.text("region_code", "sasaran.col.code"),
+        tables.region(), tables.text("region_code", "sasaran.col.code"),
         tables.text("group", "sasaran.col.group"),
         *[tables.indicator(m) for m in ("eligible_families", "eligible_covered", "exclusion_error", "recipients",
                                        "eligible_recipients", "not_in_register", "inclusion_error")],
@@ -144,7 +144,7 @@ def change_table(change: pd.DataFrame, t1_label: str, t2_label: str, lang: str) 
         ie_ratio_1=lambda v: tables.ratio(v, "eligible_recipients_1", "recipients_1"),
         ie_ratio_2=lambda v: tables.ratio(v, "eligible_recipients_2", "recipients_2"),
     )
-    columns = [tables.text("region_name", "word.region", pinned=True), tables.text("group", "sasaran.col.group")]
+    columns = [tables.region(), tables.text("group", "sasaran.col.group")]
     for prefix, metric, ratio_key in (("ee", "exclusion_error", "sasaran.col.covered_of_eligible"),
                                       ("ie", "inclusion_error", "sasaran.col.eligible_of_recipients")):
         name = ui.label(metric)

@@ -129,6 +129,15 @@ def by_format(value, kind: str, lang: str = "id") -> str:
     return EMPTY if is_missing(value) else str(value)
 
 
+def region_short(name) -> str:
+    """`Kabupaten Lombok Timur` → `Kab. Lombok Timur`: the usual abbreviation,
+    in every chart and table on screen (labels that fit a phone); files keep
+    the full name."""
+    if not isinstance(name, str):
+        return "" if is_missing(name) else str(name)
+    return "Kab. " + name[len("Kabupaten "):] if name.startswith("Kabupaten ") else name
+
+
 def plotly_separators(lang: str) -> str:
     """Plotly's `separators`: decimal then thousands."""
     return ".," if lang == "en" else ",."

@@ -112,11 +112,6 @@ def test_appeals_chart_draws_outcomes_over_all_appeals():
     assert list(fig.layout.yaxis.categoryarray) == ["Kota Metro ⚠", "Kota Surabaya"]
 
 
-def test_short_region_names():
-    assert registration.short_region_name("Kabupaten Polewali Mandar") == "Kab. Polewali Mandar"
-    assert registration.short_region_name("Kota Metro") == "Kota Metro"
-
-
 def test_reasons_chart_puts_the_most_frequent_reason_on_top():
     frame = pd.DataFrame({
         "label": ["Duplicate", "Duplicate", "Bad KK", "Bad amount"],

@@ -230,11 +230,6 @@ def test_decile_bars_without_threshold_mark_nothing_eligible():
     assert _lines(fig, "x") == []
 
 
-def test_short_name():
-    assert targeting.short_name("Kabupaten Lombok Timur") == "Kab. Lombok Timur"
-    assert targeting.short_name("Kota Metro") == "Kota Metro"
-
-
 # -- comparison -----------------------------------------------------------------------
 
 

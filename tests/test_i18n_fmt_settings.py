@@ -143,6 +143,13 @@ def test_number(value, lang, expected):
     assert fmt.number(value, lang) == expected
 
 
+def test_a_kabupaten_is_shortened_and_anything_else_kept():
+    assert fmt.region_short("Kabupaten Lombok Timur") == "Kab. Lombok Timur"
+    assert fmt.region_short("Kota Metro") == "Kota Metro"
+    assert fmt.region_short("Kota Kabupaten") == "Kota Kabupaten"  # only a leading "Kabupaten "
+    assert fmt.region_short(None) == "" and fmt.region_short(float("nan")) == ""
+
+
 def test_rupiah_and_percent():
     assert fmt.rupiah(600000, "id") == "Rp 600.000"
     assert fmt.rupiah(600000, "en") == "Rp 600,000"

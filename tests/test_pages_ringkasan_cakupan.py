@@ -239,6 +239,17 @@ def test_cakupan_comparison_regions_can_be_added_to_the_region_table(demo_db):
     assert set(shown(at.dataframe[0])["Kelompok"]) == {"Pilot"}
 
 
+def test_region_tables_name_a_kabupaten_as_the_charts_do(demo_db):
+    # "Kab. Banyuwangi" in the chart's labels and in the table under it, not
+    # "Kabupaten Banyuwangi" in one and "Kab." in the other.
+    at = open_page(demo_db, "app_pages/cakupan.py")
+    at.session_state["ck_region_tab"] = "Tabel"
+    at.run()
+    names = list(shown(at.dataframe[0])["Wilayah"])
+    assert "Kab. Banyuwangi" in names and "Kota Malang" in names
+    assert not [n for n in names if n.startswith("Kabupaten ")]
+
+
 def test_cakupan_kecamatan_drill_down_follows_the_region(demo_db):
     at = open_page(demo_db, "app_pages/cakupan.py")
 

@@ -72,7 +72,7 @@ def region_table(v: public.View) -> None:
     rows = values[values["region_code"].isin(v.f.regions)].sort_values("region_code")
     if ui.nothing(rows, "pendaftaran.none"):
         return
-    columns = [tables.text("region_name", "word.region", pinned=True)]
+    columns = [tables.region()]
     for column in TABLE:
         kind = "pct" if column.endswith(("rate", "share")) else "int"
         columns.append(ui.Col(column, ui.tr(f"publik.funnel.{column}"), kind))

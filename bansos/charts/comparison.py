@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 from bansos import fmt, i18n
 from bansos.charts import theme
 from bansos.charts.figure import Fig, merge
-from bansos.charts.targeting import add_target_lines, short_name
+from bansos.charts.targeting import add_target_lines
 from bansos.indicators import BY_ID
 
 HATCH = "/"  # bars of a rate on few families
@@ -102,7 +102,7 @@ def league_bars(
         data = data.sort_values(["_ranked", rank_column, rate], ascending=[False, True, not metric.get("error", False)])
         data = data.iloc[::-1]  # plotly draws the first category at the bottom
         small = [_small(s) for s in data[small_column]]
-        names = [short_name(n) + (f" {labels['small_flag']}" if s else "") for n, s in zip(data["region_name"], small)]
+        names = [fmt.region_short(n) + (f" {labels['small_flag']}" if s else "") for n, s in zip(data["region_name"], small)]
         hover = [
             labels["hover"].format(
                 region=row["region_name"],
@@ -151,7 +151,7 @@ def compare_bars(
     """
     panels = len(metrics)
     data = frame.copy()
-    names = [short_name(n) for n in data["region_name"]] if not data.empty else []
+    names = [fmt.region_short(n) for n in data["region_name"]] if not data.empty else []
     per_panel = 30 * max(len(names), 1) + 20
     gap = 48  # px between panels: room for the next panel's title
     height = per_panel * panels + gap * (panels - 1) + 150

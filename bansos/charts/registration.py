@@ -39,12 +39,6 @@ APPEAL_COLOURS = {
 SMALL_MARK = "⚠"
 
 
-def short_region_name(name: str) -> str:
-    """`Kabupaten Polewali Mandar` → `Kab. Polewali Mandar`: the usual
-    abbreviation, so bar labels leave room for the bars on a phone."""
-    return "Kab. " + name[len("Kabupaten "):] if isinstance(name, str) and name.startswith("Kabupaten ") else name
-
-
 def _text_colour(hex_colour: str) -> str:
     """Black or white text, whichever reads better on the bar colour."""
     value = hex_colour.lstrip("#")

@@ -11,7 +11,6 @@ from bansos import fmt
 from bansos.charts import theme
 from bansos.charts.figure import Fig
 from bansos.charts.overview import period_labels
-from bansos.charts.targeting import short_name
 
 # One look per signal, told apart by dash and marker as well as colour (the
 # page may be printed in grey).
@@ -82,7 +81,7 @@ def ranking(frame: pd.DataFrame, lang: str, *, title: str, x_title: str, labels:
         data = data.sort_values(["_ranked", "rank", "per_1000"], ascending=[False, True, False])
         data = data.iloc[::-1]  # plotly draws the first category at the bottom
         small = [fmt.is_set(s) for s in data["small"]]
-        names = [short_name(n) + (f" {labels['small_flag']}" if s else "") for n, s in zip(data["region_name"], small)]
+        names = [fmt.region_short(n) + (f" {labels['small_flag']}" if s else "") for n, s in zip(data["region_name"], small)]
         hover = [labels["hover"].format(
             region=row.region_name, rank=labels["unranked"] if fmt.is_missing(row.rank) else int(row.rank),
             rate=per_1000(row.per_1000, lang), count=fmt.number(row.count, lang), recipients=fmt.number(row.recipients, lang))

@@ -28,13 +28,6 @@ ABSENT_COLOUR = theme.BAD     # vermillion: not in any register, not eligible
 INELIGIBLE_COLOUR = "#BFC5CD"  # light grey: ranked above the threshold
 
 
-def short_name(name: str) -> str:
-    """`Kabupaten Lombok Timur` → `Kab. Lombok Timur`: region labels that fit a phone."""
-    if not isinstance(name, str):
-        return str(name)
-    return name.replace("Kabupaten ", "Kab. ", 1) if name.startswith("Kabupaten ") else name
-
-
 
 
 def _num(value) -> float | None:
@@ -174,7 +167,7 @@ def dumbbell(
         # Plotly draws the first category at the bottom: comparison regions
         # first, so the pilots read from the top, best (lowest error) first.
         data = data.sort_values(["plot_pilot", "plot_order"], ascending=[True, False])
-        data["plot_label"] = [short_name(n) for n in data["region_name"]]
+        data["plot_label"] = [fmt.region_short(n) for n in data["region_name"]]
         for is_pilot, name in ((True, labels["pilot"]), (False, labels["comparison"])):
             part = data[data["plot_pilot"] == is_pilot]
             if part.empty:

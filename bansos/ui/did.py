@@ -13,7 +13,6 @@ import pandas as pd
 import streamlit as st
 
 from bansos import fmt, ui
-from bansos.charts.targeting import short_name
 from bansos.indicators import DID_METRICS
 from bansos.ui import tables, words
 
@@ -65,7 +64,7 @@ def did_table(frame: pd.DataFrame, present: list[str], t1_label: str, t2_label: 
     by_metric = frame.set_index("metric")
     codes = frame.comparison_codes.iloc[0]
     n_comp = len(codes) if codes is not None and hasattr(codes, "__len__") and not isinstance(codes, str) else 0
-    pilot_name = short_name(frame.pilot_name.iloc[0])
+    pilot_name = fmt.region_short(frame.pilot_name.iloc[0])
     rows = []
     for metric_id in present:
         row = by_metric.loc[metric_id]

@@ -32,7 +32,8 @@ class Col:
     kind:  pct (rate, 1 decimal), pp (change in percentage points), int
            (count), rp (rupiah), num (a number such as a rank), dec1 (a
            number with one decimal, e.g. a rate per 1,000), plain (a
-           year or an id: digits only, no separators), date, bool, link, text.
+           year or an id: digits only, no separators), date, bool, link,
+           region (a kab/kota's name, shortened), text.
     small: the frame's column that flags this rate as resting on too few
            families (its cells get ⚠).
     """
@@ -57,6 +58,12 @@ def indicator(name: str, label: str | None = None, column: str | None = None, sm
 
 def text(name: str, label_key: str, pinned: bool = False, help_key: str | None = None, **values) -> Col:
     return Col(name, tr(label_key, **values), "text", tr(help_key) if help_key else None, pinned=pinned)
+
+
+def region(name: str = "region_name", label_key: str = "word.region") -> Col:
+    """A kab/kota's name, pinned, shortened as the charts show it ("Kab. …");
+    the table's downloads keep the full name."""
+    return Col(name, tr(label_key), "region", pinned=True)
 
 
 def _formatter(kind: str, language: str, mark: str = ""):
@@ -122,6 +129,8 @@ def styled(frame: pd.DataFrame, columns: list[Col], language: str | None = None,
 def _values(series: pd.Series, kind: str):
     if kind == "bool":
         return series.astype("boolean").to_numpy()
+    if kind == "region":
+        return series.map(fmt.region_short).to_numpy()
     return series.to_numpy()
 
 
