@@ -60,7 +60,9 @@ def region_chart(f: ui.Filters, frame: pd.DataFrame, row: pd.Series, lang: str) 
         title=ui.tr("cakupan.region.title", program=f.program, period=ui.period_label(f.year, f.tranche, short=True)),
         x_title=ui.tr("cakupan.region.x"), pilot_label=ui.tr("word.pilot"), comparison_label=ui.tr("word.comparison"),
         ratio_word=ui.tr("cakupan.region.ratio"), small_label=ui.tr("word.small_n", n=min_n),
-        reference=row.get("coverage"), reference_label=ui.tr("cakupan.region.reference", value=fmt.pct(row.get("coverage"), lang)),
+        reference=row.get("coverage"),
+        reference_label=ui.tr("cakupan.region.reference.pilots" if f.group == "pilot" else "cakupan.region.reference",
+                              value=fmt.pct(row.get("coverage"), lang)),
     ), key="ck_region_chart", data=frame[["region_code", "region_name", "is_pilot", "eligible_covered", "eligible_families",
                                            "coverage", "coverage_small"]])
     st.caption(ui.tr("cakupan.region.note", n=min_n))

@@ -95,6 +95,17 @@ def test_coverage_by_region_colours_pilots_and_comparison_and_drops_empty_rates(
     assert fig.layout.xaxis.title.text == "Cakupan (%)" and fig.layout.xaxis.tickformat == ".0%"
     assert [s.x0 for s in fig.layout.shapes] == [0.6]
     assert fig.layout.title.text == "Cakupan per wilayah"
+    # Values sit inside the end of a bar long enough to hold them, where the
+    # total's line (under the bars) cannot cross them: dark on the faint ⚠
+    # bar and on orange, white on blue.
+    assert list(pilots.textposition) == ["inside", "inside"] and pilots.insidetextanchor == "end"
+    assert list(pilots.insidetextfont.color) == ["#1F2937", "white"]
+    assert list(comparison.textposition) == ["inside"] and list(comparison.insidetextfont.color) == ["#1F2937"]
+    assert [s.layer for s in fig.layout.shapes] == ["below"]
+    short = coverage.coverage_by_region(region_frame().assign(coverage=[0.2, 0.3, NAN, 0.75]), "id", title="T", x_title="X",
+                                        pilot_label="Pilot", comparison_label="Pembanding", ratio_word="{num}/{den}",
+                                        small_label="⚠")
+    assert list(short.data[0].textposition) == ["outside", "inside"]  # 20 %: written after the bar
 
 
 def test_coverage_by_program_is_a_region_by_programme_grid():

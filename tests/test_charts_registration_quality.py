@@ -130,7 +130,7 @@ def test_reasons_chart_puts_the_most_frequent_reason_on_top():
 
 @pytest.mark.parametrize("colour, expected", [("#FFFFFF", "#1F2937"), ("#000000", "white"), ("#F0E442", "#1F2937")])
 def test_bar_text_stays_readable(colour, expected):
-    assert registration._text_colour(colour) == expected
+    assert theme.text_on(colour) == expected
 
 
 def test_loaded_matrix_leaves_gaps_blank_and_colours_pilots_apart():

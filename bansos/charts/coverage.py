@@ -23,6 +23,9 @@ STATUS_COLOURS = {
 ALLOCATED_COLOUR = "#B8C4D6"
 PAID_COLOUR = theme.GOOD
 RATE_COLOUR = "#000000"
+# From this coverage up a bar's value is written inside its end (it fits
+# there at every width the app is drawn at).
+INSIDE_FROM = 0.25
 CHANNEL_COLOUR = "#56B4E9"
 
 
@@ -68,6 +71,10 @@ def coverage_by_region(
             continue
         small = part["coverage_small"].fillna(False).astype(bool)
         text = [fmt.pct(v, lang) + (" ⚠" if s else "") for v, s in zip(part["coverage"], small)]
+        # A value inside its bar's end, where the bar is long enough: the
+        # total's line (drawn under the bars) then never crosses a label.
+        inside = [v >= INSIDE_FROM for v in part["coverage"]]
+        ink = [theme.text_on("#FFFFFF" if s else colour) for s in small]  # a faint bar (⚠) is nearly white
         hover = [
             f"<b>{region}</b> ({code})<br>{fmt.pct(v, lang)} · "
             + ratio_word.format(num=fmt.number(n, lang), den=fmt.number(d, lang))
@@ -77,15 +84,17 @@ def coverage_by_region(
             )
         ]
         fig.add_trace(dict(
-            type="bar", x=list(part["coverage"]), y=list(part["region_name"]), orientation="h", name=name,
+            type="bar", x=list(part["coverage"]), y=[fmt.region_short(n) for n in part["region_name"]], orientation="h",
+            name=name,
             marker=dict(color=colour, opacity=[0.45 if s else 1.0 for s in small]),
-            text=text, textposition="outside", cliponaxis=False,
+            text=text, textposition=["inside" if i else "outside" for i in inside], insidetextanchor="end",
+            insidetextfont=dict(color=ink), constraintext="none", cliponaxis=False,
             customdata=hover, hovertemplate="%{customdata}<extra></extra>",
         ))
     theme.apply(fig, lang, title, x_title, None, height=_bar_height(len(rated)))
     theme.percent_axis(fig, axis="x", max_value=1.15)
     fig.update_xaxes(range=[0, 1.15], tickvals=[0, 0.25, 0.5, 0.75, 1.0])
-    fig.update_yaxes(categoryorder="array", categoryarray=list(rated["region_name"]))
+    fig.update_yaxes(categoryorder="array", categoryarray=[fmt.region_short(n) for n in rated["region_name"]])
     if reference is not None and not pd.isna(reference):
         # Named in the legend, not beside the line: there its label crossed the
         # value labels of the bars ending near it, above the plot it ran into
@@ -138,7 +147,7 @@ def coverage_by_program(
         text.append(row_text)
         hover.append(row_hover)
     fig = Fig(data=[dict(
-        type="heatmap", z=z, x=programs, y=regions, text=text, texttemplate="%{text}", customdata=hover,
+        type="heatmap", z=z, x=programs, y=[fmt.region_short(r) for r in regions], text=text, texttemplate="%{text}", customdata=hover,
         hovertemplate="%{customdata}<extra></extra>", colorscale=theme.colour_scale(), zmin=0, zmax=1,
         colorbar=dict(title=dict(text=colour_title), tickformat=".0%"), xgap=2, ygap=2,
     )])

@@ -39,13 +39,6 @@ APPEAL_COLOURS = {
 SMALL_MARK = "⚠"
 
 
-def _text_colour(hex_colour: str) -> str:
-    """Black or white text, whichever reads better on the bar colour."""
-    value = hex_colour.lstrip("#")
-    red, green, blue = (int(value[i:i + 2], 16) for i in (0, 2, 4))
-    return "#1F2937" if (0.299 * red + 0.587 * green + 0.114 * blue) > 150 else "white"
-
-
 def funnel_chart(steps: pd.DataFrame, lang: str, title: str, x_title: str, of_word: str) -> go.Figure:
     """The registration funnel.
 
@@ -78,7 +71,7 @@ def funnel_chart(steps: pd.DataFrame, lang: str, title: str, x_title: str, of_wo
         textposition="auto",
         insidetextanchor="middle",
         textfont=dict(size=13),
-        insidetextfont=dict(color=[_text_colour(c) for c in colours]),
+        insidetextfont=dict(color=[theme.text_on(c) for c in colours]),
         outsidetextfont=dict(color="#1F2937"),
         hovertext=hovers,
         hoverinfo="text",
@@ -131,7 +124,7 @@ def channel_share_chart(
             name=name, orientation="h", marker=dict(color=colour),
             text=[fmt.pct(v, lang, 0) if not pd.isna(v) and v >= 0.08 else "" for v in part["share"]],
             textposition="inside", insidetextanchor="middle",
-            textfont=dict(color=_text_colour(colour)),
+            textfont=dict(color=theme.text_on(colour)),
             hovertext=[f"<b>{label}</b><br>{hover}" for label, hover in zip(part["label"], hovers)],
             hoverinfo="text",
         ))

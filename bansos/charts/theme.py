@@ -102,6 +102,13 @@ def add_rule(
     return fig
 
 
+def text_on(hex_colour: str) -> str:
+    """Black or white text, whichever reads better on the bar colour."""
+    value = hex_colour.lstrip("#")
+    red, green, blue = (int(value[i:i + 2], 16) for i in (0, 2, 4))
+    return "#1F2937" if (0.299 * red + 0.587 * green + 0.114 * blue) > 150 else "white"
+
+
 def add_band(fig: Fig, x0: float, x1: float) -> Fig:
     """A light grey band from x0 to x1 behind the data (the selected tranche);
     what plotly's add_vrect draws."""

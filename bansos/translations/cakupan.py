@@ -33,6 +33,8 @@ STRINGS = {
     "cakupan.region.x": ("Cakupan (% keluarga layak)", "Coverage (% of eligible families)"),
     "cakupan.region.ratio": ("{num} dari {den} keluarga layak menerima", "{num} of {den} eligible families receive"),
     "cakupan.region.reference": ("Total wilayah dalam tampilan: {value}", "Total of the regions in view: {value}"),
+    # with the comparison regions drawn beside the pilots, the total is still the pilots'
+    "cakupan.region.reference.pilots": ("Total pilot dalam tampilan: {value}", "Total of the pilots in view: {value}"),
     "cakupan.region.missing": ("Tanpa angka cakupan (tidak ada register atau keluarga layak): {names}.",
                                "No coverage figure (no register or no eligible families): {names}."),
     "cakupan.region.note": (
