@@ -203,7 +203,7 @@ def render(f: ui.Filters) -> None:
     with rest:
         ranking(f, by_region, signal_id, lang)
         family_keys(f, signal_id, lang, mine[0] if mine else None)
-        ui.small_n_note()
+        ui.small_n_note(of="recipients")
 
 
 if (filters := ui.start("nav.akuntabilitas", "akuntabilitas.intro")) is not None:

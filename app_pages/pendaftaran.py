@@ -98,7 +98,7 @@ def appeals(with_data: pd.DataFrame, lang: str, min_families: int) -> None:
          "appeal_rejected": ui.tr("pendaftaran.appeals.rejected")},
         ui.tr("pendaftaran.appeals.hover"),
     ), key="pd_appeals_chart", data=appealing[["region_code", "region_name", "appealed", "upheld", "appeal_rejected"]])
-    st.caption(ui.tr("pendaftaran.appeals.read"))
+    st.caption(ui.tr("pendaftaran.appeals.read", n=min_families))
 
 
 def region_table(with_data: pd.DataFrame, program: str, min_families: int) -> None:

@@ -39,6 +39,9 @@ class Indicator:
     numerator: str | None = None
     denominator: str | None = None
     lower_is_better: bool = False
+    # A share whose level is neither good nor bad (a mix of institutions, how
+    # decisions or appeals came out): no "better" direction, no green or red.
+    neutral: bool = False
     # The query column that flags this rate as resting on fewer families than
     # the small-number threshold (its denominator's flag): shown as ⚠ beside
     # the rate wherever it appears, and the reason it is left out of ranks.
@@ -158,7 +161,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "channel_share", "disbursed_amount(institution) / disbursed_amount", "Bauran lembaga penyalur", "Channel mix",
         "Bagian nilai tersalur per lembaga penyalur (bank Himbara, BSI, PT Pos).",
         "Share of the amount paid by paying institution (state banks, BSI, PT Pos).",
-        "pct", numerator="disbursed_amount (institution)", denominator="disbursed_amount",
+        "pct", numerator="disbursed_amount (institution)", denominator="disbursed_amount", neutral=True,
     ),
     Indicator(
         "self_registered_share", None, "Daftar mandiri", "Self-registered",
@@ -170,13 +173,15 @@ INDICATORS: tuple[Indicator, ...] = (
         "layak_rate", None, "Diputus layak", "Decided layak",
         "Bagian pendaftaran baru yang sudah diputus dan dinyatakan layak.",
         "Share of decided new registrations found layak (eligible).",
-        "pct", numerator="layak", denominator="decided",
+        "pct", numerator="layak", denominator="decided", neutral=True,
     ),
     Indicator(
         "upheld_rate", None, "Sanggahan diterima", "Appeals upheld",
-        "Bagian sanggahan atas keputusan tidak layak yang diterima.",
-        "Share of appeals against a tidak layak decision that were upheld.",
-        "pct", numerator="upheld", denominator="appealed",
+        "Bagian sanggahan atas keputusan tidak layak yang diterima. Sanggahan yang belum diputus ikut di penyebut, "
+        "sehingga angka ini bisa naik saat sanggahan itu diputus.",
+        "Share of appeals against a tidak layak decision that were upheld. Appeals not yet decided count in the "
+        "denominator, so the share can rise as they are decided.",
+        "pct", numerator="upheld", denominator="appealed", neutral=True,
     ),
     Indicator(
         "did", "(pilot_rate_2 - pilot_rate_1) - (comp_rate_2 - comp_rate_1)", "Selisih perubahan (DiD)", "Difference in differences (DiD)",

@@ -66,6 +66,7 @@ FIELD_TITLES = {
     "denominator": "Denominator",
     "format": "Format",
     "lower_is_better": "Direction",
+    "neutral": None,  # said in the Direction row
     "small": "Small-number flag (query column)",
     "source": "Source of the rule",
     # Signal
@@ -124,9 +125,7 @@ def value_text(record, name: str, value) -> str | None:
     if name == "lower_is_better":
         if getattr(record, "format", None) not in ("pct", "pp"):
             return None
-        if record.id == "did":
-            return cell(words.did_reading(language=LANG))
-        return i18n.t("word.lower_better" if value else "word.higher_better", LANG)
+        return cell(words.direction(record.id, LANG))
     if name == "source":
         if value != indicators.PROJECT:
             return cell(value)
@@ -142,6 +141,8 @@ def record_section(record, extra: list[str] | None = None) -> list[str]:
     ordered = [n for n in FIELD_ORDER if n in names] + [n for n in names if n not in FIELD_ORDER]
     lines = [f"### {record.label(LANG)} · `{record.id}`", "", "| | |", "|---|---|"]
     for name in ordered:
+        if name in FIELD_TITLES and FIELD_TITLES[name] is None:
+            continue
         text = value_text(record, name, getattr(record, name))
         if text is not None:
             lines.append(f"| {FIELD_TITLES.get(name, f'`{name}`')} | {text} |")

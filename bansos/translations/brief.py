@@ -11,7 +11,7 @@ STRINGS = {
     "brief.context.no_register": ("{program} · {period} · {scope} · belum ada register keluarga",
                                   "{program} · {period} · {scope} · no family register loaded"),
     "brief.basis.desil": ("desil DTSEN", "DTSEN decile"),
-    "brief.basis.layak": ("keputusan layak", "layak decision"),
+    "brief.basis.layak": ("keputusan layak", "eligibility decision"),
     "brief.demo": ("DATA DEMO — sintetis, bukan data penyaluran yang sebenarnya",
                    "DEMO DATA — synthetic, not real disbursement data"),
     "brief.public": ("Tampilan publik: jumlah di bawah {k} keluarga ditulis «< {k}», angka yang dapat membukanya ditulis «—».",

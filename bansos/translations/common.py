@@ -39,7 +39,7 @@ STRINGS = {
     ),
     "filter.basis": ("Basis kelayakan", "Eligibility basis"),
     "filter.basis.desil": ("Desil DTSEN", "DTSEN decile"),
-    "filter.basis.layak": ("Keputusan layak", "Layak decision"),
+    "filter.basis.layak": ("Keputusan layak", "Eligibility decision"),
     "filter.basis.help": (
         "Desil: layak bila desil ≤ ambang program. Keputusan: layak bila diputus layak atau sanggahan diterima (hanya wilayah dengan data pendaftaran).",
         "Decile: eligible when decile ≤ the programme threshold. Decision: eligible when decided layak or appeal upheld (only regions with registration data).",
@@ -142,6 +142,10 @@ STRINGS = {
         "{as_of}, so regions are compared on registers of different dates.",
     ),
     "word.registers_differ.part": ("{date} untuk {n} wilayah", "{date} for {n} {n|region|regions}"),
+    "word.small_n.note.recipients": (
+        "⚠ = angka dihitung dari kurang dari {n} penerima: tidak stabil dan tidak dimasukkan dalam peringkat.",
+        "⚠ = rate computed on fewer than {n} recipients: unstable and left out of rankings.",
+    ),
     "word.small_n.note": (
         "⚠ = angka dihitung dari kurang dari {n} keluarga: tidak stabil dan tidak dimasukkan dalam peringkat.",
         "⚠ = rate computed on fewer than {n} families: unstable and left out of rankings.",
@@ -149,6 +153,8 @@ STRINGS = {
     "word.list": ("{items} dan {last}", "{items} and {last}"),
     "word.lower_better": ("semakin rendah semakin baik", "lower is better"),
     "word.higher_better": ("semakin tinggi semakin baik", "higher is better"),
+    "word.no_better": ("tidak ada arah yang lebih baik (gambaran keadaan, bukan target)",
+                       "neither higher nor lower is better (a description, not a target)"),
     # pilot-list statuses: one word each, on every page
     "word.status.confirmed": ("terkonfirmasi", "confirmed"),
     "word.status.reported": ("diberitakan", "reported"),

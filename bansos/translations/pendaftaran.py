@@ -109,8 +109,10 @@ STRINGS = {
     "pendaftaran.appeals.rejected": ("Ditolak", "Rejected"),
     "pendaftaran.appeals.appealed": ("Diajukan (semua)", "Lodged (all)"),
     "pendaftaran.appeals.read": (
-        "Batang abu-abu = semua sanggahan yang diajukan; hijau = diterima, merah-jingga = ditolak; sisa abu-abu = masih diproses.",
-        "Grey bar = all appeals lodged; green = upheld, red-orange = rejected; the grey left over = still pending.",
+        "Batang abu-abu = semua sanggahan yang diajukan; hijau = diterima, merah-jingga = ditolak; sisa abu-abu = masih "
+        "diproses. ⚠ pada nama wilayah: kurang dari {n} sanggahan, sehingga bagian yang diterima belum stabil.",
+        "Grey bar = all appeals lodged; green = upheld, red-orange = rejected; the grey left over = still pending. ⚠ by a "
+        "region's name: fewer than {n} appeals, so its share upheld is unstable.",
     ),
     "pendaftaran.appeals.hover": (
         "Diterima {upheld} dari {appealed} sanggahan ({rate})",

@@ -151,7 +151,7 @@ STRINGS = {
     "perbandingan.layak": (
         "Basis keputusan layak: wilayah tanpa data pendaftaran (biasanya wilayah pembanding) tidak punya indikator "
         "berbasis register pada basis ini. Pilih basis desil DTSEN untuk membandingkan cakupan dan galat.",
-        "Layak decision basis: regions without registration data (usually the comparison regions) have no "
+        "Decision basis: regions without registration data (usually the comparison regions) have no "
         "register-based indicators on this basis. Choose the DTSEN decile basis to compare coverage and errors.",
     ),
     # difference in differences

@@ -50,12 +50,12 @@ STRINGS = {
     "sasaran.layak.missing": (
         "Basis keputusan layak: {n} wilayah tanpa data pendaftaran tidak punya indikator berbasis register pada basis "
         "ini (ditampilkan sebagai –): {names}. Pilih basis desil DTSEN di panel kiri untuk melihatnya.",
-        "Layak decision basis: {n} {n|region|regions} without registration data {n|has|have} no register-based indicators on this basis "
+        "Decision basis: {n} {n|region|regions} without registration data {n|has|have} no register-based indicators on this basis "
         "(shown as –): {names}. Choose the DTSEN decile basis in the left panel to see them.",
     ),
     "sasaran.layak.all_have": (
         "Basis keputusan layak: semua wilayah dalam filter punya data pendaftaran.",
-        "Layak decision basis: every region in the filter has registration data.",
+        "Decision basis: every region in the filter has registration data.",
     ),
     # scatter
     "sasaran.scatter.heading": ("Exclusion dan inclusion error per wilayah", "Exclusion and inclusion error by region"),
@@ -164,7 +164,7 @@ STRINGS = {
     "sasaran.decile.layak": (
         "Basis keputusan layak dipilih: kelayakan mengikuti keputusan, bukan desil. Ambang desil ditampilkan sebagai "
         "acuan.",
-        "The layak decision basis is selected: eligibility follows the decision, not the decile. The decile threshold "
+        "The decision basis is selected: eligibility follows the decision, not the decile. The decile threshold "
         "is shown for reference.",
     ),
     "sasaran.decile.empty": (

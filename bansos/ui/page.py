@@ -182,5 +182,6 @@ def registers_note(f: Filters, regions: pd.DataFrame | None) -> None:
     st.caption(tr("word.registers_differ", dates=dates, as_of=fmt.day(f.as_of, language)))
 
 
-def small_n_note() -> None:
-    st.caption(tr("word.small_n.note", n=settings.get_int("min_families")))
+def small_n_note(of: str = "families") -> None:
+    """What ⚠ means; `of="recipients"` where the rates are per recipient."""
+    st.caption(tr("word.small_n.note" + (".recipients" if of == "recipients" else ""), n=settings.get_int("min_families")))

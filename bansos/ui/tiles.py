@@ -53,7 +53,7 @@ def rate_tile(indicator_id: str, row: pd.Series, caption: str, *, label: str | N
     st.metric(
         label or indicator.label(language), shown,
         delta=None if change is None else fmt.pp(change, language),
-        delta_color="off" if flat else ("inverse" if indicator.lower_is_better else "normal"),
+        delta_color="off" if flat or indicator.neutral else ("inverse" if indicator.lower_is_better else "normal"),
         delta_arrow="off" if flat else "auto", delta_description=description,
         help=help or indicator.description(language), border=True,
         chart_data=trend or None, chart_type="line",

@@ -68,12 +68,14 @@ def did_reading(metrics=DID_METRICS, language: str | None = None) -> str:
     return "; ".join(parts)
 
 
-def direction(indicator_id: str) -> str:
-    """"lower is better" / "higher is better" for a rate; for the DiD, how
-    its sign reads for each metric."""
+def direction(indicator_id: str, language: str | None = None) -> str:
+    """"lower is better" / "higher is better" / neither for a rate; for the
+    DiD, how its sign reads for each metric."""
     if indicator_id == "did":
-        return did_reading()
-    return tr("word.lower_better" if BY_ID[indicator_id].lower_is_better else "word.higher_better")
+        return did_reading(language=language)
+    record = BY_ID[indicator_id]
+    key = "word.no_better" if record.neutral else "word.lower_better" if record.lower_is_better else "word.higher_better"
+    return tr(key) if language is None else i18n.t(key, language)
 
 
 def reason_label(code: str, language: str | None = None) -> str:
