@@ -89,7 +89,7 @@ def scatter(regions: pd.DataFrame, lang: str) -> None:
         st.caption(ui.tr("sasaran.hint.groups"))
 
 
-def region_table(regions: pd.DataFrame) -> None:
+def region_table(f: ui.Filters, regions: pd.DataFrame) -> None:
     st.subheader(ui.tr("sasaran.table.heading"))
     st.caption(ui.tr("sasaran.table.read"))
     view = _with_group(regions).assign(snapshot=lambda v: pd.to_datetime(v.register_snapshot).dt.date)
@@ -99,7 +99,8 @@ def region_table(regions: pd.DataFrame) -> None:
         *[tables.indicator(m) for m in ("eligible_families", "eligible_covered", "exclusion_error", "recipients",
                                        "eligible_recipients", "not_in_register", "inclusion_error")],
         ui.Col("snapshot", ui.tr("sasaran.col.snapshot"), "date", ui.tr("filter.snapshot.help")),
-    ], key="ss_region_table", download=ui.tr("sasaran.table.heading"))
+    ], key="ss_region_table",
+       download=f"{ui.tr('sasaran.table.heading')} · {f.program} · {ui.period_label(f.year, f.tranche, short=True)}")
     ui.small_n_note()
 
 
@@ -134,10 +135,10 @@ def before_after(f: ui.Filters, lang: str, pair, change: pd.DataFrame | None) ->
         st.caption(ui.tr("sasaran.hint.groups"))
     with (folded := ui.folded(ui.tr("sasaran.change.table"), "ss_change_table")):
         if folded.open:
-            change_table(change, t1_label, t2_label, lang)
+            change_table(change, f.program, t1_label, t2_label, lang)
 
 
-def change_table(change: pd.DataFrame, t1_label: str, t2_label: str, lang: str) -> None:
+def change_table(change: pd.DataFrame, program: str | None, t1_label: str, t2_label: str, lang: str) -> None:
     view = _with_group(change).assign(
         ee_ratio_1=lambda v: tables.ratio(v, "eligible_covered_1", "eligible_families_1"),
         ee_ratio_2=lambda v: tables.ratio(v, "eligible_covered_2", "eligible_families_2"),
@@ -152,7 +153,8 @@ def change_table(change: pd.DataFrame, t1_label: str, t2_label: str, lang: str) 
             columns.append(ui.Col(f"{metric}_{period}", f"{name} {label}", "pct", small=f"small_{period}"))
             columns.append(tables.text(f"{prefix}_ratio_{period}", ratio_key, period=label))
         columns.append(ui.Col(f"{metric}_change", ui.tr("sasaran.col.change", metric=name), "pp"))
-    ui.table(view, columns, key="ss_change_grid", download=ui.tr("sasaran.change.table"))
+    ui.table(view, columns, key="ss_change_grid",
+             download=f"{ui.tr('sasaran.change.table')} · {program} · {t1_label} - {t2_label}")
 
 
 def deciles(f: ui.Filters, lang: str, frame: pd.DataFrame | None, register: pd.DataFrame | None) -> None:
@@ -246,7 +248,7 @@ def regions_part(f: ui.Filters, lang: str, regions: pd.DataFrame | None, totals:
         ui.empty_state("empty.no_register")
         return False
     scatter(regions, lang)
-    region_table(regions)
+    region_table(f, regions)
     return True
 
 

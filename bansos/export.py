@@ -336,17 +336,20 @@ def _kind(series: pd.Series) -> str:
 
 
 def frame_export(name: str, frame: pd.DataFrame, description: str, filters: dict | None = None,
-                 kinds: dict[str, str] | None = None) -> Export:
+                 kinds: dict[str, str] | None = None, labels: dict[str, str] | None = None) -> Export:
     """A table the app shows (a chart's data, a page's table) as an export:
     column kinds as given in `kinds`, else from the values (whole numbers,
-    decimals, yes/no, dates, text); labels from the indicator records where
-    the column is one."""
+    decimals, yes/no, dates, text); labels as given in `labels` (a table's
+    headers as shown, in one language), else from the indicator records
+    where the column is one, else the column's name."""
     columns = []
     for column in frame.columns:
         record = BY_ID.get(column)
         kind = (kinds or {}).get(column) or _kind(frame[column])
-        columns.append(ColumnDef(column, record.label_id if record else column, record.label_en if record else column,
-                                 kind, record.description_en if record else ""))
+        label_id, label_en = (record.label_id, record.label_en) if record else (column, column)
+        if labels and labels.get(column):
+            label_id = label_en = labels[column]
+        columns.append(ColumnDef(column, label_id, label_en, kind, record.description_en if record else ""))
     table = ExportTable(name, "", tuple(columns), (), description)
     provenance = {
         "table": name, "description": description, "rows": len(frame), "filters": filters or {},

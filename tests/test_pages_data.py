@@ -307,6 +307,31 @@ def csv_rows(payload: bytes) -> list[dict]:
     return list(csv.DictReader(io.StringIO(payload.decode("utf-8-sig"))))
 
 
+def test_a_table_download_names_its_view_and_heads_the_excel_file_as_the_table(demo_db, deferred):
+    # The before/after table's columns are "…_1" / "…_2" in the standard CSV:
+    # the file's name says which tranches they are, and the Excel
+    # (Indonesia) file is headed as the table on screen ("Exclusion error T1 2025").
+    os.environ["BANSOS_DB"] = str(demo_db)
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.session_state["ss_change_table"] = True
+    at.run()
+    at.switch_page("app_pages/sasaran.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    payload, name = download(at, deferred, "ss_change_grid_dl_csv")
+    assert name == "bansos_before-after-figures-by-region_pkh_t1-2025-t2-2026.csv", name
+    assert {"exclusion_error_1", "exclusion_error_2", "region_name"} <= set(csv_rows(payload)[0])
+    payload, name = download(at, deferred, "ss_change_grid_dl_csv-id")
+    header = payload.decode("utf-8-sig").splitlines()[0].split(";")
+    assert name.endswith("_t1-2025-t2-2026_excel-id.csv")
+    assert header[:2] == [i18n.t("word.region", "en"), i18n.t("sasaran.col.group", "en")]
+    assert "Exclusion error T1 2025" in header and "Exclusion error T2 2026" in header
+    assert not [h for h in header if h.endswith(("_1", "_2")) or h == "region_name"]
+    # files keep a kabupaten's full name; the table shows "Kab. …"
+    assert "Kabupaten Banyuwangi" in payload.decode("utf-8-sig")
+
+
 def test_local_mode_offers_every_table_each_built_on_click(demo_db, deferred):
     # Local mode has every right; which tables each role gets is tests/test_access_app.py.
     at = run_page(demo_db, "ekspor")

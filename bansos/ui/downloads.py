@@ -101,9 +101,10 @@ def view_filters() -> dict:
             "year": f.year, "tranche": f.tranche, "snapshot": f.as_of, "basis": f.basis}
 
 
-def _frame_file(frame: pd.DataFrame, name: str, file_format: str, language: str) -> Build:
+def _frame_file(frame: pd.DataFrame, name: str, file_format: str, language: str,
+                labels: dict[str, str] | None = None) -> Build:
     def build(_runner) -> tuple[bytes, int]:
-        made = export.frame_export(name, frame, name)
+        made = export.frame_export(name, frame, name, labels=labels)
         payload = (excel_csv.to_excel_id_csv_bytes(made, language) if file_format == "csv-id"
                    else export.to_csv_bytes(made))
         return payload, len(frame)
@@ -112,11 +113,14 @@ def _frame_file(frame: pd.DataFrame, name: str, file_format: str, language: str)
 
 
 def download_frame(frame: pd.DataFrame, *, name: str, key: str, table: str | None = None, filters: dict | None = None,
-                   right: str = "aggregate_export", container=None) -> None:
+                   right: str = "aggregate_export", container=None, labels: dict[str, str] | None = None) -> None:
     """A table shown on the page as CSV and as CSV for Excel (Indonesia).
     `frame` is exactly what the page shows (already within its scope, and
     suppressed in the public view); `name` is what it shows, in words
-    ("Per wilayah · PKH · T2 2026"): the file is named after it."""
+    ("Per wilayah · PKH · T2 2026"): the file is named after it. `labels`
+    (column → header as the table shows it, in the language shown) head the
+    Excel (Indonesia) file's columns, as on screen; the standard CSV keeps
+    the machine names."""
     if not session.can(right):
         return
     from bansos.ui.figures import file_name
@@ -127,7 +131,7 @@ def download_frame(frame: pd.DataFrame, *, name: str, key: str, table: str | Non
     left, right_column = where.columns(2)
     for column, file_format, label in ((left, "csv", "unduh.csv"), (right_column, "csv-id", "unduh.csv_id")):
         stem = name if file_format == "csv" else name + "_excel-id"
-        download(tr(label), _frame_file(frame, name, file_format, language), key=f"{key}_{file_format}",
+        download(tr(label), _frame_file(frame, name, file_format, language, labels), key=f"{key}_{file_format}",
                  file_name=f"{stem}.csv", table=table or name, file_format=file_format, filters=filters, right=right,
                  container=column, width="stretch")
 

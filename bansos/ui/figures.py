@@ -20,8 +20,10 @@ _REMOVED = ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "
 
 def file_name(title: str) -> str:
     """`Cakupan PKH per wilayah · T2 2026` → `bansos_cakupan-pkh-per-wilayah_t2-2026`."""
-    plain = unicodedata.normalize("NFKD", re.sub(r"<[^>]+>", " ", title)).encode("ascii", "ignore").decode()
-    parts = [re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") for part in re.split(r"[·:|]", plain)]
+    # Split at the separators before the text is made ASCII, which drops "·".
+    parts = [unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode()
+             for part in re.split(r"[·:|]", re.sub(r"<[^>]+>", " ", title))]
+    parts = [re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") for part in parts]
     return "_".join(["bansos", *[p for p in parts if p]])[:120]
 
 

@@ -159,7 +159,8 @@ def table(frame: pd.DataFrame, columns: list[Col], key: str | None = None, rows_
         from bansos.ui import downloads
 
         names = list(dict.fromkeys(c.name for c in columns if c.kind != "link"))
-        downloads.download_frame(frame[names], name=download, key=f"{key}_dl")
+        shown = {c.name: c.label for c in columns if c.kind != "link"}
+        downloads.download_frame(frame[names], name=download, key=f"{key}_dl", labels=shown)
 
 
 def ratio(frame: pd.DataFrame, numerator: str, denominator: str, kind: str = "int") -> list[str]:
