@@ -83,10 +83,13 @@ class Content:
 
 
 def file_name(request: Request) -> str:
-    """`ringkasan_wilayah1872_PKH_2026-T2_id.pdf`."""
+    """`ringkasan_wilayah-18.72_PKH_2026-T2_id.pdf`, `brief_region-18.72_PKH_2026-T2_en.pdf`:
+    in the brief's language, the code as people write it."""
     period = f"{request.year}-T{request.tranche}" if request.year and request.tranche else "none"
-    kind = "wilayah" if request.kind == "region" else "provinsi"
-    return f"ringkasan_{kind}{request.code.replace('.', '')}_{request.program or 'none'}_{period}_{request.lang}.pdf"
+    words = {"id": ("ringkasan", "wilayah", "provinsi"), "en": ("brief", "region", "province")}
+    brief, region, province = words.get(request.lang, words["id"])
+    kind = region if request.kind == "region" else province
+    return f"{brief}_{kind}-{request.code}_{request.program or 'none'}_{period}_{request.lang}.pdf"
 
 
 def t(key: str, lang: str, **values) -> str:

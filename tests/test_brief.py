@@ -196,8 +196,8 @@ def test_brief_all_writes_one_file_per_pilot_and_province_and_reports_the_time(w
     pilots = options[options.is_pilot.astype(bool)]
     files = sorted(p.name for p in (tmp_path / "all").glob("*.pdf"))
     assert len(files) == len(pilots) + pilots.province_code.nunique()
-    assert {f"ringkasan_wilayah{c.replace('.', '')}" for c in pilots.region_code} <= {f.split("_PKH")[0] for f in files}
-    assert {f"ringkasan_provinsi{p}" for p in pilots.province_code} <= {f.split("_PKH")[0] for f in files}
+    assert {f"ringkasan_wilayah-{c}" for c in pilots.region_code} <= {f.split("_PKH")[0] for f in files}
+    assert {f"ringkasan_provinsi-{p}" for p in pilots.province_code} <= {f.split("_PKH")[0] for f in files}
     assert re.search(rf"{len(files)} briefs \(\d+ pilots, \d+ provinces\) in \d+\.\d s", result.stderr)
     for path in (tmp_path / "all").glob("*.pdf"):
         assert len(PdfReader(path).pages) == 1
@@ -243,3 +243,9 @@ def test_ringkasan_offers_the_brief_of_the_region_or_province_in_view(wh, local_
     assert i18n.t("brief.download.choose", "en") in [c.value for c in national.caption]
     province = ringkasan(wh, "en", {"prov": "35"})
     assert len(briefs(province, "en")) == 1
+
+
+def test_a_brief_file_is_named_in_its_language_with_the_code_as_written():
+    assert brief.file_name(brief.Request("region", "18.72", "PKH", 2026, 2, lang="en")) == \
+        "brief_region-18.72_PKH_2026-T2_en.pdf"
+    assert brief.file_name(brief.Request("province", "18", "PKH", 2026, 2)) == "ringkasan_provinsi-18_PKH_2026-T2_id.pdf"
