@@ -310,7 +310,9 @@ def _provenance(table: ExportTable, filters: ExportFilters, runner: QueryRunner,
             "warehouse": runner.db_path.name,
             "version": runner.version(),
             "is_demo": bool(meta["is_demo"]),
-            "last_load_at": None if pd.isna(meta["last_load_at"]) else str(meta["last_load_at"]),
+            # stored in UTC without a zone: written with it, as exported_at is
+            "last_load_at": None if pd.isna(meta["last_load_at"]) else
+            pd.Timestamp(meta["last_load_at"]).tz_localize("UTC").isoformat(timespec="seconds"),
             "loads": int(meta["loads"]),
         },
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -91,6 +92,9 @@ def test_sidecar_provenance(db, tmp_path):
     assert meta["basis"] == "desil" and meta["snapshot_used"] == "2026-01-31"
     assert meta["thresholds"]["PKH"] == 1 and meta["thresholds"]["SEMBAKO"] == 2
     assert meta["data_version"]["loads"] == 2 and meta["data_version"]["is_demo"] is False
+    # both times carry their zone (the app shows them in WIB; a bare time read as 7 hours off)
+    last, exported = (datetime.fromisoformat(meta["data_version"]["last_load_at"]), datetime.fromisoformat(meta["exported_at"]))
+    assert last.utcoffset() == exported.utcoffset() == timedelta(0) and last <= exported
     names = [c["name"] for c in meta["columns"]]
     for required in ("region_code", "region_name", "province_code", "is_pilot", "pilot_status", "program", "year", "tranche",
                      "eligible_families", "recipients", "eligible_recipients", "not_in_register", "coverage",
