@@ -105,7 +105,7 @@ def reasons_section(reasons: pd.DataFrame, by_file: pd.DataFrame, totals: pd.Ser
     ui.table(by_file.assign(label=[_reason_label(code) for code in by_file["reason"]]), [
         tables.text("file_name", "kualitas.col.file"), tables.text("label", "kualitas.col.reason"),
         tables.text("reason", "kualitas.col.reason_code"), ui.Col("rows", ui.tr("kualitas.col.rows"), "int"),
-        ui.Col("first_line", ui.tr("kualitas.col.first_line"), "plain"),
+        ui.Col("first_line", ui.tr("kualitas.col.first_line"), "plain", ui.tr("kualitas.col.first_line.help")),
     ], key="kq_by_file", rows_shown=None)
 
 

@@ -104,6 +104,12 @@ STRINGS = {
     "kualitas.col.reason_code": ("Kode", "Code"),
     "kualitas.col.rows": ("Baris", "Rows"),
     "kualitas.col.first_line": ("Baris pertama", "First line"),
+    "kualitas.col.first_line.help": (
+        "Letak baris di file: CSV nomor baris (header = baris 1), XLSX nomor baris di sheet, Parquet urutan baris "
+        "mulai dari 1.",
+        "Where the row is in the file: CSV its line number (the header is line 1), XLSX the sheet's row number, "
+        "Parquet its position counting from 1.",
+    ),
     "kualitas.col.share": ("Bagian", "Share"),
     # sample
     "kualitas.sample.heading": ("Contoh baris karantina", "Sample of quarantined rows"),
@@ -113,9 +119,11 @@ STRINGS = {
     "kualitas.sample.all_reasons": ("Semua alasan", "All reasons"),
     "kualitas.sample.caption": (
         "{shown} baris pertama yang cocok (paling banyak {limit}). No KK dan NIK selalu disamarkan (6 digit awal dan "
-        "4 digit akhir); nilai lain tampil seperti di file. Cari baris ini di file sumber lewat nomor barisnya.",
+        "4 digit akhir); nilai lain tampil seperti di file. Cari baris ini di file sumber lewat nomor barisnya (CSV: header = baris 1; "
+        "XLSX: nomor baris di sheet; Parquet: urutan baris mulai dari 1).",
         "The first {shown} matching {shown|row|rows} (at most {limit}). KK numbers and NIKs are always masked (first 6 and last 4 "
-        "digits); other values show as in the file. Find a row in the source file by its line number.",
+        "digits); other values show as in the file. Find a row in the source file by its line number (CSV: the header is line "
+        "1; XLSX: the sheet's row number; Parquet: its position counting from 1).",
     ),
     "kualitas.sample.none": ("Tidak ada baris karantina untuk pilihan ini.", "No quarantined rows for this choice."),
     "kualitas.col.line": ("Baris", "Line"),
@@ -146,10 +154,12 @@ STRINGS = {
     "kualitas.matrix.register": ("Register", "Register"),
     "kualitas.matrix.hover": ("{region} · {period}: {rows} keluarga", "{region} · {period}: {rows} {rows|family|families}"),
     "kualitas.matrix.caption": (
-        "Kotak terisi = data dimuat untuk wilayah dan periode itu; kotak kosong = belum ada. Biru = pilot, oranye = "
-        "pembanding. Arahkan kursor untuk jumlah keluarga.",
-        "Filled cell = data loaded for that region and period; empty cell = missing. Blue = pilot, orange = comparison. "
-        "Hover for the number of families.",
+        "Kotak terisi = data dimuat untuk wilayah dan periode itu; kotak kosong = belum ada. Kolom register kosong "
+        "bukan kekurangan bila wilayah itu punya snapshot terbaru kelompoknya (wilayah pembanding biasanya hanya "
+        "punya register DTSEN yang lebih lama). Biru = pilot, oranye = pembanding. Arahkan kursor untuk jumlah keluarga.",
+        "Filled cell = data loaded for that region and period; empty cell = not loaded. An empty register column is "
+        "no gap when the region has its group's latest snapshot (comparison regions usually have only an older DTSEN "
+        "register). Blue = pilot, orange = comparison. Hover for the number of families.",
     ),
     "kualitas.fresh.all_regions": ("Semua wilayah dengan data", "All regions with data"),
     "kualitas.col.region": ("Wilayah", "Region"),
