@@ -81,7 +81,7 @@ def test_channel_chart_stacks_shares_per_region_with_a_reference_line():
     assert [t.name for t in bars] == ["Self (app)", "Field agent", "Village", "Office"]
     assert [t.marker.color for t in bars] == [registration.CHANNEL_COLOURS[c] for c in labels]
     assert fig.layout.barmode == "stack"
-    assert fig.layout.xaxis.tickformat == ".0%"
+    assert fig.layout.xaxis.tickformat == ".0%" and list(fig.layout.xaxis.tickvals) == [0, 0.25, 0.5, 0.75, 1.0]
     assert fig.layout.xaxis.title.text == "Share of new registrations (%)"
     # first row of the frame on top
     assert list(fig.layout.yaxis.categoryarray) == ["Kota Padang ⚠", "Kota Metro", "All regions chosen"]

@@ -131,6 +131,8 @@ def channel_share_chart(
     fig.update_layout(barmode="stack")
     theme.apply(fig, lang, title, x_title=x_title, height=max(300, 130 + 34 * len(labels)))
     theme.percent_axis(fig, axis="x")
+    # Shares of 100 %: every quarter marked, or on a phone Plotly kept only 0 % and 50 %.
+    fig.update_xaxes(tickvals=[0, 0.25, 0.5, 0.75, 1.0])
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1])
     if reference is not None:
         # A line shape has no legend entry: a dotted line trace spanning the
