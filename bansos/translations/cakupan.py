@@ -8,8 +8,8 @@ STRINGS = {
     "cakupan.context": ("**{program}** · {period} · {scope}", "**{program}** · {period} · {scope}"),
     # tiles
     "cakupan.tile.amounts": ("{paid} dari {allocated}", "{paid} of {allocated}"),
-    "cakupan.tile.paid_amount": ("Realisasi (nilai)", "Paid (amount)"),
-    "cakupan.tile.paid_families": ("Realisasi (keluarga)", "Paid (families)"),
+    "cakupan.tile.paid_amount": ("Realisasi (nilai)", "Disbursement rate (amount)"),
+    "cakupan.tile.paid_families": ("Realisasi (keluarga)", "Disbursement rate (families)"),
     "cakupan.tile.timeliness": ("Dibayar ≤ {days} hari", "Paid within {days} days"),
     "cakupan.tile.timeliness.help": (
         "Keluarga yang dibayar paling lambat {days} hari sejak awal tahap, dibagi keluarga yang dialokasikan. Batas {days} hari adalah pengaturan yang dapat diubah (lihat Metodologi).",

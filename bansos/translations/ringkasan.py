@@ -51,7 +51,7 @@ STRINGS = {
     "ringkasan.map.short.exclusion_error": ("Exclusion", "Exclusion"),
     "ringkasan.map.short.coverage": ("Cakupan", "Coverage"),
     "ringkasan.map.short.inclusion_error": ("Inclusion", "Inclusion"),
-    "ringkasan.map.short.disbursement_rate": ("Realisasi", "Paid"),
+    "ringkasan.map.short.disbursement_rate": ("Realisasi", "Disbursement"),
     "ringkasan.map.title": ("{metric} · {program} {period}", "{metric} · {program} {period}"),
     "ringkasan.map.points_national": (
         "Peta titik: setiap titik adalah satu kabupaten/kota (titik besar = pilot). Pilih satu provinsi di panel kiri untuk melihat peta batas wilayah.",

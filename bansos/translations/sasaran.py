@@ -41,11 +41,15 @@ STRINGS = {
         "**Dua galat, dua penyebut.** Exclusion error dihitung dari **keluarga layak** di register wilayah "
         "(berapa yang tidak menerima); inclusion error dihitung dari **penerima** (berapa yang tidak layak, termasuk "
         "yang tidak ada di register). Karena penyebutnya berbeda, kedua angka **tidak dijumlahkan** dan tidak saling "
-        "melengkapi menjadi 100%.",
+        "melengkapi menjadi 100%. Keluarga layak yang menerima dihitung di wilayah register-nya, penerima yang layak di "
+        "wilayah pembayarannya: keluarga yang terdaftar di satu wilayah dan dibayar di wilayah lain membuat kedua "
+        "jumlah itu bisa berbeda sedikit.",
         "**Two errors, two denominators.** The exclusion error is computed over **eligible families** in the region's "
         "register (how many do not receive); the inclusion error over **recipients** (how many are not eligible, "
         "including those absent from the register). The denominators differ, so the two figures **do not add up** and "
-        "do not complement each other to 100%.",
+        "do not complement each other to 100%. Eligible families receiving are counted in the region of their "
+        "register, eligible recipients in the region that pays them: a family registered in one region and paid in "
+        "another can make the two counts differ slightly.",
     ),
     "sasaran.layak.missing": (
         "Basis keputusan layak: {n} wilayah tanpa data pendaftaran tidak punya indikator berbasis register pada basis "
