@@ -217,6 +217,18 @@ TABLES = {
     ),
 }
 
+# Every column an export table defines, by name (the first definition): the
+# labels and definitions a page's table or chart data reuses for the same column.
+def _known_columns() -> dict[str, ColumnDef]:
+    known: dict[str, ColumnDef] = {}
+    for table in TABLES.values():
+        for column in table.columns:
+            known.setdefault(column.name, column)
+    return known
+
+
+KNOWN_COLUMNS = _known_columns()
+
 
 @dataclass
 class ExportFilters:
@@ -342,16 +354,19 @@ def frame_export(name: str, frame: pd.DataFrame, description: str, filters: dict
     """A table the app shows (a chart's data, a page's table) as an export:
     column kinds as given in `kinds`, else from the values (whole numbers,
     decimals, yes/no, dates, text); labels as given in `labels` (a table's
-    headers as shown, in one language), else from the indicator records
-    where the column is one, else the column's name."""
+    headers as shown, in one language), else as the export tables define the
+    column (KNOWN_COLUMNS), else from the indicator records, else the
+    column's name."""
     columns = []
     for column in frame.columns:
-        record = BY_ID.get(column)
+        record, known = BY_ID.get(column), KNOWN_COLUMNS.get(column)
         kind = (kinds or {}).get(column) or _kind(frame[column])
-        label_id, label_en = (record.label_id, record.label_en) if record else (column, column)
+        label_id, label_en = ((known.label_id, known.label_en) if known else
+                              (record.label_id, record.label_en) if record else (column, column))
         if labels and labels.get(column):
             label_id = label_en = labels[column]
-        columns.append(ColumnDef(column, label_id, label_en, kind, record.description_en if record else ""))
+        definition = known.definition if known else record.description_en if record else ""
+        columns.append(ColumnDef(column, label_id, label_en, kind, definition))
     table = ExportTable(name, "", tuple(columns), (), description)
     provenance = {
         "table": name, "description": description, "rows": len(frame), "filters": filters or {},

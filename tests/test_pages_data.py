@@ -332,6 +332,15 @@ def test_a_table_download_names_its_view_and_heads_the_excel_file_as_the_table(d
     assert "Kabupaten Banyuwangi" in payload.decode("utf-8-sig")
 
 
+def test_chart_data_in_the_excel_file_is_headed_as_the_exports_name_its_columns(demo_db, deferred):
+    at = run_page(demo_db, "cakupan")
+    payload, name = download(at, deferred, "ck_region_chart_data_csv-id")
+    header = payload.decode("utf-8-sig").splitlines()[0].split(";")
+    assert header == ["Kode wilayah", "Nama wilayah", "Wilayah pilot", "Keluarga layak yang menerima", "Keluarga layak",
+                      "Cakupan", "Cakupan < 30 keluarga"], header
+    assert name.endswith("_excel-id.csv")
+
+
 def test_local_mode_offers_every_table_each_built_on_click(demo_db, deferred):
     # Local mode has every right; which tables each role gets is tests/test_access_app.py.
     at = run_page(demo_db, "ekspor")
