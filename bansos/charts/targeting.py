@@ -28,8 +28,6 @@ ABSENT_COLOUR = theme.BAD     # vermillion: not in any register, not eligible
 INELIGIBLE_COLOUR = "#BFC5CD"  # light grey: ranked above the threshold
 
 
-
-
 def _num(value) -> float | None:
     return None if fmt.is_missing(value) else float(value)
 
