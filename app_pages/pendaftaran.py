@@ -101,12 +101,12 @@ def appeals(with_data: pd.DataFrame, lang: str, min_families: int) -> None:
     st.caption(ui.tr("pendaftaran.appeals.read", n=min_families))
 
 
-def region_table(with_data: pd.DataFrame, program: str, min_families: int) -> None:
+def region_table(with_data: pd.DataFrame, program: str, period: str, min_families: int) -> None:
     """One row per region: every step's count, and each rate beside the
     count it rests on (⚠ when its base is under the small-number threshold)."""
     st.subheader(ui.tr("pendaftaran.table.heading"))
     frame = with_data.assign(
-        region=[_flag(n, c < min_families) for n, c in zip(with_data.region_name, with_data.new_registrations)],
+        region=[_flag(fmt.region_short(n), c < min_families) for n, c in zip(with_data.region_name, with_data.new_registrations)],
         snapshot=pd.to_datetime(with_data.register_snapshot).dt.date,
         small_new=with_data.new_registrations < min_families, small_decided=with_data.decided < min_families,
         small_appealed=with_data.appealed < min_families,
@@ -128,7 +128,7 @@ def region_table(with_data: pd.DataFrame, program: str, min_families: int) -> No
         count("upheld", "pendaftaran.col.upheld_n"), count("appeal_rejected", "pendaftaran.col.rejected"),
         count("final_layak", "pendaftaran.col.final_layak"), count("recipients", "pendaftaran.col.recipients", program=program),
         count("paid", "pendaftaran.col.paid"),
-    ], key="pd_region_table", download=f"{ui.tr('nav.pendaftaran')} · {program}")
+    ], key="pd_region_table", download=f"{ui.tr('nav.pendaftaran')} · {program} · {period}")
     st.caption(ui.tr("pendaftaran.table.caption"))
 
 
@@ -158,7 +158,7 @@ def render(f: ui.Filters) -> None:
     channels_section(channels, lang)
     min_families = settings.get_int("min_families")
     appeals(with_data, lang, min_families)
-    region_table(with_data, program, min_families)
+    region_table(with_data, program, period, min_families)
     if not without.empty:
         st.caption(ui.tr("pendaftaran.without", regions=", ".join(without["region_name"])))
     ui.small_n_note()
