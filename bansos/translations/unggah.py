@@ -31,9 +31,7 @@ STRINGS = {
     "unggah.form.heading": ("Muat file", "Load files"),
     "unggah.files": ("File ekstrak (CSV, XLSX atau Parquet)", "Extract files (CSV, XLSX or Parquet)"),
     "unggah.files.help": (
-        # Streamlit draws the box's own words in English only: named here so they can be found.
-        "Seret beberapa file sekaligus ke kotak ini (tulisannya \"Drag and drop files here\"), atau klik tombol "
-        "\"Browse files\" untuk memilih. Paling besar {limit} MB per file; "
+        "Seret beberapa file sekaligus ke kotak ini, atau klik untuk memilih. Paling besar {limit} MB per file; "
         "file yang lebih besar dimuat oleh pengelola server dengan perintah `python -m bansos ingest`.",
         "Drag several files at once onto this box, or click to choose. At most {limit} MB per file; larger files are "
         "loaded by the server's administrator with the `python -m bansos ingest` command.",
