@@ -158,9 +158,8 @@ def table(frame: pd.DataFrame, columns: list[Col], key: str | None = None, rows_
     if download and key:
         from bansos.ui import downloads
 
-        names = list(dict.fromkeys(c.name for c in columns if c.kind != "link"))
-        shown = {c.name: c.label for c in columns if c.kind != "link"}
-        downloads.download_frame(frame[names], name=download, key=f"{key}_dl", labels=shown)
+        shown = {c.name: c.label for c in columns if c.kind != "link"}  # the file's columns, in the table's order
+        downloads.download_frame(frame[list(shown)], name=download, key=f"{key}_dl", labels=shown)
 
 
 def ratio(frame: pd.DataFrame, numerator: str, denominator: str, kind: str = "int") -> list[str]:
