@@ -67,15 +67,15 @@ def _file_name(table: str, filters: export.ExportFilters, file_format: str) -> s
 
 
 def downloads(table: str, filters: export.ExportFilters, lang: str) -> None:
-    columns = st.columns(5)
+    row = ui.button_row()
     buttons = (*DOWNLOADS, ("ekspor.meta", "meta", "application/json"))
-    for column, (label, file_format, mime) in zip(columns, buttons):
+    for label, file_format, mime in buttons:
         ui.download(
             ui.tr(label), _builder(table, filters, file_format, lang), key=f"ek_dl_{table}_{file_format}",
             file_name=_file_name(table, filters, file_format), table=table, file_format=file_format,
-            filters=export.export_filter_dict(filters), right=export.TABLE_RIGHTS[table], mime=mime, container=column,
+            filters=export.export_filter_dict(filters), right=export.TABLE_RIGHTS[table], mime=mime, container=row,
             icon=":material/data_object:" if file_format == "meta" else ":material/download:",
-            help=ui.tr(f"ekspor.format.{file_format}"), width="stretch",
+            help=ui.tr(f"ekspor.format.{file_format}"), width="content",
         )
 
 

@@ -73,6 +73,29 @@ def _exceptions(page) -> list[str]:
     return page.locator("[data-testid='stException']").all_inner_texts()
 
 
+# The browser goes on drawing after the run ends (tables, then the buttons
+# under them): drawn means the page's element count has not changed for half
+# a second.
+DRAWN = """() => {
+    const count = document.querySelectorAll('[data-testid="stMain"] *').length, now = performance.now();
+    if (window.__drawnCount !== count) { window.__drawnCount = count; window.__drawnSince = now; return false; }
+    return now - window.__drawnSince > 500;
+}"""
+
+
+# Every element inside a shown button whose text is wider than its box: a
+# label the button cuts ("Unduh CSV untuk …"). Measured once the page's fonts
+# have loaded (the fallback font is narrower). Hidden buttons (closed
+# popovers) have no box and are skipped.
+CUT_LABELS = """async () => {
+    await document.fonts.ready;
+    return [...document.querySelectorAll('[data-testid="stMain"] button')].flatMap(b =>
+        [b, ...b.querySelectorAll('*')]
+            .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+            .map(e => b.innerText.replace(/\\s+/g, ' ').trim()));
+}"""
+
+
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_every_page_renders_without_exception(server, browser, lang):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -83,6 +106,9 @@ def test_every_page_renders_without_exception(server, browser, lang):
             assert not _exceptions(page), f"{name}: {_exceptions(page)}"
             heading = page.locator("h1").first.inner_text()
             assert heading.strip() == i18n.t(f"nav.{name}", lang), name
+            page.wait_for_function(DRAWN, polling=100, timeout=60_000)
+            cut = page.evaluate(CUT_LABELS)
+            assert not cut, f"{name}: buttons whose label is cut: {cut}"
             page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}.png"), full_page=True)
         finally:
             context.close()

@@ -46,12 +46,13 @@ def render(f: ui.Filters) -> None:
     filters = {**ui.view_filters(), "scope": scope}
     name = public.EXPORT_NAME + ("" if scope == "all" else f"_{f.program}") + (
         f"_{f.year}-T{f.tranche}" if scope == "tranche" else "")
-    for column, (label, file_format) in zip(st.columns(len(FORMATS)), FORMATS):
+    row = ui.button_row()
+    for label, file_format in FORMATS:
         stem = name + ("_excel-id" if file_format == "csv-id" else "")
         extension = "csv" if file_format == "csv-id" else file_format
         ui.download(ui.tr(label), _file(frame, file_format, language, filters), key=f"ek_dl_public_{file_format}",
                     file_name=f"{stem}.{extension}", table=public.EXPORT_NAME, file_format=file_format, filters=filters,
-                    container=column, width="stretch", help=ui.tr(f"ekspor.format.{file_format}"))
+                    container=row, width="content", help=ui.tr(f"ekspor.format.{file_format}"))
     st.caption(ui.tr("unduh.recorded"))
 
 

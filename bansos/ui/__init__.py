@@ -41,7 +41,7 @@ from bansos.ui.core import (
     tr,
     warehouse_meta,
 )
-from bansos.ui.downloads import download, download_frame, view_filters
+from bansos.ui.downloads import button_row, download, download_frame, view_filters
 from bansos.ui.figures import chart
 from bansos.ui.filters import GROUPS, Filters, allowed_regions, filters, language, region_options, sidebar_filters
 from bansos.ui.navigation import Entry
@@ -74,6 +74,7 @@ from bansos.ui.words import label
 
 __all__ = [
     "Call", "Col", "Entry", "Filters", "GROUPS", "PageDataError", "access", "account_box", "allowed_regions", "app_db_path", "both",
+    "button_row",
     "can", "chart", "choice", "count_tile", "download", "download_frame", "empty_state", "failed", "filters", "folded", "guard",
     "has_data", "label", "lang", "language", "nothing", "notice", "page_header", "period_key", "period_label", "period_pair", "public_view",
     "q", "q_many", "rate_tile", "record_link_denials", "region", "region_options", "ratio_caption", "regions", "rule_statement",

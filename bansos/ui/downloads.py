@@ -92,6 +92,13 @@ def download(label: str, build: Build, *, key: str, file_name: str, table: str, 
     return True
 
 
+def button_row(container=None):
+    """A row for several download buttons, each as wide as its label, that
+    wraps where the page is too narrow. Equal columns cut the longer labels
+    ("Unduh CSV untuk Excel (Indonesia)") at a laptop's width."""
+    return (container or st).container(horizontal=True, gap="small")
+
+
 def view_filters() -> dict:
     """The shared filters in use, for the audit record of a download."""
     from bansos.ui.filters import filters
