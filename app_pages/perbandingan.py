@@ -45,7 +45,7 @@ def league(f: ui.Filters, lang: str, metric_id: str, frame: pd.DataFrame | None)
         ui.empty_state("perbandingan.league.no_pilots")
         return
     rank = comparison.RANK[metric_id]
-    ordered = pilots.assign(ranked=pilots[rank].notna(), region=[fmt.region_short(n) for n in pilots.region_name],
+    ordered = pilots.assign(ranked=pilots[rank].notna(),
                             status=[words.pilot_status(s) for s in pilots.pilot_status])
     ordered = ordered.sort_values(["ranked", rank, metric_id], ascending=[False, True, BY_ID[metric_id].lower_is_better],
                                   na_position="last")
@@ -56,7 +56,7 @@ def league(f: ui.Filters, lang: str, metric_id: str, frame: pd.DataFrame | None)
     # The chosen metric's rank, rate and counts come right after the region.
     first = [ui.Col(rank, ui.tr("perbandingan.col.rank"), "num", ui.tr("perbandingan.col.rank.help",
                     metric=ui.label(metric_id), n=min_n), pinned=True),
-             tables.text("region", "word.region", pinned=True), tables.indicator(metric_id),
+             tables.region(), tables.indicator(metric_id),
              _count_column(num), _count_column(den)]
     rest = [tables.text("province_name", "word.province"),
             tables.text("status", "perbandingan.col.status", help_key="perbandingan.col.status.help"),
@@ -153,10 +153,10 @@ def side_by_side(f: ui.Filters, lang: str, chosen: list[str], frame: pd.DataFram
     if missing:
         st.caption(ui.tr("perbandingan.side.missing", regions=", ".join(missing)))
     # exact figures: one row per region, each rate beside its inputs
-    view = frame.assign(region=[fmt.region_short(n) for n in frame.region_name], group=[words.group(p) for p in frame.is_pilot],
+    view = frame.assign(group=[words.group(p) for p in frame.is_pilot],
                         **{f"{m['id']}_ratio": [comparison.ratio_text(m, row, lang) for _, row in frame.iterrows()]
                            for m in metrics})
-    columns = [tables.text("region", "word.region", pinned=True), tables.text("region_code", "word.code"),
+    columns = [tables.region(), tables.text("region_code", "word.code"),
                tables.text("group", "perbandingan.col.group")]
     for m in metrics:
         columns += [tables.indicator(m["id"]), ui.Col(f"{m['id']}_ratio", ui.tr("perbandingan.col.inputs", metric=m["label"]))]

@@ -332,6 +332,20 @@ def test_a_table_download_names_its_view_and_heads_the_excel_file_as_the_table(d
     assert "Kabupaten Banyuwangi" in payload.decode("utf-8-sig")
 
 
+def test_the_league_shows_short_names_and_its_file_keeps_the_full_ones(demo_db, deferred):
+    # Perbandingan's league is a region table like the others: "Kab. …" on
+    # screen, the full name under region_name in its files.
+    at = run_page(demo_db, "perbandingan", "en")
+    shown_names = set(at.dataframe[0].value.region_name)
+    assert "Kab. Banyuwangi" in shown_names and "Kabupaten Banyuwangi" not in shown_names
+    payload, _ = download(at, deferred, "pb_league_grid_dl_csv")
+    rows = csv_rows(payload)
+    assert "region" not in rows[0] and "Kabupaten Banyuwangi" in {r["region_name"] for r in rows}
+    assert len(rows) == len(shown_names)
+    payload, _ = download(at, deferred, "pb_league_grid_dl_csv-id")
+    assert payload.decode("utf-8-sig").splitlines()[0].split(";")[1] == i18n.t("word.region", "en")
+
+
 def test_chart_data_in_the_excel_file_is_headed_as_the_exports_name_its_columns(demo_db, deferred):
     at = run_page(demo_db, "cakupan")
     payload, name = download(at, deferred, "ck_region_chart_data_csv-id")

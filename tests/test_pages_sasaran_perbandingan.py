@@ -263,14 +263,14 @@ def test_perbandingan_on_demo(demo_db, runner, lang):  # noqa: F811
 
 def test_perbandingan_metric_changes_the_league_order(demo_db, runner):  # noqa: F811
     at = open_page(demo_db, PERBANDINGAN, "en")
-    first_by_exclusion = at.dataframe[0].value.iloc[0].region
+    first_by_exclusion = at.dataframe[0].value.iloc[0].region_name
     at.selectbox(key="pb_metric").select("inclusion_error").run()
     assert not at.exception
     league = at.dataframe[0].value
     frame = runner.run("region_indicators", as_of=None, basis="desil", program="PKH", year=2026, tranche=2,
                        province=None, regions=pilot_codes(runner))
     best = frame[frame.rank_inclusion_error == 1].region_name.iloc[0]
-    assert league.iloc[0].region == best.replace("Kabupaten ", "Kab. ")
+    assert league.iloc[0].region_name == best.replace("Kabupaten ", "Kab. ")
     assert best.replace("Kabupaten ", "Kab. ") != first_by_exclusion
     assert league.iloc[0]["rank_inclusion_error"] == 1
     # the chart follows the metric too (its tab runs only when open)
@@ -403,7 +403,7 @@ def test_every_small_rate_carries_its_flag_whatever_the_ranking(demo_db, runner)
     assert frame.recipients < 30 <= frame.eligible_families  # the fixture this test relies on
     at = open_page(demo_db, PERBANDINGAN, "id", query={"tahap": "2025-1"})
     league, text = at.dataframe[0].value, shown(at.dataframe[0])
-    padang = league.region == "Kota Padang"
+    padang = league.region_name == "Kota Padang"
     row = text[padang].iloc[0]
     assert row["Exclusion error"] == fmt.pct(frame.exclusion_error, "id")
     assert row["Inclusion error"] == fmt.pct(frame.inclusion_error, "id") + " ⚠"
@@ -412,9 +412,9 @@ def test_every_small_rate_carries_its_flag_whatever_the_ranking(demo_db, runner)
     # ranked by the inclusion error instead, the exclusion error keeps its own (absent) flag
     at.selectbox(key="pb_metric").select("inclusion_error").run()
     league, text = at.dataframe[0].value, shown(at.dataframe[0])
-    row = text[league.region == "Kota Padang"].iloc[0]
+    row = text[league.region_name == "Kota Padang"].iloc[0]
     assert row["Inclusion error"].endswith(" ⚠") and not row["Exclusion error"].endswith("⚠")
-    assert league[league.region == "Kota Padang"].rank_inclusion_error.isna().all()
+    assert league[league.region_name == "Kota Padang"].rank_inclusion_error.isna().all()
     # and the same cells on the targeting page's table
     sasaran = open_page(demo_db, SASARAN, "id", query={"tahap": "2025-1"})
     text = shown(sasaran.dataframe[0])
