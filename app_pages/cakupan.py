@@ -96,7 +96,10 @@ def program_chart(f: ui.Filters, codes: list[str], lang: str) -> None:
 
 def region_section(f: ui.Filters, frame: pd.DataFrame, codes: list[str], row: pd.Series, lang: str) -> None:
     """The regions in view, with the comparison regions when asked for
-    (`frame`: their rows), under `pick_compared`'s heading."""
+    (`frame`: their rows), under `pick_compared`'s heading. The note on
+    register dates is here, not above the tiles: it counts the regions drawn,
+    comparison regions included, and the tiles sum the regions in view only."""
+    ui.registers_note(f, frame)
     # Only the open tab's content runs (switching tabs reruns the page).
     chart_tab, table_tab, program_tab = st.tabs([
         ui.tr("cakupan.region.tab.chart"), ui.tr("cakupan.region.tab.table"), ui.tr("cakupan.region.tab.program"),
@@ -232,7 +235,6 @@ def render(f: ui.Filters) -> None:
     context.markdown(ui.tr("cakupan.context", program=f.program, period=ui.period_label(f.year, f.tranche),
                            scope=narrative.scope_label(row, in_view, lang)))
     with tiles_box:
-        ui.registers_note(f, compared)
         tiles(row, lang, days)
     with region_box:
         region_section(f, compared, codes, row, lang)

@@ -346,6 +346,25 @@ def test_a_view_whose_regions_use_registers_of_different_dates_says_so(demo_db, 
     assert not [c.value for c in at.caption if c.value.startswith(note[:20])]
 
 
+def test_cakupan_says_registers_differ_for_the_regions_its_chart_draws(demo_db):  # noqa: F811
+    """The tiles sum the 14 pilots (one register date); the region chart draws
+    their 20 comparison regions beside them when asked (30 Jun 2025). The
+    note counts the regions drawn, so it belongs to the chart, not the tiles:
+    shown with the comparison regions, absent without them."""
+    from bansos import i18n
+
+    at = open_page(demo_db, "app_pages/cakupan.py", lang="en")
+    start = i18n.t("word.registers_differ", "en", dates="", as_of="")[:30]
+
+    def notes() -> list[str]:
+        return [c.value for c in at.caption if c.value.startswith(start)]
+
+    at.toggle(key="ck_compare").set_value(True).run()
+    assert [n for n in notes() if "31 Jan 2026 for 14 regions; 30 Jun 2025 for 20 regions" in n], notes()
+    at.toggle(key="ck_compare").set_value(False).run()
+    assert not notes()
+
+
 def test_the_regions_tile_counts_every_region_in_view_and_its_caption_splits_them(demo_db):  # noqa: F811
     """With the comparison group alone the tile said "Pilot regions in view: 0"
     above "20 regions in view"; it counts the regions in view."""
