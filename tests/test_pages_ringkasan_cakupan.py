@@ -194,7 +194,7 @@ def test_cakupan_tiles_show_the_query_figures(demo_db):
     assert metric(at, "Cakupan").value == fmt.pct(row.coverage, "id")
     assert metric(at, "Realisasi (nilai)").value == fmt.pct(row.disbursement_rate, "id")
     assert metric(at, "Realisasi (keluarga)").value == fmt.pct(row.disbursement_rate_families, "id")
-    timely = metric(at, "Dibayar ≤ 30 hari")
+    timely = metric(at, "Ketepatan waktu (≤ 30 hari)")
     assert timely.value == fmt.pct(row.timeliness, "id")
     assert timely.delta == fmt.pp(fmt.shown_change(row.timeliness, row.prev_timeliness), "id")
     captions = caption_text(at)
@@ -205,7 +205,7 @@ def test_cakupan_tiles_show_the_query_figures(demo_db):
 
 
 def test_cakupan_programme_filter_changes_the_tiles(demo_db):
-    tiles = ("Realisasi (nilai)", "Realisasi (keluarga)", "Dibayar ≤ 30 hari")
+    tiles = ("Realisasi (nilai)", "Realisasi (keluarga)", "Ketepatan waktu (≤ 30 hari)")
     at = open_page(demo_db, "app_pages/cakupan.py")
     before = [metric(at, name).value for name in tiles]
     set_filter(at, "prog", "SEMBAKO")

@@ -10,7 +10,7 @@ STRINGS = {
     "cakupan.tile.amounts": ("{paid} dari {allocated}", "{paid} of {allocated}"),
     "cakupan.tile.paid_amount": ("Realisasi (nilai)", "Disbursement rate (amount)"),
     "cakupan.tile.paid_families": ("Realisasi (keluarga)", "Disbursement rate (families)"),
-    "cakupan.tile.timeliness": ("Dibayar ≤ {days} hari", "Paid within {days} days"),
+    "cakupan.tile.timeliness": ("Ketepatan waktu (≤ {days} hari)", "Timeliness (≤ {days} days)"),
     "cakupan.tile.timeliness.help": (
         "Keluarga yang dibayar paling lambat {days} hari sejak awal tahap, dibagi keluarga yang dialokasikan. Batas {days} hari adalah pengaturan yang dapat diubah (lihat Metodologi).",
         "Families paid within {days} days of the tranche start, divided by families allocated. The {days}-day limit is a setting that can be changed (see Methodology).",
