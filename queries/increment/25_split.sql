@@ -17,11 +17,14 @@ SELECT DISTINCT region_code FROM i_slice;
 -- difference (40_difference.sql) over the touched families that have a row
 -- outside i_region: a family registered in the region and paid in another,
 -- or moved.
+-- Both fact tables' rows go through one semi-join, so the hash table of
+-- i_family (millions of keys for a large kab/kota) is built once, not once
+-- per table: at scale 4 this took 1.0 s instead of 1.9 (benchmarks/RESULTS.md).
 CREATE OR REPLACE TEMP TABLE i_difference_family AS
-SELECT family_key FROM fact_family
-WHERE (superseded_by IS NULL OR superseded_by >= $lo) AND family_key IN (SELECT family_key FROM i_family)
-  AND region_code NOT IN (SELECT region_code FROM i_region)
-UNION
-SELECT family_key FROM fact_allocation
-WHERE (superseded_by IS NULL OR superseded_by >= $lo) AND family_key IN (SELECT family_key FROM i_family)
-  AND region_code NOT IN (SELECT region_code FROM i_region);
+SELECT family_key
+FROM (SELECT family_key, region_code FROM fact_family WHERE superseded_by IS NULL OR superseded_by >= $lo
+      UNION ALL
+      SELECT family_key, region_code FROM fact_allocation WHERE superseded_by IS NULL OR superseded_by >= $lo) r
+WHERE region_code NOT IN (SELECT region_code FROM i_region)
+  AND family_key IN (SELECT family_key FROM i_family)
+GROUP BY family_key;
