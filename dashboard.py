@@ -32,8 +32,9 @@ PAGES = {
     ],
     "nav.section.data": [
         Entry("app_pages/ekspor.py", "nav.ekspor", ":material/download:", right="aggregate_export", public=PUBLIC + "ekspor.py"),
-        Entry("app_pages/kualitas.py", "nav.kualitas", ":material/fact_check:", right="quality_summary"),
-        Entry("app_pages/unggah.py", "nav.unggah", ":material/upload:", right="upload"),
+        # Every region and file in the viewer's scope: the sidebar says its filters do not apply.
+        Entry("app_pages/kualitas.py", "nav.kualitas", ":material/fact_check:", right="quality_summary", filters=False),
+        Entry("app_pages/unggah.py", "nav.unggah", ":material/upload:", right="upload", filters=False),
         Entry("app_pages/metodologi.py", "nav.metodologi", ":material/menu_book:", public="app_pages/metodologi.py"),
     ],
 }

@@ -346,6 +346,16 @@ def test_the_league_shows_short_names_and_its_file_keeps_the_full_ones(demo_db, 
     assert payload.decode("utf-8-sig").splitlines()[0].split(";")[1] == i18n.t("word.region", "en")
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_sidebar_says_when_the_page_does_not_use_its_filters(demo_db, lang):
+    # Kualitas Data and Unggah Data cover every region in scope: a province
+    # picked in the sidebar changes nothing there, and the sidebar says so.
+    note = i18n.t("filter.unused", lang)
+    for page, unused in (("kualitas", True), ("unggah", True), ("cakupan", False), ("metodologi", False)):
+        at = run_page(demo_db, page, lang, query={"prov": "18"})
+        assert (note in [c.value for c in at.sidebar.caption]) is unused, page
+
+
 def test_chart_data_in_the_excel_file_is_headed_as_the_exports_name_its_columns(demo_db, deferred):
     at = run_page(demo_db, "cakupan")
     payload, name = download(at, deferred, "ck_region_chart_data_csv-id")

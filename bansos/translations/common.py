@@ -21,6 +21,12 @@ STRINGS = {
     "filter.language": ("Bahasa / Language", "Bahasa / Language"),
     "filter.language.what": ("bahasa", "language"),
     "filter.heading": ("Filter", "Filters"),
+    "filter.unused": (
+        "Halaman ini tidak memakai filter di bawah: isinya mencakup semua wilayah dalam hak akses Anda. "
+        "Filter tetap tersimpan untuk halaman lain.",
+        "This page does not use the filters below: it covers every region within your access. "
+        "The filters are kept for the other pages.",
+    ),
     "filter.province": ("Provinsi", "Province"),
     "filter.province.all": ("Semua provinsi", "All provinces"),
     "filter.group": ("Kelompok wilayah", "Region group"),

@@ -137,6 +137,7 @@ def sidebar_filters() -> None:
     pilots, and the snapshot and basis are fixed (the latest, the decile
     basis): one suppressed table serves the whole public view, since two
     tables suppressed apart could give each other's hidden cells away."""
+    st.session_state[_UNUSED_SLOT] = None  # this run's slot only (say_unused)
     if session.public():
         _public_fixed()
     sidebar = st.sidebar
@@ -145,6 +146,7 @@ def sidebar_filters() -> None:
         return
     with sidebar:
         st.subheader(tr("filter.heading"))
+        st.session_state[_UNUSED_SLOT] = st.empty()
         _province(regions)
         if not session.public():
             widgets.choice(st.radio, "filter.group", GROUPS, "grup", lambda g, language: i18n.t(f"filter.group.{g}", language),
@@ -241,6 +243,18 @@ def _public_fixed() -> None:
 
 
 # -- the resolved filters -------------------------------------------------------------------
+
+
+_UNUSED_SLOT = "_filters_unused_slot"
+
+
+def say_unused() -> None:
+    """Under the filters' heading: the page being shown does not read them
+    (Kualitas Data, Unggah Data show every region and file in the viewer's
+    scope). The filters stay drawn, and kept, for the pages that do."""
+    slot = st.session_state.get(_UNUSED_SLOT)
+    if slot is not None:
+        slot.caption(tr("filter.unused"))
 
 
 def filters() -> Filters:

@@ -26,6 +26,7 @@ import streamlit as st
 from bansos.access import Access
 from bansos.ui import account, session
 from bansos.ui.core import tr
+from bansos.ui.filters import say_unused
 from bansos.ui.page import guard
 
 
@@ -37,6 +38,7 @@ class Entry:
     right: str = "pages"       # the right the page stands on (bansos.access.RIGHTS)
     public: str | None = None  # the page file of the public view; None: not in the public view
     default: bool = False
+    filters: bool = True       # the page reads the sidebar's filters (False: the sidebar says they do not apply)
 
     @property
     def url_path(self) -> str:
@@ -74,6 +76,8 @@ def run(sections: dict[str, list[Entry]]) -> None:
     if not anything:
         account.closed(access)
     elif allowed:
+        if not entry.filters:
+            say_unused()
         session.enter(entry.right)
         guard(page.run)  # a failing query shows a message, never a traceback
     else:
