@@ -153,7 +153,14 @@ def render(f: ui.Filters) -> None:
         st.caption(ui.tr("pendaftaran.without", regions=", ".join(without["region_name"])))
         return
     tiles(steps, channels[channels["is_total"].astype(bool)], program, period, lang)
-    st.caption(ui.tr("pendaftaran.regions_used", n=fmt.number(steps["regions"].iloc[0], lang)))
+    if len(with_data) == 1:
+        st.caption(ui.tr("pendaftaran.region_used", region=with_data["region_name"].iloc[0]))
+    else:
+        st.caption(ui.tr("pendaftaran.regions_used", n=fmt.number(steps["regions"].iloc[0], lang)))
+    if f.has_period and steps.set_index("step").loc["recipients"].families == 0:
+        later = [p for p in f.periods if p > (f.year, f.tranche)]
+        st.caption(ui.tr("pendaftaran.none_received", program=program, period=period, snapshot=fmt.day(f.as_of, lang))
+                   + (" " + ui.tr("pendaftaran.none_received.later") if later else ""))
     funnel(steps, program, period, lang)
     channels_section(channels, lang)
     min_families = settings.get_int("min_families")

@@ -257,6 +257,32 @@ def test_changing_the_programme_changes_the_recipient_step(demo_db):
     assert "Penerima SEMBAKO" in table_labels(at.dataframe[0]).values()
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_tranche_no_new_registrant_received_is_said_in_words(demo_db, lang):
+    # The demo's one BLT tranche (T4 2025) ran before the 31 Jan 2026 register:
+    # its step is 0, which the funnel draws as an empty bar, so the page says
+    # why; PKH T2 2026 has recipients, and no such sentence.
+    start = i18n.t("pendaftaran.none_received", lang, program="BLT", period="", snapshot="")[:40]
+    at = run_page(demo_db, "pendaftaran", lang, query={"prog": "BLT"})
+    steps = runner(demo_db).run(
+        "pendaftaran_steps", **{**funnel_params(demo_db, "BLT"), "regions": pilot_codes(demo_db)}).set_index("step")
+    assert steps.loc["recipients", "families"] == 0  # the fixture this test relies on
+    said = [c.value for c in at.caption if c.value.startswith(start)]
+    assert said and fmt.day(runner(demo_db).run("options_snapshots").as_of.max(), lang) in said[0]
+    assert i18n.t("pendaftaran.none_received.later", lang) not in said[0]  # BLT has no later tranche to choose
+    at = run_page(demo_db, "pendaftaran", lang, query={"tahap": "2025-1"})  # PKH T1 2025: 0 too, later ones exist
+    said = [c.value for c in at.caption if c.value.startswith(start[:20])]
+    assert said and said[0].endswith(i18n.t("pendaftaran.none_received.later", lang))
+    at = run_page(demo_db, "pendaftaran", lang)
+    assert not [c.value for c in at.caption if c.value.startswith(start[:20])]
+
+
+def test_one_region_in_view_is_named_not_summed(demo_db):
+    at = run_page(demo_db, "pendaftaran", "en", query={"wil": "18.72"})
+    assert i18n.t("pendaftaran.region_used", "en", region="Kota Metro") in texts(at)
+    assert not [c.value for c in at.caption if c.value.startswith("Computed over")]
+
+
 def test_comparison_regions_are_named_not_shown_as_zeros(demo_db):
     at = run_page(demo_db, "pendaftaran")
     set_filter(at, "grup", "comparison")

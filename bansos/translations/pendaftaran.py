@@ -33,6 +33,20 @@ STRINGS = {
         "Dihitung dari {n} wilayah dengan data pendaftaran; angka dijumlahkan antarwilayah lalu dibagi.",
         "Computed over {n} {n|region|regions} with registration data; counts are added over regions, then divided.",
     ),
+    "pendaftaran.region_used": (
+        "Dihitung dari data pendaftaran {region}.",
+        "Computed from the registration data of {region}.",
+    ),
+    # No final-layak new registrant allocated the programme in the tranche: said in words,
+    # since the funnel draws a step of 0 as an empty bar.
+    "pendaftaran.none_received": (
+        "Tidak ada pendaftar baru yang layak akhir yang dialokasikan {program} pada {period}. Pendaftar di register "
+        "{snapshot} hanya dapat menerima tahap yang disalurkan sesudah mereka terdaftar: untuk tahap yang lebih awal, "
+        "0 bukan tanda kegagalan.",
+        "No final-layak new registrant was allocated {program} in {period}. Registrants in the {snapshot} register can "
+        "only receive tranches paid after they registered: for an earlier tranche, 0 is not a failure.",
+    ),
+    "pendaftaran.none_received.later": ("Pilih tahap yang lebih baru di panel kiri.", "Choose a later tranche in the left panel."),
     # tiles
     "pendaftaran.tile.new": ("Pendaftaran baru", "New registrations"),
     "pendaftaran.tile.new.caption": ("keluarga, lewat mandiri, agen, musdes atau dinsos", "families, via self, agent, village or office"),
