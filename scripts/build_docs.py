@@ -61,7 +61,7 @@ FIELD_TITLES = {
     "label_en": "Label (English)",
     "description_en": "Definition",
     "description_id": "Definisi (Bahasa Indonesia)",
-    "sql": "Formula (SQL)",
+    "sql": "Formula",
     "numerator": "Numerator",
     "denominator": "Denominator",
     "format": "Format",

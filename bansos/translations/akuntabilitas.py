@@ -99,7 +99,7 @@ STRINGS = {
         "and per 1,000 recipients; for a province or all pilots, the region counts and their recipients are added up.",
     ),
     "metodologi.sig.rule": ("Aturan", "Rule"),
-    "metodologi.sig.decision": ("Keputusan di mana aturannya diam", "Decided where the rule is silent"),
+    "metodologi.sig.decision": ("Keputusan untuk kasus yang tidak diatur aturan", "Decided where the rule is silent"),
     "metodologi.sig.register": ("Bergantung pada snapshot register yang dipilih.", "Depends on the register snapshot chosen."),
     "metodologi.sig.benefit": ("Hanya untuk program yang punya nilai manfaat per tahap.",
                                "Only for programmes with a benefit amount per tranche."),

@@ -85,13 +85,15 @@ STRINGS = {
     "metodologi.indicators.heading": ("Definisi indikator", "Indicator definitions"),
     "metodologi.indicators.caption": (
         "Dibuat langsung dari definisi indikator yang dipakai aplikasi (satu definisi per indikator, di berkas "
-        "bansos/indicators.py): halaman, ekspor dan kamus data memakai definisi yang sama. Rumusnya ditulis dalam SQL, "
-        "bahasa kueri gudang data.",
+        "bansos/indicators.py): halaman, ekspor dan kamus data memakai definisi yang sama. Rumus memakai nama kolom "
+        "gudang data dan lambang himpunan: `E` = keluarga layak di register yang dipakai, `E_r` = yang terdaftar di "
+        "wilayah r; `R` = keluarga yang dialokasikan program pada tahap itu, `R_r` = yang dialokasikan di wilayah r.",
         "Generated from the indicator definitions the application uses (one definition per indicator, in the file "
-        "bansos/indicators.py): pages, exports and the data dictionary use the same definitions. Formulas are written "
-        "in SQL, the warehouse's query language.",
+        "bansos/indicators.py): pages, exports and the data dictionary use the same definitions. Formulas use the "
+        "warehouse's column names and set symbols: `E` = eligible families of the register in use, `E_r` = those "
+        "registered in region r; `R` = families allocated the programme in the tranche, `R_r` = those allocated in region r.",
     ),
-    "metodologi.ind.formula": ("Rumus (SQL)", "Formula (SQL)"),
+    "metodologi.ind.formula": ("Rumus", "Formula"),
     "metodologi.ind.numerator": ("Pembilang", "Numerator"),
     "metodologi.ind.denominator": ("Penyebut", "Denominator"),
     "metodologi.ind.format": ("Format", "Format"),

@@ -75,8 +75,10 @@ STRINGS = {
     ),
     # progress
     "unggah.jobs.heading": ("Pemuatan Anda", "Your loads"),
-    "unggah.jobs.none": ("Belum ada pemuatan dari akun ini dalam 7 hari terakhir.",
-                         "No loads from this account in the last 7 days."),
+    "unggah.jobs.none": ("Belum ada file yang dimuat lewat halaman ini oleh akun ini dalam 7 hari terakhir. Semua "
+                         "pemuatan, juga dari baris perintah, tercatat di Kualitas Data.",
+                         "No files loaded through this page by this account in the last 7 days. Every load, from the "
+                         "command line too, is listed on Data Quality."),
     "unggah.jobs.caption": (
         "Pemuatan 7 hari terakhir dari akun ini, terbaru di atas. File yang diunggah dihapus dari server segera setelah "
         "pemuatan selesai, berhasil atau gagal.",
