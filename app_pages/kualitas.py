@@ -109,7 +109,7 @@ def reasons_section(reasons: pd.DataFrame, by_file: pd.DataFrame, totals: pd.Ser
     ], key="kq_by_file", rows_shown=None)
 
 
-def sample(loads: pd.DataFrame, reasons: pd.DataFrame, lang: str) -> None:
+def sample(loads: pd.DataFrame, reasons: pd.DataFrame, by_file: pd.DataFrame, lang: str) -> None:
     st.subheader(ui.tr("kualitas.sample.heading"))
     files = {str(int(row.load_id)): row.file_name for row in loads[loads["rows_quarantined"] > 0].itertuples()}
     codes = list(dict.fromkeys(reasons["reason"]))
@@ -137,7 +137,23 @@ def sample(loads: pd.DataFrame, reasons: pd.DataFrame, lang: str) -> None:
     table = pd.concat([table.reset_index(drop=True), values.reset_index(drop=True)], axis=1)
     ui.table(table, [ui.Col(c, c, "plain" if c == ui.tr("kualitas.col.line") else "text") for c in table.columns],
              key="kq_sample", rows_shown=None)
-    st.caption(ui.tr("kualitas.sample.caption", shown=fmt.number(len(rows), lang), limit=fmt.number(SAMPLE_LIMIT, lang)))
+    st.caption(ui.tr("kualitas.sample.caption", which=_sample_size(rows, by_file, chosen_file, chosen_reason, lang)))
+
+
+def _sample_size(rows: pd.DataFrame, by_file: pd.DataFrame, chosen_file: str, chosen_reason: str, lang: str) -> str:
+    """How many rows the sample shows of those that match. With a reason
+    chosen the total is known (by_file counts rows per file and reason; a row
+    with two reasons counts under each, so without a reason it is not)."""
+    if len(rows) < SAMPLE_LIMIT:
+        return ui.tr("kualitas.sample.all", shown=fmt.number(len(rows), lang))
+    limit = fmt.number(SAMPLE_LIMIT, lang)
+    if not chosen_reason:
+        return ui.tr("kualitas.sample.first", limit=limit)
+    matching = by_file[by_file["reason"] == chosen_reason]
+    if chosen_file:
+        matching = matching[matching["load_id"] == int(chosen_file)]
+    total = fmt.number(int(matching["rows"].sum()), lang)
+    return ui.tr("kualitas.sample.first_of_file" if chosen_file else "kualitas.sample.first_of", limit=limit, total=total)
 
 
 def _status(row, lang: str) -> str:
@@ -255,7 +271,7 @@ def render(meta: dict | None) -> None:
         rejections_section(rejected, lang)
         reasons_section(reasons, by_file, totals, lang)
         if int(totals.quarantined_rows) and ui.can("quality_full"):  # the masked sample: Kualitas Data in full only
-            sample(loads, reasons, lang)
+            sample(loads, reasons, by_file, lang)
     freshness(fresh, attention, status, lang)
     fixes_section(reasons, lang)
 

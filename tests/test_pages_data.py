@@ -473,6 +473,26 @@ def test_choosing_a_file_narrows_the_sample(demo_db):
     assert "File" not in sample.columns  # one file: its name is in the selector
 
 
+def test_the_sample_says_how_many_of_the_matching_rows_it_shows(demo_db):
+    # The sample holds at most 50 rows. It said "the first N matching rows (at
+    # most 50)" however many matched; now: all of them, or the first 50 (of the
+    # total, where a reason is chosen: counted per file and reason).
+    # (The fixture has no reason with more than 50 rows: "the first 50 of N"
+    # for a chosen reason is not reached here.)
+    by_file = runner(demo_db).run("quarantine_by_reason")
+    per_reason = by_file.groupby("reason")["rows"].sum()
+    assert runner(demo_db).run("loads").rows_quarantined.sum() > 50  # the fixture this test relies on
+    at = run_page(demo_db, "kualitas", "en")
+
+    def said() -> str:
+        return next(c.value for c in at.caption if c.value.startswith(("All ", "The first ")))
+
+    assert said().startswith(i18n.t("kualitas.sample.first", "en", limit="50"))
+    for reason, rows in per_reason.items():
+        at.selectbox(key="kq_reason").select(reason).run()
+        assert said().startswith(i18n.t("kualitas.sample.all", "en", shown=fmt.number(rows, "en"))), reason
+
+
 def test_empty_warehouse_lists_every_pilot_without_data_and_every_fix(empty_db):
     at = run_page(empty_db, "kualitas", "en")
     attention = shown(at.dataframe[0])

@@ -117,11 +117,24 @@ STRINGS = {
     "kualitas.sample.reason": ("Alasan", "Reason"),
     "kualitas.sample.all_files": ("Semua file", "All files"),
     "kualitas.sample.all_reasons": ("Semua alasan", "All reasons"),
+    # Which rows the sample holds: all that match, or the first {limit} (of {total}, where a reason is chosen).
+    "kualitas.sample.all": ("Semua {shown} baris yang cocok.", "All {shown} matching {shown|row|rows}."),
+    "kualitas.sample.first": (
+        "{limit} baris pertama yang cocok; pilih file atau alasan untuk mempersempit.",
+        "The first {limit} matching rows; choose a file or a reason to narrow them.",
+    ),
+    "kualitas.sample.first_of": (
+        "{limit} baris pertama dari {total} yang cocok; pilih file untuk mempersempit.",
+        "The first {limit} of {total} matching rows; choose a file to narrow them.",
+    ),
+    "kualitas.sample.first_of_file": (
+        "{limit} baris pertama dari {total} yang cocok.", "The first {limit} of {total} matching rows.",
+    ),
     "kualitas.sample.caption": (
-        "{shown} baris pertama yang cocok (paling banyak {limit}). No KK dan NIK selalu disamarkan (6 digit awal dan "
+        "{which} No KK dan NIK selalu disamarkan (6 digit awal dan "
         "4 digit akhir); nilai lain tampil seperti di file. Cari baris ini di file sumber lewat nomor barisnya (CSV: header = baris 1; "
         "XLSX: nomor baris di sheet; Parquet: urutan baris mulai dari 1).",
-        "The first {shown} matching {shown|row|rows} (at most {limit}). KK numbers and NIKs are always masked (first 6 and last 4 "
+        "{which} KK numbers and NIKs are always masked (first 6 and last 4 "
         "digits); other values show as in the file. Find a row in the source file by its line number (CSV: the header is line "
         "1; XLSX: the sheet's row number; Parquet: its position counting from 1).",
     ),
