@@ -118,17 +118,17 @@ STRINGS = {
     "kualitas.sample.all_files": ("Semua file", "All files"),
     "kualitas.sample.all_reasons": ("Semua alasan", "All reasons"),
     # Which rows the sample holds: all that match, or the first {limit} (of {total}, where a reason is chosen).
-    "kualitas.sample.all": ("Semua {shown} baris yang cocok.", "All {shown} matching {shown|row|rows}."),
+    "kualitas.sample.all": ("{shown||Semua }{shown} baris yang cocok.", "{shown||All }{shown} matching {shown|row|rows}."),
     "kualitas.sample.first": (
         "{limit} baris pertama yang cocok; pilih file atau alasan untuk mempersempit.",
-        "The first {limit} matching rows; choose a file or a reason to narrow them.",
+        "The first {limit} matching {limit|row|rows}; choose a file or a reason to narrow them.",
     ),
     "kualitas.sample.first_of": (
         "{limit} baris pertama dari {total} yang cocok; pilih file untuk mempersempit.",
-        "The first {limit} of {total} matching rows; choose a file to narrow them.",
+        "The first {limit} of {total} matching {total|row|rows}; choose a file to narrow them.",
     ),
     "kualitas.sample.first_of_file": (
-        "{limit} baris pertama dari {total} yang cocok.", "The first {limit} of {total} matching rows.",
+        "{limit} baris pertama dari {total} yang cocok.", "The first {limit} of {total} matching {total|row|rows}.",
     ),
     "kualitas.sample.caption": (
         "{which} No KK dan NIK selalu disamarkan (6 digit awal dan "
