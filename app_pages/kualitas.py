@@ -223,7 +223,8 @@ def freshness(fresh: pd.DataFrame, attention: pd.DataFrame, status: pd.DataFrame
     else:
         st.warning(ui.tr("kualitas.fresh.summary", n=fmt.number(len(attention), lang)), icon=":material/schedule:")
         view = _region_frame(attention).assign(status=[_status(row, lang) for row in attention.itertuples()])
-        ui.table(view, [region, group, tables.text("status", "kualitas.col.status"), snapshot, tranche],
+        # What needs attention right after the region: on a phone the columns after the second are off-screen.
+        ui.table(view, [region, tables.text("status", "kualitas.col.status"), group, snapshot, tranche],
                  key="kq_attention", rows_shown=None if len(view) <= 15 else 16)
     if fresh.empty:
         return
