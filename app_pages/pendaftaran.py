@@ -30,8 +30,8 @@ def _step_tile(label: str, row, indicator_id: str | None = None, help: str | Non
             help=help or BY_ID[indicator_id].description(lang), caption=ui.ratio_caption(row.families, row.base_families))
 
 
-def tiles(steps: pd.DataFrame, channels_total: pd.DataFrame, program: str, period: str, lang: str) -> None:
-    by_step = steps.set_index("step")
+def tiles(by_step: pd.DataFrame, channels_total: pd.DataFrame, program: str, period: str, lang: str) -> None:
+    """The five tiles; `by_step`: pendaftaran_steps indexed by step."""
     self_row = channels_total[channels_total["channel"] == "mandiri"]
     columns = st.columns(5)
     with columns[0]:
@@ -152,12 +152,13 @@ def render(f: ui.Filters) -> None:
         ui.notice(words.no_registration_data(f))
         st.caption(ui.tr("pendaftaran.without", regions=", ".join(without["region_name"])))
         return
-    tiles(steps, channels[channels["is_total"].astype(bool)], program, period, lang)
+    by_step = steps.set_index("step")
+    tiles(by_step, channels[channels["is_total"].astype(bool)], program, period, lang)
     if len(with_data) == 1:
         st.caption(ui.tr("pendaftaran.region_used", region=with_data["region_name"].iloc[0]))
     else:
         st.caption(ui.tr("pendaftaran.regions_used", n=fmt.number(steps["regions"].iloc[0], lang)))
-    if f.has_period and steps.set_index("step").loc["recipients"].families == 0:
+    if f.has_period and by_step.loc["recipients"].families == 0:
         later = [p for p in f.periods if p > (f.year, f.tranche)]
         st.caption(ui.tr("pendaftaran.none_received", program=program, period=period, snapshot=fmt.day(f.as_of, lang))
                    + (" " + ui.tr("pendaftaran.none_received.later") if later else ""))
