@@ -209,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     detail: dict = {"command": " ".join(["benchmarks/routine_load.py", *(argv or sys.argv[1:])]),
                     "started_at": datetime.now(UTC).isoformat(timespec="seconds"), "targets": TARGETS,
                     "load_average_start": os.getloadavg()}
+    bench.CACHE_ROOT.mkdir(parents=True, exist_ok=True)  # a fresh machine has no cache yet
     with tempfile.TemporaryDirectory(prefix="bansos-routine-", dir=bench.CACHE_ROOT) as scratch_name:
         scratch = Path(scratch_name)
         files = make_files(args.load_scale, scratch)
