@@ -1,7 +1,7 @@
 """Pendaftaran & Sanggah: the registration funnel.
 
 New registrations → by channel → decided → layak / tidak layak → appeals →
-final layak → recipient of the chosen programme in the tranche → paid.
+eligible in the end (final layak) → recipient of the chosen programme in the tranche → paid.
 Every count and rate comes from queries/funnel.sql (per region) and
 queries/pendaftaran_*.sql (totals, channels); regions without
 registration data are named and left out, never shown as zeros.

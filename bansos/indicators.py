@@ -87,8 +87,8 @@ def rename_columns(expression: str, columns: Mapping[str, str]) -> str:
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "eligible_families", "count(E_r)", "Keluarga layak", "Eligible families",
-        "Keluarga di register wilayah (snapshot terakhir ≤ tanggal terpilih) yang memenuhi syarat program: desil ≤ ambang program (basis desil), atau berstatus layak / sanggahan diterima (basis layak).",
-        "Families in the region's register (latest snapshot on or before the chosen date) who qualify for the programme: decile ≤ the programme threshold (decile basis), or decided layak / appeal upheld (layak basis).",
+        "Keluarga di register wilayah (snapshot terakhir ≤ tanggal terpilih) yang memenuhi syarat program: desil ≤ ambang program (basis desil), atau berstatus layak / sanggahan diterima (basis keputusan).",
+        "Families in the region's register (latest snapshot on or before the chosen date) who qualify for the programme: decile ≤ the programme threshold (decile basis), or decided eligible (layak) / appeal upheld (decision basis).",
         "int",
     ),
     Indicator(
@@ -170,16 +170,16 @@ INDICATORS: tuple[Indicator, ...] = (
         "pct", numerator="channel_mandiri", denominator="new_registrations",
     ),
     Indicator(
-        "layak_rate", None, "Diputus layak", "Decided layak",
+        "layak_rate", None, "Diputus layak", "Decided eligible",
         "Bagian pendaftaran baru yang sudah diputus dan dinyatakan layak.",
-        "Share of decided new registrations found layak (eligible).",
+        "Share of decided new registrations found eligible (layak).",
         "pct", numerator="layak", denominator="decided", neutral=True,
     ),
     Indicator(
         "upheld_rate", None, "Sanggahan diterima", "Appeals upheld",
         "Bagian sanggahan atas keputusan tidak layak yang diterima. Sanggahan yang belum diputus ikut di penyebut, "
         "sehingga angka ini bisa naik saat sanggahan itu diputus.",
-        "Share of appeals against a tidak layak decision that were upheld. Appeals not yet decided count in the "
+        "Share of appeals against a not-eligible (tidak layak) decision that were upheld. Appeals not yet decided count in the "
         "denominator, so the share can rise as they are decided.",
         "pct", numerator="upheld", denominator="appealed", neutral=True,
     ),

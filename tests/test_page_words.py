@@ -117,6 +117,22 @@ def test_no_words_of_the_other_language(swept, demo_db, lang):  # noqa: F811
     assert not found, "\n".join(sorted(set(found)))
 
 
+def test_english_pages_say_eligible_and_keep_the_data_words_in_brackets(swept, demo_db):  # noqa: F811
+    """The decision's values (layak, tidak layak, layak akhir) are the
+    extract's words: an English page says "eligible", "not eligible",
+    "eligible in the end", and names the data's word only in brackets beside
+    it (the glossary explains the terms and is set aside)."""
+    aside = _set_aside("en", demo_db)
+    found = []
+    for page in PAGES:
+        for text in swept[(page, "en")]:
+            bare = re.sub(r"\([^()]*\)", " ", _clean(text, aside))
+            if re.search(r"\blayak\b", bare, re.IGNORECASE):
+                found.append(f"{page}: {text[:120]!r}")
+    assert not found, "\n".join(sorted(set(found)))
+    assert any("Eligible in the end" in t for t in swept[("pendaftaran", "en")])
+
+
 @pytest.mark.parametrize("lang", i18n.LANGS)
 def test_leaders_pages_show_no_technical_detail(swept, lang):
     found = []

@@ -48,7 +48,7 @@ STRINGS = {
     "filter.basis.layak": ("Keputusan layak", "Eligibility decision"),
     "filter.basis.help": (
         "Desil: layak bila desil ≤ ambang program. Keputusan: layak bila diputus layak atau sanggahan diterima (hanya wilayah dengan data pendaftaran).",
-        "Decile: eligible when decile ≤ the programme threshold. Decision: eligible when decided layak or appeal upheld (only regions with registration data).",
+        "Decile: eligible when decile ≤ the programme threshold. Decision: eligible when decided eligible (layak) or appeal upheld (only regions with registration data).",
     ),
     "filter.share": (
         "Tautan di bilah alamat menyimpan semua filter, termasuk tahap dan snapshot: salin untuk berbagi tampilan dengan "
@@ -94,7 +94,7 @@ STRINGS = {
     "rule.desil.item": ("{program}: desil ≤ {max_desil}", "{program}: decile ≤ {max_desil}"),
     "rule.layak": (
         "basis keputusan — layak atau sanggahan diterima; wilayah tanpa data pendaftaran tidak punya indikator pada basis ini",
-        "decision basis — decided layak or appeal upheld; regions without registration data have no indicators on this basis",
+        "decision basis — decided eligible (layak) or appeal upheld; regions without registration data have no indicators on this basis",
     ),
     "rule.source": ("Ambang setiap program dan sumbernya: lihat Metodologi.",
                     "Each programme's threshold and its source: see Methodology."),

@@ -38,7 +38,7 @@ STRINGS = {
         "Keputusan kelayakan atas pendaftar: layak (memenuhi syarat) atau tidak layak, dengan alasan. Kosong = belum "
         "diputus. Layak akhir = layak, atau tidak layak yang sanggahannya diterima.",
         "The eligibility decision on a registrant: layak (eligible) or tidak layak (not eligible), with a reason. Blank = "
-        "not decided yet. Final layak = layak, or tidak layak with an upheld appeal.",
+        "not decided yet. Eligible in the end (layak akhir) = layak, or tidak layak with an upheld appeal.",
     ),
     "glossary.registrasi.term": ("Pendaftaran baru", "New registration"),
     "glossary.registrasi.def": (

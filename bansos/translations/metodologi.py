@@ -25,7 +25,7 @@ STRINGS = {
     "metodologi.rule.eligible": (
         "**Siapa yang layak.** Basis desil: desil ≤ ambang program (tabel di bawah). Basis keputusan: berstatus layak atau "
         "sanggahannya diterima — hanya untuk wilayah yang punya data pendaftaran.",
-        "**Who is eligible.** Decile basis: decile ≤ the programme threshold (table below). Decision basis: decided layak "
+        "**Who is eligible.** Decile basis: decile ≤ the programme threshold (table below). Decision basis: decided eligible (layak) "
         "or appeal upheld — only for regions with registration data.",
     ),
     "metodologi.rule.membership": (
@@ -78,8 +78,8 @@ STRINGS = {
         "layak / tidak layak → dari yang tidak layak: menyanggah → diterima → layak akhir (layak + sanggahan diterima) "
         "→ penerima program pada tahap itu → dibayar.",
         "**Registration funnel.** New registrations (channel mandiri, agen, musdes, dinsos; dtsen apart) → decided → "
-        "layak / tidak layak → of tidak layak: appealed → upheld → final layak (layak + upheld) → recipient of the "
-        "programme in the tranche → paid.",
+        "eligible (layak) / not eligible (tidak layak) → of the not eligible: appealed → upheld → eligible in the end "
+        "(layak + upheld) → recipient of the programme in the tranche → paid.",
     ),
     # indicators
     "metodologi.indicators.heading": ("Definisi indikator", "Indicator definitions"),

@@ -4,14 +4,14 @@ STRINGS = {
     "pendaftaran.intro": (
         "Dari pendaftaran baru sampai pembayaran: lewat kanal apa keluarga mendaftar, berapa yang diputus layak, berapa "
         "yang menyanggah dan diterima, dan berapa yang akhirnya menerima dan dibayar.",
-        "From new registration to payment: through which channel families register, how many are found layak, how "
+        "From new registration to payment: through which channel families register, how many are found eligible, how "
         "many appeal and win, and how many finally receive the programme and are paid.",
     ),
     "pendaftaran.scope": (
         "Register: snapshot terakhir tiap wilayah pada atau sebelum {snapshot}. Penerima dan pembayaran: {program}, {period}. "
         "Halaman ini tidak memakai basis kelayakan: ia mengikuti keputusan layak / tidak layak dan sanggahan yang tercatat.",
         "Register: each region's latest snapshot on or before {snapshot}. Recipients and payments: {program}, {period}. "
-        "This page does not use the eligibility basis: it follows the layak / tidak layak decisions and appeals recorded.",
+        "This page does not use the eligibility basis: it follows the eligibility decisions (layak / tidak layak) and appeals recorded.",
     ),
     "pendaftaran.none": (
         "Tidak ada data pendaftaran untuk wilayah yang dipilih pada snapshot ini. Data pendaftaran (kanal, keputusan, "
@@ -43,7 +43,7 @@ STRINGS = {
         "Tidak ada pendaftar baru yang layak akhir yang dialokasikan {program} pada {period}. Pendaftar di register "
         "{snapshot} hanya dapat menerima tahap yang disalurkan sesudah mereka terdaftar: untuk tahap yang lebih awal, "
         "0 bukan tanda kegagalan.",
-        "No final-layak new registrant was allocated {program} in {period}. Registrants in the {snapshot} register can "
+        "No new registrant eligible in the end was allocated {program} in {period}. Registrants in the {snapshot} register can "
         "only receive tranches paid after they registered: for an earlier tranche, 0 is not a failure.",
     ),
     "pendaftaran.none_received.later": ("Pilih tahap yang lebih baru di panel kiri.", "Choose a later tranche in the left panel."),
@@ -51,14 +51,14 @@ STRINGS = {
     "pendaftaran.tile.new": ("Pendaftaran baru", "New registrations"),
     "pendaftaran.tile.new.caption": ("keluarga, lewat mandiri, agen, musdes atau dinsos", "families, via self, agent, village or office"),
     "pendaftaran.tile.self": ("Daftar mandiri", "Self-registered"),
-    "pendaftaran.tile.layak": ("Diputus layak", "Decided layak"),
+    "pendaftaran.tile.layak": ("Diputus layak", "Decided eligible"),
     "pendaftaran.tile.upheld": ("Sanggahan diterima", "Appeals upheld"),
     "pendaftaran.tile.received": ("Menerima {program}", "Receiving {program}"),
     "pendaftaran.tile.received.help": (
         "Pendaftar baru yang layak akhir (layak + sanggahan diterima) dan dialokasikan {program} pada {period}, dibagi "
         "semua pendaftar baru yang layak akhir. Tidak semua yang layak memenuhi syarat setiap program.",
-        "New registrants found layak in the end (layak + appeal upheld) and allocated {program} in {period}, divided by "
-        "all final-layak new registrants. Not everyone layak qualifies for every programme.",
+        "New registrants eligible in the end (decided eligible, or appeal upheld) and allocated {program} in {period}, "
+        "divided by all new registrants eligible in the end. Not every eligible family qualifies for every programme.",
     ),
     # funnel
     "pendaftaran.funnel.title": ("Corong pendaftaran · {program} {period}", "Registration funnel · {program} {period}"),
@@ -68,22 +68,22 @@ STRINGS = {
         "dari langkah sebelumnya); hijau = layak pada keputusan pertama; merah-jingga = cabang tidak layak dan sanggahan. "
         "Layak akhir = layak + sanggahan diterima.",
         "Each bar: families · share of the step named under it. Blue = main path (each step a subset of the one before); green = "
-        "layak at the first decision; red-orange = the tidak layak branch and appeals. Final layak = layak + appeal upheld.",
+        "eligible at the first decision; red-orange = the not-eligible branch and appeals. Eligible in the end = eligible + appeal upheld.",
     ),
     "pendaftaran.step.new_registrations": ("Pendaftaran baru", "New registrations"),
     "pendaftaran.step.decided": ("Sudah diputus", "Decided"),
-    "pendaftaran.step.layak": ("Layak (keputusan awal)", "Layak (first decision)"),
-    "pendaftaran.step.tidak_layak": ("Tidak layak", "Tidak layak (not eligible)"),
+    "pendaftaran.step.layak": ("Layak (keputusan awal)", "Eligible (first decision)"),
+    "pendaftaran.step.tidak_layak": ("Tidak layak", "Not eligible"),
     "pendaftaran.step.appealed": ("Mengajukan sanggah", "Appealed"),
     "pendaftaran.step.upheld": ("Sanggahan diterima", "Appeal upheld"),
-    "pendaftaran.step.final_layak": ("Layak akhir", "Final layak"),
+    "pendaftaran.step.final_layak": ("Layak akhir", "Eligible in the end"),
     "pendaftaran.step.recipients": ("Penerima {program}", "{program} recipients"),
     "pendaftaran.step.paid": ("Sudah dibayar", "Paid"),
     "pendaftaran.base.new_registrations": ("pendaftaran baru", "new registrations"),
     "pendaftaran.base.decided": ("yang diputus", "decided"),
-    "pendaftaran.base.tidak_layak": ("tidak layak", "tidak layak"),
+    "pendaftaran.base.tidak_layak": ("tidak layak", "not eligible"),
     "pendaftaran.base.appealed": ("sanggahan", "appeals"),
-    "pendaftaran.base.final_layak": ("layak akhir", "final layak"),
+    "pendaftaran.base.final_layak": ("layak akhir", "eligible in the end"),
     "pendaftaran.base.recipients": ("penerima", "recipients"),
     "pendaftaran.register_apart": (
         "Tidak dihitung sebagai pendaftaran baru: {dtsen} keluarga yang sudah ada di DTSEN (kanal dtsen) dan {blank} "
@@ -141,8 +141,8 @@ STRINGS = {
     "pendaftaran.table.caption": (
         "Persentase dengan jumlah di sampingnya: mandiri dari pendaftaran baru, layak dari yang diputus, diterima dari "
         "sanggahan. Penerima dan dibayar: pendaftar baru yang layak akhir.",
-        "Rates with their counts: self from new registrations, layak from decided, upheld from appeals. Recipients and "
-        "paid: final-layak new registrants.",
+        "Rates with their counts: self from new registrations, eligible from decided, upheld from appeals. Recipients and "
+        "paid: new registrants eligible in the end.",
     ),
     "pendaftaran.col.region": ("Wilayah", "Region"),
     "pendaftaran.col.snapshot": ("Snapshot", "Snapshot"),
@@ -150,14 +150,14 @@ STRINGS = {
     "pendaftaran.col.self": ("Mandiri (% pendaftaran)", "Self (% of registrations)"),
     "pendaftaran.col.self_n": ("Mandiri", "Self"),
     "pendaftaran.col.decided": ("Diputus", "Decided"),
-    "pendaftaran.col.layak": ("Layak (% diputus)", "Layak (% of decided)"),
-    "pendaftaran.col.layak_n": ("Layak", "Layak"),
-    "pendaftaran.col.tidak_layak": ("Tidak layak", "Tidak layak"),
+    "pendaftaran.col.layak": ("Layak (% diputus)", "Eligible (% of decided)"),
+    "pendaftaran.col.layak_n": ("Layak", "Eligible"),
+    "pendaftaran.col.tidak_layak": ("Tidak layak", "Not eligible"),
     "pendaftaran.col.appealed": ("Sanggah", "Appealed"),
     "pendaftaran.col.upheld": ("Sanggahan diterima (% sanggah)", "Upheld (% of appeals)"),
     "pendaftaran.col.upheld_n": ("Sanggahan diterima", "Upheld"),
     "pendaftaran.col.rejected": ("Ditolak", "Rejected"),
-    "pendaftaran.col.final_layak": ("Layak akhir", "Final layak"),
+    "pendaftaran.col.final_layak": ("Layak akhir", "Eligible in the end"),
     "pendaftaran.col.recipients": ("Penerima {program}", "{program} recipients"),
     "pendaftaran.col.paid": ("Dibayar", "Paid"),
 }
