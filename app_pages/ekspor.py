@@ -85,7 +85,7 @@ def _definition(column: export.ColumnDef, lang: str) -> str:
     if column.name in BY_ID:
         return BY_ID[column.name].description(lang)
     key = f"ekspor.def.{column.name}"
-    return i18n.t(key, lang) if key in i18n.STRINGS else column.definition
+    return i18n.t(key, lang, days=settings.get_int("timely_days")) if key in i18n.STRINGS else column.definition
 
 
 def preview(frame, table: export.ExportTable, lang: str) -> None:

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bansos import settings
-from bansos.indicators import BY_ID
+from bansos.indicators import BY_ID, with_days
 from bansos.queries import NoWarehouse, QueryError, QueryRunner
 
 FORMATS = ("csv", "xlsx", "parquet")
@@ -39,7 +39,11 @@ class ColumnDef:
     label_id: str
     label_en: str
     kind: str  # text, int, rate, num (a decimal that is not a fraction, e.g. per 1,000), rp, bool, date
-    definition: str
+    template: str  # the definition, `{days}` left for the setting in use when the file is written
+
+    @property
+    def definition(self) -> str:
+        return with_days(self.template)
 
 
 def _col(name, label_id, label_en, kind, definition=None) -> ColumnDef:
@@ -77,7 +81,7 @@ REGION_INDICATOR_COLUMNS = (
     _col("disbursement_rate", "Realisasi penyaluran (nilai)", "Disbursement rate (amount)", "rate"),
     _col("paid_families", "Keluarga dibayar", "Families paid", "int", "Families allocated whose payment status is tersalur."),
     _col("disbursement_rate_families", "Realisasi penyaluran (keluarga)", "Disbursement rate (families)", "rate"),
-    _col("timely_families", "Keluarga dibayar tepat waktu", "Families paid on time", "int", "Families paid within N days (setting BANSOS_TIMELY_DAYS, default 30) of the tranche start."),
+    _col("timely_families", "Keluarga dibayar tepat waktu", "Families paid on time", "int", "Families paid within {days} days of the tranche start (setting BANSOS_TIMELY_DAYS)."),
     _col("timeliness", "Ketepatan waktu", "Timeliness", "rate"),
     _col("coverage_small", "Cakupan < 30 keluarga", "Coverage on < 30 families", "bool", "True when the coverage denominator is below the small-number threshold (BANSOS_MIN_FAMILIES): the rate is unstable."),
     _col("inclusion_small", "Penerima < 30 keluarga", "Recipients < 30 families", "bool", "True when the inclusion-error denominator is below the small-number threshold."),
@@ -152,7 +156,7 @@ SIGNAL_COLUMNS = (
     _col("count", "Jumlah keluarga", "Families", "int",
          "Families with the signal in the region (allocated there; counted in every region where allocated). "
          "Empty for paid_not_registered where the region has no register at the snapshot date."),
-    _col("recipients", "Penerima (KPM)", "Recipients (KPM)", "int", BY_ID["recipients"].description_en),
+    _col("recipients", "Penerima (KPM)", "Recipients (KPM)", "int", BY_ID["recipients"].description("en")),
     _col("per_1000", "Per 1.000 penerima", "Per 1,000 recipients", "num",
          "count / recipients × 1,000; empty when there are no recipients."),
     _col("eligible_without_any", "Keluarga layak tanpa program", "Eligible families holding none", "int",

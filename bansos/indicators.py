@@ -16,12 +16,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bansos import settings
+
 # A numerator or denominator the queries can compute: column names joined by
 # + and -. Anything else (a share of a total, a set) is described, not run.
 _COLUMNS_EXPRESSION = re.compile(r"[a-z_][a-z0-9_]*(?: [-+] [a-z_][a-z0-9_]*)*")
 _COLUMN = re.compile(r"[a-z_][a-z0-9_]*")
 
 PROJECT = "project"  # the rule is this project's own definition (the Metodologi page states it)
+DAYS = "{days}"  # in a definition: the timeliness setting's value, filled where it is shown (with_days)
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,13 @@ class Indicator:
         return self.label_en if lang == "en" else self.label_id
 
     def description(self, lang: str) -> str:
-        return self.description_en if lang == "en" else self.description_id
+        return with_days(self.description_en if lang == "en" else self.description_id)
+
+
+def with_days(text: str, days: int | str | None = None) -> str:
+    """A definition with `{days}` filled: the timeliness setting in use
+    (BANSOS_TIMELY_DAYS), so the words match the tiles ("≤ 30 days")."""
+    return text.replace(DAYS, str(settings.get_int("timely_days") if days is None else days))
 
 
 def rename_columns(expression: str, columns: Mapping[str, str]) -> str:
@@ -153,8 +162,8 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "timeliness", None, "Ketepatan waktu", "Timeliness",
-        "Keluarga yang dibayar paling lambat N hari (pengaturan, bawaan 30) sejak awal tahap, dibagi keluarga yang dialokasikan.",
-        "Families paid within N days (a setting, default 30) of the tranche start, divided by families allocated.",
+        "Keluarga yang dibayar paling lambat {days} hari sejak awal tahap (sebuah pengaturan), dibagi keluarga yang dialokasikan.",
+        "Families paid within {days} days of the tranche start (a setting), divided by families allocated.",
         "pct", numerator="timely_families", denominator="recipients", small="inclusion_small",
     ),
     Indicator(

@@ -28,7 +28,7 @@ from functools import lru_cache
 from bansos import fmt, settings
 
 MART_FILE = settings.QUERIES_DIR / "marts" / "60_signals.sql"
-from bansos.indicators import PROJECT  # noqa: E402  (the rule is this project's own, stated on Metodologi)
+from bansos.indicators import PROJECT, with_days  # noqa: E402  (the rule is this project's own, stated on Metodologi)
 # The companion count of `concentration` (a column of mart_signal and of the `signals` export).
 COMPANION = "eligible_without_any"
 
@@ -54,7 +54,7 @@ class Signal:
         return self.label_en if lang == "en" else self.label_id
 
     def description(self, lang: str) -> str:
-        return self.description_en if lang == "en" else self.description_id
+        return with_days(self.description_en if lang == "en" else self.description_id)
 
     def decision(self, lang: str) -> str:
         return self.decision_en if lang == "en" else self.decision_id
@@ -105,10 +105,10 @@ SIGNALS: tuple[Signal, ...] = (
     Signal(
         "paid_off_window", "|{f ∈ R_r : paid(f) ∧ (paid_date < start(t) ∨ paid_date − start(t) > N)}|",
         "Dibayar di luar jendela", "Paid off window",
-        "Keluarga yang dibayar sebelum tahapnya dimulai, atau lebih dari N hari (pengaturan ketepatan waktu, bawaan 30) "
+        "Keluarga yang dibayar sebelum tahapnya dimulai, atau lebih dari {days} hari (pengaturan ketepatan waktu) "
         "sesudah awal tahap.",
-        "Families paid before their tranche started, or more than N days (the timeliness setting, default 30) after "
-        "the tranche start.",
+        "Families paid before their tranche started, or more than {days} days (the timeliness setting) "
+        "after the tranche start.",
         "Awal tahap dari kalender tahap. Bagian \"terlambat\" adalah kebalikan indikator ketepatan waktu di antara yang "
         "dibayar; bagian \"terlalu awal\" tidak ditangkap indikator itu. Pembayaran tersalur tanpa tanggal tidak "
         "dapat dinilai dan tidak dihitung.",

@@ -133,6 +133,8 @@ def value_text(record, name: str, value) -> str | None:
                 else "this project's own definition (the rules above)")
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if name.startswith("description_"):
+        return cell(indicators.with_days(value, setting_default("timely_days")))
     return cell(value)
 
 

@@ -20,7 +20,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from bansos import contract, fixes, fmt, i18n
+from bansos import contract, fixes, fmt, i18n, settings
 from bansos.indicators import BY_ID
 from bansos.queries import QueryRunner
 from bansos.translations import glossary
@@ -89,7 +89,8 @@ def _set_aside(lang: str, demo_db) -> list[str]:  # noqa: F811
     explains Indonesian terms in English), how to fix each extract error (it
     quotes the values a source file must hold), and the programme table's
     source notes (quoted as written in the reference file, in English)."""
-    texts = [i18n.t(f"glossary.{term}.{part}", lang) for term in glossary.TERMS for part in ("term", "def")]
+    days = settings.get_int("timely_days")
+    texts = [i18n.t(f"glossary.{term}.{part}", lang, days=days) for term in glossary.TERMS for part in ("term", "def")]
     texts += [fixes.fix(code, lang) for code in contract.REASONS]
     programs = QueryRunner(demo_db, cache=False).run("programs")
     texts += [str(s).replace("$", "\\$") for s in programs.source if isinstance(s, str)]

@@ -18,7 +18,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from bansos import contract, fixes, fmt, i18n
+from bansos import contract, fixes, fmt, i18n, settings
 from bansos.indicators import INDICATORS
 from bansos.queries import QueryRunner
 from bansos.translations import glossary
@@ -528,7 +528,7 @@ def test_methodology_is_generated_from_the_records(demo_db, lang):
         assert indicator.description(lang) in body
         assert indicator.sql in body
     for term in glossary.TERMS:
-        assert i18n.t(f"glossary.{term}.def", lang) in body
+        assert i18n.t(f"glossary.{term}.def", lang, days=settings.get_int("timely_days")) in body
     programs = next(d.value for d in at.dataframe if len(d.value) == len(runner(demo_db).run("programs")))
     assert set(programs.iloc[:, 0]) == set(runner(demo_db).run("programs").code)
     assert "data/reference/pilots.csv" in body
@@ -541,6 +541,18 @@ def test_methodology_settings_follow_the_environment(demo_db, monkeypatch):
     monkeypatch.setenv("BANSOS_MIN_FAMILIES", "50")
     at = run_page(demo_db, "metodologi")
     assert "kurang dari 50 keluarga" in texts(at)
+
+
+@pytest.mark.parametrize("lang, said", [("id", "paling lambat 21 hari"), ("en", "within 21 days")])
+def test_the_glossary_and_the_column_notes_name_the_timeliness_days_in_use(demo_db, monkeypatch, lang, said):
+    """The timeliness tile says "≤ 21 days" when BANSOS_TIMELY_DAYS is 21; the
+    glossary (Metodologi) and Ekspor's column notes name the same number,
+    not "N days"."""
+    monkeypatch.setenv("BANSOS_TIMELY_DAYS", "21")
+    glossary = texts(run_page(demo_db, "metodologi", lang))
+    assert said in glossary and " N " not in glossary
+    notes = "".join(str(d.value.columns) + str(getattr(d, "proto", "")) for d in run_page(demo_db, "ekspor", lang).dataframe)
+    assert said in notes and " N " not in notes
 
 
 def test_the_quality_tables_counted_rows_are_the_exports_rows(demo_db, monkeypatch):

@@ -111,8 +111,10 @@ STRINGS = {
     ),
     "ekspor.def.paid_families": ("Keluarga yang dialokasikan dengan status salur tersalur.",
                                  "Families allocated whose payment status is tersalur (paid)."),
-    "ekspor.def.timely_families": ("Keluarga yang dibayar paling lambat N hari (pengaturan, bawaan 30) sejak awal tahap.",
-                                   "Families paid within N days (a setting, default 30) of the tranche start."),
+    "ekspor.def.timely_families": (
+        "Keluarga yang dibayar paling lambat {days} hari sejak awal tahap (pengaturan BANSOS_TIMELY_DAYS).",
+        "Families paid within {days} days of the tranche start (setting BANSOS_TIMELY_DAYS).",
+    ),
     "ekspor.def.coverage_small": (
         "Ya bila penyebut cakupan di bawah batas angka kecil: angkanya tidak stabil.",
         "True when the coverage denominator is below the small-number threshold: the rate is unstable.",

@@ -196,8 +196,8 @@ STRINGS = {
     ),
     "glossary.timeliness.term": ("Ketepatan waktu", "Timeliness"),
     "glossary.timeliness.def": (
-        "Bagian penerima yang dibayar paling lambat N hari sejak awal tahap.",
-        "Share of recipients paid within N days of the tranche start.",
+        "Bagian penerima yang dibayar paling lambat {days} hari sejak awal tahap (pengaturan BANSOS_TIMELY_DAYS).",
+        "Share of recipients paid within {days} days of the tranche start (setting BANSOS_TIMELY_DAYS).",
     ),
     "glossary.pilot.term": ("Wilayah pilot", "Pilot region"),
     "glossary.pilot.def": (
