@@ -21,7 +21,7 @@ SAMPLE_LIMIT = 50
 REJECTIONS_SHOWN = 100
 
 
-def tiles(totals: pd.Series, lang: str) -> None:
+def tiles(totals: pd.Series, loads: pd.DataFrame, lang: str) -> None:
     columns = st.columns(4)
     read = ui.tr("kualitas.tile.rows.caption", read=fmt.number(totals.rows_read, lang))
     with columns[0]:
@@ -36,8 +36,19 @@ def tiles(totals: pd.Series, lang: str) -> None:
     with columns[3]:
         # the day in the tile, the time (WIB) under it: the whole moment is cut off in a quarter-wide tile
         ui.tile(ui.tr("kualitas.tile.last"), fmt.moment(totals.last_load_at, lang, "day"),
-                caption=ui.tr("kualitas.tile.last.caption", time=fmt.moment(totals.last_load_at, lang, "time"),
-                              warnings=fmt.number(totals.files_with_warnings, lang)))
+                caption=_last_caption(totals, loads, lang))
+
+
+def _last_caption(totals: pd.Series, loads: pd.DataFrame, lang: str) -> str:
+    """The last load's time and the files with warnings: the file named when
+    there is one, else how many (the ledger, same scope, lists them all)."""
+    time, warned = fmt.moment(totals.last_load_at, lang, "time"), int(totals.files_with_warnings)
+    if warned == 1:
+        file = loads.loc[loads["warnings"].fillna("") != "", "file_name"].iloc[0]
+        return ui.tr("kualitas.tile.last.caption.one", time=time, file=file)
+    if warned > 1:
+        return ui.tr("kualitas.tile.last.caption.many", time=time, n=fmt.number(warned, lang))
+    return ui.tr("kualitas.tile.last.caption", time=time)
 
 
 def ledger(loads: pd.DataFrame) -> None:
@@ -267,7 +278,7 @@ def render(meta: dict | None) -> None:
         ui.empty_state("kualitas.empty")
         rejections_section(rejected, lang)
     else:
-        tiles(totals, lang)
+        tiles(totals, loads, lang)
         ledger(loads)
         rejections_section(rejected, lang)
         reasons_section(reasons, by_file, totals, lang)

@@ -177,6 +177,33 @@ def test_attention_flags_a_pilot_without_the_latest_tranche(demo_db, tmp_path):
     assert len(listed) == len(regions) and any(r.endswith(f"({pilot})") for r in listed["Region"])
 
 
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_the_last_load_tile_names_the_file_with_a_warning(demo_db, tmp_path, lang):
+    """Under "Last load": no file with warnings; the file's name when one has
+    warnings; how many, pointing to the ledger, when more do."""
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        files = [r[0] for r in con.execute("SELECT file_name FROM load_ledger ORDER BY load_id").fetchall()]
+    assert len(files) >= 2
+
+    def caption(warned: list[str]) -> str:
+        db = tmp_path / f"warned-{len(warned)}.duckdb"  # a copy each: the app keeps its warehouse open
+        shutil.copyfile(demo_db, db)
+        with duckdb.connect(str(db)) as con:
+            con.execute("UPDATE load_ledger SET warnings = CASE WHEN list_contains(?, file_name) "
+                        "THEN 'kolom tidak dikenal diabaikan: catatan' END", [warned])
+        at = run_page(db, "kualitas", lang)
+        said = [c.value for c in at.caption if c.value.startswith(("pukul ", "at "))]
+        assert len(said) == 1, said
+        return said[0]
+
+    assert caption([]).endswith(i18n.t("kualitas.tile.last.caption", lang, time="x").split("x", 1)[1])
+    one = caption(files[:1])
+    assert one.endswith(files[0]) and not any(f in one for f in files[1:])
+    many = caption(files[:2])
+    assert " 2 " in many and not any(f in many for f in files)
+    assert many.endswith(i18n.t("kualitas.tile.last.caption.many", lang, time="x", n="2").split("2", 1)[1])
+
+
 def test_attention_names_a_programme_missing_from_the_latest_tranche(demo_db, tmp_path):
     # The region still has the latest tranche (other programmes), but not this
     # programme's payments in it, which other regions have.

@@ -25,8 +25,11 @@ STRINGS = {
         "loaded + quarantined, for every file.",
     ),
     "kualitas.tile.last": ("Muat terakhir", "Last load"),
-    "kualitas.tile.last.caption": ("pukul {time} · file dengan peringatan: {warnings}",
-                                   "at {time} · files with warnings: {warnings}"),
+    # The files with warnings, named when there is one (the ledger below lists every warning).
+    "kualitas.tile.last.caption": ("pukul {time} · tidak ada file dengan peringatan", "at {time} · no file with warnings"),
+    "kualitas.tile.last.caption.one": ("pukul {time} · peringatan pada {file}", "at {time} · a warning on {file}"),
+    "kualitas.tile.last.caption.many": ("pukul {time} · {n} file dengan peringatan (lihat Catatan muat)",
+                                        "at {time} · {n} files with warnings (see the load ledger)"),
     # ledger
     "kualitas.ledger.heading": ("Catatan muat", "Load ledger"),
     "kualitas.ledger.caption": (
