@@ -183,6 +183,7 @@ def test_empty_warehouse_says_so(empty_db, local_address):  # noqa: F811
     said = " ".join(i.value for i in at.info)
     assert i18n.t("empty.no_data", "en") in said
     assert i18n.t("empty.no_data.upload", "en") in said  # the person at the console may upload
+    assert [link.proto.page for link in at.get("page_link")] == ["unggah"]  # the page link Streamlit resolved
 
 
 def test_the_empty_warehouse_names_the_upload_page_only_to_those_who_may_use_it(empty_db, monkeypatch):  # noqa: F811
@@ -190,7 +191,8 @@ def test_the_empty_warehouse_names_the_upload_page_only_to_those_who_may_use_it(
     at = run(empty_db, "en", user=person("analis.jatim@example.go.id"))
     said = " ".join(i.value for i in at.info)
     assert i18n.t("empty.no_data", "en") in said
-    assert i18n.t("empty.no_data.upload", "en") not in said
+    assert i18n.t("empty.no_data.upload", "en") not in said and i18n.t("empty.no_data.wait", "en") in said
+    assert not at.get("page_link")  # no link to a page this analyst does not have
 
 
 def test_metodologi_lists_every_signal_from_its_record(demo_db):  # noqa: F811

@@ -103,14 +103,23 @@ STRINGS = {
         "Belum ada gudang data. Jalankan `make run` untuk data demo, atau muat ekstrak dengan `python -m bansos ingest FILE…`.",
         "No warehouse yet. Run `make run` for demo data, or load extracts with `python -m bansos ingest FILE…`.",
     ),
+    # Said to everyone; then what to do: the upload page to those who may load
+    # (the command line after it, for operators), else who does it.
     "empty.no_data": (
-        "Gudang data masih kosong. Muat ekstrak keluarga dan penyaluran dengan `python -m bansos ingest FILE…`, lalu muat ulang halaman.",
-        "The warehouse is empty. Load register and disbursement extracts with `python -m bansos ingest FILE…`, then reload the page.",
+        "Gudang data masih kosong: belum ada ekstrak keluarga atau penyaluran yang dimuat.",
+        "The warehouse is empty: no register or disbursement extract has been loaded yet.",
     ),
     "empty.no_data.upload": (
-        "Anda juga dapat memuatnya di halaman **Unggah Data**.",
-        "You can also load them on the **Upload Data** page.",
+        "Muat ekstrak di halaman **Unggah Data** (tautan di bawah), atau dari baris perintah dengan "
+        "`python -m bansos ingest FILE…`; halaman ini terisi sesudah muat pertama.",
+        "Load extracts on the **Upload Data** page (link below), or from the command line with "
+        "`python -m bansos ingest FILE…`; this page fills after the first load.",
     ),
+    "empty.no_data.wait": (
+        "Operator data di instansi Anda yang memuatnya; halaman ini terisi sesudah muat pertama.",
+        "A data operator in your office loads them; this page fills after the first load.",
+    ),
+    "empty.no_data.link": ("Buka Unggah Data", "Open Upload Data"),
     "empty.no_allocations": (
         "Belum ada data penyaluran. Muat ekstrak penyaluran (bank / PT Pos) untuk melihat indikator ini.",
         "No disbursement data yet. Load allocation extracts (banks / PT Pos) to see this indicator.",

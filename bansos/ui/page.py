@@ -79,9 +79,11 @@ def has_data(meta: dict | None) -> bool:
     if meta is None:
         return False
     if not (meta.get("families_rows") or meta.get("allocation_rows")):
-        # The upload page is named to those who may use it (operators, the local user).
-        upload = " " + tr("empty.no_data.upload") if session.can("upload") else ""
-        notice(tr("empty.no_data") + upload)
+        # The upload page is named, and linked, to those who may use it (operators, the local user).
+        may_load = session.can("upload")
+        notice(tr("empty.no_data") + " " + tr("empty.no_data.upload" if may_load else "empty.no_data.wait"))
+        if may_load:
+            st.page_link("app_pages/unggah.py", label=tr("empty.no_data.link"), icon=":material/upload:")
         return False
     return True
 
