@@ -37,6 +37,9 @@ def test_funnel_has_one_bar_per_step_with_counts_and_rates():
         registration.BRANCH_COLOURS["appeal"], registration.BRANCH_COLOURS["appeal"],
         registration.BRANCH_COLOURS["main"],
     ]
+    # The steps branch (tidak layak is not a part of layak; final layak is not a part of
+    # appeals upheld), so no connector draws one flowing into the next.
+    assert trace.connector.visible is False
 
 
 def test_funnel_formats_in_indonesian_and_flags_small_bases():

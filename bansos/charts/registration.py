@@ -76,7 +76,10 @@ def funnel_chart(steps: pd.DataFrame, lang: str, title: str, x_title: str, of_wo
         hovertext=hovers,
         hoverinfo="text",
         marker=dict(color=colours),
-        connector=dict(line=dict(color="#D1D5DB", width=1), fillcolor="#F3F4F6"),
+        # No connectors: plotly joins every bar to the next, which drew "eligible"
+        # flowing into "not eligible" and "appeal upheld" widening into "eligible
+        # in the end"; the steps are branches, not one narrowing pipe.
+        connector=dict(visible=False),
         constraintext="none",
         cliponaxis=False,
     ))

@@ -134,13 +134,12 @@ def download_frame(frame: pd.DataFrame, *, name: str, key: str, table: str | Non
 
     name = name if name.startswith("bansos_") else file_name(name)
     language = lang()
-    where = container or st
-    left, right_column = where.columns(2)
-    for column, file_format, label in ((left, "csv", "unduh.csv"), (right_column, "csv-id", "unduh.csv_id")):
+    row = button_row(container)
+    for file_format, label in (("csv", "unduh.csv"), ("csv-id", "unduh.csv_id")):
         stem = name if file_format == "csv" else name + "_excel-id"
         download(tr(label), _frame_file(frame, name, file_format, language, labels), key=f"{key}_{file_format}",
                  file_name=f"{stem}.csv", table=table or name, file_format=file_format, filters=filters, right=right,
-                 container=column, width="stretch")
+                 container=row, width="content")
 
 
 def chart_data(frame: pd.DataFrame, *, name: str, key: str, filters: dict | None = None, container=None) -> None:
