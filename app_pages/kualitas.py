@@ -69,7 +69,7 @@ def ledger(loads: pd.DataFrame) -> None:
         tables.text("file_name", "kualitas.col.file"),
         tables.text("kind_name", "kualitas.col.kind"), tables.text("when", "kualitas.col.loaded_at"),
         tables.text("by", "kualitas.col.loaded_by"),
-        ui.Col("extract_date", ui.tr("kualitas.col.extract_date"), "date"),
+        ui.Col("extract_date", ui.tr("kualitas.col.extract_date"), "date", ui.tr("kualitas.col.extract_date.help")),
         *[ui.Col(name, ui.tr(key), "int", ui.tr(help_key) if help_key else None) for name, key, help_key in count],
         tables.text("warning_text", "kualitas.col.warnings"),
         *([tables.text("unloaded", "kualitas.col.unloaded", help_key="kualitas.col.unloaded.help")]

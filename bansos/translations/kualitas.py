@@ -69,7 +69,12 @@ STRINGS = {
     "kualitas.col.file": ("File", "File"),
     "kualitas.col.kind": ("Jenis", "Kind"),
     "kualitas.col.loaded_at": ("Waktu muat (WIB)", "Loaded at (WIB)"),
-    "kualitas.col.extract_date": ("Tanggal ekstrak", "Extract date"),
+    # The same name as the upload form's date (unggah.as_of): the extract's tanggal_data, or the date given there.
+    "kualitas.col.extract_date": ("Tanggal data", "Data date"),
+    "kualitas.col.extract_date.help": (
+        "Tanggal keadaan data di dalam file: kolom tanggal_data, atau tanggal yang diisi saat memuat.",
+        "The date the data in the file describes: its tanggal_data column, or the date given when it was loaded.",
+    ),
     "kualitas.col.read": ("Dibaca", "Read"),
     "kualitas.col.loaded": ("Dimuat", "Loaded"),
     "kualitas.col.quarantined": ("Karantina", "Quarantined"),
@@ -84,8 +89,10 @@ STRINGS = {
         "Valid rows older than the stored row with the same key (not applied).",
     ),
     "kualitas.col.removed.help": (
-        "Baris tersimpan yang tidak ada lagi di terbitan ulang `--replace`.",
-        "Stored rows a `--replace` re-issue no longer contained.",
+        "Baris tersimpan yang tidak ada lagi di file perbaikan yang menggantikan terbitan sebelumnya (pilihan «ganti "
+        "terbitan sebelumnya» di Unggah Data, atau `--replace` di baris perintah).",
+        "Stored rows no longer in a correction that replaced the earlier issue (the “replace the earlier issue” "
+        "choice on Upload Data, or `--replace` on the command line).",
     ),
     "kualitas.kind.keluarga": ("Register keluarga", "Family register"),
     "kualitas.kind.penyaluran": ("Penyaluran", "Disbursement"),
