@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -580,6 +581,23 @@ def test_the_glossary_and_the_column_notes_name_the_timeliness_days_in_use(demo_
     assert said in glossary and " N " not in glossary
     notes = "".join(str(d.value.columns) + str(getattr(d, "proto", "")) for d in run_page(demo_db, "ekspor", lang).dataframe)
     assert said in notes and " N " not in notes
+
+
+def test_a_pinned_name_column_is_as_wide_as_its_longest_name(demo_db):
+    """The grid sized pinned columns from a sample and cut "Kab. Polewali
+    Mandar" (Pendaftaran) and "Kabupaten Polewali Mandar (76.04)" (Metodologi's
+    pilots); a pinned text column now gets a width from its longest text."""
+    checked = []
+    for page in ("pendaftaran", "metodologi", "kualitas"):
+        for grid in run_page(demo_db, page).dataframe:
+            frame = grid.value
+            for name, config in json.loads(grid.proto.columns).items():
+                if not config.get("pinned") or config.get("type_config", {}).get("type") != "text":
+                    continue
+                longest = max(len(str(v)) for v in frame[name].dropna())
+                assert config.get("width", 0) >= longest * 7, (page, name, config, longest)
+                checked += [str(v) for v in frame[name]]
+    assert any("Polewali" in v for v in checked)
 
 
 def test_the_quality_tables_counted_rows_are_the_exports_rows(demo_db, monkeypatch):

@@ -134,7 +134,19 @@ def _values(series: pd.Series, kind: str):
     return series.to_numpy()
 
 
-def _config(c: Col):
+# The grid's text: about 7.5 px a character at its 14 px font, plus the cell's padding.
+CHAR_PX, CELL_PX, MAX_PINNED_PX = 7.5, 24, 320
+
+
+def pinned_width(values) -> int | None:
+    """A pinned text column as wide as its longest text (capped): the grid
+    sizes columns from a sample and cut "Kab. Polewali Mandar" in the
+    pinned region column, which stays in view while the rest scrolls."""
+    longest = max((len(str(v)) for v in values if not fmt.is_missing(v)), default=0)
+    return min(MAX_PINNED_PX, round(longest * CHAR_PX + CELL_PX)) if longest else None
+
+
+def _config(c: Col, width: int | None = None):
     if c.kind in NUMERIC:
         return st.column_config.NumberColumn(c.label, help=c.help, pinned=c.pinned or None)
     if c.kind == "date":
@@ -143,7 +155,7 @@ def _config(c: Col):
         return st.column_config.LinkColumn(c.label, help=c.help, display_text=r"https?://(?:www\.)?([^/]+)")
     if c.kind == "bool":
         return st.column_config.CheckboxColumn(c.label, help=c.help, pinned=c.pinned or None)
-    return st.column_config.TextColumn(c.label, help=c.help, pinned=c.pinned or None)
+    return st.column_config.TextColumn(c.label, help=c.help, pinned=c.pinned or None, width=width)
 
 
 def table(frame: pd.DataFrame, columns: list[Col], key: str | None = None, rows_shown: int | None = 16,
@@ -152,8 +164,11 @@ def table(frame: pd.DataFrame, columns: list[Col], key: str | None = None, rows_
     With `download` (a file stem), the table's columns can be downloaded
     under it as CSV and CSV for Excel (Indonesia), through the audited download
     helper (the grid's own CSV button is off: client.disableDataExport)."""
-    config = {c.name: _config(c) for c in columns}
-    st.dataframe(styled(frame, columns, texts=texts), hide_index=True, column_config=config, placeholder=fmt.EMPTY,
+    data = styled(frame, columns, texts=texts)
+    shown = data.data if hasattr(data, "data") else data  # a Styler's frame holds the shown text of text columns
+    config = {c.name: _config(c, pinned_width([*shown[c.name], c.label]) if c.pinned and c.kind in ("text", "region") else None)
+              for c in columns}
+    st.dataframe(data, hide_index=True, column_config=config, placeholder=fmt.EMPTY,
                  width=width, key=key, height="auto" if rows_shown is None else height(len(frame), rows_shown))
     if download and key:
         from bansos.ui import downloads
