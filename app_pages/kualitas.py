@@ -8,6 +8,7 @@ Identifiers only ever appear as the masked forms stored in quarantine
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import streamlit as st
@@ -198,12 +199,21 @@ def _fresh_and_attention(regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
 def _region_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Region label, group (with the pilot status) and latest tranche, in words."""
     return frame.assign(
-        region=[f"{n} ({c})" for n, c in zip(frame["region_name"], frame["region_code"])],
+        region=[f"{fmt.region_short(n)} ({c})" for n, c in zip(frame["region_name"], frame["region_code"])],  # as the grid names them, with the code
         group=[words.group(p) + (f" · {words.pilot_status(s)}" if isinstance(s, str) else "")
                for p, s in zip(frame["is_pilot"], frame["pilot_status"])],
         tranche=[fmt.EMPTY if fmt.is_missing(y) else ui.period_label(y, t, short=True)
                  for y, t in zip(frame["latest_year"], frame["latest_tranche"])],
     )
+
+
+def _period_label(kind: str, period: str, lang: str) -> str:
+    """A grid column's period as the tables below write it: "31 Jan 2026",
+    "PKH T1 2026" (warehouse_status gives "2026-01-31", "PKH 2026-T1")."""
+    if kind == "keluarga":
+        return fmt.day(period, lang)
+    tranche = re.fullmatch(r"(.+) (\d{4})-T(\d+)", period)
+    return f"{tranche.group(1)} {ui.period_label(int(tranche.group(2)), int(tranche.group(3)), short=True)}" if tranche else period
 
 
 def loaded_matrix(status: pd.DataFrame | None, lang: str) -> None:
@@ -214,6 +224,7 @@ def loaded_matrix(status: pd.DataFrame | None, lang: str) -> None:
     pilots = set(regions.loc[regions["is_pilot"].astype(bool), "region_code"]) if not regions.empty else set()
     order = sorted(dict.fromkeys(status["region_code"]), key=lambda code: (code not in pilots, code))
     frame = status.assign(label=[fmt.region_short(name) for name in status["region_name"]],
+                          period_label=[_period_label(k, p, lang) for k, p in zip(status["kind"], status["period"])],
                           order=[order.index(code) for code in status["region_code"]]).sort_values("order", kind="stable")
     ui.chart(quality.loaded_matrix_chart(
         frame, lang, ui.tr("kualitas.matrix.title"), ui.tr("kualitas.matrix.x"), ui.tr("kualitas.matrix.y"), pilots,

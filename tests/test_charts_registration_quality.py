@@ -159,3 +159,11 @@ def test_loaded_matrix_leaves_gaps_blank_and_colours_pilots_apart():
     assert "Kota Metro · PKH 2026-T2: 310 families" in pilot.hovertext[0][3]
     assert fig.layout.title.text == "Data loaded"
     assert fig.layout.xaxis.title.text == "Period" and fig.layout.yaxis.title.text == "Region"
+    # shown as the tables write periods, still in the sortable period's order
+    labelled = frame.assign(period_label=["30 Jun 2025", "31 Jan 2026", "PKH T1 2026", "30 Jun 2025", "PKH T1 2026",
+                                          "PKH T2 2026"])
+    fig = quality.loaded_matrix_chart(
+        labelled, "en", "Data loaded", "Period", "Region", {"18.72"}, {True: "Pilot", False: "Comparison"},
+        {"keluarga": "Register", "penyaluran": ""}, "{region} · {period}: {rows} families",
+    )
+    assert list(fig.data[0].x) == ["Register 30 Jun 2025", "Register 31 Jan 2026", "PKH T1 2026", "PKH T2 2026"]

@@ -583,6 +583,23 @@ def test_the_glossary_and_the_column_notes_name_the_timeliness_days_in_use(demo_
     assert said in notes and " N " not in notes
 
 
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_the_loaded_grid_writes_periods_as_the_tables_do(demo_db, lang):
+    """Kualitas's grid of loaded data heads its columns "Register 31 Jan 2026"
+    and "PKH T1 2026", as the tables under it write dates and tranches (it
+    said "Register 2026-01-31" and "PKH 2026-T1")."""
+    at = run_page(demo_db, "kualitas", lang)
+    grid = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if i18n.t("kualitas.matrix.title", lang) in c.proto.spec)
+    columns = grid["data"][0]["x"]
+    status = runner(demo_db).run("warehouse_status")
+    snapshots = sorted(set(status.loc[status.kind == "keluarga", "period"]))
+    register = i18n.t("kualitas.matrix.register", lang)
+    assert columns[:len(snapshots)] == [f"{register} {fmt.day(d, lang)}" for d in snapshots]
+    assert not [c for c in columns if re.search(r"\d{4}-", c)]
+    assert any(re.fullmatch(r"PKH T\d 20\d\d", c) for c in columns), columns  # ui.period_label(short=True)
+
+
 def test_a_pinned_name_column_is_as_wide_as_its_longest_name(demo_db):
     """The grid sized pinned columns from a sample and cut "Kab. Polewali
     Mandar" (Pendaftaran) and "Kabupaten Polewali Mandar (76.04)" (Metodologi's

@@ -79,15 +79,18 @@ def loaded_matrix_chart(
     comparison rows in the comparison colour.
 
     `frame` (from warehouse_status) has `kind` (keluarga / penyaluran),
-    `region_code`, `label` (the row's name), `period` and `rows`, with the
-    regions in display order (top first). `kind_prefix` labels the columns of
-    each kind (e.g. "Register" before a snapshot date); `hover_template` is a
-    translated sentence with {region}, {period} and {rows}.
+    `region_code`, `label` (the row's name), `period` (sortable: "2026-01-31",
+    "PKH 2026-T1"), optionally `period_label` (the period as the app's tables
+    write it, shown instead) and `rows`, with the regions in display order
+    (top first). `kind_prefix` labels the columns of each kind (e.g.
+    "Register" before a snapshot date); `hover_template` is a translated
+    sentence with {region}, {period} and {rows}.
     """
-    frame = frame.assign(column=[f"{kind_prefix.get(k, k)} {p}".strip() for k, p in zip(frame["kind"], frame["period"])])
-    register = sorted(frame.loc[frame["kind"] == "keluarga", "column"].unique())
-    allocation = sorted(frame.loc[frame["kind"] != "keluarga", "column"].unique())
-    columns = register + allocation
+    shown = frame["period_label"] if "period_label" in frame else frame["period"]
+    frame = frame.assign(column=[f"{kind_prefix.get(k, k)} {p}".strip() for k, p in zip(frame["kind"], shown)],
+                         allocation=frame["kind"] != "keluarga")
+    # registers first, then tranches, each in the order of the sortable period
+    columns = list(dict.fromkeys(frame.sort_values(["allocation", "period"], kind="stable")["column"]))
     regions = list(dict.fromkeys(frame["region_code"]))
     labels = dict(zip(frame["region_code"], frame["label"]))
     counts = frame.pivot_table(index="region_code", columns="column", values="rows", aggfunc="first")
