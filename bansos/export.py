@@ -158,7 +158,7 @@ SIGNAL_COLUMNS = (
     _col("count", "Jumlah keluarga", "Families", "int",
          "Families with the signal in the region (allocated there; counted in every region where allocated). "
          "Empty for paid_not_registered where the region has no register at the snapshot date."),
-    _col("recipients", "Penerima (KPM)", "Recipients (KPM)", "int", BY_ID["recipients"].description("en")),
+    _col("recipients", "Penerima (KPM)", "Recipients (KPM)", "int", BY_ID["recipients"].description_en),
     _col("per_1000", "Per 1.000 penerima", "Per 1,000 recipients", "num",
          "count / recipients × 1,000; empty when there are no recipients."),
     _col("eligible_without_any", "Keluarga layak tanpa program", "Eligible families holding none", "int",
