@@ -295,11 +295,17 @@ def build_warehouse(scale: float, paths: dict) -> dict:
 
 
 def _copy_warehouse(source: Path, target_dir: Path) -> Path:
-    """The cached warehouse and its audit log, copied: the loads change them."""
+    """The cached warehouse and its audit log, copied: the loads change them.
+    Each copy is flushed to disk before the loads start, as a live warehouse
+    is (the load that wrote it synced it before the rename): otherwise the
+    first load's own copy of the file waits for the kernel to write this
+    one's 3.5 GB back (at scale 4, 6.8 s where the loads after it took 1.3 s)."""
     target_dir.mkdir(parents=True, exist_ok=True)
     for path in source.parent.glob(source.name + "*"):
         if path.suffix != ".lock":
             shutil.copy2(path, target_dir / path.name)
+            with open(target_dir / path.name, "rb+") as handle:
+                os.fsync(handle.fileno())
     return target_dir / source.name
 
 
