@@ -29,7 +29,7 @@ STRINGS = {
     "kualitas.tile.last.caption": ("pukul {time} · tidak ada file dengan peringatan", "at {time} · no file with warnings"),
     "kualitas.tile.last.caption.one": ("pukul {time} · peringatan pada {file}", "at {time} · a warning on {file}"),
     "kualitas.tile.last.caption.many": ("pukul {time} · {n} file dengan peringatan (lihat Catatan muat)",
-                                        "at {time} · {n} files with warnings (see the load ledger)"),
+                                        "at {time} · {n} {n|file|files} with warnings (see the load ledger)"),
     # ledger
     "kualitas.ledger.heading": ("Catatan muat", "Load ledger"),
     "kualitas.ledger.caption": (
