@@ -115,9 +115,9 @@ STRINGS = {
         "Load extracts on the **Upload Data** page (link below), or from the command line with "
         "`python -m bansos ingest FILE…`; this page fills after the first load.",
     ),
-    "empty.no_data.wait": (
-        "Operator data di instansi Anda yang memuatnya; halaman ini terisi sesudah muat pertama.",
-        "A data operator in your office loads them; this page fills after the first load.",
+    "empty.no_data.wait": (  # also the public view's words: no "your office"
+        "Ekstrak dimuat oleh operator data; halaman ini terisi sesudah muat pertama.",
+        "Extracts are loaded by the data operators; this page fills after the first load.",
     ),
     "empty.no_data.link": ("Buka Unggah Data", "Open Upload Data"),
     "empty.no_allocations": (
