@@ -16,7 +16,7 @@ from __future__ import annotations
 import streamlit as st
 
 from bansos import excel_csv, export, fmt, i18n, settings, ui
-from bansos.indicators import BY_ID
+from bansos.indicators import BY_ID, with_days
 from bansos.ui import words
 
 SCOPES = ("tranche", "program", "all")
@@ -85,7 +85,7 @@ def _definition(column: export.ColumnDef, lang: str) -> str:
     if column.name in BY_ID:
         return BY_ID[column.name].description(lang)
     key = f"ekspor.def.{column.name}"
-    return i18n.t(key, lang, days=settings.get_int("timely_days")) if key in i18n.STRINGS else column.definition
+    return with_days(i18n.t(key, lang)) if key in i18n.STRINGS else column.definition
 
 
 def preview(frame, table: export.ExportTable, lang: str) -> None:

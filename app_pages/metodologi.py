@@ -141,8 +141,9 @@ def pilots_table(lang: str) -> None:
 
 def glossary_section() -> None:
     st.header(ui.tr("metodologi.glossary.heading"))
-    days = settings.get_int("timely_days")  # the timeliness entry names the setting's value, as the tiles do
-    entries = [f"**{ui.tr(f'glossary.{term}.term')}** — {ui.tr(f'glossary.{term}.def', days=days)}" for term in glossary.TERMS]
+    # the timeliness entry names the setting's value, as the tiles do
+    entries = [f"**{ui.tr(f'glossary.{term}.term')}** — {indicators.with_days(ui.tr(f'glossary.{term}.def'))}"
+               for term in glossary.TERMS]
     half = (len(entries) + 1) // 2
     left, right = st.columns(2)
     left.markdown("\n\n".join(entries[:half]))
