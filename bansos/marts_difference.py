@@ -72,6 +72,16 @@ FAMILY_ROWS = frozenset({"mart_signal_family"})
 # A function of which kab/kota are present only, which a difference leaves as
 # they were.
 UNCHANGED = frozenset({"mart_comparison"})
+# The columns that name the register slice a region uses at the row's as_of:
+# part of the rows' key. A next snapshot by difference (marts.py `refresh`)
+# renames the slice of its regions at the new date, and gives the scratch
+# marts the slice each region really uses (their inputs are all dated the new
+# date: queries/increment/45_next_difference.sql).
+SLICE_DATES: dict[str, str] = {
+    "mart_snapshot": "snapshot_date",
+    "mart_targeting": "register_snapshot",
+    "mart_targeting_kecamatan": "register_snapshot",
+}
 
 
 def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -80,16 +90,31 @@ def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
         "ORDER BY column_index", {"t": table}).fetchall()]
 
 
-def apply(con: duckdb.DuckDBPyConnection) -> None:
+def name_slices(con: duckdb.DuckDBPyConnection, as_of, catalog: str | None = None) -> None:
+    """At `as_of`, the slice-naming columns (SLICE_DATES) of the marts in the
+    current schema, or in `catalog`, set to the slice each region uses after
+    the call (i_next_in_use's after_date)."""
+    for table, column in SLICE_DATES.items():
+        name = table if catalog is None else f"{catalog}.{table}"
+        con.execute(f"UPDATE {name} t SET {column} = u.after_date FROM i_next_in_use u "
+                    f"WHERE t.region_code = u.region_code AND t.as_of = $d AND t.{column} IS DISTINCT FROM u.after_date",
+                    {"d": as_of})
+
+
+def apply(con: duckdb.DuckDBPyConnection, as_of=None) -> None:
     """Add the difference between the scratch catalogs to the marts of the
     current schema (the warehouse) outside i_region (the kab/kota refreshed by
     region, if any), whose rows there equal a full rebuild before the call;
-    i_difference_family holds the families it is over."""
+    i_difference_family holds the families it is over. With `as_of` (a next
+    snapshot by difference), the scratch marts hold rows at that as_of only,
+    and rows without one (allocations only, the same on both sides): a
+    family's rows at other dates are kept."""
     # Placeholder region '' is not a kab/kota: its rows are the placeholders'.
     outside = "region_code <> '' AND region_code NOT IN (SELECT region_code FROM i_region)"
     for table in FAMILY_ROWS:  # allow-listed names, here and below
+        dated = "" if as_of is None else " AND (as_of = $d OR as_of IS NULL)"
         con.execute(f"DELETE FROM {table} WHERE family_key IN (SELECT family_key FROM i_difference_family) "
-                    f"AND {outside}")
+                    f"AND {outside}{dated}", {} if as_of is None else {"d": as_of})
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {AFTER}.{table} "
                     f"WHERE {outside} AND family_key IS NOT NULL")
     for table, sums in SUMS.items():

@@ -20,7 +20,10 @@ families, so from that date the region's other families, paid ones
 included, are in no register in use: not what a real month looks like. So a
 fourth load, reported apart, is the region's whole register a month later:
 every family of its January snapshot in that warehouse (the cached extract)
-and the new ones. It differs by scale, as the region does.
+and the new ones. It differs by scale, as the region does. A fifth, also
+apart, is the month after it as a real month looks: the same register with
+1 % of its families at another desil and 0.5 % left out, which goes by
+difference over those families.
 For each load: the
 seconds, and where they went (copying the live file, the file's own work,
 rebuilding the marts, writing and swapping the copy), from the same profiler
@@ -35,6 +38,7 @@ Writes benchmarks/out/routine-load.json.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import shutil
@@ -57,6 +61,10 @@ SEED = 4242  # not the cache's seed: the files are new data for every warehouse
 # The register file's snapshot date (the warehouse's latest) and the next month's.
 JANUARY, NEXT_MONTH = "2026-01-31", "2026-02-28"
 WHOLE_MONTH = "2026-03-31"  # the whole-register load's snapshot date, after NEXT_MONTH
+REAL_MONTH = "2026-04-30"  # the real month's snapshot date, after WHOLE_MONTH
+# The real month: the whole register again with these shares of its families
+# changed (every n-th row): another desil, or left out.
+REAL_MONTH_DESIL_EVERY, REAL_MONTH_DROP_EVERY = 100, 200
 TARGETS = {"seconds_at_largest": 15.0, "ratio_largest_to_smallest": 3.0}
 # Where a load's time goes, in the profiler's phase names: what depends on
 # the warehouse's size (copy, marts, writing the copy) and what does not.
@@ -104,6 +112,28 @@ def whole_register(files: list[Path], extracts: Path, folder: Path) -> Path:
     return out
 
 
+def real_month(whole: Path, folder: Path) -> Path:
+    """The region's register a month after the whole one, as a real month
+    is: the same families, 1 % with another desil and 0.5 % left out (no new
+    ones: a new family needs a KK number the generator has not given
+    another), dated REAL_MONTH. Its cost is that of the changed families
+    (docs/architecture.md, "Marts after a load")."""
+    out = folder / whole.name.replace(WHOLE_MONTH.replace("-", ""), REAL_MONTH.replace("-", ""))
+    with open(whole, newline="") as source, open(out, "w", newline="") as target:
+        rows, writer = csv.reader(source), csv.writer(target, lineterminator="\n")
+        header = next(rows)
+        writer.writerow(header)
+        desil, dated = header.index("desil"), header.index("tanggal_data")
+        for number, row in enumerate(rows):
+            if number % REAL_MONTH_DROP_EVERY == REAL_MONTH_DROP_EVERY - 1:
+                continue
+            if number % REAL_MONTH_DESIL_EVERY == 3 and row[desil]:
+                row[desil] = str(int(row[desil]) % 10 + 1)
+            row[dated] = REAL_MONTH
+            writer.writerow(row)
+    return out
+
+
 def load_one(db: Path, file: Path, key: Path, logs: Path) -> dict:
     run = bench.run_worker("ingest", {"db": str(db), "files": [(str(file), None, None)], "key_file": str(key)}, logs)
     result = run["results"][0]
@@ -138,22 +168,26 @@ def measure_scale(scale: float, files: list[Path], scratch: Path) -> dict:
     built = soak.build_warehouse(scale, paths)
     copy = soak._copy_warehouse(paths["db"], scratch / f"scale-{bench.scale_label(scale)}")
     size_mb = round(copy.stat().st_size / 2**20)
-    log(f"scale {scale}: warehouse {size_mb:,} MB; loading {len(files) + 1} files one by one …")
-    loads, whole = [], None
+    log(f"scale {scale}: warehouse {size_mb:,} MB; loading {len(files) + 2} files one by one …")
+    loads, apart = [], {}
     try:
         whole_file = whole_register(files, paths["extracts"], scratch / f"whole-{bench.scale_label(scale)}")
-        for file in [*files, whole_file]:
+        month_file = real_month(whole_file, whole_file.parent)
+        for file in [*files, whole_file, month_file]:
             entry = load_one(copy, file, paths["key"], paths["logs"])
             log(f"scale {scale}: {entry['file']} {entry['status']}, {entry['rows_read']:,} rows in {entry['seconds']} s "
                 f"(of which {entry['grows_with_warehouse_s']} s copy, marts and swap; marts {entry['marts_mode']})")
             if file == whole_file:
-                whole = entry
+                apart["whole_register"] = entry
+            elif file == month_file:
+                apart["real_month"] = entry
             else:
                 loads.append(entry)
     finally:
         shutil.rmtree(copy.parent, ignore_errors=True)
         shutil.rmtree(scratch / f"whole-{bench.scale_label(scale)}", ignore_errors=True)
-    return {"scale": scale, "warehouse_mb": size_mb, "built": built, "loads": loads, "whole_register": whole}
+    return {"scale": scale, "warehouse_mb": size_mb, "built": built, "loads": loads,
+            "whole_register": apart.get("whole_register"), "real_month": apart.get("real_month")}
 
 
 def summarise(results: list[dict]) -> dict:
@@ -190,6 +224,7 @@ def bench_figures(detail: dict) -> dict:
             "loads": {e["file"]: {"seconds": e["seconds"], "marts_s": e["phases_s"].get("marts"),
                                   "marts_mode": e["marts_mode"]} for e in row["loads"]},
             "whole_register": _whole_figures(row.get("whole_register")),
+            "real_month": _whole_figures(row.get("real_month")),
         } for row in detail["scales"]},
         "summary": detail["summary"],
     }
@@ -223,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.bench_json:
         bench.record_in_bench(args.bench_json, "routine_load", bench_figures(detail))
     for row in detail["scales"]:
-        for entry in [*row["loads"], *([row["whole_register"]] if row.get("whole_register") else [])]:
+        for entry in [*row["loads"], *(row[k] for k in ("whole_register", "real_month") if row.get(k))]:
             print(f"scale {row['scale']:>4}  {row['warehouse_mb']:>7,} MB  {entry['file']:<38} {entry['rows_read']:>9,} rows "
                   f"{entry['seconds']:>7.2f} s  (copy+marts+swap {entry['grows_with_warehouse_s']:.2f} s, "
                   f"file {entry['file_work_s']:.2f} s; marts {entry['marts_mode']})")

@@ -45,19 +45,22 @@ def _load(name: str, seconds: float, marts: float, mode: str) -> dict:
 def test_routine_loads_keep_each_load_and_the_verdict():
     # The whole-register load differs by scale: reported apart, outside the verdict.
     whole = _load("w.csv", 60.0, 30.0, "incremental: 1 kab/kota at 2026-03-31 only") | {"rows_read": 3_171_445}
+    month = _load("m.csv", 28.5, 6.3, "difference: the next snapshot of 1 kab/kota") | {"rows_read": 3_155_430}
     scales = [{"scale": 0.1, "warehouse_mb": 105, "built": {}, "loads": [_load("k.csv", 8.0, 3.0, "difference: 2 families")],
                "whole_register": None},
               {"scale": 4.0, "warehouse_mb": 3522, "built": {}, "loads": [_load("k.csv", 32.0, 23.5, "incremental: 1 kab/kota")],
-               "whole_register": whole}]
+               "whole_register": whole, "real_month": month}]
     detail = {"started_at": "2026-12-06T10:49:00+00:00", "targets": routine_load.TARGETS, "load_average_start": [1, 1, 1],
               "load_average_end": [2, 2, 2], "scales": scales, "summary": routine_load.summarise(scales)}
     figures = routine_load.bench_figures(detail)
     assert figures["scales"] == {
         "0.1": {"warehouse_mb": 105, "loads": {"k.csv": {"seconds": 8.0, "marts_s": 3.0, "marts_mode": "difference: 2 families"}},
-                "whole_register": None},
+                "whole_register": None, "real_month": None},
         "4": {"warehouse_mb": 3522, "loads": {"k.csv": {"seconds": 32.0, "marts_s": 23.5, "marts_mode": "incremental: 1 kab/kota"}},
               "whole_register": {"file": "w.csv", "rows_read": 3_171_445, "seconds": 60.0, "marts_s": 30.0,
-                                 "marts_mode": "incremental: 1 kab/kota at 2026-03-31 only"}},
+                                 "marts_mode": "incremental: 1 kab/kota at 2026-03-31 only"},
+              "real_month": {"file": "m.csv", "rows_read": 3_155_430, "seconds": 28.5, "marts_s": 6.3,
+                             "marts_mode": "difference: the next snapshot of 1 kab/kota"}},
     }
     # 32 s > 15 s and 32 / 8 = 4× > 3×: not met.
     assert figures["summary"]["ratio_largest_to_smallest"] == {"k.csv": 4.0}
@@ -94,6 +97,26 @@ def test_the_whole_register_month_is_the_cached_january_snapshot_and_the_new_fam
     january.write_text(f"{header}\n3,35.10,2026-01-30\n")
     with pytest.raises(SystemExit, match="expected every row dated 2026-01-31"):
         routine_load.whole_register([january], extracts, tmp_path / "whole")
+
+
+def test_the_real_month_is_the_whole_register_with_a_few_families_changed(tmp_path):
+    """1 row in REAL_MONTH_DESIL_EVERY at another desil (row 3 of each
+    hundred), 1 in REAL_MONTH_DROP_EVERY left out (the last of each two
+    hundred), every row re-dated; quoted text stays as it was."""
+    header = "no_kk,desil,alasan,tanggal_data"
+    rows = [f'{n},{n % 10 + 1},"a, b",2026-03-31' for n in range(400)]
+    whole = tmp_path / "registrasi_3510_20260331.csv"
+    whole.write_text("\n".join([header, *rows]) + "\n")
+    out = routine_load.real_month(whole, tmp_path)
+    assert out.name == "registrasi_3510_20260430.csv"
+    lines = out.read_text().splitlines()
+    assert lines[0] == header and len(lines) == 1 + 398  # rows 199 and 399 left out
+    kept = {int(line.split(",")[0]): line for line in lines[1:]}
+    assert 199 not in kept and 399 not in kept
+    changed = [n for n, line in kept.items() if line != rows[n].replace("2026-03-31", "2026-04-30")]
+    assert changed == [3, 103, 203, 303]
+    assert kept[3] == '3,5,"a, b",2026-04-30'  # desil 4 → 5
+    assert all(line.endswith(",2026-04-30") for line in kept.values())
 
 
 def test_the_replay_runs_a_page_s_queries_in_the_steps_the_page_runs_them(demo_db):

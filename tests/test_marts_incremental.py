@@ -116,6 +116,7 @@ class Sequence:
         self.files = 0
         self.extract = date(2026, 7, 1)
         self.sent: list[list[str]] = []  # allocation rows sent so far (for re-sends)
+        self.latest: dict[str, tuple[str, list[str]]] = {}  # region → its latest snapshot's date and rows sent
 
     def _write(self, header: str, rows: list[str], stem: str) -> Path:
         self.files += 1
@@ -143,7 +144,39 @@ class Sequence:
         # Without an extract date the snapshot date is the rows' extract date; a
         # later one makes them win over rows of the same family and date.
         as_of = self._later() if rng.random() < 0.4 else None
+        self._sent_register(region, snapshot, rows)
         return LoadRequest(self._write(REGISTER_HEADER, rows, f"keluarga_{region}"), as_of=as_of)
+
+    def _sent_register(self, region: str, snapshot: str, rows: list[str]) -> None:
+        if snapshot >= self.latest.get(region, ("",))[0]:
+            self.latest[region] = (snapshot, rows)
+
+    def month(self) -> LoadRequest:
+        """A region's next monthly snapshot as a real one is: its latest
+        register again, dated the month after every date sent so far, with a
+        family or two changed (desil), added or left out; now and then a
+        corrected re-send of its latest snapshot instead (the same date)."""
+        rng = self.rng
+        region, (latest, rows) = rng.choice(sorted(self.latest.items()))
+        last = date.fromisoformat(max(snapshot for snapshot, _ in self.latest.values()))
+        following = (last.replace(day=1) + timedelta(days=62)).replace(day=1) - timedelta(days=1)
+        snapshot = latest if rng.random() < 0.3 else following.isoformat()
+        fields = [row.split(",")[:-1] for row in rows]
+        for _ in range(rng.randint(0, 2)):
+            change = rng.random()
+            if change < 0.4:
+                rng.choice(fields)[2] = str(rng.randint(1, 5))
+            elif change < 0.7 and len(fields) > 1:
+                fields.pop(rng.randrange(len(fields)))
+            else:
+                known = {f[0] for f in fields}
+                new = [f for f in self._families(region, 6) if kk(f) not in known]
+                if new:  # no decision: the snapshot holds decisions as the one before did, or not
+                    fields.append([kk(new[0]), rng.choice(REGIONS[region]), str(rng.randint(1, 5)), "", "",
+                                   rng.choice(CHANNELS)])
+        rows = [",".join([*f, snapshot]) for f in fields]
+        self._sent_register(region, snapshot, rows)
+        return LoadRequest(self._write(REGISTER_HEADER, rows, f"keluarga_{region}_bulanan"))
 
     def _families(self, region: str, count: int) -> list[str]:
         """Families of a region's file: mostly its own, sometimes one from elsewhere."""
@@ -199,6 +232,7 @@ class Sequence:
             for region in rng.sample(list(REGIONS), 4):
                 rows = [",".join([kk(f), rng.choice(REGIONS[region]), str(rng.randint(1, 5)), rng.choice(DECISIONS), "",
                                   rng.choice(CHANNELS), snapshot]) for f in self._families(region, 5)]
+                self._sent_register(region, snapshot, rows)
                 registers.append(LoadRequest(self._write(REGISTER_HEADER, rows, f"keluarga_{region}")))
         rows = [self._allocation_row(f, *period) for period in PERIODS[:-1] for f in rng.sample(FAMILIES, 18)]
         rows = list({",".join(r.split(",")[:5] + r.split(",")[7:8]): r for r in rows}.values())  # one row per key
@@ -208,12 +242,13 @@ class Sequence:
     def next_call(self) -> tuple[list[LoadRequest], bool]:
         """The next ingest call: its files and whether it is a --replace."""
         rng = self.rng
-        makers = [self.register, self.allocations] + ([self.resend] if self.sent else [])
+        makers = [self.register, self.allocations] + ([self.resend] if self.sent else []) + [self.month]
         files = [rng.choice(makers)() for _ in range(2 if rng.random() < 0.15 else 1)]
         return files, rng.random() < 0.2
 
 
 SEEDS = range(20)
+NEXT_SHARE = 0.4  # see increment_however_many_regions
 LOADS = 5  # after the first call
 
 
@@ -224,6 +259,10 @@ def increment_however_many_regions(monkeypatch):
     large warehouses only; their own test sets them back)."""
     monkeypatch.setattr(marts, "INCREMENTAL_MAX_SHARE", 1.0)
     monkeypatch.setattr(marts, "DIFFERENCE_MAX_SHARE", 1.0)
+    # Here a next snapshot changes most of its region's few families; at 1.0
+    # every one that keeps its structure would go by difference, and the
+    # sequences would no longer reach the refresh at the new date alone.
+    monkeypatch.setattr(marts, "NEXT_MAX_SHARE", NEXT_SHARE)
 
 
 def test_marts_after_every_load_equal_a_full_rebuild(empty_warehouse_template, tmp_path, monkeypatch):
@@ -245,7 +284,8 @@ def test_marts_after_every_load_equal_a_full_rebuild(empty_warehouse_template, t
             assert all(r.status in ("loaded", "unchanged") for r in results), [r.message for r in results]
             mode = marts_mode(db)
             modes.append(mode)
-            if mode.startswith(marts.DIFFERENCE) and any("keluarga" in Path(r.path).name for r in requests):
+            if (mode.startswith(marts.DIFFERENCE) and "next snapshot" not in mode
+                    and any("keluarga" in Path(r.path).name for r in requests)):
                 register_difference += 1
             differing = full_rebuild_differences(db)
             assert not differing, (f"seed {seed}, load {step + 1} ({[Path(r.path).name for r in requests]}, "
@@ -253,13 +293,15 @@ def test_marts_after_every_load_equal_a_full_rebuild(empty_warehouse_template, t
             assert current_row_counts(db) == current_row_counts(db, from_marts=True), (seed, step)
     # The sequences must exercise the increment, not only its fall-back.
     incremental = sum(mode.startswith(marts.INCREMENTAL) for mode in modes)
-    latest_only = sum(" only; " in mode for mode in modes)  # a region's next snapshot: refreshed at it alone (9)
+    latest_only = sum(" only; " in mode for mode in modes)  # a region's next snapshot: refreshed at it alone
+    next_difference = sum("the next snapshot of" in mode for mode in modes)  # ... or by difference
     difference = sum(mode.startswith(marts.DIFFERENCE) for mode in modes)
     split = sum(f"elsewhere {marts.DIFFERENCE}" in mode for mode in modes)  # register loads: by region, then by difference
     assert incremental >= len(modes) // 5, (incremental, len(modes), sorted(set(modes)))
     assert difference >= len(modes) // 5, (difference, len(modes), sorted(set(modes)))
     assert split >= len(modes) // 10, (split, len(modes), sorted(set(modes)))
     assert latest_only >= len(modes) // 20, (latest_only, len(modes), sorted(set(modes)))
+    assert next_difference >= len(modes) // 20, (next_difference, latest_only, len(modes), sorted(set(modes)))
     # register loads into snapshots that keep their place and decisions (most
     # register loads here pick a slice that is new: 6 of the 100 loads)
     assert register_difference >= len(modes) // 20, (register_difference, len(modes))
@@ -490,6 +532,86 @@ def test_a_regions_next_snapshot_is_refreshed_at_its_date_alone(warehouse, tmp_p
     assert not full_rebuild_differences(warehouse)
 
 
+def snapshot_in_use(db: Path, region: str, as_of: str) -> tuple:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT m.snapshot_date::VARCHAR, m.families, t.register_snapshot::VARCHAR FROM mart_snapshot m "
+            "JOIN mart_targeting t ON t.region_code = m.region_code AND t.as_of = m.as_of "
+            "WHERE m.region_code = $r AND m.as_of = $a::DATE AND t.basis = 'desil' AND t.program = 'PKH' "
+            "AND t.year = 2026 AND t.tranche = 1", {"r": region, "a": as_of}).fetchone()
+    finally:
+        con.close()
+
+
+def test_a_regions_next_month_goes_by_difference_over_the_families_that_changed(warehouse, tmp_path, monkeypatch):
+    """Kota Metro's January register is its December one with three families
+    changed: F2 now desil 3, F7 left out, F9 new; eight others as they were.
+    Only those three change a number at the new date, so the marts there are
+    December's plus the difference over them. Counted by hand: (recipients,
+    eligible recipients, paid but in no register in use) for PKH 2026
+    tranche 1 (desil <= 1)."""
+    monkeypatch.setattr(marts, "NEXT_MAX_SHARE", 0.3)  # the rule's own value: 3 of 11 families changed
+    unchanged = [f"{kk('F1')},{METRO},1,,,,", f"{kk('F8')},{METRO},3,,,,",
+                 *(f"{kk(f'F{i}')},{METRO},4,,,," for i in range(10, 17))]
+    december = [row + "2025-12-31" for row in unchanged] + [
+        f"{kk('F2')},{METRO},1,,,,2025-12-31", f"{kk('F7')},{METRO},1,,,,2025-12-31"]
+    # F2 is in Banyuwangi's register in use too (November's), at desil 3: its
+    # desil 1 in Metro makes it eligible.
+    banyuwangi = [f"{kk('F2')},{BANYUWANGI},3,,,,2025-11-30", f"{kk('F3')},{BANYUWANGI},1,,,,2025-11-30"]
+    paid = [f"{kk('F1')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20",
+            f"{kk('F7')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20",
+            f"{kk('F8')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20",
+            f"{kk('F9')},PKH,2026,1,{METRO},600000,tersalur,BRI,2026-01-20",  # in no register until January
+            f"{kk('F2')},PKH,2026,1,{BANYUWANGI},600000,tersalur,BRI,2026-01-20",
+            f"{kk('F3')},PKH,2026,1,{BANYUWANGI},600000,tersalur,BRI,2026-01-20"]
+    load(warehouse, write(tmp_path, "k0.csv", REGISTER_HEADER, banyuwangi))
+    load(warehouse, write(tmp_path, "k1.csv", REGISTER_HEADER, december))
+    load(warehouse, write(tmp_path, "p1.csv", ALLOCATION_HEADER, paid), as_of="2026-06-01")
+    assert targeting(warehouse, METRO, "2025-12-31") == (4, 2, 1)  # F1, F7 eligible; F8 desil 3; F9 unregistered
+    assert targeting(warehouse, BANYUWANGI, "2025-12-31") == (2, 2, 0)  # F2 through Metro, F3
+
+    january = [row + "2026-01-31" for row in unchanged] + [
+        f"{kk('F2')},{METRO},3,,,,2026-01-31", f"{kk('F9')},{METRO},2,,,,2026-01-31"]
+    mode = load(warehouse, write(tmp_path, "k2.csv", REGISTER_HEADER, january))
+    assert mode == ("difference: the next snapshot of 1 kab/kota at 2026-01-31, the others' rows from 2025-12-31; "
+                    "3 families changed"), mode
+    # F7 is in no register in use now; F8 desil 3, F9 desil 2.
+    assert targeting(warehouse, METRO, "2026-01-31") == (4, 1, 1)
+    # F2 at desil 3 in both registers in use: no longer eligible.
+    assert targeting(warehouse, BANYUWANGI, "2026-01-31") == (2, 1, 0)
+    # Metro uses its January register (11 families) and its rows name it; Banyuwangi keeps November's.
+    assert snapshot_in_use(warehouse, METRO, "2026-01-31") == ("2026-01-31", 11, "2026-01-31")
+    assert snapshot_in_use(warehouse, BANYUWANGI, "2026-01-31") == ("2025-11-30", 2, "2025-11-30")
+    # December keeps its numbers, and F9's signal there (paid, in no register).
+    assert targeting(warehouse, METRO, "2025-12-31") == (4, 2, 1)
+    assert snapshot_in_use(warehouse, METRO, "2025-12-31") == ("2025-12-31", 11, "2025-12-31")
+    assert not full_rebuild_differences(warehouse)
+
+    # The same register again a month later: nothing changed but the register it names.
+    february = [row.replace("2026-01-31", "2026-02-28") for row in january]
+    mode = load(warehouse, write(tmp_path, "k3.csv", REGISTER_HEADER, february))
+    assert mode.startswith("difference: the next snapshot") and mode.endswith("; 0 families changed"), mode
+    assert targeting(warehouse, METRO, "2026-02-28") == (4, 1, 1)
+    assert snapshot_in_use(warehouse, METRO, "2026-02-28") == ("2026-02-28", 11, "2026-02-28")
+    assert not full_rebuild_differences(warehouse)
+
+    # A register mostly replaced (more than NEXT_MAX_SHARE of its families
+    # changed) is refreshed at its date alone, by region.
+    march = [f"{kk('F1')},{METRO},1,,,,2026-03-31", f"{kk('F20')},{METRO},1,,,,2026-03-31"]
+    mode = load(warehouse, write(tmp_path, "k4.csv", REGISTER_HEADER, march))
+    assert mode.startswith("incremental: 1 kab/kota at 2026-03-31 only"), mode
+    assert targeting(warehouse, METRO, "2026-03-31") == (4, 1, 3)  # F7, F8 and F9 now in no register
+    assert not full_rebuild_differences(warehouse)
+
+    # A first decision in the next snapshot changes which families can count
+    # as layak: by region too, however few families changed.
+    april = [row.replace("2026-03-31", "2026-04-30") for row in march[:1]] + [f"{kk('F20')},{METRO},1,layak,,,2026-04-30"]
+    mode = load(warehouse, write(tmp_path, "k5.csv", REGISTER_HEADER, april))
+    assert mode.startswith("incremental: 1 kab/kota at 2026-04-30 only"), mode
+    assert not full_rebuild_differences(warehouse)
+
+
 # -- when a load rebuilds everything -------------------------------------------
 
 
@@ -598,7 +720,8 @@ def test_every_mart_has_its_rule_for_a_difference(warehouse):
     """marts_difference.py: every mart is summed, replaced by family, or
     unchanged by an allocation load, and exactly one of them; a summed
     mart's sum columns are its integer counts and amounts, so that a count
-    added to a mart must be declared, or its rows would stop matching."""
+    added to a mart must be declared, or its rows would stop matching; and
+    every column that names a register slice is declared as such."""
     groups = [set(marts_difference.SUMS), set(marts_difference.FAMILY_ROWS), set(marts_difference.UNCHANGED)]
     assert sorted(set().union(*groups)) == sorted(marts.mart_names())
     assert sum(len(g) for g in groups) == len(marts.mart_names())
@@ -609,13 +732,19 @@ def test_every_mart_has_its_rule_for_a_difference(warehouse):
             types = dict(con.execute(
                 "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = $t", {"t": table}).fetchall())
             assert {c for c, t in types.items() if t in ("BIGINT", "HUGEINT")} == set(sums), table
+        # A date other than as_of names the register in use: a next snapshot
+        # by difference renames it (SLICE_DATES), or its rows would not match.
+        dates = con.execute("SELECT table_name, column_name FROM duckdb_columns() WHERE table_name LIKE 'mart_%' "
+                            "AND data_type = 'DATE' AND column_name <> 'as_of'").fetchall()
+        assert sorted(dates) == sorted(marts_difference.SLICE_DATES.items())
     finally:
         con.close()
 
 
 def test_the_increments_copies_leave_out_only_columns_no_mart_file_reads(warehouse):
-    """queries/increment/30_inputs.sql and 40_difference.sql copy the facts
-    without the columns the mart files do not read; a mart file that starts
+    """queries/increment/30_inputs.sql, 40_difference.sql and
+    45_next_difference.sql copy the facts without the columns the mart files
+    do not read, and 12_next_scope.sql compares slices without them; a mart file that starts
     reading one must have it put back (else the refresh fails on a missing
     column): this names it."""
     code = "\n".join(line.split("--", 1)[0] for path in marts.mart_files() for line in path.read_text().splitlines())
@@ -626,12 +755,17 @@ def test_the_increments_copies_leave_out_only_columns_no_mart_file_reads(warehou
     finally:
         con.close()
     left_out = {}
-    for name in ("30_inputs.sql", "40_difference.sql"):
+    # 12_next_scope compares two slices' rows without their date and load,
+    # which differ by definition; every other column a mart file reads must
+    # be compared, as every one must be copied.
+    compared_apart = {"snapshot_date", "load_id", "superseded_by"}
+    for name in ("12_next_scope.sql", "30_inputs.sql", "40_difference.sql", "45_next_difference.sql"):
         sql = (marts.INCREMENT_DIR / name).read_text()
         for listed, source in re.findall(r"EXCLUDE \(([^)]*)\)[^;]*?FROM (current_family|current_allocation|fact_family|"
                                          r"fact_allocation)\b", sql):
             table = source.replace("current_", "fact_")
-            left_out.setdefault(table, set()).update(c.strip() for c in listed.split(","))
+            names = {c.strip() for c in listed.split(",")}
+            left_out.setdefault(table, set()).update(names - compared_apart if name.startswith("12_") else names)
     assert set(left_out) == {"fact_family", "fact_allocation"}, left_out
     for table, names in left_out.items():
         assert names <= columns[table], (table, names - columns[table])
