@@ -310,13 +310,17 @@ def _why_full(con: duckdb.DuckDBPyConnection, scope: dict, lo: int) -> str | Non
 def _next_kept(con: duckdb.DuckDBPyConnection, scope: dict) -> bool:
     """Whether a region's next snapshot (10_scope's new_date_only) can go by
     difference: queries/increment/12_next_scope.sql says whether its regions
-    keep their structure, and how many families changed (NEXT_MAX_SHARE)."""
+    keep their structure, 13_next_family.sql which families changed
+    (NEXT_MAX_SHARE), when the slices' sizes alone do not already say too many."""
     if not (scope["new_date_only"] and scope["previous_as_of"] is not None and not scope["changed"]
             and not scope["regions_changed"]):
         return False
     _run(con, [INCREMENT_DIR / "12_next_scope.sql"], {"new_date": scope["new_date"], "previous": scope["previous_as_of"]})
-    kept, changed, before = one_row(con.execute("SELECT kept, changed_families, before_families FROM i_next_scope"))
-    return bool(kept) and changed <= NEXT_MAX_SHARE * before
+    kept, at_least, before = one_row(con.execute("SELECT kept, changed_at_least, before_families FROM i_next_scope"))
+    if not kept or at_least > NEXT_MAX_SHARE * before:
+        return False
+    _run(con, [INCREMENT_DIR / "13_next_family.sql"], {"new_date": scope["new_date"]})
+    return one_row(con.execute("SELECT count(*) FROM i_next_family"))[0] <= NEXT_MAX_SHARE * before
 
 
 def _refresh_next_snapshot(con: duckdb.DuckDBPyConnection, schema: str, lo: int, new_date, previous) -> str:

@@ -744,7 +744,7 @@ def test_every_mart_has_its_rule_for_a_difference(warehouse):
 def test_the_increments_copies_leave_out_only_columns_no_mart_file_reads(warehouse):
     """queries/increment/30_inputs.sql, 40_difference.sql and
     45_next_difference.sql copy the facts without the columns the mart files
-    do not read, and 12_next_scope.sql compares slices without them; a mart file that starts
+    do not read, and 13_next_family.sql compares slices without them; a mart file that starts
     reading one must have it put back (else the refresh fails on a missing
     column): this names it."""
     code = "\n".join(line.split("--", 1)[0] for path in marts.mart_files() for line in path.read_text().splitlines())
@@ -755,17 +755,17 @@ def test_the_increments_copies_leave_out_only_columns_no_mart_file_reads(warehou
     finally:
         con.close()
     left_out = {}
-    # 12_next_scope compares two slices' rows without their date and load,
+    # 13_next_family compares two slices' rows without their date and load,
     # which differ by definition; every other column a mart file reads must
     # be compared, as every one must be copied.
     compared_apart = {"snapshot_date", "load_id", "superseded_by"}
-    for name in ("12_next_scope.sql", "30_inputs.sql", "40_difference.sql", "45_next_difference.sql"):
+    for name in ("13_next_family.sql", "30_inputs.sql", "40_difference.sql", "45_next_difference.sql"):
         sql = (marts.INCREMENT_DIR / name).read_text()
         for listed, source in re.findall(r"EXCLUDE \(([^)]*)\)[^;]*?FROM (current_family|current_allocation|fact_family|"
                                          r"fact_allocation)\b", sql):
             table = source.replace("current_", "fact_")
             names = {c.strip() for c in listed.split(",")}
-            left_out.setdefault(table, set()).update(names - compared_apart if name.startswith("12_") else names)
+            left_out.setdefault(table, set()).update(names - compared_apart if name.startswith("13_") else names)
     assert set(left_out) == {"fact_family", "fact_allocation"}, left_out
     for table, names in left_out.items():
         assert names <= columns[table], (table, names - columns[table])
