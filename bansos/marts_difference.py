@@ -52,12 +52,10 @@ KEEP_ROW: dict[str, str | None] = {
     "mart_funnel_recipients": "m.recipients > 0",
     # a kecamatan with recipients, or with families in the register in use (the
     # eligible counts of 20_targeting, which may be 0; outside i_region the
-    # register is as it was)
+    # register is as it was): i_kecamatan_in_use, from LOOKUP below
     "mart_targeting_kecamatan": (
-        "m.recipients > 0 OR EXISTS (SELECT 1 FROM mart_snapshot s JOIN current_family f "
-        "ON f.region_code = s.region_code AND f.snapshot_date = s.snapshot_date "
-        "WHERE s.as_of IS NOT DISTINCT FROM m.as_of AND s.region_code = m.region_code "
-        "AND f.kecamatan_code IS NOT DISTINCT FROM m.kecamatan_code)"
+        "m.recipients > 0 OR EXISTS (SELECT 1 FROM i_kecamatan_in_use k WHERE k.as_of IS NOT DISTINCT FROM m.as_of "
+        "AND k.region_code = m.region_code AND k.kecamatan_code IS NOT DISTINCT FROM m.kecamatan_code)"
     ),
     "mart_targeting": None,
     "mart_signal": None,
@@ -66,6 +64,22 @@ KEEP_ROW: dict[str, str | None] = {
     # a register in use with families (in a decile group)
     "mart_funnel": "m.families > 0",
     "mart_register_decile": "m.families > 0",
+}
+# What a rule of KEEP_ROW reads, looked up before it runs for the rows it may
+# drop only ({match}: the row is one the difference touched). A kecamatan row
+# with no recipients stays while the register in use has families there:
+# tested as a subquery, every row in use at every as_of was joined first
+# (107 M rows, about 1 s, at scale 4: benchmarks/RESULTS.md).
+LOOKUP: dict[str, str] = {
+    "mart_targeting_kecamatan": (
+        "CREATE OR REPLACE TEMP TABLE i_kecamatan_in_use AS "
+        "WITH candidate AS (SELECT DISTINCT m.as_of, m.region_code, m.kecamatan_code FROM mart_targeting_kecamatan m "
+        "WHERE m.recipients <= 0 AND EXISTS (SELECT 1 FROM i_delta d WHERE {match})) "
+        "SELECT DISTINCT c.as_of, c.region_code, c.kecamatan_code FROM candidate c "
+        "JOIN mart_snapshot s ON s.as_of IS NOT DISTINCT FROM c.as_of AND s.region_code = c.region_code "
+        "JOIN current_family f ON f.region_code = s.region_code AND f.snapshot_date = s.snapshot_date "
+        "AND f.kecamatan_code IS NOT DISTINCT FROM c.kecamatan_code"
+    ),
 }
 # One row per family: the touched families' rows are replaced.
 FAMILY_ROWS = frozenset({"mart_signal_family"})
@@ -140,6 +154,9 @@ def apply(con: duckdb.DuckDBPyConnection, as_of=None) -> None:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM i_delta d WHERE {new} "
                     f"AND NOT EXISTS (SELECT 1 FROM {table} m WHERE {match})")
         if KEEP_ROW[table] is not None:
+            if table in LOOKUP:
+                con.execute(LOOKUP[table].format(match=match))
             con.execute(f"DELETE FROM {table} m WHERE EXISTS (SELECT 1 FROM i_delta d WHERE {match}) "
                         f"AND NOT ({KEEP_ROW[table]})")
     con.execute("DROP TABLE IF EXISTS temp.main.i_delta")
+    con.execute("DROP TABLE IF EXISTS temp.main.i_kecamatan_in_use")
