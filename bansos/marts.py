@@ -53,6 +53,15 @@ DIFFERENCE_MAX_SHARE = 0.3
 # a correctness one. At scale 4, 1.5 % changed: 6.3 s by difference against
 # 23.2 s by region (benchmarks/RESULTS.md); where the two cross was not measured.
 NEXT_MAX_SHARE = 0.3
+# The fact columns no mart file reads (free text, the head's and recipient's
+# keys, codes and dates kept for provenance). The increments' copies and
+# comparisons (queries/increment/) leave them out, written there as
+# {{unread_family}} and {{unread_allocation}}: copying them was about a third
+# of each copy. A test checks that no mart file reads one.
+UNREAD = {
+    "unread_family": ("reason", "head_key", "members", "registration_date", "wilayah_code", "extract_date"),
+    "unread_allocation": ("transaction_id", "recipient_key", "wilayah_code", "extract_date"),
+}
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +70,8 @@ def _statements(sql: str) -> list[str]:
     # Mart files keep `--` and `;` out of string literals, so dropping
     # comment text and splitting on `;` is safe.
     code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    for name, names in UNREAD.items():
+        code = code.replace("{{" + name + "}}", ", ".join(names))
     return [s.strip() for s in code.split(";") if s.strip()]
 
 
@@ -236,7 +247,7 @@ def refresh(con: duckdb.DuckDBPyConnection, schema: str, load_ids: list[int], fu
             mode = _refresh_next_snapshot(con, schema, lo, scope["new_date"], scope["previous_as_of"])
         elif plan == DIFFERENCE:
             # Nothing rebuilt by region; the difference is over every touched family.
-            con.execute("CREATE OR REPLACE TEMP TABLE i_region AS SELECT region_code FROM i_slice WHERE false")
+            _no_region(con)
             con.execute("CREATE OR REPLACE TEMP TABLE i_difference_family AS SELECT family_key FROM i_touched_family")
             families = _refresh_by_difference(con, schema, lo)
             mode = f"{DIFFERENCE}: {_families(families)}"
@@ -330,14 +341,20 @@ def _refresh_next_snapshot(con: duckdb.DuckDBPyConnection, schema: str, lo: int,
     the new snapshot's regions' rows then naming it, and the difference over
     the families whose rows changed between the two slices
     (queries/increment/45_next_difference.sql) added at that date alone."""
-    con.execute("CREATE OR REPLACE TEMP TABLE i_region AS SELECT region_code FROM i_slice WHERE false")
+    _no_region(con)
     _extend_untouched(con, new_date, previous)
     marts_difference.name_slices(con, new_date)
     con.execute("CREATE OR REPLACE TEMP TABLE i_difference_family AS SELECT family_key FROM i_next_family")
     regions = one_row(con.execute("SELECT count(*) FROM i_next_slice"))[0]
-    families = _refresh_by_difference(con, schema, lo, next_snapshot=(new_date, previous))
+    families = _refresh_by_difference(con, schema, lo, next_date=new_date)
     return (f"{DIFFERENCE}: the next snapshot of {regions} kab/kota at {new_date}, the others' rows from {previous}; "
             f"{_families(families)} changed")
+
+
+def _no_region(con: duckdb.DuckDBPyConnection) -> None:
+    """An empty i_region: no kab/kota refreshed by region, the difference
+    added to every region's rows."""
+    con.execute("CREATE OR REPLACE TEMP TABLE i_region (region_code VARCHAR)")
 
 
 def _extend_untouched(con: duckdb.DuckDBPyConnection, new_date, previous) -> None:
@@ -359,13 +376,13 @@ def _extend_untouched(con: duckdb.DuckDBPyConnection, new_date, previous) -> Non
 
 
 def _refresh_by_difference(con: duckdb.DuckDBPyConnection, schema: str, lo: int,
-                           next_snapshot: tuple | None = None) -> int:
+                           next_date: date | None = None) -> int:
     """The mart files over the families' rows (i_difference_family) before
     and after the load (queries/increment/40_difference.sql), and their
     difference added to the marts outside i_region (marts_difference.py);
-    for a region's next snapshot (`next_snapshot`: its date and the previous
-    as_of), over their rows in the slices in use at that date before and
-    after (45_next_difference.sql), added at that date alone.
+    for a region's next snapshot (dated `next_date`), over their rows in the
+    slices in use at that date before and after (45_next_difference.sql),
+    added at that date alone.
     Returns the number of families."""
     families = one_row(con.execute("SELECT count(*) FROM i_difference_family"))[0]
     if not families:
@@ -374,16 +391,16 @@ def _refresh_by_difference(con: duckdb.DuckDBPyConnection, schema: str, lo: int,
     for catalog in catalogs:
         con.execute(f"ATTACH ':memory:' AS {catalog}")
     try:
-        if next_snapshot is None:
+        if next_date is None:
             _run(con, [INCREMENT_DIR / "40_difference.sql"], {"lo": lo})
         else:
-            _run(con, [INCREMENT_DIR / "45_next_difference.sql"], {"new_date": next_snapshot[0]})
+            _run(con, [INCREMENT_DIR / "45_next_difference.sql"], {"new_date": next_date})
         for catalog in catalogs:
             _run_region_marts(con, schema, catalog)
-        if next_snapshot is not None:
+        if next_date is not None:
             for catalog in catalogs:
-                marts_difference.name_slices(con, next_snapshot[0], catalog)
-        marts_difference.apply(con, as_of=None if next_snapshot is None else next_snapshot[0])
+                marts_difference.name_slices(con, next_date, catalog)
+        marts_difference.apply(con, as_of=next_date)
         return families
     finally:
         con.execute(f"USE {schema}")

@@ -50,13 +50,9 @@ KEEP_ROW: dict[str, str | None] = {
     "mart_allocation": "m.allocation_rows + m.rerouted_payments > 0",
     "mart_decile": "m.recipients > 0",
     "mart_funnel_recipients": "m.recipients > 0",
-    # a kecamatan with recipients, or with families in the register in use (the
-    # eligible counts of 20_targeting, which may be 0; outside i_region the
-    # register is as it was): i_kecamatan_in_use, from LOOKUP below
-    "mart_targeting_kecamatan": (
-        "m.recipients > 0 OR EXISTS (SELECT 1 FROM i_kecamatan_in_use k WHERE k.as_of IS NOT DISTINCT FROM m.as_of "
-        "AND k.region_code = m.region_code AND k.kecamatan_code IS NOT DISTINCT FROM m.kecamatan_code)"
-    ),
+    # a kecamatan with recipients, or (STILL_KEPT) with families in the
+    # register in use (the eligible counts of 20_targeting, which may be 0)
+    "mart_targeting_kecamatan": "m.recipients > 0",
     "mart_targeting": None,
     "mart_signal": None,
     # a slice in use: the call kept every slice (10_scope's register_kept)
@@ -65,20 +61,20 @@ KEEP_ROW: dict[str, str | None] = {
     "mart_funnel": "m.families > 0",
     "mart_register_decile": "m.families > 0",
 }
-# What a rule of KEEP_ROW reads, looked up before it runs for the rows it may
-# drop only ({match}: the row is one the difference touched). A kecamatan row
-# with no recipients stays while the register in use has families there:
-# tested as a subquery, every row in use at every as_of was joined first
-# (107 M rows, about 1 s, at scale 4: benchmarks/RESULTS.md).
-LOOKUP: dict[str, str] = {
+# Rows KEEP_ROW alone would drop that still exist: the key columns that find
+# them, and a query over those rows (`candidate`: the touched rows KEEP_ROW
+# fails, with those columns) giving the ones that stay. A kecamatan with no
+# recipients stays while the register in use has families there (outside
+# i_region the register is as it was). Looked up for the candidates only:
+# tested row by row, every register row in use at every as_of was joined
+# first (107 M rows, about 1 s, at scale 4: benchmarks/RESULTS.md).
+STILL_KEPT: dict[str, tuple[tuple[str, ...], str]] = {
     "mart_targeting_kecamatan": (
-        "CREATE OR REPLACE TEMP TABLE i_kecamatan_in_use AS "
-        "WITH candidate AS (SELECT DISTINCT m.as_of, m.region_code, m.kecamatan_code FROM mart_targeting_kecamatan m "
-        "WHERE m.recipients <= 0 AND EXISTS (SELECT 1 FROM i_delta d WHERE {match})) "
+        ("as_of", "region_code", "kecamatan_code"),
         "SELECT DISTINCT c.as_of, c.region_code, c.kecamatan_code FROM candidate c "
         "JOIN mart_snapshot s ON s.as_of IS NOT DISTINCT FROM c.as_of AND s.region_code = c.region_code "
         "JOIN current_family f ON f.region_code = s.region_code AND f.snapshot_date = s.snapshot_date "
-        "AND f.kecamatan_code IS NOT DISTINCT FROM c.kecamatan_code"
+        "AND f.kecamatan_code IS NOT DISTINCT FROM c.kecamatan_code",
     ),
 }
 # One row per family: the touched families' rows are replaced.
@@ -154,9 +150,15 @@ def apply(con: duckdb.DuckDBPyConnection, as_of=None) -> None:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM i_delta d WHERE {new} "
                     f"AND NOT EXISTS (SELECT 1 FROM {table} m WHERE {match})")
         if KEEP_ROW[table] is not None:
-            if table in LOOKUP:
-                con.execute(LOOKUP[table].format(match=match))
-            con.execute(f"DELETE FROM {table} m WHERE EXISTS (SELECT 1 FROM i_delta d WHERE {match}) "
-                        f"AND NOT ({KEEP_ROW[table]})")
+            touched = f"EXISTS (SELECT 1 FROM i_delta d WHERE {match})"
+            keep = KEEP_ROW[table]
+            if table in STILL_KEPT:
+                found_by, query = STILL_KEPT[table]
+                con.execute("CREATE OR REPLACE TEMP TABLE i_still_kept AS WITH candidate AS (SELECT DISTINCT "
+                            + ", ".join(f"m.{k}" for k in found_by)
+                            + f" FROM {table} m WHERE {touched} AND NOT ({keep})) {query}")
+                keep = (f"({keep}) OR EXISTS (SELECT 1 FROM i_still_kept k WHERE "
+                        + " AND ".join(f"k.{k} IS NOT DISTINCT FROM m.{k}" for k in found_by) + ")")
+            con.execute(f"DELETE FROM {table} m WHERE {touched} AND NOT ({keep})")
     con.execute("DROP TABLE IF EXISTS temp.main.i_delta")
-    con.execute("DROP TABLE IF EXISTS temp.main.i_kecamatan_in_use")
+    con.execute("DROP TABLE IF EXISTS temp.main.i_still_kept")

@@ -14,14 +14,12 @@
 CREATE OR REPLACE TEMP TABLE i_next_family AS
 WITH old_rows AS (
     SELECT f.family_key,
-           struct_pack(*COLUMNS(* EXCLUDE (reason, head_key, members, registration_date, wilayah_code, extract_date,
-                                            snapshot_date, load_id, superseded_by))) AS row_values
+           struct_pack(*COLUMNS(* EXCLUDE ({{unread_family}}, snapshot_date, load_id, superseded_by))) AS row_values
     FROM current_family f
     SEMI JOIN i_next_slice s ON s.region_code = f.region_code AND s.before_date = f.snapshot_date
 ), new_rows AS (
     SELECT f.family_key,
-           struct_pack(*COLUMNS(* EXCLUDE (reason, head_key, members, registration_date, wilayah_code, extract_date,
-                                            snapshot_date, load_id, superseded_by))) AS row_values
+           struct_pack(*COLUMNS(* EXCLUDE ({{unread_family}}, snapshot_date, load_id, superseded_by))) AS row_values
     FROM current_family f
     WHERE f.snapshot_date = $new_date AND f.region_code IN (SELECT region_code FROM i_next_slice)
 )

@@ -33,11 +33,8 @@
 -- A family counts through its rows in those slices and its allocations, so
 -- the closure is the families of the new snapshot and those paid in the
 -- regions, not every family the regions ever registered.
--- The copies leave out the fact columns no mart file reads (free text, the
--- head's and recipient's keys, codes and dates kept for provenance): copying
--- them was about a third of each copy. tests/test_marts_incremental.py
--- checks that no mart file reads a column left out (EXCLUDE lists here and
--- in 40_difference.sql).
+-- The copies leave out the fact columns no mart file reads
+-- ({{unread_family}}, {{unread_allocation}}: bansos/marts.py UNREAD).
 
 CREATE OR REPLACE TEMP TABLE i_in_use AS
 SELECT region_code, max(snapshot_date) AS snapshot_date
@@ -55,7 +52,7 @@ UNION
 SELECT family_key FROM current_allocation WHERE region_code IN (SELECT region_code FROM i_region);
 
 CREATE TABLE mart_scratch.current_family AS
-SELECT * EXCLUDE (reason, head_key, members, registration_date, wilayah_code, extract_date) REPLACE (coalesce($latest::DATE, f.snapshot_date) AS snapshot_date)
+SELECT * EXCLUDE ({{unread_family}}) REPLACE (coalesce($latest::DATE, f.snapshot_date) AS snapshot_date)
 FROM current_family f
 WHERE f.family_key IN (SELECT family_key FROM i_closure)
   AND ($latest::DATE IS NULL
@@ -77,7 +74,7 @@ FROM mart_snapshot
 WHERE as_of IS NOT NULL AND $latest::DATE IS NULL;
 
 CREATE TABLE mart_scratch.current_allocation AS
-SELECT * EXCLUDE (transaction_id, recipient_key, wilayah_code, extract_date) FROM current_allocation WHERE family_key IN (SELECT family_key FROM i_closure);
+SELECT * EXCLUDE ({{unread_allocation}}) FROM current_allocation WHERE family_key IN (SELECT family_key FROM i_closure);
 
 INSERT INTO mart_scratch.current_allocation BY NAME
 SELECT DISTINCT program, year, tranche, '' AS region_code, 0 AS load_id

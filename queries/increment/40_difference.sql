@@ -30,12 +30,12 @@
 -- an earlier load and not retired then: retired by this call or not at all),
 -- without the columns no mart file reads (as in 30_inputs.sql).
 CREATE OR REPLACE TEMP TABLE i_family_rows AS
-SELECT * EXCLUDE (reason, head_key, members, registration_date, wilayah_code, extract_date) FROM fact_family
+SELECT * EXCLUDE ({{unread_family}}) FROM fact_family
 WHERE family_key IN (SELECT family_key FROM i_difference_family)
   AND (superseded_by IS NULL OR (load_id < $lo AND superseded_by >= $lo));
 
 CREATE OR REPLACE TEMP TABLE i_allocation_rows AS
-SELECT * EXCLUDE (transaction_id, recipient_key, wilayah_code, extract_date) FROM fact_allocation
+SELECT * EXCLUDE ({{unread_allocation}}) FROM fact_allocation
 WHERE family_key IN (SELECT family_key FROM i_difference_family)
   AND (superseded_by IS NULL OR (load_id < $lo AND superseded_by >= $lo));
 

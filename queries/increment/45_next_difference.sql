@@ -29,7 +29,7 @@
 -- The families' rows in those slices, without the columns no mart file reads
 -- (as in 30_inputs.sql), and on which side each counts.
 CREATE OR REPLACE TEMP TABLE i_next_rows AS
-SELECT f.* EXCLUDE (reason, head_key, members, registration_date, wilayah_code, extract_date, superseded_by),
+SELECT f.* EXCLUDE ({{unread_family}}, superseded_by),
        f.snapshot_date = u.before_date AS in_before, f.snapshot_date = u.after_date AS in_after
 FROM current_family f
 JOIN i_next_in_use u ON u.region_code = f.region_code
@@ -57,7 +57,7 @@ SELECT * FROM mart_before.current_family WHERE family_key IS NULL;
 -- The families' allocations, the same on both sides (the call touched none),
 -- and the programme tranches of the grid (placeholder region '').
 CREATE TABLE mart_before.current_allocation AS
-SELECT * EXCLUDE (transaction_id, recipient_key, wilayah_code, extract_date) FROM current_allocation
+SELECT * EXCLUDE ({{unread_allocation}}) FROM current_allocation
 WHERE family_key IN (SELECT family_key FROM i_difference_family);
 
 INSERT INTO mart_before.current_allocation BY NAME
