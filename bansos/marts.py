@@ -48,11 +48,14 @@ DIFFERENCE_MAX_SHARE = 0.3
 # A region's next snapshot goes by difference when at most this share of its
 # families changed between its register in use and the new one (a real month
 # changes a few per cent); above it (a register mostly replaced) the refresh
-# of the region at the new date alone is cheaper, as it runs the mart files
-# once over the region, not twice over the changed families. A cost rule, not
-# a correctness one. At scale 4, 1.5 % changed: 6.3 s by difference against
-# 23.2 s by region (benchmarks/RESULTS.md); where the two cross was not measured.
-NEXT_MAX_SHARE = 0.3
+# of the region at the new date alone becomes cheaper, as it runs the mart
+# files once over the region, not twice over the changed families. A cost
+# rule, not a correctness one. Measured by benchmarks/next_share.py at scale
+# 4 (benchmarks/RESULTS.md, 7 Dec 2026, afternoon), marts seconds by
+# difference against by region: 2 % changed 3.1 / 14.2, 29 % 7.7 / 16.1,
+# 49 % 11.8 / 13.9 (at scale 0.1, 49 %: 3.3 / 4.0); above half it was not
+# measured.
+NEXT_MAX_SHARE = 0.5
 # The fact columns no mart file reads (free text, the head's and recipient's
 # keys, codes and dates kept for provenance). The increments' copies and
 # comparisons (queries/increment/) leave them out, written there as

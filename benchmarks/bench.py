@@ -323,8 +323,11 @@ def _install_profile(profile: Profile) -> None:
 def _ingest_worker(p: dict) -> dict:
     os.environ.pop("BANSOS_KEY", None)
     os.environ["BANSOS_KEY_FILE"] = p["key_file"]
+    from bansos import marts
     from bansos.ingest import LoadRequest, ingest
 
+    if "next_max_share" in p:  # benchmarks/next_share.py: either way of a region's next snapshot
+        marts.NEXT_MAX_SHARE = p["next_max_share"]
     db = Path(p["db"])
     if p.get("template"):
         shutil.copyfile(p["template"], db)

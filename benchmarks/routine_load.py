@@ -112,12 +112,14 @@ def whole_register(files: list[Path], extracts: Path, folder: Path) -> Path:
     return out
 
 
-def real_month(whole: Path, folder: Path) -> Path:
+def real_month(whole: Path, folder: Path, desil_every: int = REAL_MONTH_DESIL_EVERY,
+               drop_every: int = REAL_MONTH_DROP_EVERY) -> Path:
     """The region's register a month after the whole one, as a real month
-    is: the same families, 1 % with another desil and 0.5 % left out (no new
-    ones: a new family needs a KK number the generator has not given
-    another), dated REAL_MONTH. Its cost is that of the changed families
-    (docs/architecture.md, "Marts after a load")."""
+    is: the same families, 1 % with another desil and 0.5 % left out (every
+    `desil_every`-th and `drop_every`-th row; no new ones: a new family
+    needs a KK number the generator has not given another), dated
+    REAL_MONTH. Its cost is that of the changed families (docs/architecture.md,
+    "Marts after a load")."""
     out = folder / whole.name.replace(WHOLE_MONTH.replace("-", ""), REAL_MONTH.replace("-", ""))
     with open(whole, newline="") as source, open(out, "w", newline="") as target:
         rows, writer = csv.reader(source), csv.writer(target, lineterminator="\n")
@@ -125,17 +127,22 @@ def real_month(whole: Path, folder: Path) -> Path:
         writer.writerow(header)
         desil, dated = header.index("desil"), header.index("tanggal_data")
         for number, row in enumerate(rows):
-            if number % REAL_MONTH_DROP_EVERY == REAL_MONTH_DROP_EVERY - 1:
+            if number % drop_every == drop_every - 1:
                 continue
-            if number % REAL_MONTH_DESIL_EVERY == 3 and row[desil]:
+            if number % desil_every == 3 % desil_every and row[desil]:
                 row[desil] = str(int(row[desil]) % 10 + 1)
             row[dated] = REAL_MONTH
             writer.writerow(row)
     return out
 
 
-def load_one(db: Path, file: Path, key: Path, logs: Path) -> dict:
-    run = bench.run_worker("ingest", {"db": str(db), "files": [(str(file), None, None)], "key_file": str(key)}, logs)
+def load_one(db: Path, file: Path, key: Path, logs: Path, next_max_share: float | None = None) -> dict:
+    """One file loaded into `db` by bench.py's ingest worker (`next_max_share`:
+    bansos.marts.NEXT_MAX_SHARE for that load, to force either way of a next snapshot)."""
+    payload = {"db": str(db), "files": [(str(file), None, None)], "key_file": str(key)}
+    if next_max_share is not None:
+        payload["next_max_share"] = next_max_share
+    run = bench.run_worker("ingest", payload, logs)
     result = run["results"][0]
     phases = run["phases"]
     file_work = sum(run["files"][0]["phases"].values()) if run["files"] else 0.0
