@@ -8,7 +8,6 @@ Identifiers only ever appear as the masked forms stored in quarantine
 from __future__ import annotations
 
 import json
-import re
 
 import pandas as pd
 import streamlit as st
@@ -207,13 +206,13 @@ def _region_frame(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _period_label(kind: str, period: str, lang: str) -> str:
+def _period_label(row, lang: str) -> str:
     """A grid column's period as the tables below write it: "31 Jan 2026",
-    "PKH T1 2026" (warehouse_status gives "2026-01-31", "PKH 2026-T1")."""
-    if kind == "keluarga":
-        return fmt.day(period, lang)
-    tranche = re.fullmatch(r"(.+) (\d{4})-T(\d+)", period)
-    return f"{tranche.group(1)} {ui.period_label(int(tranche.group(2)), int(tranche.group(3)), short=True)}" if tranche else period
+    "PKH T1 2026" (warehouse_status's `period` is the sortable "2026-01-31",
+    "PKH 2026-T1")."""
+    if row.kind == "keluarga":
+        return fmt.day(row.snapshot_date, lang)
+    return f"{row.program} {ui.period_label(int(row.year), int(row.tranche), short=True)}"
 
 
 def loaded_matrix(status: pd.DataFrame | None, lang: str) -> None:
@@ -224,7 +223,7 @@ def loaded_matrix(status: pd.DataFrame | None, lang: str) -> None:
     pilots = set(regions.loc[regions["is_pilot"].astype(bool), "region_code"]) if not regions.empty else set()
     order = sorted(dict.fromkeys(status["region_code"]), key=lambda code: (code not in pilots, code))
     frame = status.assign(label=[fmt.region_short(name) for name in status["region_name"]],
-                          period_label=[_period_label(k, p, lang) for k, p in zip(status["kind"], status["period"])],
+                          period_label=[_period_label(row, lang) for row in status.itertuples()],
                           order=[order.index(code) for code in status["region_code"]]).sort_values("order", kind="stable")
     ui.chart(quality.loaded_matrix_chart(
         frame, lang, ui.tr("kualitas.matrix.title"), ui.tr("kualitas.matrix.x"), ui.tr("kualitas.matrix.y"), pilots,

@@ -1282,13 +1282,15 @@ class PandasPages(PageQuestions):
         snaps = snaps[snaps.region_code.isin(names.index)]
         reg = snaps.groupby(["region_code", "snapshot_date"], as_index=False).families.max()
         reg = pd.DataFrame({"kind": "keluarga", "region_code": reg.region_code, "region_name": reg.region_code.map(names),
-                            "period": reg.snapshot_date.dt.strftime("%Y-%m-%d"), "rows": reg.families})
+                            "period": reg.snapshot_date.dt.strftime("%Y-%m-%d"), "snapshot_date": reg.snapshot_date,
+                            "program": None, "year": None, "tranche": None, "rows": reg.families})
         a = self._allocation_mart()
         a = a[self._scoped(a.region_code) & a.region_code.isin(names.index)]
-        a = a.assign(period=a.program + " " + a.year.astype(int).astype(str) + "-T" + a.tranche.astype(int).astype(str))
-        a = a.groupby(["region_code", "period"], as_index=False).recipients.sum()
+        a = a.groupby(["region_code", "program", "year", "tranche"], as_index=False).recipients.sum()
         alloc = pd.DataFrame({"kind": "penyaluran", "region_code": a.region_code, "region_name": a.region_code.map(names),
-                              "period": a.period, "rows": a.recipients})
+                              "period": a.program + " " + a.year.astype(int).astype(str) + "-T" + a.tranche.astype(int).astype(str),
+                              "snapshot_date": None, "program": a.program, "year": a.year, "tranche": a.tranche,
+                              "rows": a.recipients})
         out = pd.concat([reg, alloc], ignore_index=True)
         return out.sort_values(["kind", "region_code", "period"]).reset_index(drop=True)
 

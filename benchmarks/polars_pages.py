@@ -950,12 +950,16 @@ class PolarsPages(PageQuestions):
         names = self.d.regions.select(region_code="code", region_name="name")
         snapshots = (self._slices().filter(self._scoped()).join(names, on="region_code")
                      .select(kind=pl.lit("keluarga"), region_code="region_code", region_name="region_name",
-                             period=pl.col("snapshot_date").dt.strftime("%Y-%m-%d"), rows="families"))
-        label = pl.format("{} {}-T{}", "program", "year", "tranche")
+                             period=pl.col("snapshot_date").dt.strftime("%Y-%m-%d"), snapshot_date="snapshot_date",
+                             program=pl.lit(None, pl.String), year=pl.lit(None, pl.Int64),
+                             tranche=pl.lit(None, pl.Int64), rows="families"))
         allocations = (self._allocation_mart().filter(self._scoped()).join(names, on="region_code")
-                       .group_by("region_code", "region_name", period=label).agg(rows=pl.col("recipients").sum())
+                       .group_by("region_code", "region_name", "program", "year", "tranche")
+                       .agg(rows=pl.col("recipients").sum())
                        .select(kind=pl.lit("penyaluran"), region_code="region_code", region_name="region_name",
-                               period="period", rows="rows"))
+                               period=pl.format("{} {}-T{}", "program", "year", "tranche"),
+                               snapshot_date=pl.lit(None, pl.Date), program="program",
+                               year=pl.col("year").cast(pl.Int64), tranche=pl.col("tranche").cast(pl.Int64), rows="rows"))
         return pl.concat([snapshots, allocations]).sort("kind", "region_code", "period")
 
     # -- leakage signals (docs/signals.md) ----------------------------------------------
