@@ -165,8 +165,9 @@ def table(frame: pd.DataFrame, columns: list[Col], key: str | None = None, rows_
     under it as CSV and CSV for Excel (Indonesia), through the audited download
     helper (the grid's own CSV button is off: client.disableDataExport)."""
     data = styled(frame, columns, texts=texts)
-    shown = data.data if hasattr(data, "data") else data  # a Styler's frame holds the shown text of text columns
-    config = {c.name: _config(c, pinned_width([*shown[c.name], c.label]) if c.pinned and c.kind in ("text", "region") else None)
+    # a pinned text column as wide as the longest text it shows (styled's values)
+    config = {c.name: _config(c, pinned_width([*_values(frame[c.name], c.kind), c.label])
+                              if c.pinned and c.kind in ("text", "region") else None)
               for c in columns}
     st.dataframe(data, hide_index=True, column_config=config, placeholder=fmt.EMPTY,
                  width=width, key=key, height="auto" if rows_shown is None else height(len(frame), rows_shown))
