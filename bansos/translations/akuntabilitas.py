@@ -103,5 +103,6 @@ STRINGS = {
     "metodologi.sig.register": ("Bergantung pada snapshot register yang dipilih.", "Depends on the register snapshot chosen."),
     "metodologi.sig.benefit": ("Hanya untuk program yang punya nilai manfaat per tahap.",
                                "Only for programmes with a benefit amount per tranche."),
-    "metodologi.sig.sql": ("Pernyataan SQL yang menghitungnya", "The SQL statement that computes it"),
+    "metodologi.sig.sql": ("Pernyataan SQL yang menghitungnya (komentar kode dalam bahasa Inggris, seperti seluruh kode sumber)",
+                           "The SQL statement that computes it"),
 }
