@@ -24,7 +24,9 @@ WITH old_rows AS (
     FROM current_family f
     WHERE f.snapshot_date = $new_date AND f.region_code IN (SELECT region_code FROM i_next_slice)
 )
-SELECT family_key
+-- (DISTINCT: a family with rows in two regions' slices, which is rare, is
+-- still counted once against NEXT_MAX_SHARE.)
+SELECT DISTINCT family_key
 FROM old_rows o
 FULL JOIN new_rows n USING (family_key)
 WHERE o.row_values IS DISTINCT FROM n.row_values;
