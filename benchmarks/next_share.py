@@ -53,7 +53,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["BANSOS_KEY_FILE"] = str(paths["key"])
     soak.build_warehouse(args.scale, paths)
     results = []
-    bench.CACHE_ROOT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bansos-next-share-", dir=bench.CACHE_ROOT) as scratch_name:
         scratch = Path(scratch_name)
         files = routine_load.make_files(1.0, scratch)
@@ -66,8 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             # two thirds of the changed families at another desil, one third left out
             folder = scratch / f"share-{share}"
             folder.mkdir()
-            month = routine_load.real_month(whole, folder, desil_every=max(1, round(1.5 / share)),
-                                            drop_every=max(2, round(3 / share)))
+            month = routine_load.real_month(whole, folder, desil_every=round(1.5 / share), drop_every=round(3 / share))
             for way, cap in WAYS.items():
                 copy = soak._copy_warehouse(state, scratch / "try")
                 try:

@@ -115,10 +115,10 @@ def whole_register(files: list[Path], extracts: Path, folder: Path) -> Path:
 def real_month(whole: Path, folder: Path, desil_every: int = REAL_MONTH_DESIL_EVERY,
                drop_every: int = REAL_MONTH_DROP_EVERY) -> Path:
     """The region's register a month after the whole one, as a real month
-    is: the same families, 1 % with another desil and 0.5 % left out (every
-    `desil_every`-th and `drop_every`-th row; no new ones: a new family
-    needs a KK number the generator has not given another), dated
-    REAL_MONTH. Its cost is that of the changed families (docs/architecture.md,
+    is: the same families, every `desil_every`-th row at another desil and
+    every `drop_every`-th left out (by default 1 % and 0.5 %; no new ones: a
+    new family needs a KK number the generator has not given another),
+    dated REAL_MONTH. Its cost is that of the changed families (docs/architecture.md,
     "Marts after a load")."""
     out = folder / whole.name.replace(WHOLE_MONTH.replace("-", ""), REAL_MONTH.replace("-", ""))
     with open(whole, newline="") as source, open(out, "w", newline="") as target:
