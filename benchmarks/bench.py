@@ -213,6 +213,7 @@ class Profile:
         self.marks: dict[str, float] = {}
         self.background: dict[str, float] = {}
         self.lock = threading.Lock()
+        self.cloned = False  # the live file was cloned, not copied (warehouse.copy_file)
 
     def add(self, phase: str, seconds: float) -> None:
         if threading.current_thread() is not threading.main_thread():
@@ -251,7 +252,7 @@ class TimedConnection:
 
 
 def _install_profile(profile: Profile) -> None:
-    from bansos import ingest, marts, validate
+    from bansos import ingest, marts, validate, warehouse
 
     def raw(con):
         return con._con if isinstance(con, TimedConnection) else con
@@ -308,16 +309,18 @@ def _install_profile(profile: Profile) -> None:
 
     ingest.FileLoad.run = run_file_wrapper
 
-    copyfile = shutil.copyfile
+    copy_file = warehouse.copy_file
 
     def copy_wrapper(*args, **kwargs):
         started = time.perf_counter()
         try:
-            return copyfile(*args, **kwargs)
+            cloned = copy_file(*args, **kwargs)
+            profile.cloned = profile.cloned or cloned
+            return cloned
         finally:
             profile.add("copy live file", time.perf_counter() - started)
 
-    shutil.copyfile = copy_wrapper
+    warehouse.copy_file = copy_wrapper
 
 
 def _ingest_worker(p: dict) -> dict:
@@ -360,6 +363,7 @@ def _ingest_worker(p: dict) -> dict:
                    "phases": {k: round(v, 3) for k, v in f["phases"].items()}} for f in profile.files],
         "statements": statements[:40],
         "peak_rss_mb": _peak_rss_mb(),
+        "copy_cloned": profile.cloned,
     }
 
 

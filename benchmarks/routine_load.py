@@ -151,7 +151,8 @@ def load_one(db: Path, file: Path, key: Path, logs: Path, next_max_share: float 
         "rows_loaded": result["rows_loaded"], "seconds": round(run["seconds"], 2),
         "grows_with_warehouse_s": round(sum(phases.get(p, 0.0) for p in GROWS_WITH_WAREHOUSE), 2),
         "file_work_s": round(file_work + phases.get("load (insert, ledger, transaction)", 0.0), 2),
-        "phases_s": phases, "peak_rss_mb": run["peak_rss_mb"], "marts_mode": marts_mode(db),
+        "phases_s": phases, "copy_cloned": run["copy_cloned"], "peak_rss_mb": run["peak_rss_mb"],
+        "marts_mode": marts_mode(db),
     }
 
 

@@ -187,6 +187,31 @@ def test_reader_is_not_blocked_and_sees_old_data_until_it_reopens(warehouse, tmp
     assert warehouse_module.data_version(warehouse) != version_before  # how the app notices
 
 
+def test_the_loads_copy_is_a_clone_where_the_file_system_can_and_a_whole_copy_elsewhere(tmp_path):
+    """warehouse.copy_file: a copy-on-write clone on XFS (reflink), btrfs and
+    the like, the bytes copied anywhere else; either way a separate file,
+    equal at first, whose later writes leave the source as it was. Whether
+    this folder can clone is asked of coreutils (`cp --reflink=always`), not
+    of the code under test."""
+    source = tmp_path / "live.duckdb"
+    original = os.urandom(3 * 1024 * 1024 + 17)
+    source.write_bytes(original)
+    probe = subprocess.run(["cp", "--reflink=always", str(source), str(tmp_path / "probe")], capture_output=True)
+    copy = tmp_path / "live.duckdb.loading-1"
+
+    cloned = warehouse_module.copy_file(source, copy)
+
+    assert cloned == (probe.returncode == 0)
+    assert copy.read_bytes() == original and os.stat(copy).st_ino != os.stat(source).st_ino
+    with open(copy, "r+b") as handle:  # the load writes into its copy ...
+        handle.seek(1024 * 1024)
+        handle.write(b"\x00" * 4096)
+        handle.truncate(2 * 1024 * 1024)
+    assert source.read_bytes() == original  # ... and the live file stays as it was
+    with pytest.raises(FileNotFoundError):
+        warehouse_module.copy_file(tmp_path / "absent.duckdb", tmp_path / "other")
+
+
 def test_concurrent_loads_are_serialised_and_both_land(warehouse, tmp_path):
     first = _payments(tmp_path / "bri.csv", range(1, 201), lembaga_penyalur="BRI")
     second = _payments(tmp_path / "pos.csv", range(201, 301), lembaga_penyalur="POS")
