@@ -223,13 +223,15 @@ def _whole_figures(entry: dict | None) -> dict | None:
 
 def bench_figures(detail: dict) -> dict:
     """What bench.json keeps of a run: each load's seconds, marts seconds and
-    mode at every scale, the summary against the targets, and when."""
+    mode, and its copy of the live file (seconds, cloned or not) at every
+    scale, the summary against the targets, and when."""
     return {
         "started_at": detail["started_at"], "targets": detail["targets"],
         "load_average": [detail["load_average_start"], detail["load_average_end"]],
         "scales": {bench.scale_label(row["scale"]): {
             "warehouse_mb": row["warehouse_mb"],
             "loads": {e["file"]: {"seconds": e["seconds"], "marts_s": e["phases_s"].get("marts"),
+                                  "copy_s": e["phases_s"].get("copy live file"), "copy_cloned": e["copy_cloned"],
                                   "marts_mode": e["marts_mode"]} for e in row["loads"]},
             "whole_register": _whole_figures(row.get("whole_register")),
             "real_month": _whole_figures(row.get("real_month")),

@@ -36,9 +36,10 @@ def test_a_section_alone_makes_the_file(tmp_path):
     assert json.loads(path.read_text()) == {"spark_marts": {"marts_equal": False}}
 
 
-def _load(name: str, seconds: float, marts: float, mode: str) -> dict:
+def _load(name: str, seconds: float, marts: float, mode: str, copy: float = 0.0, cloned: bool = True) -> dict:
     return {"file": name, "status": "loaded", "rows_read": 10, "rows_loaded": 10, "seconds": seconds,
-            "grows_with_warehouse_s": 1.0, "file_work_s": 1.0, "phases_s": {"marts": marts, "validate": 0.5},
+            "grows_with_warehouse_s": 1.0, "file_work_s": 1.0,
+            "phases_s": {"marts": marts, "validate": 0.5, "copy live file": copy}, "copy_cloned": cloned,
             "peak_rss_mb": 100.0, "marts_mode": mode}
 
 
@@ -46,17 +47,19 @@ def test_routine_loads_keep_each_load_and_the_verdict():
     # The whole-register load differs by scale: reported apart, outside the verdict.
     whole = _load("w.csv", 60.0, 30.0, "incremental: 1 kab/kota at 2026-03-31 only") | {"rows_read": 3_171_445}
     month = _load("m.csv", 28.5, 6.3, "difference: the next snapshot of 1 kab/kota") | {"rows_read": 3_155_430}
-    scales = [{"scale": 0.1, "warehouse_mb": 105, "built": {}, "loads": [_load("k.csv", 8.0, 3.0, "difference: 2 families")],
+    scales = [{"scale": 0.1, "warehouse_mb": 105, "built": {}, "loads": [_load("k.csv", 8.0, 3.0, "difference: 2 families", 0.001)],
                "whole_register": None},
-              {"scale": 4.0, "warehouse_mb": 3522, "built": {}, "loads": [_load("k.csv", 32.0, 23.5, "incremental: 1 kab/kota")],
+              {"scale": 4.0, "warehouse_mb": 3522, "built": {}, "loads": [_load("k.csv", 32.0, 23.5, "incremental: 1 kab/kota", 6.2, cloned=False)],
                "whole_register": whole, "real_month": month}]
     detail = {"started_at": "2026-12-06T10:49:00+00:00", "targets": routine_load.TARGETS, "load_average_start": [1, 1, 1],
               "load_average_end": [2, 2, 2], "scales": scales, "summary": routine_load.summarise(scales)}
     figures = routine_load.bench_figures(detail)
     assert figures["scales"] == {
-        "0.1": {"warehouse_mb": 105, "loads": {"k.csv": {"seconds": 8.0, "marts_s": 3.0, "marts_mode": "difference: 2 families"}},
+        "0.1": {"warehouse_mb": 105, "loads": {"k.csv": {"seconds": 8.0, "marts_s": 3.0, "copy_s": 0.001, "copy_cloned": True,
+                                                          "marts_mode": "difference: 2 families"}},
                 "whole_register": None, "real_month": None},
-        "4": {"warehouse_mb": 3522, "loads": {"k.csv": {"seconds": 32.0, "marts_s": 23.5, "marts_mode": "incremental: 1 kab/kota"}},
+        "4": {"warehouse_mb": 3522, "loads": {"k.csv": {"seconds": 32.0, "marts_s": 23.5, "copy_s": 6.2, "copy_cloned": False,
+                                                        "marts_mode": "incremental: 1 kab/kota"}},
               "whole_register": {"file": "w.csv", "rows_read": 3_171_445, "seconds": 60.0, "marts_s": 30.0,
                                  "marts_mode": "incremental: 1 kab/kota at 2026-03-31 only"},
               "real_month": {"file": "m.csv", "rows_read": 3_155_430, "seconds": 28.5, "marts_s": 6.3,
