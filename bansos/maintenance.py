@@ -29,11 +29,13 @@ from bansos.warehouse import (
     WAREHOUSE,
     WarehouseDamaged,
     WarehouseError,
+    clones_in,
     damage_message,
     live_path,
     load_lock,
     one_row,
     read_meta,
+    size_text,
     write_session,
 )
 
@@ -78,7 +80,9 @@ def check(db_path: str | Path) -> CheckReport:
     then compare: ledger counts with the fact and quarantine rows of each
     load, the stored marts with marts built again from the facts, the
     superseded marks with a recomputation, the key fingerprint with the key
-    in use. Never writes."""
+    in use; and say whether a load's copy of the file is a clone here. Never
+    writes the warehouse (trying a clone writes, then removes, two small
+    files of its own beside it)."""
     db = live_path(db_path)
     report = CheckReport(db)
     if not db.exists():
@@ -107,7 +111,21 @@ def check(db_path: str | Path) -> CheckReport:
         _check_key(con, report)
     finally:
         con.close()
+    _check_copies(db, report)
     return report
+
+
+def _check_copies(db: Path, report: CheckReport) -> None:
+    """What each load's copy of the file costs here (a fact, not a finding):
+    the one cost of a routine load that grows with the whole warehouse."""
+    cloned = clones_in(db.parent)
+    size = size_text(db.stat().st_size)
+    if cloned:
+        report.facts.append(f"copies: each load clones this {size} file (copy-on-write), whatever its size")
+    elif cloned is False:
+        report.facts.append(
+            f"copies: each load copies all {size} of this file; on XFS with reflink or on btrfs it would clone it "
+            "in a millisecond (docs/operations.md, \"Where the warehouse should live\")")
 
 
 def _literal(path: Path) -> str:

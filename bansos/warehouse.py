@@ -197,7 +197,8 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _size(n: float) -> str:
+def size_text(n: float) -> str:
+    """A byte count as people read it: 512 B, 3.4 GB."""
     for unit in ("B", "KB", "MB", "GB", "TB"):
         if n < 1024 or unit == "TB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
@@ -234,6 +235,19 @@ def copy_file(source: Path, target: Path) -> bool:
         pass
     shutil.copyfile(source, target)
     return False
+
+
+def clones_in(folder: Path) -> bool | None:
+    """Whether a load's copy in `folder` would be a clone (copy_file): tried
+    on two small files of its own there, removed at once. None when the
+    folder cannot be written to (who asks may not be who loads)."""
+    try:
+        with tempfile.TemporaryDirectory(prefix=".clone-probe-", dir=folder) as probe:
+            source = Path(probe) / "source"
+            source.write_bytes(b"\0" * 4096)
+            return copy_file(source, Path(probe) / "clone")
+    except OSError:
+        return None
 
 
 def _is_disk_full(error: BaseException) -> bool:
@@ -423,8 +437,8 @@ def write_session(
                 free = _free(live.parent)
                 if free < needed:
                     raise DiskFull(
-                        f"Not enough space in {live.parent}: a load needs at least {_size(needed)} there "
-                        f"(a copy of the warehouse), {_size(free)} is free. Nothing was changed."
+                        f"Not enough space in {live.parent}: a load needs at least {size_text(needed)} there "
+                        f"(a copy of the warehouse), {size_text(free)} is free. Nothing was changed."
                     )
                 copy_file(live, copy)
                 if live_wal.exists():
@@ -558,8 +572,8 @@ def _disk_full(live: Path, scratch: Path, error: BaseException) -> DiskFull:
     where = scratch if str(scratch) in str(error) else live.parent
     size = live.stat().st_size if live.exists() else 0
     return DiskFull(
-        f"No space left in {where} during the load: it needed more than the {_size(_free(where))} free there "
-        f"(the warehouse copy alone is {_size(size)}; temporary files go to {scratch.parent}). "
+        f"No space left in {where} during the load: it needed more than the {size_text(_free(where))} free there "
+        f"(the warehouse copy alone is {size_text(size)}; temporary files go to {scratch.parent}). "
         "The warehouse was not changed and the partial copy was removed. Free space and load again."
     )
 

@@ -166,6 +166,11 @@ def test_check_passes_on_a_sound_warehouse_and_names_each_finding(warehouse, tmp
     sound = cli("check", "--db", warehouse)
     assert sound.returncode == 0, sound.stdout
     assert "no findings" in sound.stdout and "checksum" in sound.stdout
+    # What a load's copy of the file costs in this folder, asked of coreutils too;
+    # the probe's own files are gone.
+    clones = subprocess.run(["cp", "--reflink=always", str(warehouse), str(tmp_path / "probe")], capture_output=True)
+    assert ("each load clones this" if clones.returncode == 0 else "each load copies all") in sound.stdout
+    assert not list(warehouse.parent.glob(".clone-probe-*"))
 
     con = duckdb.connect(str(warehouse))
     con.execute("DELETE FROM fact_allocation WHERE rowid IN (SELECT rowid FROM fact_allocation LIMIT 1)")
