@@ -38,7 +38,7 @@ import itertools
 import re
 import threading
 import weakref
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -279,9 +279,30 @@ class _Readers:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._current: dict[Path, _Reader] = {}
+        # Runners dropped without close(), noted by their finalizer and let go
+        # of by the next call here (`_let_go_of_dropped`). A finalizer runs
+        # wherever the garbage collector happens to start, which can be inside
+        # `cursor` on this very thread while it holds `_lock` (hashing the
+        # path allocates): releasing there took `_lock` again and the thread
+        # waited on itself for good (seen in the test suite: a page's query
+        # would hang the app). Appending to a deque takes no lock of ours.
+        self._dropped: deque[tuple[Path, int]] = deque()
+
+    def dropped(self, path: Path, user: int) -> None:
+        """A runner's finalizer: `user` was dropped without close()."""
+        self._dropped.append((path, user))
+
+    def _let_go_of_dropped(self) -> None:
+        while True:
+            try:
+                path, user = self._dropped.popleft()
+            except IndexError:
+                return
+            self._release(path, user)
 
     @contextmanager
     def cursor(self, path: Path, version: str, user: int) -> Iterator[duckdb.DuckDBPyConnection]:
+        self._let_go_of_dropped()
         with self._lock:
             reader = self._current.get(path)
             if reader is None or reader.version != version:
@@ -307,6 +328,10 @@ class _Readers:
 
     def release(self, path: Path, user: int) -> None:
         """`user` reads this file no more; the last to go closes its instance."""
+        self._let_go_of_dropped()
+        self._release(path, user)
+
+    def _release(self, path: Path, user: int) -> None:
         with self._lock:
             reader = self._current.get(path)
             if reader is not None and user in reader.users:
@@ -321,6 +346,7 @@ class _Readers:
             _close(reader)
 
     def count(self) -> int:
+        self._let_go_of_dropped()
         with self._lock:
             return len(self._current)
 
@@ -355,7 +381,7 @@ class QueryRunner:
         self._cache: OrderedDict = OrderedDict()
         self._token = next(_TOKENS)
         # A runner dropped without close() lets go of the shared instance too.
-        weakref.finalize(self, READERS.release, self.db_path, self._token)
+        weakref.finalize(self, READERS.dropped, self.db_path, self._token)
         # The benchmark sets a list here to learn which queries a page runs,
         # and in `batches` which of them it runs at once (run_many).
         self.recorder: list[tuple[str, dict]] | None = None

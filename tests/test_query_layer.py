@@ -310,6 +310,43 @@ def test_scopes_share_one_instance_and_a_query_in_flight_outlives_a_swap(demo_db
     assert READERS.count() == before  # a runner dropped without close() lets go too
 
 
+def test_a_runner_collected_while_its_thread_holds_the_readers_lock_does_not_hang_it(demo_db, tmp_path):
+    """A dropped runner's finalizer runs wherever the garbage collector
+    starts: here inside the readers' lock, as it can inside a page's
+    `cursor` call. Releasing there took the lock again, and the thread (in
+    the app: a page's query) waited on itself for ever."""
+    import gc
+    import shutil
+    import threading
+
+    from bansos.queries import READERS
+
+    copy = tmp_path / "live.duckdb"
+    shutil.copyfile(demo_db, copy)
+    before = READERS.count()
+    gc.disable()  # only the collection below may free the runner
+    try:
+        dropped = QueryRunner(copy)
+        dropped.run("warehouse_meta")
+        dropped.itself = dropped  # a cycle: freed by the cycle collector, not when the name goes
+        del dropped
+        assert READERS.count() == before + 1
+        finished = threading.Event()
+
+        def collect_inside_the_lock():
+            with READERS._lock:
+                gc.collect()
+            finished.set()
+
+        threading.Thread(target=collect_inside_the_lock, daemon=True).start()
+        if not finished.wait(20):
+            READERS._lock.release()  # unstick the thread so the suite goes on, then fail
+            pytest.fail("the runner's finalizer waited for the lock its own thread held")
+    finally:
+        gc.enable()
+    assert READERS.count() == before  # let go of at the next call
+
+
 # -- callers pass exactly the parameters their query takes -------------------------
 
 
