@@ -85,9 +85,10 @@ java:
 
 # Two workers, each taking whole test files (--dist loadfile), so a module's browser, Spark or
 # identity-provider session is started once: 16 minutes instead of 24 on this 2-core machine.
-# One file alone: `.venv/bin/python -m pytest tests/test_x.py` (no workers).
+# A test still running after 20 minutes (the slowest takes under 3) fails with every thread's
+# stack rather than stalling the run. One file alone: `.venv/bin/python -m pytest tests/test_x.py`.
 test: lint $(VENV)/.dev chromium java tests/idp/node_modules/.package-lock.json
-	$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile
+	$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile --timeout 1200
 
 # An OpenID Connect provider for trying the login (development form: ANY password; never for real use).
 # Its accounts are the people of data/access.example.toml.
