@@ -117,7 +117,7 @@ def check(db_path: str | Path) -> CheckReport:
 
 def _check_copies(db: Path, report: CheckReport) -> None:
     """What each load's copy of the file costs here (a fact, not a finding):
-    the one cost of a routine load that grows with the whole warehouse."""
+    paid by every load, and growing with the whole warehouse."""
     cloned = clones_in(db.parent)
     size = size_text(db.stat().st_size)
     if cloned:

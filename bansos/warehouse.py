@@ -218,9 +218,9 @@ def copy_file(source: Path, target: Path) -> bool:
     """`target` becomes a copy of `source`; True when it was cloned.
 
     A load works on a copy of the live file so that readers keep the old one
-    (docs/architecture.md); copying every byte is the one part of a routine
-    load that grows with the whole warehouse (at benchmark scale 4, 3.5 GB:
-    1-10 s on this project's ext4 disk). On a file system with copy-on-write
+    (docs/architecture.md); copying every byte costs every load, however
+    small, time that grows with the whole warehouse (at benchmark scale 4,
+    3.5 GB: 2-10 s on this project's ext4 disk). On a file system with copy-on-write
     clones (XFS formatted with reflink, the default since xfsprogs 5.1 and
     RHEL 8; btrfs; bcachefs) the copy is a clone instead: it shares the live
     file's blocks until the load writes its own, the live file never changes,
