@@ -176,17 +176,27 @@ class ExtractFile:
 
 
 def generate(out_dir: Path, scale: float = 0.02, seed: int = 7, reference_dir: Path | None = None,
-             region_seed: int | None = None) -> list[ExtractFile]:
+             region_seed: int | None = None, region_scale: float | None = None) -> list[ExtractFile]:
     """Write synthetic extracts to out_dir, return them in the order to ingest.
     `region_seed` (default: `seed`) chooses the comparison kab/kota: new data
     for the same kab/kota as an earlier warehouse is another seed with that
-    warehouse's region seed (benchmarks/routine_load.py)."""
+    warehouse's region seed (benchmarks/routine_load.py).
+
+    `region_scale` (default: `scale`) is the size of each kab/kota. Below
+    `scale`, the data grows the way the national rollout does: every kab/kota
+    keeps its size at `region_scale`, and more comparison kab/kota of the
+    pilot provinces are added (after the usual ones, in an order drawn from
+    the seed) until the register holds `6.5 million x scale` families. The
+    pilot provinces hold about 4.2 times the population of the usual study
+    regions, so `scale / region_scale` can be at most that."""
     if scale <= 0:
         raise ValueError("scale must be positive")
+    if region_scale is not None and not 0 < region_scale <= scale:
+        raise ValueError("region_scale must be positive and at most scale")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ref = _Reference.load(Path(reference_dir) if reference_dir else _default_reference_dir())
-    study = _study_regions(ref, seed if region_seed is None else region_seed, scale)
+    study = _study_regions(ref, seed if region_seed is None else region_seed, scale, region_scale)
     fam = _make_families(study, ref, seed)
     alloc = _make_allocations(study, fam, ref, seed)
     # Register rows of every family allocated anywhere stay intact (signal counts depend on them).
@@ -196,7 +206,7 @@ def generate(out_dir: Path, scale: float = 0.02, seed: int = 7, reference_dir: P
     writer = _Writer(out_dir, study, fam, ref, seed, allocated)
     writer.write_registers()
     writer.write_payments(alloc)
-    writer.write_manifest(scale, _signal_truth(alloc, fam, study, ref))
+    writer.write_manifest(scale, _signal_truth(alloc, fam, study, ref), region_scale)
     return [w.extract for w in writer.written]
 
 
@@ -250,7 +260,7 @@ class _Reference:
         return cls(regions, pilots, programs, desa_codes.astype(str), desa_region.astype(str), kec6)
 
 
-def _study_regions(ref: _Reference, seed: int, scale: float) -> pd.DataFrame:
+def _study_regions(ref: _Reference, seed: int, scale: float, region_scale: float | None = None) -> pd.DataFrame:
     regions = ref.regions.copy()
     regions["population"] = pd.to_numeric(regions["population"], errors="coerce")
     median_pop = float(regions["population"].median()) if regions["population"].notna().any() else 500_000.0
@@ -285,9 +295,12 @@ def _study_regions(ref: _Reference, seed: int, scale: float) -> pd.DataFrame:
                 "province_name": province_names[prov], "population": float(c["population"]),
                 "is_pilot": False, "cohort": 0,
             })
-    study = pd.DataFrame(rows).sort_values("code", kind="stable").reset_index(drop=True)
-    share = study["population"] / study["population"].sum()
-    study["families"] = np.maximum(MIN_FAMILIES_PER_REGION, np.round(share * FAMILIES_AT_SCALE_1 * scale)).astype(int)
+    if region_scale is None or region_scale == scale:
+        study = pd.DataFrame(rows).sort_values("code", kind="stable").reset_index(drop=True)
+        share = study["population"] / study["population"].sum()
+        study["families"] = np.maximum(MIN_FAMILIES_PER_REGION, np.round(share * FAMILIES_AT_SCALE_1 * scale)).astype(int)
+    else:
+        study = _widened(rows, regions, province_names, seed, scale, region_scale)
     study["is_kota"] = study["type"].str.lower().str.startswith("kota") | study["name"].str.startswith("Kota")
     # Welfare shift of the region's families on the latent scale: cities richer.
     shift = np.array([
@@ -295,6 +308,42 @@ def _study_regions(ref: _Reference, seed: int, scale: float) -> pd.DataFrame:
         for c, kota in zip(study["code"], study["is_kota"])
     ])
     study["shift"] = shift
+    return study
+
+
+def _widened(rows: list[dict], regions: pd.DataFrame, province_names: dict, seed: int, scale: float,
+             region_scale: float) -> pd.DataFrame:
+    """The usual study regions at `region_scale` (each kab/kota the size it
+    has there), with comparison kab/kota of the pilot provinces added until
+    the families reach `scale` (generate's `region_scale`)."""
+    # Sizes are shares of the usual study regions' population, so that a
+    # kab/kota has the same number of families as in a warehouse at region_scale.
+    base = sum(row["population"] for row in rows)
+    target = FAMILIES_AT_SCALE_1 * scale
+    chosen = {row["code"] for row in rows}
+    spare = regions[regions["province_code"].isin(list(province_names)) & ~regions["code"].isin(chosen)].sort_values("code")
+    order = _rng(seed, "widened").permutation(len(spare))
+    rows = list(rows)
+    families = sum(row["population"] for row in rows) / base * FAMILIES_AT_SCALE_1 * region_scale
+    for i in order:
+        if families >= target:
+            break
+        c = spare.iloc[int(i)]
+        rows.append({
+            "code": c["code"], "name": c["name"], "type": c["type"], "province_code": c["province_code"],
+            "province_name": province_names[c["province_code"]], "population": float(c["population"]),
+            "is_pilot": False, "cohort": 0,
+        })
+        families += float(c["population"]) / base * FAMILIES_AT_SCALE_1 * region_scale
+    if families < target * 0.99:
+        raise ValueError(
+            f"the pilot provinces' kab/kota hold {families / (FAMILIES_AT_SCALE_1 * region_scale):.2f} times the usual "
+            f"study regions' population: scale / region_scale can be at most that (asked {scale / region_scale:.2f})"
+        )
+    study = pd.DataFrame(rows).sort_values("code", kind="stable").reset_index(drop=True)
+    study["families"] = np.maximum(
+        MIN_FAMILIES_PER_REGION, np.round(study["population"] / base * FAMILIES_AT_SCALE_1 * region_scale)
+    ).astype(int)
     return study
 
 
@@ -1378,10 +1427,11 @@ class _Writer:
 
     # -- manifest -------------------------------------------------------------
 
-    def write_manifest(self, scale: float, signals: dict) -> None:
+    def write_manifest(self, scale: float, signals: dict, region_scale: float | None = None) -> None:
         study = self.study
         manifest = {
             "scale": scale,
+            **({} if region_scale is None else {"region_scale": region_scale}),
             "seed": self.seed,
             "regions": [
                 {"code": r.code, "name": r.name, "province_code": r.province_code, "is_pilot": bool(r.is_pilot),

@@ -116,6 +116,12 @@ def scale_label(scale: float) -> str:
     return f"{scale:g}"
 
 
+def shape_label(scale: float, region_scale: float | None) -> str:
+    """'' for the usual data; '-regions-R' where every kab/kota keeps its size
+    at scale R and there are more of them (the national rollout's shape)."""
+    return f"-regions-{region_scale:g}" if region_scale is not None and region_scale < scale else ""
+
+
 def dedupe(queries: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
     """A page's distinct queries: a repeat within one run is the runner's
     cache hit in the app, so it is not work the page does twice."""
@@ -189,7 +195,7 @@ def worker_main(name: str, request: str, result: str) -> None:
 def _generate_worker(p: dict) -> dict:
     from bansos.synthetic import generate
 
-    generate(Path(p["out"]), scale=p["scale"], seed=p["seed"])
+    generate(Path(p["out"]), scale=p["scale"], seed=p["seed"], region_scale=p.get("region_scale"))
     return {"peak_rss_mb": _peak_rss_mb()}
 
 
@@ -399,12 +405,13 @@ def _summarise_ingest(run: dict, label: str) -> dict:
 
 
 def cache_paths(scale: float, cache: Path | None = None, key: Path | None = None, extracts: Path | None = None,
-                db: Path | None = None) -> dict:
+                db: Path | None = None, region_scale: float | None = None) -> dict:
     """The benchmark cache at a scale (bench.py, soak.py, routine_load.py):
     its folders, made when missing, and one key file for every scale,
-    created once (0600) so every cached warehouse shares its pseudonyms."""
+    created once (0600) so every cached warehouse shares its pseudonyms.
+    With `region_scale` (bansos.synthetic.generate), a cache of its own."""
     root = CACHE_ROOT
-    cache = cache or root / f"scale-{scale_label(scale)}"
+    cache = cache or root / f"scale-{scale_label(scale)}{shape_label(scale, region_scale)}"
     cache.mkdir(parents=True, exist_ok=True)
     key = key or root / "key"
     if not key.exists():

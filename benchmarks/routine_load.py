@@ -29,6 +29,13 @@ seconds, and where they went (copying the live file, the file's own work,
 rebuilding the marts, writing and swapping the copy), from the same profiler
 as bench.py's ingestion figures.
 
+By default a larger scale makes every kab/kota larger (the benchmark's
+usual data: the same 34 kab/kota). `--region-scale R` grows the warehouses
+above scale R the way the national rollout does instead: every kab/kota
+keeps its size at scale R and there are more of them (comparison kab/kota
+of the pilot provinces; at most about 4.2 times R), each such warehouse in a
+cache of its own.
+
 What it shows: whether a load's cost grows with the load or with the
 warehouse. The national-scale targets (docs/national-scale.md) are ≤ 15 s a
 file into a scale-4 warehouse and ≤ 3× the same load into a scale-0.1 one.
@@ -169,17 +176,19 @@ def marts_mode(db: Path) -> str | None:
         con.close()
 
 
-def measure_scale(scale: float, files: list[Path], scratch: Path) -> dict:
-    paths = bench.cache_paths(scale)
+def measure_scale(scale: float, files: list[Path], scratch: Path, region_scale: float | None = None) -> dict:
+    region_scale = region_scale if region_scale is not None and region_scale < scale else None
+    label = bench.scale_label(scale) + bench.shape_label(scale, region_scale)
+    paths = bench.cache_paths(scale, region_scale=region_scale)
     os.environ.pop("BANSOS_KEY", None)
     os.environ["BANSOS_KEY_FILE"] = str(paths["key"])
-    built = soak.build_warehouse(scale, paths)
-    copy = soak._copy_warehouse(paths["db"], scratch / f"scale-{bench.scale_label(scale)}")
+    built = soak.build_warehouse(scale, paths, region_scale)
+    copy = soak._copy_warehouse(paths["db"], scratch / f"scale-{label}")
     size_mb = round(copy.stat().st_size / 2**20)
-    log(f"scale {scale}: warehouse {size_mb:,} MB; loading {len(files) + 2} files one by one …")
+    log(f"scale {label}: warehouse {size_mb:,} MB; loading {len(files) + 2} files one by one …")
     loads, apart = [], {}
     try:
-        whole_file = whole_register(files, paths["extracts"], scratch / f"whole-{bench.scale_label(scale)}")
+        whole_file = whole_register(files, paths["extracts"], scratch / f"whole-{label}")
         month_file = real_month(whole_file, whole_file.parent)
         for file in [*files, whole_file, month_file]:
             entry = load_one(copy, file, paths["key"], paths["logs"])
@@ -193,9 +202,15 @@ def measure_scale(scale: float, files: list[Path], scratch: Path) -> dict:
                 loads.append(entry)
     finally:
         shutil.rmtree(copy.parent, ignore_errors=True)
-        shutil.rmtree(scratch / f"whole-{bench.scale_label(scale)}", ignore_errors=True)
-    return {"scale": scale, "warehouse_mb": size_mb, "built": built, "loads": loads,
+        shutil.rmtree(scratch / f"whole-{label}", ignore_errors=True)
+    return {"scale": scale, "region_scale": region_scale, "label": label, "warehouse_mb": size_mb, "built": built,
+            "kab_kota": _kab_kota(paths["extracts"]), "loads": loads,
             "whole_register": apart.get("whole_register"), "real_month": apart.get("real_month")}
+
+
+def _kab_kota(extracts: Path) -> int:
+    """How many kab/kota the warehouse's data covers (its extracts' manifest)."""
+    return len(json.loads((extracts / "MANIFEST.json").read_text())["regions"])
 
 
 def summarise(results: list[dict]) -> dict:
@@ -207,6 +222,7 @@ def summarise(results: list[dict]) -> dict:
         ratios[name] = round(large / small, 2) if small else None
     return {
         "smallest_scale": smallest["scale"], "largest_scale": largest["scale"],
+        "largest_region_scale": largest.get("region_scale"),
         "seconds_at_largest": {e["file"]: e["seconds"] for e in largest["loads"]},
         "ratio_largest_to_smallest": ratios,
         "meets": {name: largest["loads"][i]["seconds"] <= TARGETS["seconds_at_largest"]
@@ -228,8 +244,9 @@ def bench_figures(detail: dict) -> dict:
     return {
         "started_at": detail["started_at"], "targets": detail["targets"],
         "load_average": [detail["load_average_start"], detail["load_average_end"]],
-        "scales": {bench.scale_label(row["scale"]): {
-            "warehouse_mb": row["warehouse_mb"],
+        "scales": {row.get("label") or bench.scale_label(row["scale"]): {
+            "warehouse_mb": row["warehouse_mb"], "kab_kota": row.get("kab_kota"),
+            "region_scale": row.get("region_scale"),
             "loads": {e["file"]: {"seconds": e["seconds"], "marts_s": e["phases_s"].get("marts"),
                                   "copy_s": e["phases_s"].get("copy live file"), "copy_cloned": e["copy_cloned"],
                                   "marts_mode": e["marts_mode"]} for e in row["loads"]},
@@ -245,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", type=float, nargs="+", default=[0.1, 1.0], help="warehouse scales, smallest first")
     parser.add_argument("--load-scale", type=float, default=1.0,
                         help="scale of the generated files (1: a region's register and a bank's tranche at scale 1)")
+    parser.add_argument("--region-scale", type=float,
+                        help="warehouses above this scale keep every kab/kota at its size here and have more of them")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--bench-json", type=Path,
                         help="also put the figures into this bench.json under routine_load (make bench)")
@@ -259,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         scratch = Path(scratch_name)
         files = make_files(args.load_scale, scratch)
         detail["files"] = [{"file": f.name, "bytes": f.stat().st_size} for f in files]
-        detail["scales"] = [measure_scale(scale, files, scratch) for scale in scales]
+        detail["scales"] = [measure_scale(scale, files, scratch, args.region_scale) for scale in scales]
     detail["summary"] = summarise(detail["scales"])
     detail["load_average_end"] = os.getloadavg()
     detail["took_s"] = round(time.perf_counter() - began, 1)
@@ -269,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         bench.record_in_bench(args.bench_json, "routine_load", bench_figures(detail))
     for row in detail["scales"]:
         for entry in [*row["loads"], *(row[k] for k in ("whole_register", "real_month") if row.get(k))]:
-            print(f"scale {row['scale']:>4}  {row['warehouse_mb']:>7,} MB  {entry['file']:<38} {entry['rows_read']:>9,} rows "
+            print(f"scale {row['label']:>4}  {row['warehouse_mb']:>7,} MB  {entry['file']:<38} {entry['rows_read']:>9,} rows "
                   f"{entry['seconds']:>7.2f} s  (copy+marts+swap {entry['grows_with_warehouse_s']:.2f} s, "
                   f"file {entry['file_work_s']:.2f} s; marts {entry['marts_mode']})")
     log(f"wrote {args.out}; summary {json.dumps(detail['summary'])}")

@@ -267,16 +267,18 @@ class Monitor(threading.Thread):
 # -- the run ------------------------------------------------------------------------------------------------
 
 
-def build_warehouse(scale: float, paths: dict) -> dict:
+def build_warehouse(scale: float, paths: dict, region_scale: float | None = None) -> dict:
     """The benchmark cache's extracts and warehouse at the scale, built when
     missing: the extracts by bench.py's generator worker, the warehouse by one
     plain `ingest()` of them all in a child process (bench.py builds it with
-    its ingestion profiler; the soak needs only the warehouse)."""
+    its ingestion profiler; the soak needs only the warehouse). `region_scale`:
+    see bansos.synthetic.generate."""
     info: dict = {"reused": paths["db"].exists()}
     if not (paths["extracts"] / "MANIFEST.json").exists():
         log(f"extracts: generating scale {scale} into {paths['extracts']} …")
         began = time.perf_counter()
-        bench.run_worker("generate", {"out": str(paths["extracts"]), "scale": scale, "seed": bench.SEED}, paths["logs"])
+        bench.run_worker("generate", {"out": str(paths["extracts"]), "scale": scale, "seed": bench.SEED,
+                                      "region_scale": region_scale}, paths["logs"])
         info["generate_s"] = round(time.perf_counter() - began, 1)
     if not paths["db"].exists():
         files = bench.extract_files(paths["extracts"])

@@ -55,11 +55,13 @@ def test_routine_loads_keep_each_load_and_the_verdict():
               "load_average_end": [2, 2, 2], "scales": scales, "summary": routine_load.summarise(scales)}
     figures = routine_load.bench_figures(detail)
     assert figures["scales"] == {
-        "0.1": {"warehouse_mb": 105, "loads": {"k.csv": {"seconds": 8.0, "marts_s": 3.0, "copy_s": 0.001, "copy_cloned": True,
-                                                          "marts_mode": "difference: 2 families"}},
+        "0.1": {"warehouse_mb": 105, "kab_kota": None, "region_scale": None,
+                "loads": {"k.csv": {"seconds": 8.0, "marts_s": 3.0, "copy_s": 0.001, "copy_cloned": True,
+                                    "marts_mode": "difference: 2 families"}},
                 "whole_register": None, "real_month": None},
-        "4": {"warehouse_mb": 3522, "loads": {"k.csv": {"seconds": 32.0, "marts_s": 23.5, "copy_s": 6.2, "copy_cloned": False,
-                                                        "marts_mode": "incremental: 1 kab/kota"}},
+        "4": {"warehouse_mb": 3522, "kab_kota": None, "region_scale": None,
+              "loads": {"k.csv": {"seconds": 32.0, "marts_s": 23.5, "copy_s": 6.2, "copy_cloned": False,
+                                  "marts_mode": "incremental: 1 kab/kota"}},
               "whole_register": {"file": "w.csv", "rows_read": 3_171_445, "seconds": 60.0, "marts_s": 30.0,
                                  "marts_mode": "incremental: 1 kab/kota at 2026-03-31 only"},
               "real_month": {"file": "m.csv", "rows_read": 3_155_430, "seconds": 28.5, "marts_s": 6.3,
@@ -69,6 +71,25 @@ def test_routine_loads_keep_each_load_and_the_verdict():
     assert figures["summary"]["ratio_largest_to_smallest"] == {"k.csv": 4.0}
     assert figures["summary"]["meets"] == {"k.csv": False}
     assert figures["load_average"] == [[1, 1, 1], [2, 2, 2]]
+
+
+def test_a_warehouse_of_more_kab_kota_is_told_apart_from_one_of_larger_ones():
+    """--region-scale: the national shape (more kab/kota of a pilot's size)
+    has its own label and says how many kab/kota it holds, and the verdict
+    is over it when it is the largest."""
+    assert routine_load.bench.shape_label(4.0, 1.0) == "-regions-1"
+    assert routine_load.bench.shape_label(4.0, None) == routine_load.bench.shape_label(1.0, 1.0) == ""
+    scales = [{"scale": 0.1, "region_scale": None, "label": "0.1", "kab_kota": 34, "warehouse_mb": 105, "built": {},
+               "loads": [_load("k.csv", 5.0, 2.0, "difference: 2 families")], "whole_register": None},
+              {"scale": 4.0, "region_scale": 1.0, "label": "4-regions-1", "kab_kota": 146, "warehouse_mb": 3600,
+               "built": {}, "loads": [_load("k.csv", 12.0, 4.0, "difference: 9 families")], "whole_register": None}]
+    detail = {"started_at": "2026-12-07T18:00:00+00:00", "targets": routine_load.TARGETS, "load_average_start": [1, 1, 1],
+              "load_average_end": [1, 1, 1], "scales": scales, "summary": routine_load.summarise(scales)}
+    figures = routine_load.bench_figures(detail)
+    assert list(figures["scales"]) == ["0.1", "4-regions-1"]
+    assert figures["scales"]["4-regions-1"]["kab_kota"] == 146 and figures["scales"]["4-regions-1"]["region_scale"] == 1.0
+    # 12 s ≤ 15 s and 12 / 5 = 2.4× ≤ 3×: met.
+    assert figures["summary"]["largest_region_scale"] == 1.0 and figures["summary"]["meets"] == {"k.csv": True}
 
 
 def test_spark_keeps_both_engines_best_times_and_the_equality():

@@ -348,6 +348,10 @@ def test_every_demo_file_quarantines_exactly_what_its_manifest_expects(demo, war
     """Nothing lost, file by file: the generator writes down which bad rows
     it put in each file (MANIFEST.json); ingestion must read every row and
     quarantine exactly those, for the right reasons."""
+    _quarantines_as_its_manifest_says(demo, warehouse)
+
+
+def _quarantines_as_its_manifest_says(demo, warehouse) -> None:
     from bansos.ingest import LoadRequest, ingest
 
     results = ingest(warehouse, [LoadRequest(f.path, f.kind, f.as_of) for f in demo["files"]])
@@ -370,11 +374,15 @@ def test_the_demo_shows_exactly_the_signals_the_generator_put_in(demo, warehouse
     recipients in no register, three programmes in one tranche). Loaded by the
     real ingestion, the warehouse must show exactly those counts at the
     latest snapshot, region by region for the double allocations."""
-    import duckdb
-
     from bansos.ingest import LoadRequest, ingest
 
     ingest(warehouse, [LoadRequest(f.path, f.kind, f.as_of) for f in demo["files"]])
+    _shows_the_signals_of_its_manifest(demo, warehouse)
+
+
+def _shows_the_signals_of_its_manifest(demo, warehouse) -> None:
+    import duckdb
+
     manifest = demo["manifest"]["signals"]
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -404,3 +412,34 @@ def test_the_demo_shows_exactly_the_signals_the_generator_put_in(demo, warehouse
     assert totals["double_allocation"] < 0.01 * recipients and totals["amount_mismatch"] < 0.01 * recipients
     # PKH has no benefit amount in the programme table: no amount signal at all.
     assert not any(signal == "amount_mismatch" and program == "PKH" for signal, program, *_ in expected)
+
+
+def test_a_widened_world_adds_kab_kota_of_their_usual_size_and_its_files_load_as_their_manifest_says(
+        demo, warehouse, tmp_path):
+    """`region_scale`: the data grows as the national rollout does, by more
+    kab/kota of the same size rather than by larger ones (the routine-load
+    benchmark's national shape). Four times the families: the usual study
+    regions keep exactly the families they have at SCALE, the others are
+    comparison kab/kota of the pilot provinces, the register is four times
+    as large, and the files still hold exactly the bad rows and signals their
+    manifest lists."""
+    out = tmp_path / "wide"
+    files = generate(out, scale=4 * SCALE, seed=SEED, region_scale=SCALE)
+    manifest = json.loads((out / "MANIFEST.json").read_text(encoding="utf-8"))
+    usual = {r["code"]: r for r in demo["manifest"]["regions"]}
+    wide = {r["code"]: r for r in manifest["regions"]}
+    assert manifest["region_scale"] == SCALE and manifest["scale"] == 4 * SCALE
+    assert set(usual) < set(wide) and len(wide) > 3 * len(usual)
+    assert all(wide[code]["families_2025"] == region["families_2025"] for code, region in usual.items())
+    assert {c for c, r in wide.items() if r["is_pilot"]} == {c for c, r in usual.items() if r["is_pilot"]}
+    assert {r["province_code"] for r in wide.values()} == {r["province_code"] for r in usual.values()}
+    families = sum(r["families_2025"] for r in wide.values())
+    assert abs(families - 4 * 6_500_000 * SCALE) < 0.05 * 4 * 6_500_000 * SCALE
+    widened = {"files": files, "manifest": manifest}
+    _quarantines_as_its_manifest_says(widened, warehouse)
+    _shows_the_signals_of_its_manifest(widened, warehouse)
+    # The pilot provinces hold about 4.2 times the usual regions' population: no further.
+    with pytest.raises(ValueError, match="at most"):
+        generate(tmp_path / "too-wide", scale=5 * SCALE, seed=SEED, region_scale=SCALE)
+    with pytest.raises(ValueError, match="at most scale"):
+        generate(tmp_path / "inverted", scale=SCALE, seed=SEED, region_scale=2 * SCALE)
