@@ -107,11 +107,13 @@ run-auth: $(VENV)/.runtime
 	$(VENV)/bin/streamlit run dashboard.py --server.address localhost --server.port $(PORT) --server.headless true \
 	  --browser.gatherUsageStats false --secrets.files $(AUTH_SECRETS)
 
-# Pages, ingestion, baselines and the browser at SCALE; routine loads at 0.1 and SCALE; the marts on Spark
+# Pages, ingestion, baselines and the browser at SCALE; routine loads at 0.1 and SCALE (REGION_SCALE=1: SCALE's
+# warehouse as more kab/kota of their scale-1 size, benchmarks/README.md); the marts on Spark
 # local[2] beside DuckDB's at SCALE: all in benchmarks/out/bench.json (details beside it).
 bench: $(VENV)/.dev chromium java
 	$(PY) benchmarks/bench.py --scale $(SCALE)
-	$(PY) benchmarks/routine_load.py --scales 0.1 $(SCALE) --bench-json benchmarks/out/bench.json
+	$(PY) benchmarks/routine_load.py --scales 0.1 $(SCALE) $(if $(REGION_SCALE),--region-scale $(REGION_SCALE)) \
+	  --bench-json benchmarks/out/bench.json
 	PYSPARK_SUBMIT_ARGS="$${PYSPARK_SUBMIT_ARGS:---driver-memory 6g pyspark-shell}" \
 	  $(PY) benchmarks/spark_marts.py --scale $(SCALE) --runs 1 --out benchmarks/out/spark-marts.json \
 	  --bench-json benchmarks/out/bench.json
