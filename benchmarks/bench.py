@@ -675,12 +675,21 @@ def run_step(runner, step: list[tuple[str, dict]]) -> None:
 def replay(db: Path, variants: dict, runs: int) -> dict:
     """Each page's distinct queries replayed as the page runs them
     (`schedule`: a batch at once through `run_many`, the rest in turn), with
-    the result cache off. A step's time is that of the whole step."""
+    the result cache off. A step's time is that of the whole step.
+
+    `p50_ms`/`p95_ms` are a page's queries with nothing cached: the first
+    page a scope views after a load. `p50_later_ms`/`p95_later_ms` leave out
+    the steps made only of the warehouse-wide queries every page runs first
+    (`WAREHOUSE_WIDE`, the filters' options and the header's facts): they
+    take no parameters, so in the app every later page view in that scope,
+    until the next load, finds them in the runner's cache."""
     from bansos.queries import QueryRunner
+    from bansos.ui.filters import WAREHOUSE_WIDE
 
     out = {}
     for key, variant in variants.items():
         steps = schedule(variant["queries"], variant.get("batches"))
+        shared = [all(name in WAREHOUSE_WIDE for name, _ in step) for step in steps]
         runner = QueryRunner(db, cache=False)
         try:
             started = time.perf_counter()
@@ -690,21 +699,24 @@ def replay(db: Path, variants: dict, runs: int) -> dict:
                 run_step(runner, step)
             cold = time.perf_counter() - started
             per_step = [[] for _ in steps]
-            totals = []
+            totals, later = [], []
             for _ in range(runs):
-                total = 0.0
+                total = total_later = 0.0
                 for index, step in enumerate(steps):
                     t = time.perf_counter()
                     run_step(runner, step)
                     elapsed = time.perf_counter() - t
                     per_step[index].append(elapsed * 1000)
                     total += elapsed
+                    total_later += 0.0 if shared[index] else elapsed
                 totals.append(total * 1000)
+                later.append(total_later * 1000)
         finally:
             runner.close()
         out[key] = {
             "cold_ms": round(cold * 1000, 2), "connect_ms": round(connect * 1000, 2),
             "p50_ms": pct(totals, 50), "p95_ms": pct(totals, 95), "runs": runs,
+            "p50_later_ms": pct(later, 50), "p95_later_ms": pct(later, 95),
             # One entry per step: a query, or the queries a page runs at once ("batch").
             "queries": [{"name": " + ".join(name for name, _ in step), "params": step[0][1] if len(step) == 1 else {},
                          **({"batch": [{"name": n, "params": p} for n, p in step]} if len(step) > 1 else {}),
@@ -768,7 +780,7 @@ def national_marts(paths: dict, variants: dict, runs: int, copies: int = 15, pil
         leftover.unlink(missing_ok=True)
     return {"mart_rows": sizes, "regions": len(study) * copies, "pilots": len(all_pilots),
             "pages": {k: {"p50_ms": v["p50_ms"], "p95_ms": v["p95_ms"], "cold_ms": v["cold_ms"],
-                          "slowest": sorted(((q["p50_ms"], q["name"]) for q in v["queries"]), reverse=True)[:3]}
+                          "p95_later_ms": v["p95_later_ms"], "slowest": sorted(((q["p50_ms"], q["name"]) for q in v["queries"]), reverse=True)[:3]}
                       for k, v in out.items()}}
 
 
@@ -955,7 +967,7 @@ def memory_goal(rows: int | None, ratio: float | None) -> str | None:
 def page_entry(sql: dict, pandas: dict, polars: dict, rows: int | None) -> dict:
     """One page's figures in bench.json."""
     entry = {"p50_ms": sql["p50_ms"], "p95_ms": sql["p95_ms"], "cold_ms": sql["cold_ms"],
-             "pandas_p50_ms": pandas.get("p50_ms"), "pandas_memory_ms": pandas.get("compute_p50_ms"),
+             "p95_later_ms": sql.get("p95_later_ms"), "pandas_p50_ms": pandas.get("p50_ms"), "pandas_memory_ms": pandas.get("compute_p50_ms"),
              "polars_memory_ms": polars.get("compute_p50_ms"), "fact_rows": rows}
     entry["ratio_pandas_memory"] = _ratio(entry["pandas_memory_ms"], sql["p50_ms"])
     entry["ratio_polars_memory"] = _ratio(entry["polars_memory_ms"], sql["p50_ms"])
@@ -1355,14 +1367,14 @@ def print_table(bench: dict, detail: dict) -> None:
     print()
     print(f"scale {bench['scale']}: {bench['rows']['families']:,} families ({bench['rows']['family_rows']:,} register rows), "
           f"{bench['rows']['allocation_rows']:,} allocation rows")
-    print(f"{'page':<24}{'queries':>8}{'cold ms':>9}{'p50 ms':>8}{'p95 ms':>8}{'pandas ms':>10}{'ratio':>7}  budget"
+    print(f"{'page':<24}{'queries':>8}{'cold ms':>9}{'p50 ms':>8}{'p95 ms':>8}{'later':>7}{'pandas ms':>10}{'ratio':>7}  budget"
           f"{'fact rows':>12}{'pd mem ms':>11}{'ratio':>9}{'pl mem ms':>11}{'ratio':>8}  mem goal")
     for key, entry in bench["pages"].items():
         queries = len(detail["pages"][key]["queries"])
         ratio = _ratio(entry.get("pandas_p50_ms"), entry["p50_ms"])
         ok = entry["p95_ms"] is not None and entry["p95_ms"] <= BUDGETS["page_p95_ms"] and (ratio is None or ratio >= BUDGETS["pandas_ratio"])
         print(f"{key:<24}{queries:>8}{_cell(entry['cold_ms'], 9, 1)}{_cell(entry['p50_ms'], 8, 1)}{_cell(entry['p95_ms'], 8, 1)}"
-              f"{_cell(entry.get('pandas_p50_ms'), 10)}{_cell(ratio, 7)}  {'ok' if ok else 'MISS':<6}"
+              f"{_cell(entry.get('p95_later_ms'), 7, 1)}{_cell(entry.get('pandas_p50_ms'), 10)}{_cell(ratio, 7)}  {'ok' if ok else 'MISS':<6}"
               f"{_cell(entry.get('fact_rows'), 12)}{_cell(entry.get('pandas_memory_ms'), 11)}"
               f"{_cell(entry.get('ratio_pandas_memory'), 9, 1)}{_cell(entry.get('polars_memory_ms'), 11)}"
               f"{_cell(entry.get('ratio_polars_memory'), 8, 1)}  {entry.get('memory_goal') or '–'}")

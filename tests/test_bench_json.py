@@ -162,3 +162,9 @@ def test_the_replay_runs_a_page_s_queries_in_the_steps_the_page_runs_them(demo_d
     assert [m["name"] for m in timed["queries"][0]["batch"]] == ["options_regions", "programs", "warehouse_meta"]
     assert timed["queries"][1]["params"] == funnel[1] and "batch" not in timed["queries"][1]
     assert timed["runs"] == 3 and timed["p50_ms"] > 0
+    # Later views of a scope find the warehouse-wide batch in the runner's
+    # cache: only the funnel's step counts there.
+    assert 0 < timed["p50_later_ms"] < timed["p50_ms"]
+    assert (timed["p50_later_ms"], timed["p95_later_ms"]) == (timed["queries"][1]["p50_ms"], timed["queries"][1]["p95_ms"])
+    alone = bench.replay(demo_db, {"page": {"queries": [funnel], "batches": []}}, runs=3)["page"]
+    assert alone["p50_later_ms"] == alone["p50_ms"]
