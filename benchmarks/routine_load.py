@@ -192,7 +192,7 @@ def measure_scale(scale: float, files: list[Path], scratch: Path, region_scale: 
         month_file = real_month(whole_file, whole_file.parent)
         for file in [*files, whole_file, month_file]:
             entry = load_one(copy, file, paths["key"], paths["logs"])
-            log(f"scale {scale}: {entry['file']} {entry['status']}, {entry['rows_read']:,} rows in {entry['seconds']} s "
+            log(f"scale {label}: {entry['file']} {entry['status']}, {entry['rows_read']:,} rows in {entry['seconds']} s "
                 f"(of which {entry['grows_with_warehouse_s']} s copy, marts and swap; marts {entry['marts_mode']})")
             if file == whole_file:
                 apart["whole_register"] = entry
