@@ -111,7 +111,7 @@ run-auth: $(VENV)/.runtime
 # warehouse as more kab/kota of their scale-1 size, benchmarks/README.md); the marts on Spark
 # local[2] beside DuckDB's at SCALE: all in benchmarks/out/bench.json (details beside it).
 bench: $(VENV)/.dev chromium java
-	$(PY) benchmarks/bench.py --scale $(SCALE)
+	$(PY) benchmarks/bench.py --scale $(SCALE) $(if $(REGION_SCALE),--region-scale $(REGION_SCALE))
 	$(PY) benchmarks/routine_load.py --scales 0.1 $(SCALE) $(if $(REGION_SCALE),--region-scale $(REGION_SCALE)) \
 	  --bench-json benchmarks/out/bench.json
 	PYSPARK_SUBMIT_ARGS="$${PYSPARK_SUBMIT_ARGS:---driver-memory 6g pyspark-shell}" \

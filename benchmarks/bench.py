@@ -122,6 +122,15 @@ def shape_label(scale: float, region_scale: float | None) -> str:
     return f"-regions-{region_scale:g}" if region_scale is not None and region_scale < scale else ""
 
 
+def data_shape(extracts: Path) -> dict:
+    """What the extracts' manifest says of their shape: how many kab/kota,
+    and the kab/kota size (`region_scale`, None for the usual data)."""
+    path = extracts / "MANIFEST.json"
+    manifest = json.loads(path.read_text()) if path.exists() else {}
+    return {"kab_kota": len(manifest["regions"]) if "regions" in manifest else None,
+            "region_scale": manifest.get("region_scale")}
+
+
 def dedupe(queries: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
     """A page's distinct queries: a repeat within one run is the runner's
     cache hit in the app, so it is not work the page does twice."""
@@ -437,7 +446,8 @@ def build_or_reuse(args, paths: dict) -> dict:
         started = time.perf_counter()
         # In a child process: the generator's arrays would otherwise stay in
         # this process's memory for the rest of the run.
-        run_worker("generate", {"out": str(extracts), "scale": args.scale, "seed": SEED}, paths["logs"])
+        run_worker("generate", {"out": str(extracts), "scale": args.scale, "seed": SEED,
+                                "region_scale": getattr(args, "region_scale", None)}, paths["logs"])
         info["generate_s"] = round(time.perf_counter() - started, 1)
         log(f"extracts: generated in {info['generate_s']} s")
     files = extract_files(extracts)
@@ -1423,6 +1433,8 @@ def report(paths: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--region-scale", type=float,
+                        help="every kab/kota at its size at this scale, and more of them (routine_load.py's national shape)")
     parser.add_argument("--cache", type=Path, help="cache folder (default ~/.cache/bansos-bench/scale-<X>)")
     parser.add_argument("--db", type=Path, help="use this warehouse instead of the cached one (not rebuilt)")
     parser.add_argument("--extracts", type=Path, help="use these extracts (with MANIFEST.json)")
@@ -1447,7 +1459,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 20:
         parser.error("--runs must be at least 20")
 
-    paths = cache_paths(args.scale, cache=args.cache, key=args.key_file, extracts=args.extracts, db=args.db)
+    if args.region_scale is not None and args.region_scale >= args.scale:
+        args.region_scale = None  # the usual data
+    paths = cache_paths(args.scale, cache=args.cache, key=args.key_file, extracts=args.extracts, db=args.db,
+                        region_scale=args.region_scale)
     key = paths["key"]
     os.environ.pop("BANSOS_KEY", None)
     os.environ["BANSOS_KEY_FILE"] = str(key)
@@ -1527,6 +1542,7 @@ def main(argv: list[str] | None = None) -> int:
     xlsx = detail.get("xlsx", {}).get("xlsx", {})
     bench = {
         "scale": args.scale,
+        **data_shape(paths["extracts"]),
         "rows": warehouse_rows(paths["db"]),
         "pages": bench_pages,
         "ingest_rows_per_s": ingest.get("rows_per_s"),
@@ -1547,7 +1563,7 @@ def main(argv: list[str] | None = None) -> int:
     detail_path.write_text(json.dumps(detail, indent=1, default=str) + "\n")
     # A copy per scale, so that runs at several scales can be compared (RESULTS.md).
     for path, text in ((args.out, json.dumps(bench, indent=1, default=str)), (detail_path, json.dumps(detail, indent=1, default=str))):
-        path.with_name(f"{path.stem}-scale-{scale_label(args.scale)}.json").write_text(text + "\n")
+        path.with_name(f"{path.stem}-scale-{scale_label(args.scale)}{shape_label(args.scale, args.region_scale)}.json").write_text(text + "\n")
     print_table(bench, detail)
     log(f"wrote {args.out} and {detail_path} in {detail['took_s']} s")
     return 0

@@ -33,8 +33,8 @@ By default a larger scale makes every kab/kota larger (the benchmark's
 usual data: the same 34 kab/kota). `--region-scale R` grows the warehouses
 above scale R the way the national rollout does instead: every kab/kota
 keeps its size at scale R and there are more of them (comparison kab/kota
-of the pilot provinces; at most about 4.2 times R), each such warehouse in a
-cache of its own.
+of the pilot provinces; at most 4.24 times R with the benchmark's seed),
+each such warehouse in a cache of its own.
 
 What it shows: whether a load's cost grows with the load or with the
 warehouse. The national-scale targets (docs/national-scale.md) are ≤ 15 s a
@@ -204,13 +204,8 @@ def measure_scale(scale: float, files: list[Path], scratch: Path, region_scale: 
         shutil.rmtree(copy.parent, ignore_errors=True)
         shutil.rmtree(scratch / f"whole-{label}", ignore_errors=True)
     return {"scale": scale, "region_scale": region_scale, "label": label, "warehouse_mb": size_mb, "built": built,
-            "kab_kota": _kab_kota(paths["extracts"]), "loads": loads,
+            "kab_kota": bench.data_shape(paths["extracts"])["kab_kota"], "loads": loads,
             "whole_register": apart.get("whole_register"), "real_month": apart.get("real_month")}
-
-
-def _kab_kota(extracts: Path) -> int:
-    """How many kab/kota the warehouse's data covers (its extracts' manifest)."""
-    return len(json.loads((extracts / "MANIFEST.json").read_text())["regions"])
 
 
 def summarise(results: list[dict]) -> dict:

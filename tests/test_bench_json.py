@@ -168,3 +168,20 @@ def test_the_replay_runs_a_page_s_queries_in_the_steps_the_page_runs_them(demo_d
     assert (timed["p50_later_ms"], timed["p95_later_ms"]) == (timed["queries"][1]["p50_ms"], timed["queries"][1]["p95_ms"])
     alone = bench.replay(demo_db, {"page": {"queries": [funnel], "batches": []}}, runs=3)["page"]
     assert alone["p50_later_ms"] == alone["p50_ms"]
+
+
+def test_a_warehouse_of_more_kab_kota_has_a_cache_of_its_own(tmp_path, monkeypatch):
+    """The national shape's extracts and warehouse never share a folder with
+    the usual data of the same scale; at or below region_scale the data is
+    the usual one, and so is its folder. The key is shared (same pseudonyms)."""
+    monkeypatch.setattr(bench, "CACHE_ROOT", tmp_path)
+    wide, usual = bench.cache_paths(4.0, region_scale=1.0), bench.cache_paths(4.0)
+    assert wide["cache"] == tmp_path / "scale-4-regions-1" and usual["cache"] == tmp_path / "scale-4"
+    assert bench.cache_paths(0.1, region_scale=1.0)["cache"] == tmp_path / "scale-0.1"
+    assert wide["key"] == usual["key"] == tmp_path / "key"
+    # What bench.json says of the data comes from the extracts' manifest.
+    (wide["extracts"]).mkdir()
+    (wide["extracts"] / "MANIFEST.json").write_text(json.dumps({"regions": [{}] * 146, "region_scale": 1.0}))
+    assert bench.data_shape(wide["extracts"]) == {"kab_kota": 146, "region_scale": 1.0}
+    assert bench.data_shape(usual["extracts"]) == {"kab_kota": None, "region_scale": None}
+

@@ -439,7 +439,12 @@ def test_a_widened_world_adds_kab_kota_of_their_usual_size_and_its_files_load_as
     _quarantines_as_its_manifest_says(widened, warehouse)
     _shows_the_signals_of_its_manifest(widened, warehouse)
     # The pilot provinces hold about 4.2 times the usual regions' population: no further.
-    with pytest.raises(ValueError, match="at most"):
+    with pytest.raises(ValueError, match="can be at most that"):
         generate(tmp_path / "too-wide", scale=5 * SCALE, seed=SEED, region_scale=SCALE)
+    # region_scale equal to scale is the usual data, manifest and all.
+    same = generate(tmp_path / "same", scale=SCALE, seed=SEED, region_scale=SCALE)
+    assert [f.path.read_bytes() for f in same] == [f.path.read_bytes() for f in demo["files"]]
+    assert (tmp_path / "same" / "MANIFEST.json").read_text(encoding="utf-8") == (
+        demo["dir"] / "MANIFEST.json").read_text(encoding="utf-8")
     with pytest.raises(ValueError, match="at most scale"):
         generate(tmp_path / "inverted", scale=SCALE, seed=SEED, region_scale=2 * SCALE)
