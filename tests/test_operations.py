@@ -301,19 +301,33 @@ def test_a_load_killed_at_twenty_instants_leaves_the_old_or_the_new_warehouse(wa
 
     outcomes = []
     for instant in range(20):
-        new = (60_003, old[1] + 1)  # the complete load: its rows and one more ledger record
-        proc = subprocess.Popen(command, cwd=REPO_ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(took * (instant + 0.5) / 20)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
-        state = (scalar(warehouse, "SELECT count(*) FROM current_allocation"), scalar(warehouse, "SELECT count(*) FROM load_ledger"))
-        report = maintenance.check(warehouse)
-        assert report.ok, (instant, report.findings)
-        assert state in (old, new), (instant, state)
+        # A load that had already exited when its kill came tested nothing
+        # mid-load: this machine ran it faster than `took` said (CI, 7 Dec
+        # 2026: 14 of 20 kills mid-load, although `took` was the faster of
+        # two runs). Its time is then the new estimate, and the instant is
+        # tried again (every try checked as any other).
+        for _ in range(3):
+            new = (60_003, old[1] + 1)  # the complete load: its rows and one more ledger record
+            started = time.monotonic()
+            proc = subprocess.Popen(command, cwd=REPO_ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            time.sleep(took * (instant + 0.5) / 20)
+            exited = proc.poll() is not None
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=60)
+            elapsed = time.monotonic() - started
+            state = (scalar(warehouse, "SELECT count(*) FROM current_allocation"), scalar(warehouse, "SELECT count(*) FROM load_ledger"))
+            report = maintenance.check(warehouse)
+            assert report.ok, (instant, report.findings)
+            assert state in (old, new), (instant, state)
+            assert state == new or not exited, (instant, state)  # a load that ran to its end kept its rows
+            if state == new:  # it finished before the kill: take it out again for the next try
+                assert cli("unload", str(scalar(warehouse, "SELECT max(load_id) FROM load_ledger")), "--db", warehouse).returncode == 0
+                old = (3, state[1])  # the unloaded record stays in the ledger
+            if not exited:
+                break
+            took = min(took, elapsed)
         outcomes.append(state == old)
-        if state == new:  # it finished just before the kill: take it out again for the next instant
-            assert cli("unload", str(scalar(warehouse, "SELECT max(load_id) FROM load_ledger")), "--db", warehouse).returncode == 0
-            old = (3, state[1])  # the unloaded record stays in the ledger
 
     assert sum(outcomes) >= 15  # most kills landed mid-load
     final = cli("ingest", "--db", warehouse, "--json", big)
