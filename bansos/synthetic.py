@@ -194,6 +194,8 @@ def generate(out_dir: Path, scale: float = 0.02, seed: int = 7, reference_dir: P
         raise ValueError("scale must be positive")
     if region_scale is not None and not 0 < region_scale <= scale:
         raise ValueError("region_scale must be positive and at most scale")
+    if region_scale == scale:
+        region_scale = None  # the usual data, manifest and all
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ref = _Reference.load(Path(reference_dir) if reference_dir else _default_reference_dir())
@@ -207,8 +209,7 @@ def generate(out_dir: Path, scale: float = 0.02, seed: int = 7, reference_dir: P
     writer = _Writer(out_dir, study, fam, ref, seed, allocated)
     writer.write_registers()
     writer.write_payments(alloc)
-    writer.write_manifest(scale, _signal_truth(alloc, fam, study, ref),
-                          region_scale if region_scale is not None and region_scale < scale else None)
+    writer.write_manifest(scale, _signal_truth(alloc, fam, study, ref), region_scale)
     return [w.extract for w in writer.written]
 
 
@@ -291,13 +292,8 @@ def _study_regions(ref: _Reference, seed: int, scale: float, region_scale: float
         k = min(COMPARISONS_PER_PILOT_PROVINCE, len(candidates))
         picked = np.sort(rng.choice(len(candidates), size=k, replace=False)) if k else np.array([], dtype=int)
         for i in picked:
-            c = candidates.iloc[int(i)]
-            rows.append({
-                "code": c["code"], "name": c["name"], "type": c["type"], "province_code": prov,
-                "province_name": province_names[prov], "population": float(c["population"]),
-                "is_pilot": False, "cohort": 0,
-            })
-    if region_scale is None or region_scale == scale:
+            rows.append(_comparison_row(candidates.iloc[int(i)], province_names))
+    if region_scale is None:
         study = pd.DataFrame(rows).sort_values("code", kind="stable").reset_index(drop=True)
         share = study["population"] / study["population"].sum()
         study["families"] = np.maximum(MIN_FAMILIES_PER_REGION, np.round(share * FAMILIES_AT_SCALE_1 * scale)).astype(int)
@@ -313,6 +309,15 @@ def _study_regions(ref: _Reference, seed: int, scale: float, region_scale: float
     return study
 
 
+def _comparison_row(c: pd.Series, province_names: dict) -> dict:
+    """A non-pilot kab/kota of a pilot province, as a study region."""
+    return {
+        "code": c["code"], "name": c["name"], "type": c["type"], "province_code": c["province_code"],
+        "province_name": province_names[c["province_code"]], "population": float(c["population"]),
+        "is_pilot": False, "cohort": 0,
+    }
+
+
 def _widened(rows: list[dict], regions: pd.DataFrame, province_names: dict, seed: int, scale: float,
              region_scale: float) -> pd.DataFrame:
     """The usual study regions at `region_scale` (each kab/kota the size it
@@ -320,32 +325,24 @@ def _widened(rows: list[dict], regions: pd.DataFrame, province_names: dict, seed
     the families reach `scale` (generate's `region_scale`)."""
     # Sizes are shares of the usual study regions' population, so that a
     # kab/kota has the same number of families as in a warehouse at region_scale.
-    base = sum(row["population"] for row in rows)
+    per_person = FAMILIES_AT_SCALE_1 * region_scale / sum(row["population"] for row in rows)
     target = FAMILIES_AT_SCALE_1 * scale
     chosen = {row["code"] for row in rows}
     spare = regions[regions["province_code"].isin(list(province_names)) & ~regions["code"].isin(chosen)].sort_values("code")
-    order = _rng(seed, "widened").permutation(len(spare))
     rows = list(rows)
-    families = sum(row["population"] for row in rows) / base * FAMILIES_AT_SCALE_1 * region_scale
-    for i in order:
+    families = FAMILIES_AT_SCALE_1 * region_scale  # the usual regions'
+    for i in _rng(seed, "widened").permutation(len(spare)):
         if families >= target:
             break
-        c = spare.iloc[int(i)]
-        rows.append({
-            "code": c["code"], "name": c["name"], "type": c["type"], "province_code": c["province_code"],
-            "province_name": province_names[c["province_code"]], "population": float(c["population"]),
-            "is_pilot": False, "cohort": 0,
-        })
-        families += float(c["population"]) / base * FAMILIES_AT_SCALE_1 * region_scale
+        rows.append(_comparison_row(spare.iloc[int(i)], province_names))
+        families += rows[-1]["population"] * per_person
     if families < target * 0.99:
         raise ValueError(
             f"the pilot provinces' kab/kota hold {families / (FAMILIES_AT_SCALE_1 * region_scale):.2f} times the usual "
             f"study regions' population: scale / region_scale can be at most that (asked {scale / region_scale:.2f})"
         )
     study = pd.DataFrame(rows).sort_values("code", kind="stable").reset_index(drop=True)
-    study["families"] = np.maximum(
-        MIN_FAMILIES_PER_REGION, np.round(study["population"] / base * FAMILIES_AT_SCALE_1 * region_scale)
-    ).astype(int)
+    study["families"] = np.maximum(MIN_FAMILIES_PER_REGION, np.round(study["population"] * per_person)).astype(int)
     return study
 
 

@@ -116,10 +116,18 @@ def scale_label(scale: float) -> str:
     return f"{scale:g}"
 
 
-def shape_label(scale: float, region_scale: float | None) -> str:
-    """'' for the usual data; '-regions-R' where every kab/kota keeps its size
-    at scale R and there are more of them (the national rollout's shape)."""
-    return f"-regions-{region_scale:g}" if region_scale is not None and region_scale < scale else ""
+def widening(scale: float, region_scale: float | None) -> float | None:
+    """`region_scale` where it changes the data at this scale (below it:
+    every kab/kota keeps its size at region_scale and there are more of
+    them, the national rollout's shape), else None: the usual data."""
+    return region_scale if region_scale is not None and region_scale < scale else None
+
+
+def data_label(scale: float, region_scale: float | None = None) -> str:
+    """The data's name in cache folders, output files and tables: '4', or
+    '4-regions-1' for the national shape (`widening`)."""
+    region_scale = widening(scale, region_scale)
+    return scale_label(scale) + ("" if region_scale is None else f"-regions-{region_scale:g}")
 
 
 def data_shape(extracts: Path) -> dict:
@@ -420,7 +428,7 @@ def cache_paths(scale: float, cache: Path | None = None, key: Path | None = None
     created once (0600) so every cached warehouse shares its pseudonyms.
     With `region_scale` (bansos.synthetic.generate), a cache of its own."""
     root = CACHE_ROOT
-    cache = cache or root / f"scale-{scale_label(scale)}{shape_label(scale, region_scale)}"
+    cache = cache or root / f"scale-{data_label(scale, region_scale)}"
     cache.mkdir(parents=True, exist_ok=True)
     key = key or root / "key"
     if not key.exists():
@@ -1459,8 +1467,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 20:
         parser.error("--runs must be at least 20")
 
-    if args.region_scale is not None and args.region_scale >= args.scale:
-        args.region_scale = None  # the usual data
+    args.region_scale = widening(args.scale, args.region_scale)
     paths = cache_paths(args.scale, cache=args.cache, key=args.key_file, extracts=args.extracts, db=args.db,
                         region_scale=args.region_scale)
     key = paths["key"]
@@ -1563,7 +1570,7 @@ def main(argv: list[str] | None = None) -> int:
     detail_path.write_text(json.dumps(detail, indent=1, default=str) + "\n")
     # A copy per scale, so that runs at several scales can be compared (RESULTS.md).
     for path, text in ((args.out, json.dumps(bench, indent=1, default=str)), (detail_path, json.dumps(detail, indent=1, default=str))):
-        path.with_name(f"{path.stem}-scale-{scale_label(args.scale)}{shape_label(args.scale, args.region_scale)}.json").write_text(text + "\n")
+        path.with_name(f"{path.stem}-scale-{data_label(args.scale, args.region_scale)}.json").write_text(text + "\n")
     print_table(bench, detail)
     log(f"wrote {args.out} and {detail_path} in {detail['took_s']} s")
     return 0

@@ -177,8 +177,8 @@ def marts_mode(db: Path) -> str | None:
 
 
 def measure_scale(scale: float, files: list[Path], scratch: Path, region_scale: float | None = None) -> dict:
-    region_scale = region_scale if region_scale is not None and region_scale < scale else None
-    label = bench.scale_label(scale) + bench.shape_label(scale, region_scale)
+    region_scale = bench.widening(scale, region_scale)
+    label = bench.data_label(scale, region_scale)
     paths = bench.cache_paths(scale, region_scale=region_scale)
     os.environ.pop("BANSOS_KEY", None)
     os.environ["BANSOS_KEY_FILE"] = str(paths["key"])

@@ -77,8 +77,8 @@ def test_a_warehouse_of_more_kab_kota_is_told_apart_from_one_of_larger_ones():
     """--region-scale: the national shape (more kab/kota of a pilot's size)
     has its own label and says how many kab/kota it holds, and the verdict
     is over it when it is the largest."""
-    assert routine_load.bench.shape_label(4.0, 1.0) == "-regions-1"
-    assert routine_load.bench.shape_label(4.0, None) == routine_load.bench.shape_label(1.0, 1.0) == ""
+    assert routine_load.bench.data_label(4.0, 1.0) == "4-regions-1"
+    assert routine_load.bench.data_label(4.0, None) == "4" and routine_load.bench.data_label(1.0, 1.0) == "1"
     scales = [{"scale": 0.1, "region_scale": None, "label": "0.1", "kab_kota": 34, "warehouse_mb": 105, "built": {},
                "loads": [_load("k.csv", 5.0, 2.0, "difference: 2 families")], "whole_register": None},
               {"scale": 4.0, "region_scale": 1.0, "label": "4-regions-1", "kab_kota": 146, "warehouse_mb": 3600,
