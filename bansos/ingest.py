@@ -21,6 +21,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, UTC
@@ -34,8 +35,8 @@ from bansos.merge import FACT, FACT_COLUMNS, remove_replaced, settle
 from bansos.contract import KELUARGA, KIND_BY_NAME
 from bansos.extracts import QUARANTINE_SHARE_MIN_ROWS, ReadFile, RejectedFile, StagedFile, read_file, stage, stage_file
 from bansos.warehouse import (
-    WAREHOUSE, Holder, WarehouseError, WriteSession, live_path, one_row, read_meta, record_load_regions, record_quarantine_summary,
-    write_session,
+    WAREHOUSE, Holder, WarehouseError, WriteSession, live_path, one_row, open_read_only, read_meta, reader_cursor,
+    record_load_regions, record_quarantine_summary, write_session,
 )
 
 LOADED, UNCHANGED, REJECTED, BUSY = "loaded", "unchanged", "rejected", "busy"
@@ -159,18 +160,20 @@ def ingest(
         raise IngestError(str(error)) from error
     who = who or _os_user()
     results: list[LoadResult] = []
+    # The first file is hashed and read while the session copies the live file.
+    ahead = _ReadAhead(requests, force_python_csv, live_path(db_path))
     try:
-        with write_session(db_path, reference_dir, what="a load", user=who, no_wait=no_wait, on_wait=on_wait) as session:
+        with write_session(db_path, reference_dir, what="a load", user=who, no_wait=no_wait, on_wait=on_wait,
+                           alongside_copy=ahead.start) as session:
             con = session.con
             _check_key(con, key)
             validate.prepare(con)
             keys.register_mask_function(con)
             context = _Context(con, key, replace, date.today().isoformat(), session.scratch, force_python_csv, who,
                                settings.get_float("max_quarantine_share"), scope, progress)
-            stored = {digest for (digest,) in con.execute(f"SELECT content_hash FROM {WAREHOUSE}.load_ledger").fetchall()}
-            with _ReadAhead(con, requests, stored, force_python_csv, session.scratch) as ahead:
-                for number, request in enumerate(requests):
-                    results.append(FileLoad(context, request, number, ahead.take(number)).run())
+            ahead.known({digest for (digest,) in con.execute(f"SELECT content_hash FROM {WAREHOUSE}.load_ledger").fetchall()})
+            for number, request in enumerate(requests):
+                results.append(FileLoad(context, request, number, ahead.take(number)).run())
             changed = any(r.status == LOADED for r in results)
             rejected = any(r.status == REJECTED for r in results)
             if mark_demo:
@@ -244,20 +247,41 @@ class _Prepared:
 
 class _ReadAhead:
     """Hashes and reads request i+1 on a worker thread while request i is
-    validated and inserted (hashlib, file reads and DuckDB release the GIL).
+    validated and inserted (hashlib, file reads and DuckDB release the GIL);
+    the first request while the session copies the live file
+    (`write_session`'s `alongside_copy`: `start`).
 
     Only ever one file ahead, so at most two files' rows are in memory. The
     worker decides nothing: the main thread still checks the ledger in
     order and reads a file itself when the worker skipped it. It skips
     reading a file whose content hash is already in the ledger or earlier
-    in this call (most likely "unchanged": reading it would be wasted)."""
+    in this call (most likely "unchanged": reading it would be wasted). The
+    first file is hashed before the copy's ledger can be read, so for it the
+    worker looks in the live file's ledger (read-only, as the app reads it;
+    the load lock keeps it unchanged); when that cannot be read, it reads the
+    file anyway."""
 
-    def __init__(self, con, requests: list[LoadRequest], stored: set[str], force_python_csv: bool, scratch: Path):
-        self._con, self._requests, self._seen = con, requests, set(stored)
-        self._force_python_csv = force_python_csv
-        self._scratch = scratch
+    def __init__(self, requests: list[LoadRequest], force_python_csv: bool, live: Path):
+        self._requests, self._force_python_csv, self._live = requests, force_python_csv, live
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._scratch: Path | None = None
+        self._lock = threading.Lock()
+        self._seen: set[str] = set()
+        self._ledger_known = False
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bansos-read-ahead")
         self._jobs: dict[int, tuple[Future, duckdb.DuckDBPyConnection]] = {}
+
+    def start(self, con: duckdb.DuckDBPyConnection, scratch: Path) -> _ReadAhead:
+        """Begin with the first request on the session's connection (before the copy)."""
+        self._con, self._scratch = con, scratch
+        self._submit(0)
+        return self
+
+    def known(self, stored: set[str]) -> None:
+        """The content hashes in the copy's ledger (once it is attached)."""
+        with self._lock:
+            self._seen |= stored
+            self._ledger_known = True
 
     def __enter__(self) -> _ReadAhead:
         return self
@@ -266,10 +290,11 @@ class _ReadAhead:
         for future, cursor in self._jobs.values():
             if future.cancel():
                 cursor.close()
+        self._jobs.clear()
         self._pool.shutdown(wait=True)
 
     def _submit(self, number: int) -> None:
-        if number < len(self._requests) and number not in self._jobs:
+        if self._con is not None and number < len(self._requests) and number not in self._jobs:
             # The worker reads through a cursor of its own (a connection is
             # not thread-safe), made here on the main thread.
             cursor = self._con.cursor()
@@ -281,15 +306,43 @@ class _ReadAhead:
         future, _ = self._jobs.pop(number)
         return future.result()
 
+    def _live_ledger(self) -> set[str] | None:
+        """The content hashes in the live file's ledger; None when it cannot be read."""
+        if not self._live.exists():
+            return set()
+        try:
+            con = open_read_only(self._live)
+        except (duckdb.Error, WarehouseError):
+            return None
+        try:
+            return {digest for (digest,) in reader_cursor(con).execute("SELECT content_hash FROM load_ledger").fetchall()}
+        except duckdb.Error:
+            return None
+        finally:
+            con.close()
+
+    def _first_seen(self, digest: str) -> bool:
+        """Whether `digest` was seen before (in the ledger or this call); notes it."""
+        with self._lock:
+            known = self._ledger_known
+        if not known:  # before the copy's ledger is read: the live file's
+            stored = self._live_ledger()
+            if stored is not None and digest in stored:
+                return False
+        with self._lock:
+            if digest in self._seen:
+                return False
+            self._seen.add(digest)
+            return True
+
     def _prepare(self, request: LoadRequest, cursor) -> _Prepared:
         try:
             path = Path(request.path)
             if (request.kind and request.kind not in KIND_BY_NAME) or not path.is_file():
                 return _Prepared()
             digest = content_hash(path, request.kind, request.as_of)
-            if digest in self._seen:
+            if not self._first_seen(digest):
                 return _Prepared(digest)
-            self._seen.add(digest)
             try:
                 return _Prepared(digest, read_file(cursor, path, request.kind, request.as_of is not None,
                                                    self._force_python_csv, self._scratch))

@@ -25,7 +25,7 @@ import os
 import shutil
 import socket
 import tempfile
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, UTC
 from pathlib import Path
@@ -414,7 +414,15 @@ def write_session(
     on_wait: Callable[[Holder | None], None] | None = None,
     migrating: bool = False,
     before_swap: Callable[[WriteSession], None] | None = None,
+    alongside_copy: Callable[[duckdb.DuckDBPyConnection, Path], AbstractContextManager] | None = None,
 ) -> Iterator[WriteSession]:
+    """The load lock, a copy of the live file to work on, and the swap.
+    `alongside_copy(con, scratch)` is entered as soon as the session's
+    in-memory connection exists, before the live file is copied, and exited
+    before that connection closes: work that needs neither the warehouse nor
+    its copy (a load reading its first extract) runs while the bytes are
+    copied, the longest wait of a small load into a large warehouse on a file
+    system without clones (copy_file)."""
     live = live_path(db_path)
     live.parent.mkdir(parents=True, exist_ok=True)
     with load_lock(live, what, user, no_wait, on_wait):
@@ -431,6 +439,9 @@ def write_session(
         created = not live.exists()
         scratch = LoadScratch()
         con = None
+        # Exited before `con` closes, whichever way the session ends: work
+        # still running on a cursor of `con` is waited for, never cut off.
+        alongside = ExitStack()
         try:
             if not created:
                 needed = live.stat().st_size + (live_wal.stat().st_size if live_wal.exists() else 0) + SPACE_MARGIN
@@ -440,12 +451,6 @@ def write_session(
                         f"Not enough space in {live.parent}: a load needs at least {size_text(needed)} there "
                         f"(a copy of the warehouse), {size_text(free)} is free. Nothing was changed."
                     )
-                copy_file(live, copy)
-                if live_wal.exists():
-                    # A writer that crashed left its log beside the live
-                    # file. Replayed into the copy, it is kept; left beside
-                    # the new file, it would make every reader fail.
-                    copy_file(live_wal, Path(str(copy) + ".wal"))
             con = duckdb.connect(":memory:")
             _configure(con, settings.get("memory_limit"))
             # Spills of staged raw rows go to the load's private folder.
@@ -459,6 +464,15 @@ def write_session(
             # the next load deletes). Checkpointing every 16 MB of log cost
             # about 10% of a load's time.
             con.execute("SET checkpoint_threshold = '1TB'")
+            if alongside_copy is not None:
+                alongside.enter_context(alongside_copy(con, scratch.path))
+            if not created:
+                copy_file(live, copy)
+                if live_wal.exists():
+                    # A writer that crashed left its log beside the live
+                    # file. Replayed into the copy, it is kept; left beside
+                    # the new file, it would make every reader fail.
+                    copy_file(live_wal, Path(str(copy) + ".wal"))
             try:
                 con.execute(f"ATTACH {_quote_literal(str(copy))} AS {WAREHOUSE}")
             except duckdb.Error as error:
@@ -492,6 +506,7 @@ def write_session(
             con.execute("USE memory")
             session = WriteSession(con, live, created, scratch.path)
             yield session
+            alongside.close()
             if session.discarded:
                 return
             if before_swap:
@@ -521,6 +536,7 @@ def write_session(
                 raise _disk_full(live, scratch.path, error) from error
             raise
         finally:
+            alongside.close()
             if con is not None:
                 con.close()
             copy.unlink(missing_ok=True)

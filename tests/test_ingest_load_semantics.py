@@ -443,6 +443,81 @@ def test_files_are_read_ahead_on_a_worker_thread_and_land_in_command_order(wareh
     assert fetch(warehouse, "SELECT load_id, file_name, line FROM quarantine") == [(2, "b_bayar.xlsx", 3)]
 
 
+def test_the_first_file_is_read_while_the_live_file_is_copied(warehouse, tmp_path, monkeypatch):
+    # The copy of the live file waits here until the first file's read has
+    # begun: were the read started only after the copy (as before), the copy
+    # would wait out its timeout and the assertion below would fail.
+    import threading
+
+    import bansos.ingest
+    import bansos.warehouse
+
+    real_read, real_copy = bansos.ingest.read_file, bansos.warehouse.copy_file
+    reading, seen_during_copy = threading.Event(), []
+
+    def recording_read(con, path, *args, **kwargs):
+        reading.set()
+        return real_read(con, path, *args, **kwargs)
+
+    def waiting_copy(source, target):
+        seen_during_copy.append(reading.wait(timeout=30))
+        return real_copy(source, target)
+
+    monkeypatch.setattr(bansos.ingest, "read_file", recording_read)
+    monkeypatch.setattr(bansos.warehouse, "copy_file", waiting_copy)
+    path = _payments(tmp_path / "bri_tahap1.csv", [row_for("penyaluran", i) for i in (1, 2, 3)])
+
+    [result] = load(warehouse, path)
+
+    assert seen_during_copy == [True]
+    assert (result.status, result.rows_loaded) == ("loaded", 3), result.message
+    assert scalar(warehouse, "SELECT count(*) FROM current_allocation") == 3
+
+
+def test_a_file_loaded_before_is_not_read_again_while_the_live_file_is_copied(warehouse, tmp_path, monkeypatch):
+    # Before the copy's ledger can be read, the read-ahead looks in the live
+    # file's: content already loaded is hashed, not read (a resent file
+    # stays a quick "unchanged").
+    import bansos.ingest
+
+    path = _payments(tmp_path / "bri_tahap1.csv", [row_for("penyaluran", i) for i in (1, 2)])
+    load(warehouse, path)
+    reads = []
+    real_read = bansos.ingest.read_file
+    monkeypatch.setattr(bansos.ingest, "read_file", lambda con, p, *a, **k: reads.append(p.name) or real_read(con, p, *a, **k))
+
+    [result] = load(warehouse, path)
+
+    assert result.status == "unchanged"
+    assert reads == []
+
+
+def test_an_unreadable_live_ledger_only_costs_a_read(warehouse, tmp_path, monkeypatch):
+    # When the live file's ledger cannot be read early, the read-ahead reads
+    # the file anyway; the main thread still decides from the copy's ledger.
+    import duckdb
+
+    import bansos.ingest
+
+    path = _payments(tmp_path / "bri_tahap1.csv", [row_for("penyaluran", i) for i in (1, 2)])
+    load(warehouse, path)
+    reads = []
+    real_read = bansos.ingest.read_file
+
+    def unreadable(live):
+        raise duckdb.IOException(f"cannot open {live}")
+
+    monkeypatch.setattr(bansos.ingest, "open_read_only", unreadable)
+    monkeypatch.setattr(bansos.ingest, "read_file", lambda con, p, *a, **k: reads.append(p.name) or real_read(con, p, *a, **k))
+    fresh = _payments(tmp_path / "bri_tahap2.csv", [row_for("penyaluran", 5, tahap="2")])
+
+    again, new = load(warehouse, path, fresh)
+
+    assert (again.status, new.status) == ("unchanged", "loaded"), new.message
+    assert reads == ["bri_tahap1.csv", "bri_tahap2.csv"]
+    assert scalar(warehouse, "SELECT count(*) FROM load_ledger") == 2
+
+
 def test_a_rejected_file_given_twice_is_rejected_twice_with_the_same_message(warehouse, tmp_path):
     # The read-ahead skips reading content it has hashed before in the same
     # command (usually "unchanged"); a rejected file never reaches the

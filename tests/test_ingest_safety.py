@@ -343,6 +343,45 @@ def test_no_raw_identifier_anywhere_in_the_warehouse_file(warehouse, tmp_path):
     assert row_values["nik_kepala"] == "3510********3938"
 
 
+def test_a_copy_that_fails_while_the_first_file_is_read_changes_nothing_and_leaves_no_thread(
+        warehouse, tmp_path, monkeypatch):
+    # The first file is read while the live file is copied (write_session's
+    # alongside_copy). A copy that fails then (the disk filled up) waits for
+    # that read to end before the session's connection closes, and leaves
+    # nothing behind.
+    import errno
+    import threading
+
+    import bansos.ingest
+    import bansos.warehouse
+
+    before_bytes = sha256(warehouse)
+    real_read = bansos.ingest.read_file
+    reading, read_ended = threading.Event(), threading.Event()
+
+    def slow_read(*args, **kwargs):
+        reading.set()
+        try:
+            return real_read(*args, **kwargs)
+        finally:
+            read_ended.set()
+
+    def full_disk(source, target):
+        assert reading.wait(timeout=30)
+        Path(target).write_bytes(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(bansos.ingest, "read_file", slow_read)
+    monkeypatch.setattr(bansos.warehouse, "copy_file", full_disk)
+    with pytest.raises(IngestError, match="space"):
+        load(warehouse, _payments(tmp_path / "satu.csv", [1]))
+
+    assert read_ended.is_set()
+    assert sha256(warehouse) == before_bytes
+    assert _loading_copies(warehouse) == []
+    assert not [t for t in threading.enumerate() if t.name.startswith("bansos-read-ahead")]
+
+
 def test_exception_while_reading_ahead_fails_the_command_and_leaves_no_thread(warehouse, tmp_path, monkeypatch):
     # The second file is read on the read-ahead thread while the first one
     # loads; an unexpected error there still fails the whole command.
