@@ -13,7 +13,8 @@ write the ledger.
 
 Files are handled one after another, in the order given; while one is
 validated and inserted, a worker thread hashes and reads the next
-(`_ReadAhead`), so that the machine's cores are not left idle by reading.
+(`_ReadAhead`), so that the machine's cores are not left idle by reading;
+the first file while the live warehouse file is copied.
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ def ingest(
             keys.register_mask_function(con)
             context = _Context(con, key, replace, date.today().isoformat(), session.scratch, force_python_csv, who,
                                settings.get_float("max_quarantine_share"), scope, progress)
-            ahead.known({digest for (digest,) in con.execute(f"SELECT content_hash FROM {WAREHOUSE}.load_ledger").fetchall()})
+            ahead.known({digest for (digest,) in con.execute(LOADED_HASHES.format(ledger=f"{WAREHOUSE}.load_ledger")).fetchall()})
             for number, request in enumerate(requests):
                 results.append(FileLoad(context, request, number, ahead.take(number)).run())
             changed = any(r.status == LOADED for r in results)
@@ -234,6 +235,11 @@ def _expect_loaded(session: WriteSession, load_ids: list[int]) -> None:
         session.expect(f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {WAREHOUSE}.{table}")
     for table in marts.built_tables(session.con, WAREHOUSE):
         session.expect(f"SELECT count(*), coalesce(sum(hash(COLUMNS(*))), 0) FROM {WAREHOUSE}.{table}")
+
+
+# The content hashes of the loads in a ledger (unloaded ones are not loaded:
+# their content loads again, so reading it ahead is not wasted).
+LOADED_HASHES = "SELECT content_hash FROM {ledger} WHERE unloaded_at IS NULL"
 
 
 @dataclass
@@ -303,20 +309,25 @@ class _ReadAhead:
     def take(self, number: int) -> _Prepared:
         self._submit(number)
         self._submit(number + 1)
+        if number not in self._jobs:  # never started: the main thread reads the file itself
+            return _Prepared()
         future, _ = self._jobs.pop(number)
         return future.result()
 
     def _live_ledger(self) -> set[str] | None:
-        """The content hashes in the live file's ledger; None when it cannot be read."""
-        if not self._live.exists():
-            return set()
+        """The content hashes of the loads in the live file's ledger; None
+        when it cannot be read, for whatever reason (a setting the app's
+        reader refuses, damage, an older schema): it only decides whether
+        to read early, so any failure means "read"."""
         try:
+            if not self._live.exists():
+                return set()
             con = open_read_only(self._live)
-        except (duckdb.Error, WarehouseError):
+        except Exception:
             return None
         try:
-            return {digest for (digest,) in reader_cursor(con).execute("SELECT content_hash FROM load_ledger").fetchall()}
-        except duckdb.Error:
+            return {digest for (digest,) in reader_cursor(con).execute(LOADED_HASHES.format(ledger="load_ledger")).fetchall()}
+        except Exception:
             return None
         finally:
             con.close()

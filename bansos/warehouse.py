@@ -419,10 +419,12 @@ def write_session(
     """The load lock, a copy of the live file to work on, and the swap.
     `alongside_copy(con, scratch)` is entered as soon as the session's
     in-memory connection exists, before the live file is copied, and exited
-    before that connection closes: work that needs neither the warehouse nor
-    its copy (a load reading its first extract) runs while the bytes are
-    copied, the longest wait of a small load into a large warehouse on a file
-    system without clones (copy_file)."""
+    before that connection closes: work that needs neither the copy nor the
+    warehouse attached (a load reading its first extract) runs while the
+    bytes are copied, the longest wait of a small load into a large
+    warehouse on a file system without clones (copy_file). It may read the
+    live file (read-only, as the app does): the lock is held, so nothing
+    else changes it, and the copy only reads it."""
     live = live_path(db_path)
     live.parent.mkdir(parents=True, exist_ok=True)
     with load_lock(live, what, user, no_wait, on_wait):
@@ -536,12 +538,22 @@ def write_session(
                 raise _disk_full(live, scratch.path, error) from error
             raise
         finally:
-            alongside.close()
-            if con is not None:
-                con.close()
-            copy.unlink(missing_ok=True)
-            Path(str(copy) + ".wal").unlink(missing_ok=True)
-            scratch.close()
+            # Each step runs even when the one before it failed (an
+            # interrupt while waiting for the work alongside, a connection
+            # still busy): the copy and the private folder, which can hold
+            # raw identifiers, never outlive the session.
+            try:
+                alongside.close()
+            finally:
+                try:
+                    if con is not None:
+                        con.close()
+                except duckdb.Error:
+                    pass
+                finally:
+                    copy.unlink(missing_ok=True)
+                    Path(str(copy) + ".wal").unlink(missing_ok=True)
+                    scratch.close()
 
 
 def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:

@@ -10,6 +10,9 @@ import re
 import shutil
 from datetime import date
 
+import duckdb
+import pytest
+
 from tests.ingest_files import (
     BANYUWANGI,
     KELUARGA_HEADER,
@@ -474,17 +477,48 @@ def test_the_first_file_is_read_while_the_live_file_is_copied(warehouse, tmp_pat
     assert scalar(warehouse, "SELECT count(*) FROM current_allocation") == 3
 
 
+def _copy_after_the_first_lookup(monkeypatch) -> None:
+    """The live file is copied only once the read-ahead has decided whether
+    to read the first file (its live-ledger lookup done), so that a test of
+    that lookup does not depend on which thread is quicker."""
+    import threading
+
+    import bansos.ingest
+    import bansos.warehouse
+
+    looked, real_first_seen, real_copy = threading.Event(), bansos.ingest._ReadAhead._first_seen, bansos.warehouse.copy_file
+
+    def first_seen(self, digest):
+        try:
+            return real_first_seen(self, digest)
+        finally:
+            looked.set()
+
+    def copy_after(source, target):
+        assert looked.wait(timeout=30), "the read-ahead never looked at the first file"
+        return real_copy(source, target)
+
+    monkeypatch.setattr(bansos.ingest._ReadAhead, "_first_seen", first_seen)
+    monkeypatch.setattr(bansos.warehouse, "copy_file", copy_after)
+
+
+def _recorded_reads(monkeypatch) -> list[str]:
+    import bansos.ingest
+
+    reads: list[str] = []
+    real_read = bansos.ingest.read_file
+    monkeypatch.setattr(bansos.ingest, "read_file", lambda con, p, *a, **k: reads.append(p.name) or real_read(con, p, *a, **k))
+    return reads
+
+
 def test_a_file_loaded_before_is_not_read_again_while_the_live_file_is_copied(warehouse, tmp_path, monkeypatch):
     # Before the copy's ledger can be read, the read-ahead looks in the live
     # file's: content already loaded is hashed, not read (a resent file
     # stays a quick "unchanged").
-    import bansos.ingest
-
     path = _payments(tmp_path / "bri_tahap1.csv", [row_for("penyaluran", i) for i in (1, 2)])
     load(warehouse, path)
-    reads = []
-    real_read = bansos.ingest.read_file
-    monkeypatch.setattr(bansos.ingest, "read_file", lambda con, p, *a, **k: reads.append(p.name) or real_read(con, p, *a, **k))
+    _copy_after_the_first_lookup(monkeypatch)
+    reads = _recorded_reads(monkeypatch)
 
     [result] = load(warehouse, path)
 
@@ -492,23 +526,23 @@ def test_a_file_loaded_before_is_not_read_again_while_the_live_file_is_copied(wa
     assert reads == []
 
 
-def test_an_unreadable_live_ledger_only_costs_a_read(warehouse, tmp_path, monkeypatch):
-    # When the live file's ledger cannot be read early, the read-ahead reads
+@pytest.mark.parametrize("failure", [duckdb.IOException("cannot open the file"),
+                                     ValueError("Invalid setting value: '50%'")], ids=["io", "setting"])
+def test_an_unreadable_live_ledger_only_costs_a_read(warehouse, tmp_path, monkeypatch, failure):
+    # When the live file's ledger cannot be read early (whatever the reason:
+    # the file, or a setting the app's reader refuses), the read-ahead reads
     # the file anyway; the main thread still decides from the copy's ledger.
-    import duckdb
-
     import bansos.ingest
 
     path = _payments(tmp_path / "bri_tahap1.csv", [row_for("penyaluran", i) for i in (1, 2)])
     load(warehouse, path)
-    reads = []
-    real_read = bansos.ingest.read_file
 
     def unreadable(live):
-        raise duckdb.IOException(f"cannot open {live}")
+        raise failure
 
     monkeypatch.setattr(bansos.ingest, "open_read_only", unreadable)
-    monkeypatch.setattr(bansos.ingest, "read_file", lambda con, p, *a, **k: reads.append(p.name) or real_read(con, p, *a, **k))
+    _copy_after_the_first_lookup(monkeypatch)
+    reads = _recorded_reads(monkeypatch)
     fresh = _payments(tmp_path / "bri_tahap2.csv", [row_for("penyaluran", 5, tahap="2")])
 
     again, new = load(warehouse, path, fresh)
@@ -516,6 +550,41 @@ def test_an_unreadable_live_ledger_only_costs_a_read(warehouse, tmp_path, monkey
     assert (again.status, new.status) == ("unchanged", "loaded"), new.message
     assert reads == ["bri_tahap1.csv", "bri_tahap2.csv"]
     assert scalar(warehouse, "SELECT count(*) FROM load_ledger") == 2
+
+
+def test_a_live_ledger_that_claims_a_new_file_decides_nothing(warehouse, tmp_path, monkeypatch):
+    # The live-ledger lookup only spares a read: were it wrong (it says the
+    # file is loaded), the main thread, deciding from the copy's ledger,
+    # reads and loads the file itself.
+    import bansos.ingest
+    from bansos.ingest import content_hash
+
+    path = _payments(tmp_path / "baru.csv", [row_for("penyaluran", i) for i in (1, 2, 3)])
+    monkeypatch.setattr(bansos.ingest._ReadAhead, "_live_ledger", lambda self: {content_hash(path, None, None)})
+    _copy_after_the_first_lookup(monkeypatch)
+    reads = _recorded_reads(monkeypatch)
+
+    [result] = load(warehouse, path)
+
+    assert (result.status, result.rows_loaded) == ("loaded", 3), result.message
+    assert scalar(warehouse, "SELECT count(*) FROM current_allocation") == 3
+    assert reads == []  # not read ahead: read by the main thread (stage_file)
+
+
+def test_a_file_unloaded_before_is_read_ahead_and_loads_again(warehouse, tmp_path, monkeypatch):
+    # An unloaded load's content is not "loaded": reading it ahead is not wasted.
+    from bansos import maintenance
+
+    path = _payments(tmp_path / "bri_tahap1.csv", [row_for("penyaluran", i) for i in (1, 2)])
+    [first] = load(warehouse, path)
+    maintenance.unload(warehouse, first.load_id)
+    _copy_after_the_first_lookup(monkeypatch)
+    reads = _recorded_reads(monkeypatch)
+
+    [again] = load(warehouse, path)
+
+    assert (again.status, again.rows_loaded) == ("loaded", 2), again.message
+    assert reads == ["bri_tahap1.csv"]
 
 
 def test_a_rejected_file_given_twice_is_rejected_twice_with_the_same_message(warehouse, tmp_path):

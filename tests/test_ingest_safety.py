@@ -347,8 +347,9 @@ def test_a_copy_that_fails_while_the_first_file_is_read_changes_nothing_and_leav
         warehouse, tmp_path, monkeypatch):
     # The first file is read while the live file is copied (write_session's
     # alongside_copy). A copy that fails then (the disk filled up) waits for
-    # that read to end before the session's connection closes, and leaves
-    # nothing behind.
+    # that read to end before the session's connection closes: the read
+    # below is still running after the copy failed, and its connection must
+    # still answer. Nothing is left behind.
     import errno
     import threading
 
@@ -357,29 +358,68 @@ def test_a_copy_that_fails_while_the_first_file_is_read_changes_nothing_and_leav
 
     before_bytes = sha256(warehouse)
     real_read = bansos.ingest.read_file
-    reading, read_ended = threading.Event(), threading.Event()
+    reading, copy_failed, outcome = threading.Event(), threading.Event(), []
 
-    def slow_read(*args, **kwargs):
+    def read_outliving_the_copy(con, *args, **kwargs):
         reading.set()
+        assert copy_failed.wait(timeout=30)
+        time.sleep(0.3)  # the session is unwinding by now
         try:
-            return real_read(*args, **kwargs)
-        finally:
-            read_ended.set()
+            result = real_read(con, *args, **kwargs)
+            con.execute("SELECT 1").fetchall()
+            outcome.append("read, connection open")
+            return result
+        except BaseException as error:
+            outcome.append(repr(error))
+            raise
 
     def full_disk(source, target):
         assert reading.wait(timeout=30)
         Path(target).write_bytes(b"partial")
+        copy_failed.set()
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(bansos.ingest, "read_file", slow_read)
+    monkeypatch.setattr(bansos.ingest, "read_file", read_outliving_the_copy)
     monkeypatch.setattr(bansos.warehouse, "copy_file", full_disk)
     with pytest.raises(IngestError, match="space"):
         load(warehouse, _payments(tmp_path / "satu.csv", [1]))
 
-    assert read_ended.is_set()
+    assert outcome == ["read, connection open"]
     assert sha256(warehouse) == before_bytes
     assert _loading_copies(warehouse) == []
     assert not [t for t in threading.enumerate() if t.name.startswith("bansos-read-ahead")]
+
+
+def test_an_interrupt_while_waiting_for_the_first_read_still_removes_the_copy(warehouse, tmp_path, monkeypatch):
+    # Ctrl-C (KeyboardInterrupt) lands while the session waits for the
+    # read-ahead to finish: the copy of the live file and the load's private
+    # folder (it can hold raw identifiers) are removed all the same.
+    import errno
+
+    import bansos.ingest
+    import bansos.warehouse
+
+    before_bytes = sha256(warehouse)
+    scratch_root = bansos.warehouse.temp_root()
+    before_scratch = set(scratch_root.glob(bansos.warehouse.TEMP_PREFIX + "*")) if scratch_root.exists() else set()
+    real_exit = bansos.ingest._ReadAhead.__exit__
+
+    def interrupted_exit(self, *exc):
+        real_exit(self, *exc)
+        raise KeyboardInterrupt
+
+    def failing_body_copy(source, target):
+        bansos.warehouse.shutil.copyfile(source, target)
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(bansos.ingest._ReadAhead, "__exit__", interrupted_exit)
+    monkeypatch.setattr(bansos.warehouse, "copy_file", failing_body_copy)
+    with pytest.raises(KeyboardInterrupt):
+        load(warehouse, _payments(tmp_path / "satu.csv", [1]))
+
+    assert sha256(warehouse) == before_bytes
+    assert _loading_copies(warehouse) == []
+    assert set(scratch_root.glob(bansos.warehouse.TEMP_PREFIX + "*")) <= before_scratch
 
 
 def test_exception_while_reading_ahead_fails_the_command_and_leaves_no_thread(warehouse, tmp_path, monkeypatch):
