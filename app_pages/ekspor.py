@@ -184,14 +184,36 @@ def families(f: ui.Filters, lang: str) -> None:
     downloads("families", filters, lang)
 
 
+def ask_at_once(f: ui.Filters, scope: str, indicators: bool) -> None:
+    """The preview's query and each data-quality table's count asked in one
+    batch, each under its table's right (ui.safe_many), so that the sections
+    below find them in the runners' caches instead of asking one after
+    another. A query that fails here is asked again, and reported, by its
+    section."""
+    wanted = [("region-indicators", export_filters(f, scope), False)] if indicators else []
+    wanted += [(name, export.ExportFilters(), True) for name in QUALITY_TABLES if ui.can(export.TABLE_RIGHTS[name])]
+    calls, asked = [], set()
+    for name, filters, counting in wanted:
+        query, params = export.planned_query(name, filters, counting)
+        right = export.TABLE_RIGHTS[name]
+        key = (id(ui.runner(right)), query, repr(sorted(params.items())))  # two tables counted by one query: asked once
+        if key not in asked:
+            asked.add(key)
+            calls.append((query, params, right))
+    if len(calls) > 1:
+        ui.safe_many(*calls, show=False)
+
+
 def render() -> None:
     f = ui.filters()
     lang = ui.lang()
     scope = ui.choice(st.radio, "ekspor.scope", SCOPES, "ek_scope", lambda code, language: i18n.t(f"ekspor.scope.{code}", language),
                       horizontal=True, help=ui.tr("ekspor.scope.help"))
+    indicators = bool(f.regions) and (f.has_period or scope == "all")
+    ask_at_once(f, scope, indicators and ui.can(export.TABLE_RIGHTS["region-indicators"]))
     if not f.regions:
         ui.empty_state("empty.no_regions")
-    elif not f.has_period and scope != "all":
+    elif not indicators:
         ui.empty_state("empty.no_allocations")
     else:
         region_indicators(f, scope, lang)

@@ -267,13 +267,24 @@ class Export:
     provenance: dict
 
 
+def planned_query(table_name: str, filters: ExportFilters, counting: bool = False) -> tuple[str, dict]:
+    """The query (name, parameters) `collect` runs for the table, or with
+    `counting` the one `row_count` runs: a page can ask it together with its
+    other queries, and `collect`/`row_count` then find it in the runner's cache."""
+    table = TABLES[table_name]
+    if counting and table.count is not None and not table.params:
+        return table.count[0], {}
+    return table.query, filters.query_params(table.params)
+
+
 def collect(table_name: str, filters: ExportFilters, runner: QueryRunner) -> Export:
     """Run the table's query with the filters and gather its provenance."""
     if table_name not in TABLES:
         raise ExportRefused(f"unknown table {table_name!r}; choose one of: {', '.join(TABLES)}")
     table = TABLES[table_name]
+    query, params = planned_query(table_name, filters)
     try:
-        raw = runner.run(table.query, **filters.query_params(table.params))
+        raw = runner.run(query, **params)
     except NoWarehouse as error:
         raise ExportRefused(str(error)) from error
     except QueryError as error:
@@ -291,9 +302,9 @@ def row_count(table_name: str, filters: ExportFilters, runner: QueryRunner) -> i
     table = TABLES[table_name]
     if table.count is None or table.params:
         return len(collect(table_name, filters, runner).frame)
-    query, column = table.count
+    query, params = planned_query(table_name, filters, counting=True)
     try:
-        rows = int(runner.run(query).iloc[0][column])
+        rows = int(runner.run(query, **params).iloc[0][table.count[1]])
     except QueryError as error:  # NoWarehouse included
         raise ExportRefused(str(error)) from error
     _refuse_over_limit(rows)
