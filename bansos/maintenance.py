@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from bansos import audit, keys, marts, settings
+from bansos import audit, keys, marts, settings, stored
 from bansos.contract import KELUARGA, PENYALURAN
 from bansos.merge import FACT, recompute
 from bansos.warehouse import (
@@ -108,6 +108,7 @@ def check(db_path: str | Path) -> CheckReport:
         _check_ledger(con, report)
         _check_merge(con, report)
         _check_marts(con, report)
+        _check_stored(con, report)
         _check_key(con, report)
     finally:
         con.close()
@@ -149,10 +150,10 @@ def _check_ledger(con, report: CheckReport) -> None:
         ORDER BY l.load_id
         """
     ).fetchall()
-    for load_id, name, loaded, stored, quarantined, held, read in mismatched:
+    for load_id, name, loaded, facts, quarantined, held, read in mismatched:
         report.findings.append(
             f"load #{load_id} ({name}): the ledger says {loaded:,} rows loaded and {quarantined:,} quarantined of "
-            f"{read:,} read; the warehouse holds {stored:,} fact rows and {held:,} quarantine rows"
+            f"{read:,} read; the warehouse holds {facts:,} fact rows and {held:,} quarantine rows"
         )
     orphans = con.execute(
         f"""SELECT count(*) FROM (SELECT load_id FROM {WAREHOUSE}.fact_family UNION ALL SELECT load_id FROM {WAREHOUSE}.fact_allocation) f
@@ -263,6 +264,20 @@ def _check_marts(con, report: CheckReport) -> None:
             report.facts.append(f"marts: all {len(marts.mart_names())} equal a rebuild from the facts")
     finally:
         con.execute("RESET search_path")
+
+
+def _check_stored(con, report: CheckReport) -> None:
+    """The answers every write session stores (bansos/stored.py) against
+    their queries asked now of the stored marts."""
+    con.execute(f"USE {WAREHOUSE}")
+    try:
+        found = stored.differences(con)
+    finally:
+        con.execute("USE memory")
+    if found:
+        report.findings.append("stored answers: " + "; ".join(found))
+    else:
+        report.facts.append(f"stored answers: all {len(stored.stored_names())} equal their queries")
 
 
 def _check_key(con, report: CheckReport) -> None:

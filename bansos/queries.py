@@ -30,10 +30,15 @@ data version, so the next interaction reopens and reads the new data.
 of the shared instance. A page query on the small marts is mostly DuckDB's
 fixed cost (binding, optimising, a few operators: 2-20 ms), run by one
 thread, so two at a time on two cores nearly halve what a page waits.
+
+A query whose header says `-- Stored:` is not asked at all: every write
+session keeps its answer in the file, and the runner reads that
+(bansos/stored.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import threading
@@ -105,6 +110,9 @@ class QueryFile:
     # The indicators whose definitions the query takes from their records,
     # with the column renames it asks for: ((indicator id, ((column, as), ...)), ...).
     metrics: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # What the runner runs instead, reading the answer every write session
+    # stores (bansos/stored.py); None when the query is not stored.
+    stored_sql: str | None = None
 
     @property
     def caller_parameters(self) -> frozenset[str]:
@@ -174,7 +182,10 @@ def load_query(name: str) -> QueryFile:
     header = "\n".join(line for line in text.splitlines() if line.startswith("--"))
     sql, metrics = _expand(text, f"{name}.sql")
     code = _strip_comments(sql)
-    return QueryFile(name, sql, frozenset(PARAM_PATTERN.findall(code)), header, tuple(dict.fromkeys(metrics)))
+    query = QueryFile(name, sql, frozenset(PARAM_PATTERN.findall(code)), header, tuple(dict.fromkeys(metrics)))
+    from bansos import stored  # stored imports this module
+
+    return dataclasses.replace(query, stored_sql=stored.reading_sql(query))
 
 
 def query_names() -> list[str]:
@@ -461,9 +472,17 @@ class QueryRunner:
                 if key in self._cache:
                     self._cache.move_to_end(key)
                     return self._cache[key].copy()
+        values = {k: _bindable(v) for k, v in bound.items()}
         with self._cursor(version) as cursor:
             try:
-                frame = result_frame(cursor.execute(query.sql, {k: _bindable(v) for k, v in bound.items()}))
+                frame = None
+                if query.stored_sql is not None:
+                    try:
+                        frame = result_frame(cursor.execute(query.stored_sql, values))
+                    except duckdb.CatalogException:
+                        pass  # a file of an earlier schema, without the table: asked instead
+                if frame is None:
+                    frame = result_frame(cursor.execute(query.sql, values))
             except duckdb.Error as error:
                 damaged = damage_message(self.db_path, error)
                 if damaged:

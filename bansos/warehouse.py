@@ -42,8 +42,10 @@ QUARANTINE_SUMMARY_FILE = settings.QUERIES_DIR / "schema" / "quarantine_summary.
 WAREHOUSE = "wh"  # the name the file being written is attached under
 # 2: facts keep superseded rows (column superseded_by) and allocations are
 # keyed by family, programme, year, tranche, kab/kota and institution.
-# 3: load_region. 4: quarantine_summary.
-SCHEMA_VERSION = 4
+# 3: load_region. 4: quarantine_summary. 5: stored results (bansos/stored.py),
+# written by every write session: an earlier version would write without
+# them and leave them stale, so it must refuse this schema.
+SCHEMA_VERSION = 5
 # Free space asked for beyond the copy of the warehouse before a load starts.
 SPACE_MARGIN = 64 * 1024 * 1024
 TEMP_PREFIX = "bansos-load-"
@@ -511,6 +513,13 @@ def write_session(
             alongside.close()
             if session.discarded:
                 return
+            # The answers readers take from the file instead of asking
+            # (bansos/stored.py): written last, from all the session wrote.
+            from bansos import stored  # stored reads queries, which imports this module
+
+            con.execute(f"USE {WAREHOUSE}")
+            stored.refresh(con)
+            con.execute("USE memory")
             if before_swap:
                 before_swap(session)
             con.execute(f"CHECKPOINT {WAREHOUSE}")
@@ -581,6 +590,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
         # Kualitas Data page; the quarantined rows held so far are counted.
         con.execute(SCHEMA_FILE.read_text())
         record_quarantine_summary(con, 0, 2**31 - 1)
+    # Schema 5 adds the stored results (bansos/stored.py): nothing to do
+    # here, as every write session, this one included, writes them last.
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
 
 

@@ -1,5 +1,6 @@
 -- Options: programmes and tranches present in the allocations.
 -- Parameters: none; Scope: not regional (lists periods, no figures).
+-- Stored:     whole
 -- Grain:      program × year × tranche; programmes in order of their decile
 --             threshold (PKH first), so the default programme is the narrowest.
 -- Columns:    program, name_id, name_en, max_desil, year, tranche, families.

@@ -1,5 +1,6 @@
 -- Options: the regions present in the data, for the shared filters.
 -- Parameters: runner: $scope.
+-- Stored:     rows by region_code
 -- Grain:      region.
 -- Columns:    region_code, region_name, type, province_code, province_name,
 --             is_pilot, pilot_status, cohort, has_register, has_allocations,

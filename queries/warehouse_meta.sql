@@ -1,5 +1,6 @@
 -- Warehouse facts shown on every page: demo or real, when built, totals.
 -- Parameters: none; Scope: not regional.
+-- Stored:     whole
 -- Grain:      one row.
 -- Columns:    is_demo, created_at, marts_built_at, last_load_at, loads,
 --             families_rows, allocation_rows (current rows, not those a

@@ -1,5 +1,6 @@
 -- Warehouse status: what is loaded, per kind, region and period.
 -- Parameters: runner: $scope.
+-- Stored:     rows by region_code
 -- Grain:      kind × region × period (snapshot date for registers, year and
 --             tranche for allocations).
 -- Columns:    kind, region_code, region_name, period (sortable text:

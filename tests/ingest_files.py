@@ -227,16 +227,28 @@ def execute(db: Path, *statements: str) -> None:
         con.close()
 
 
+def _drop_stored() -> list[str]:
+    from bansos import stored
+
+    return [f"DROP TABLE {stored.table(name)}" for name in stored.stored_names()]
+
+
 def make_schema_2(db: Path) -> None:
     """Turn a warehouse into what an earlier version made (schema 2: no
-    load_region, no quarantine_summary)."""
-    execute(db, "DROP TABLE quarantine_summary", "DROP TABLE load_region",
+    load_region, no quarantine_summary, no stored answers)."""
+    execute(db, "DROP TABLE quarantine_summary", "DROP TABLE load_region", *_drop_stored(),
             "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
 
 
 def make_schema_3(db: Path) -> None:
-    """Turn a warehouse into what the previous version made (schema 3: no quarantine_summary)."""
-    execute(db, "DROP TABLE quarantine_summary", "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    """Turn a warehouse into what an earlier version made (schema 3: no
+    quarantine_summary, no stored answers)."""
+    execute(db, "DROP TABLE quarantine_summary", *_drop_stored(), "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+
+
+def make_schema_4(db: Path) -> None:
+    """Turn a warehouse into what the previous version made (schema 4: no stored answers)."""
+    execute(db, *_drop_stored(), "UPDATE meta SET value = '4' WHERE key = 'schema_version'")
 
 
 def scalar(db: Path, sql: str, params=None):

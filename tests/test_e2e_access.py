@@ -231,7 +231,7 @@ def test_a_load_shows_at_once_to_every_scope(setup, browser):
 
     import duckdb
 
-    from bansos import fmt
+    from bansos import fmt, stored
 
     url, db = setup["url"], setup["db"]
     with duckdb.connect(str(db), read_only=True) as con:
@@ -250,6 +250,7 @@ def test_a_load_shows_at_once_to_every_scope(setup, browser):
         shutil.copyfile(db, incoming)
         with duckdb.connect(str(incoming)) as con:
             con.execute("UPDATE load_ledger SET loaded_at = $t", {"t": moved})
+            stored.refresh(con)  # as a load's write session does last
         incoming.replace(db)
         for _, page in readers:
             text = _goto(page, url)

@@ -244,7 +244,7 @@ def test_every_reader_sees_the_swapped_in_file(demo_db, tmp_path):
 
     import duckdb
 
-    from bansos import audit
+    from bansos import audit, stored
 
     copy = tmp_path / "live.duckdb"
     shutil.copyfile(demo_db, copy)
@@ -259,6 +259,7 @@ def test_every_reader_sees_the_swapped_in_file(demo_db, tmp_path):
     con.execute("DELETE FROM load_ledger WHERE load_id = (SELECT max(load_id) FROM load_ledger)")
     con.execute("DELETE FROM meta WHERE key = $k", {"k": audit.META_KEY})
     con.execute("INSERT INTO meta VALUES ($k, $v)", {"k": audit.META_KEY, "v": audit.AuditHead(7, "ab" * 32).to_text()})
+    stored.refresh(con)  # as a write session does last
     con.close()
     replacement.replace(copy)
     assert int(everyone.run("warehouse_meta").loads[0]) == before - 1  # reopened while one_region holds the old file

@@ -1,0 +1,119 @@
+"""Stored results: the answers of a few parameter-free queries, written by
+every write session and read by the app instead of asking again
+(docs/architecture.md, "Stored results").
+
+Every page first asks the same five questions for its sidebar and header
+(the kab/kota, tranches, snapshot dates and programmes present, the
+warehouse's facts). Their answers change only when the warehouse is
+written, yet each costs DuckDB its planning and fixed work every time a
+reader asks it with nothing cached: 15-20 ms of each page's first view at
+benchmark scale 4, a third of the page target. A query whose header says
+
+    -- Stored:     whole
+    -- Stored:     rows by region_code
+
+is run once at the end of every write session (`refresh`, from
+warehouse.write_session, after everything else the session wrote, in the
+same file and so the same swap: a reader sees the answers of the data it
+reads or none), and its rows are kept in `stored_<query>` in the order
+the query gives them (`_row`). The runner then reads that table:
+
+- `whole`: the query does not use `$scope` (it is not regional); every
+  reader reads the stored rows.
+- `rows by region_code`: `$scope` only chooses rows, by their
+  `region_code` (the query's answer for a scope is its answer for the
+  whole warehouse, filtered); every reader reads the stored rows of its
+  scope. tests/test_stored.py checks both equal the query's own answer.
+
+Only queries that take no caller parameter and no setting may be stored:
+a setting can change without a write. A file without the tables (an
+earlier schema, until `migrate`) is read with the queries themselves.
+`python -m bansos check` compares every stored table with its query.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from bansos.queries import QueryError, QueryFile, bound_values, load_query, query_names
+
+ROW = "_row"
+MODES = ("whole", "rows by region_code")
+_SCOPE_FILTER = "WHERE $scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], region_code) "
+
+
+def table(name: str) -> str:
+    return f"stored_{name}"
+
+
+def mode(query: QueryFile) -> str | None:
+    """The query's `-- Stored:` mode, None when it is not stored; a header
+    that asks for what cannot be stored is an error, not ignored."""
+    lines = [line.split(":", 1)[1].strip() for line in query.header.splitlines() if line.startswith("-- Stored:")]
+    if not lines:
+        return None
+    if len(lines) > 1 or lines[0] not in MODES:
+        raise QueryError(f"{query.name}.sql: `-- Stored:` reads one of {', '.join(MODES)}, not {lines}")
+    chosen = lines[0]
+    others = query.parameters - {"scope"}
+    if others:
+        raise QueryError(f"{query.name}.sql: a stored query takes no parameter but $scope, not {sorted(others)}")
+    if (chosen == "whole") == ("scope" in query.parameters):
+        raise QueryError(f"{query.name}.sql: `Stored: whole` is for a query without $scope, "
+                         "`Stored: rows by region_code` for one with it")
+    return chosen
+
+
+def stored_names() -> list[str]:
+    return [name for name in query_names() if mode(load_query(name))]
+
+
+def reading_sql(query: QueryFile) -> str | None:
+    """What the runner runs instead of the query: its stored rows, in order
+    (the scope's rows only, for a regional one); None when not stored."""
+    chosen = mode(query)
+    if chosen is None:
+        return None
+    where = _SCOPE_FILTER if chosen == "rows by region_code" else ""
+    return f"SELECT * EXCLUDE ({ROW}) FROM {table(query.name)} {where}ORDER BY {ROW}"
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> None:
+    """Write every stored query's answer for the whole warehouse into its
+    table. `con` reads and writes the warehouse by default (`USE`)."""
+    for name in stored_names():
+        query = load_query(name)
+        relation = con.sql(query.sql, params=bound_values(query.parameters, {}, None))
+        columns = list(zip(relation.columns, map(str, relation.types)))
+        rows = relation.to_arrow_table()
+        rows = rows.append_column(ROW, pa.array(range(rows.num_rows), pa.int64()))
+        # Through Arrow a HUGEINT comes back DECIMAL(38,0): each column is
+        # cast back to the type the query gives, so both read the same.
+        listed = ", ".join(f"CAST({_quoted(c)} AS {kind}) AS {_quoted(c)}" for c, kind in columns)
+        con.register("bansos_stored_rows", rows)
+        try:
+            con.execute(f"CREATE OR REPLACE TABLE {table(name)} AS SELECT {listed}, {ROW} FROM bansos_stored_rows")
+        finally:
+            con.unregister("bansos_stored_rows")
+
+
+def differences(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The stored queries whose table does not hold what the query answers
+    now (for `check`); `con` reads the warehouse by default."""
+    found = []
+    for name in stored_names():
+        query = load_query(name)
+        bound = bound_values(query.parameters, {}, None)
+        try:
+            kept = con.execute(query.stored_sql or "", bound).fetchall()
+        except duckdb.CatalogException:
+            found.append(f"{table(name)} is missing: the next write session (a load, `rebuild`) writes it")
+            continue
+        if kept != con.execute(query.sql, bound).fetchall():
+            found.append(f"{table(name)} differs from what {name}.sql answers: run `python -m bansos rebuild`")
+    return found

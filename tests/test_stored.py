@@ -1,0 +1,143 @@
+"""Stored answers (bansos/stored.py): the sidebar's and header's queries are
+answered from tables every write session keeps, not asked again. What
+must hold: the stored answer is the query's own answer, for every scope;
+every kind of write keeps it current; a file without the tables (an
+earlier schema) still reads; `check` finds a stale one; and a header
+cannot store what a write could not keep current."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from bansos import maintenance, stored
+from bansos.queries import QueryError, QueryFile, QueryRunner, bound_values, load_query, result_frame
+from bansos.warehouse import open_read_only, reader_cursor
+from tests.app_fixtures import app_key_file, demo_db  # noqa: F401
+from tests.ingest_files import (
+    KELUARGA_HEADER, PENYALURAN_HEADER, execute, load, make_schema_4, row_for, write_csv,
+)
+
+# The five questions every page asks first, and Kualitas Data's status table.
+EXPECTED = {"options_regions", "options_periods", "options_snapshots", "programs", "warehouse_meta", "warehouse_status"}
+
+
+def _asked(db, name: str, scope) -> pd.DataFrame:
+    """The query's own answer, asked of the file now (what the runner ran before)."""
+    query = load_query(name)
+    con = open_read_only(db)
+    try:
+        cursor = reader_cursor(con)
+        values = {k: list(v) if isinstance(v, tuple) else v for k, v in bound_values(query.parameters, {}, scope).items()}
+        return result_frame(cursor.execute(query.sql, values))
+    finally:
+        con.close()
+
+
+def _differences(db) -> list[str]:
+    con = open_read_only(db)
+    try:
+        return stored.differences(reader_cursor(con))
+    finally:
+        con.close()
+
+
+def test_the_queries_asked_before_every_page_are_stored():
+    assert set(stored.stored_names()) == EXPECTED
+
+
+@pytest.mark.parametrize("scope", [None, ("35.10",), ("18.72", "35.10", "99.99"), ()],
+                         ids=["everything", "one kab/kota", "two and an unknown one", "nothing"])
+def test_a_stored_answer_is_the_query_s_own_answer_for_every_scope(demo_db, scope):  # noqa: F811
+    runner = QueryRunner(demo_db, scope=scope, cache=False)
+    try:
+        for name in sorted(EXPECTED):
+            got = runner.run(name)
+            pd.testing.assert_frame_equal(got, _asked(demo_db, name, scope), check_exact=True, obj=name)
+            if name == "options_regions":  # the demo's 34 kab/kota, or the scope's
+                assert len(got) == (34 if scope is None else len(set(scope) - {"99.99"})), scope
+    finally:
+        runner.close()
+
+
+def test_the_runner_reads_the_stored_table_and_check_finds_it_stale(demo_db, tmp_path, cli):  # noqa: F811
+    db = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_db, db)
+    loads = int(_asked(db, "warehouse_meta", None).loads[0])
+    assert loads > 0 and _differences(db) == []
+    report = maintenance.check(db)
+    assert "stored answers: all 6 equal their queries" in report.facts, report.facts
+    # Changed behind the write session's back: the runner shows what is stored ...
+    execute(db, "UPDATE stored_warehouse_meta SET loads = 999",
+            "DELETE FROM stored_options_regions WHERE region_code = '35.10'")
+    assert int(QueryRunner(db, cache=False).run("warehouse_meta").loads[0]) == 999
+    assert "35.10" not in set(QueryRunner(db, scope=("35.10", "18.72"), cache=False).run("options_regions").region_code)
+    # ... and `check` says so, naming both tables and what to do.
+    findings = " ".join(maintenance.check(db).findings)
+    assert "stored_warehouse_meta differs" in findings and "stored_options_regions differs" in findings, findings
+    assert "python -m bansos rebuild" in findings
+    rebuilt = cli("rebuild", "--db", db, timeout=300)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert int(QueryRunner(db, cache=False).run("warehouse_meta").loads[0]) == loads
+    assert _differences(db) == []
+
+
+def test_every_kind_of_write_keeps_them_current(warehouse, tmp_path, cli):
+    runner = QueryRunner(warehouse, cache=False)
+    assert runner.run("options_regions").empty and _differences(warehouse) == []  # the empty warehouse
+    register = write_csv(tmp_path / "reg.csv", KELUARGA_HEADER, [row_for("keluarga", n) for n in (1, 2, 3)])
+    [done] = load(warehouse, register)
+    assert done.status == "loaded", done.message
+    assert list(runner.run("options_regions").region_code) == ["35.10"] and _differences(warehouse) == []
+    bank = write_csv(tmp_path / "bri.csv", PENYALURAN_HEADER,
+                     [row_for("penyaluran", 1), row_for("penyaluran", 2, kode_wilayah="18.72.01.1001")])
+    [done] = load(warehouse, bank)
+    assert done.status == "loaded", done.message
+    assert set(runner.run("options_regions").region_code) == {"18.72", "35.10"}
+    assert len(runner.run("options_periods")) == 1 and int(runner.run("warehouse_meta").loads[0]) == 2
+    assert _differences(warehouse) == []
+    maintenance.unload(warehouse, 2)
+    assert list(runner.run("options_regions").region_code) == ["35.10"] and runner.run("options_periods").empty
+    assert _differences(warehouse) == []
+    rebuilt = cli("rebuild", "--db", warehouse, timeout=300)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert _differences(warehouse) == []
+
+
+def test_a_file_of_the_previous_schema_is_read_by_asking(demo_db, tmp_path, cli):  # noqa: F811
+    db = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_db, db)
+    make_schema_4(db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'stored_%'").fetchone()[0]
+    runner = QueryRunner(db, scope=("35.10",), cache=False)
+    for name in sorted(EXPECTED):
+        pd.testing.assert_frame_equal(runner.run(name), _asked(db, name, ("35.10",)), check_exact=True, obj=name)
+    runner.close()
+    assert "run `python -m bansos migrate`" in " ".join(maintenance.check(db).findings)
+    migrated = cli("migrate", "--db", db, timeout=300)
+    assert migrated.returncode == 0 and "it was at 4" in migrated.stdout, migrated.stdout + migrated.stderr
+    assert _differences(db) == []
+    execute(db, "DROP TABLE stored_programs")  # at this schema, a table gone is a finding
+    assert "stored_programs is missing" in " ".join(maintenance.check(db).findings)
+
+
+def _header(name: str, lines: str, parameters: set[str]) -> QueryFile:
+    return QueryFile(name, "SELECT 1", frozenset(parameters), f"-- A query.\n{lines}")
+
+
+@pytest.mark.parametrize("lines, parameters, why", [
+    ("-- Stored:     always", set(), "reads one of"),
+    ("-- Stored:     whole\n-- Stored:     whole", set(), "reads one of"),
+    ("-- Stored:     whole", {"scope"}, "for a query without $scope"),
+    ("-- Stored:     rows by region_code", set(), "for a query without $scope"),
+    ("-- Stored:     rows by region_code", {"scope", "as_of"}, "takes no parameter but $scope"),
+    ("-- Stored:     whole", {"min_families"}, "takes no parameter but $scope"),  # a setting changes without a write
+])
+def test_a_header_cannot_store_what_a_write_would_not_keep_current(lines, parameters, why):
+    with pytest.raises(QueryError, match=why.replace("$", r"\$")):
+        stored.mode(_header("q", lines, parameters))
+    assert stored.mode(_header("q", "-- Grain: one row.", parameters)) is None
