@@ -33,6 +33,8 @@ earlier schema, until `migrate`) is read with the queries themselves.
 
 from __future__ import annotations
 
+import warnings
+
 import duckdb
 import pyarrow as pa
 
@@ -88,9 +90,14 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     table. `con` reads and writes the warehouse by default (`USE`)."""
     for name in stored_names():
         query = load_query(name)
-        relation = con.sql(query.sql, params=bound_values(query.parameters, {}, None))
-        columns = list(zip(relation.columns, map(str, relation.types)))
-        rows = relation.to_arrow_table()
+        # execute, not con.sql: a relation refuses to run while the caller's
+        # last statement (a DELETE's count) is still unread.
+        result = con.execute(query.sql, bound_values(query.parameters, {}, None))
+        columns = [(column[0], str(column[1])) for column in result.description]
+        with warnings.catch_warnings():
+            # DuckDB warns that this copies the rows once more: a few hundred rows.
+            warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
+            rows: pa.Table = result.to_arrow_table()
         rows = rows.append_column(ROW, pa.array(range(rows.num_rows), pa.int64()))
         # Through Arrow a HUGEINT comes back DECIMAL(38,0): each column is
         # cast back to the type the query gives, so both read the same.

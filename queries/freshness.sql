@@ -8,15 +8,17 @@
 --             where no_register and no_allocations are not both true). One
 --             query for both: the page runs it once.
 -- Parameters: runner: $scope.
+-- Stored:     rows by region_code
 -- Grain:      region with register data or allocations, or on the pilot list.
 -- Columns:    region_code, region_name, province_code, is_pilot,
 --             pilot_status, latest_snapshot, snapshots, latest_year,
 --             latest_tranche, programs (loaded in the region's latest tranche),
 --             missing_programs (loaded elsewhere in the latest tranche of the
 --             warehouse, not here; NULL when none), group_latest_snapshot
---             (latest snapshot among regions of the same group, pilot or
---             comparison), latest_year_all, latest_tranche_all (the latest
---             tranche loaded anywhere), no_register, no_allocations,
+--             (latest snapshot among the warehouse's regions of the same
+--             group, pilot or comparison), latest_year_all,
+--             latest_tranche_all (the latest tranche loaded anywhere),
+--             no_register, no_allocations,
 --             register_behind (older snapshot than its group's latest),
 --             tranche_behind (latest tranche not loaded), needs_attention.
 WITH reg AS (
@@ -56,7 +58,6 @@ WITH reg AS (
     LEFT JOIN alloc ON alloc.region_code = x.region_code
     LEFT JOIN progs ON progs.region_code = x.region_code
     LEFT JOIN missing ON missing.region_code = x.region_code
-    WHERE $scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], x.region_code)
 ), flagged AS (
     SELECT j.*,
            max(j.latest_snapshot) OVER (PARTITION BY j.is_pilot) AS group_latest_snapshot,
@@ -74,4 +75,8 @@ SELECT region_code, region_name, province_code, is_pilot, pilot_status, latest_s
        no_register OR no_allocations OR coalesce(latest_snapshot < group_latest_snapshot, false)
            OR coalesce(latest_period < latest_period_all, false) OR missing_programs IS NOT NULL AS needs_attention
 FROM flagged
+-- The scope chooses rows, not the yardsticks: a kab/kota is behind the
+-- latest snapshot of its group and the latest tranche in the warehouse,
+-- whoever looks (a province whose kab/kota all lag is told so).
+WHERE $scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], region_code)
 ORDER BY province_code, region_code

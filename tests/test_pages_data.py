@@ -19,7 +19,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from bansos import contract, fixes, fmt, i18n, settings
+from bansos import contract, fixes, fmt, i18n, settings, stored
 from bansos.indicators import INDICATORS
 from bansos.queries import QueryRunner
 from bansos.translations import glossary
@@ -162,6 +162,7 @@ def test_attention_flags_a_pilot_without_the_latest_tranche(demo_db, tmp_path):
     with duckdb.connect(str(stale)) as con:
         latest = con.execute("SELECT max(year * 10 + tranche) FROM mart_allocation").fetchone()[0]
         con.execute("DELETE FROM mart_allocation WHERE region_code = ? AND year * 10 + tranche = ?", [pilot, latest])
+        stored.refresh(con)  # as a write session does last
     regions = runner(stale).run("freshness")
     attention = regions[regions.needs_attention]
     assert list(attention.region_code) == [pilot]
@@ -219,6 +220,7 @@ def test_attention_names_a_programme_missing_from_the_latest_tranche(demo_db, tm
         assert len(programs) >= 2, programs
         con.execute("DELETE FROM mart_allocation WHERE region_code = ? AND program = ? AND year * 10 + tranche = ?",
                     [pilot, programs[0], latest])
+        stored.refresh(con)  # as a write session does last
     regions = runner(gap).run("freshness")
     attention = regions[regions.needs_attention]
     assert list(attention.region_code) == [pilot]
@@ -227,6 +229,29 @@ def test_attention_names_a_programme_missing_from_the_latest_tranche(demo_db, tm
     assert row.latest_year * 10 + row.latest_tranche == latest
     assert row.programs == ", ".join(programs[1:])
     assert regions[regions.region_code != pilot].missing_programs.isna().all()
+
+
+def test_a_kab_kota_behind_its_group_is_flagged_whoever_looks(demo_db, tmp_path):
+    """The yardsticks are the warehouse's, not the viewer's: a reader limited
+    to one kab/kota whose register lags the other pilots is told it is behind
+    (before, the latest snapshot of its group was taken among the viewer's
+    regions only, so a province whose kab/kota all lagged saw none behind),
+    as the latest tranche already was."""
+    lagging = tmp_path / "lagging.duckdb"
+    shutil.copyfile(demo_db, lagging)
+    pilot = pilot_codes(demo_db)[0]
+    with duckdb.connect(str(lagging)) as con:
+        latest = con.execute("SELECT max(snapshot_date) FROM mart_snapshot").fetchone()[0]
+        con.execute("DELETE FROM mart_snapshot WHERE region_code = ? AND snapshot_date = ?", [pilot, latest])
+        assert con.execute("SELECT count(*) FROM mart_snapshot WHERE region_code = ?", [pilot]).fetchone()[0]
+        stored.refresh(con)  # as a write session does last
+    everyone = runner(lagging).run("freshness")
+    alone = QueryRunner(lagging, scope=(pilot,), cache=False).run("freshness")
+    assert list(alone.region_code) == [pilot]
+    pd.testing.assert_frame_equal(alone, everyone[everyone.region_code == pilot].reset_index(drop=True))
+    row = alone.iloc[0]
+    assert row.register_behind and row.needs_attention and row.latest_snapshot < row.group_latest_snapshot
+    assert pd.Timestamp(row.group_latest_snapshot) == pd.Timestamp(latest)
 
 
 def test_attention_lists_every_pilot_without_data(empty_db):

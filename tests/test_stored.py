@@ -21,8 +21,9 @@ from tests.ingest_files import (
     KELUARGA_HEADER, PENYALURAN_HEADER, execute, load, make_schema_4, row_for, write_csv,
 )
 
-# The five questions every page asks first, and Kualitas Data's status table.
-EXPECTED = {"options_regions", "options_periods", "options_snapshots", "programs", "warehouse_meta", "warehouse_status"}
+# The five questions every page asks first, and Kualitas Data's status and freshness tables.
+EXPECTED = {"options_regions", "options_periods", "options_snapshots", "programs", "warehouse_meta", "warehouse_status",
+            "freshness"}
 
 
 def _asked(db, name: str, scope) -> pd.DataFrame:
@@ -69,7 +70,7 @@ def test_the_runner_reads_the_stored_table_and_check_finds_it_stale(demo_db, tmp
     loads = int(_asked(db, "warehouse_meta", None).loads[0])
     assert loads > 0 and _differences(db) == []
     report = maintenance.check(db)
-    assert "stored answers: all 6 equal their queries" in report.facts, report.facts
+    assert "stored answers: all 7 equal their queries" in report.facts, report.facts
     # Changed behind the write session's back: the runner shows what is stored ...
     execute(db, "UPDATE stored_warehouse_meta SET loads = 999",
             "DELETE FROM stored_options_regions WHERE region_code = '35.10'")

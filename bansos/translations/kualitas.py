@@ -158,11 +158,11 @@ STRINGS = {
     "kualitas.fresh.heading": ("Kemutakhiran per wilayah", "Freshness by region"),
     "kualitas.fresh.caption": (
         "Snapshot register dan tahap penyaluran terakhir yang dimuat per wilayah. Perlu perhatian: register lebih lama "
-        "dari snapshot terbaru kelompoknya (pilot atau pembanding), tahap penyaluran terbaru belum dimuat, program tahap "
-        "terbaru belum ada, atau pilot di daftar yang belum punya data sama sekali.",
+        "dari snapshot terbaru kelompoknya (pilot atau pembanding) di seluruh gudang data, tahap penyaluran terbaru belum "
+        "dimuat, program tahap terbaru belum ada, atau pilot di daftar yang belum punya data sama sekali.",
         "Latest register snapshot and disbursement tranche loaded per region. Needs attention: a register older than "
-        "the latest snapshot of its group (pilot or comparison), the latest tranche not loaded, a programme of the latest "
-        "tranche missing, or a pilot on the list with no data at all.",
+        "the latest snapshot of its group (pilot or comparison) in the whole warehouse, the latest tranche not loaded, a "
+        "programme of the latest tranche missing, or a pilot on the list with no data at all.",
     ),
     "kualitas.fresh.summary": ("{n} wilayah perlu perhatian:", "{n} {n|region needs|regions need} attention:"),
     "kualitas.fresh.all_ok": (
