@@ -29,16 +29,23 @@ Only queries that take no caller parameter and no setting may be stored:
 a setting can change without a write. A file without the tables (an
 earlier schema, until `migrate`) is read with the queries themselves.
 `python -m bansos check` compares every stored table with its query.
+
+Storing another query, or changing a stored query's SQL, needs a new
+SCHEMA_VERSION (warehouse.py): a version that does not know the change
+would write without refreshing that table and leave it stale, and the
+version bump makes it refuse the file instead (tests/test_stored.py keeps
+each version's `fingerprint`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 
 import duckdb
 import pyarrow as pa
 
-from bansos.queries import QueryError, QueryFile, bound_values, load_query, query_names
+from bansos.queries import QueryError, QueryFile, _strip_comments, bound_values, load_query, query_names
 
 ROW = "_row"
 MODES = ("whole", "rows by region_code")
@@ -69,6 +76,13 @@ def mode(query: QueryFile) -> str | None:
 
 def stored_names() -> list[str]:
     return [name for name in query_names() if mode(load_query(name))]
+
+
+def fingerprint() -> str:
+    """SHA-256 of the stored queries' names and SQL as run (comments and
+    spacing aside): what a stored table's rows depend on besides the data."""
+    text = "\n".join(name + ":" + " ".join(_strip_comments(load_query(name).sql).split()) for name in stored_names())
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def reading_sql(query: QueryFile) -> str | None:

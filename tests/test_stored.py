@@ -15,7 +15,7 @@ import pytest
 
 from bansos import maintenance, stored
 from bansos.queries import QueryError, QueryFile, QueryRunner, bound_values, load_query, result_frame
-from bansos.warehouse import open_read_only, reader_cursor
+from bansos.warehouse import SCHEMA_VERSION, open_read_only, reader_cursor
 from tests.app_fixtures import app_key_file, demo_db  # noqa: F401
 from tests.ingest_files import (
     KELUARGA_HEADER, PENYALURAN_HEADER, execute, load, make_schema_4, row_for, write_csv,
@@ -48,6 +48,19 @@ def _differences(db) -> list[str]:
 
 def test_the_queries_asked_before_every_page_are_stored():
     assert set(stored.stored_names()) == EXPECTED
+
+
+# The stored queries' fingerprint at each schema version. A file keeps the
+# answers of the SQL that wrote it, and an earlier version would write a
+# file without refreshing what it does not know: storing another query or
+# changing a stored one's SQL (or a fragment or rate it takes in) needs a
+# new SCHEMA_VERSION, recorded here with the new fingerprint.
+FINGERPRINTS = {5: "216b86ff8097b4340d85c6e1cee0eae1a103f31d00a8c4f4765cbe1b81650099"}
+
+
+def test_a_change_to_the_stored_queries_comes_with_a_new_schema_version():
+    assert stored.fingerprint() == FINGERPRINTS.get(SCHEMA_VERSION), (
+        f"the stored queries changed ({stored.fingerprint()}): raise SCHEMA_VERSION and record it in FINGERPRINTS")
 
 
 @pytest.mark.parametrize("scope", [None, ("35.10",), ("18.72", "35.10", "99.99"), ()],
