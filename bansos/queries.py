@@ -113,6 +113,7 @@ class QueryFile:
     # What the runner runs instead, reading the answer every write session
     # stores (bansos/stored.py); None when the query is not stored.
     stored_sql: str | None = None
+    stored_for_every_scope: bool = False  # False: only a reader of the whole warehouse reads it
 
     @property
     def caller_parameters(self) -> frozenset[str]:
@@ -185,7 +186,7 @@ def load_query(name: str) -> QueryFile:
     query = QueryFile(name, sql, frozenset(PARAM_PATTERN.findall(code)), header, tuple(dict.fromkeys(metrics)))
     from bansos import stored  # stored imports this module
 
-    return dataclasses.replace(query, stored_sql=stored.reading_sql(query))
+    return dataclasses.replace(query, stored_sql=stored.reading_sql(query), stored_for_every_scope=stored.for_every_scope(query))
 
 
 def query_names() -> list[str]:
@@ -476,7 +477,7 @@ class QueryRunner:
         with self._cursor(version) as cursor:
             try:
                 frame = None
-                if query.stored_sql is not None:
+                if query.stored_sql is not None and (self.scope is None or query.stored_for_every_scope):
                     try:
                         frame = result_frame(cursor.execute(query.stored_sql, values))
                     except duckdb.CatalogException:

@@ -4,6 +4,7 @@
 --             pilots without data on the Kualitas Data page. The app never
 --             adds a pilot the list does not hold.
 -- Parameters: runner: $scope.
+-- Stored:     for the whole warehouse
 -- Grain:      pilot region.
 -- Columns:    region_code, region_name, province_code, province_name, cohort,
 --             status (confirmed / reported / uncertain), source (URL),

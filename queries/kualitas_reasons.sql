@@ -3,6 +3,7 @@
 -- Parameters: runner: $scope (quarantined rows whose given kode_wilayah names
 --             a kab/kota of the scope; rows without a readable code only for
 --             every region). Counted from quarantine_summary, not row by row.
+-- Stored:     for the whole warehouse
 -- Grain:      reason × kind (a row with two broken rules counts under both).
 -- Columns:    reason, kind (keluarga / penyaluran), rows (quarantined rows
 --             with the reason), files (files with the reason), reason_rows

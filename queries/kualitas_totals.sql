@@ -7,6 +7,7 @@
 --             quarantined_rows counts the quarantined rows whose given
 --             kode_wilayah is in the scope (rows without a readable code
 --             only for every region), from quarantine_summary.
+-- Stored:     for the whole warehouse
 -- Grain:      one row.
 -- Columns:    files, files_keluarga, files_penyaluran, files_with_quarantine,
 --             files_with_warnings, rows_read, rows_loaded, rows_quarantined,

@@ -3,6 +3,7 @@
 --             or quarantined) falls in a region of the scope: load_region,
 --             written with the load (a quarantined row's region is read from
 --             the kode_wilayah it was given), so that this reads no facts.
+-- Stored:     for the whole warehouse
 -- Grain:      loaded file.
 -- Columns:    load_id, file_name, kind, loaded_at, as_of, extract_date,
 --             replace_mode, rows_read, rows_loaded, rows_quarantined,

@@ -40,7 +40,8 @@ from tests.ingest_files import (
 )
 
 RUN = re.compile(rb"(?<![0-9])[0-9]{15,}(?![0-9])")
-HEX_DIGESTS = {("load_ledger", "content_hash"), ("rejections", "content_hash")}
+# stored_loads holds the ledger's rows as the Kualitas Data page reads them (bansos/stored.py).
+HEX_DIGESTS = {("load_ledger", "content_hash"), ("rejections", "content_hash"), ("stored_loads", "content_hash")}
 TEXT_RUN = re.compile(r"(?<![0-9])[0-9]{15,}(?![0-9])")
 
 

@@ -193,6 +193,7 @@ def test_the_last_load_tile_names_the_file_with_a_warning(demo_db, tmp_path, lan
         with duckdb.connect(str(db)) as con:
             con.execute("UPDATE load_ledger SET warnings = CASE WHEN list_contains(?, file_name) "
                         "THEN 'kolom tidak dikenal diabaikan: catatan' END", [warned])
+            stored.refresh(con)  # as a write session does last
         at = run_page(db, "kualitas", lang)
         said = [c.value for c in at.caption if c.value.startswith(("pukul ", "at "))]
         assert len(said) == 1, said

@@ -22,8 +22,11 @@ from tests.ingest_files import (
 )
 
 # The five questions every page asks first, and Kualitas Data's status and freshness tables.
-EXPECTED = {"options_regions", "options_periods", "options_snapshots", "programs", "warehouse_meta", "warehouse_status",
-            "freshness"}
+FOR_EVERY_SCOPE = {"options_regions", "options_periods", "options_snapshots", "programs", "warehouse_meta",
+                   "warehouse_status", "freshness"}
+# Kualitas Data's and Metodologi's tables of files and quarantine, for a reader of the whole warehouse.
+WHOLE_WAREHOUSE = {"kualitas_totals", "kualitas_reasons", "quarantine_by_reason", "loads", "kualitas_pilots"}
+EXPECTED = FOR_EVERY_SCOPE | WHOLE_WAREHOUSE
 
 
 def _asked(db, name: str, scope) -> pd.DataFrame:
@@ -55,7 +58,7 @@ def test_the_queries_asked_before_every_page_are_stored():
 # file without refreshing what it does not know: storing another query or
 # changing a stored one's SQL (or a fragment or rate it takes in) needs a
 # new SCHEMA_VERSION, recorded here with the new fingerprint.
-FINGERPRINTS = {5: "216b86ff8097b4340d85c6e1cee0eae1a103f31d00a8c4f4765cbe1b81650099"}
+FINGERPRINTS = {5: "be8e7301de7672ecaf4aa04042c5b25e3b0442864c4cc23af9edeffa23eb0b6e"}
 
 
 def test_a_change_to_the_stored_queries_comes_with_a_new_schema_version():
@@ -83,16 +86,21 @@ def test_the_runner_reads_the_stored_table_and_check_finds_it_stale(demo_db, tmp
     loads = int(_asked(db, "warehouse_meta", None).loads[0])
     assert loads > 0 and _differences(db) == []
     report = maintenance.check(db)
-    assert "stored answers: all 7 equal their queries" in report.facts, report.facts
+    assert "stored answers: all 12 equal their queries" in report.facts, report.facts
     # Changed behind the write session's back: the runner shows what is stored ...
     execute(db, "UPDATE stored_warehouse_meta SET loads = 999",
-            "DELETE FROM stored_options_regions WHERE region_code = '35.10'")
+            "DELETE FROM stored_options_regions WHERE region_code = '35.10'",
+            "UPDATE stored_kualitas_totals SET files = 999")
     assert int(QueryRunner(db, cache=False).run("warehouse_meta").loads[0]) == 999
     assert "35.10" not in set(QueryRunner(db, scope=("35.10", "18.72"), cache=False).run("options_regions").region_code)
     # ... and `check` says so, naming both tables and what to do.
     findings = " ".join(maintenance.check(db).findings)
     assert "stored_warehouse_meta differs" in findings and "stored_options_regions differs" in findings, findings
     assert "python -m bansos rebuild" in findings
+    # A whole-warehouse answer serves the whole warehouse only: a scoped reader still asks.
+    assert int(QueryRunner(db, cache=False).run("kualitas_totals").files[0]) == 999
+    assert int(QueryRunner(db, scope=("35.10",), cache=False).run("kualitas_totals").files[0]) < 999
+    assert "stored_kualitas_totals differs" in " ".join(maintenance.check(db).findings)
     rebuilt = cli("rebuild", "--db", db, timeout=300)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert int(QueryRunner(db, cache=False).run("warehouse_meta").loads[0]) == loads
@@ -148,6 +156,7 @@ def _header(name: str, lines: str, parameters: set[str]) -> QueryFile:
     ("-- Stored:     whole\n-- Stored:     whole", set(), "reads one of"),
     ("-- Stored:     whole", {"scope"}, "for a query without $scope"),
     ("-- Stored:     rows by region_code", set(), "for a query without $scope"),
+    ("-- Stored:     for the whole warehouse", set(), "for a query without $scope"),
     ("-- Stored:     rows by region_code", {"scope", "as_of"}, "takes no parameter but $scope"),
     ("-- Stored:     whole", {"min_families"}, "takes no parameter but $scope"),  # a setting changes without a write
 ])
