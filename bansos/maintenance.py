@@ -281,8 +281,8 @@ def _check_stored(con, report: CheckReport) -> None:
 
 
 def _check_key(con, report: CheckReport) -> None:
-    stored = read_meta(con, "key_fingerprint", WAREHOUSE)
-    if stored is None:
+    recorded = read_meta(con, "key_fingerprint", WAREHOUSE)
+    if recorded is None:
         report.facts.append("key: nothing loaded yet, no fingerprint")
         return
     try:
@@ -290,11 +290,11 @@ def _check_key(con, report: CheckReport) -> None:
     except keys.KeyProblem as problem:
         report.findings.append(f"key: {problem}")
         return
-    if current != stored:
-        report.findings.append(f"key: the key in use (fingerprint {current}) is not the warehouse's ({stored}); "
+    if current != recorded:
+        report.findings.append(f"key: the key in use (fingerprint {current}) is not the warehouse's ({recorded}); "
                                "loads would be refused")
     else:
-        report.facts.append(f"key: the key in use matches the warehouse (fingerprint {stored})")
+        report.facts.append(f"key: the key in use matches the warehouse (fingerprint {recorded})")
 
 
 # -- backup and restore ------------------------------------------------------------------

@@ -42,7 +42,7 @@ QUARANTINE_SUMMARY_FILE = settings.QUERIES_DIR / "schema" / "quarantine_summary.
 WAREHOUSE = "wh"  # the name the file being written is attached under
 # 2: facts keep superseded rows (column superseded_by) and allocations are
 # keyed by family, programme, year, tranche, kab/kota and institution.
-# 3: load_region. 4: quarantine_summary. 5: stored results (bansos/stored.py),
+# 3: load_region. 4: quarantine_summary. 5: stored answers (bansos/stored.py),
 # written by every write session: an earlier version would write without
 # them and leave them stale, so it must refuse this schema.
 SCHEMA_VERSION = 5
@@ -590,7 +590,7 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
         # Kualitas Data page; the quarantined rows held so far are counted.
         con.execute(SCHEMA_FILE.read_text())
         record_quarantine_summary(con, 0, 2**31 - 1)
-    # Schema 5 adds the stored results (bansos/stored.py): nothing to do
+    # Schema 5 adds the stored answers (bansos/stored.py): nothing to do
     # here, as every write session, this one included, writes them last.
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
 
