@@ -13,10 +13,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from bansos import maintenance, stored
+from bansos import i18n, maintenance, stored
 from bansos.queries import QueryError, QueryFile, QueryRunner, bound_values, load_query, result_frame
 from bansos.warehouse import SCHEMA_VERSION, open_read_only, reader_cursor
-from tests.app_fixtures import app_key_file, demo_db  # noqa: F401
+from tests.app_fixtures import app_key_file, app_test, demo_db  # noqa: F401
+from tests.page_text import page_texts
 from tests.ingest_files import (
     KELUARGA_HEADER, PENYALURAN_HEADER, execute, load, make_schema_4, row_for, write_csv,
 )
@@ -139,6 +140,13 @@ def test_a_file_of_the_previous_schema_is_read_by_asking(demo_db, tmp_path, cli)
     for name in sorted(EXPECTED):
         pd.testing.assert_frame_equal(runner.run(name), _asked(db, name, ("35.10",)), check_exact=True, obj=name)
     runner.close()
+    shown = tmp_path / "shown.duckdb"  # a copy: the app keeps the file it reads open
+    shutil.copyfile(db, shown)
+    for page in ("kualitas", "ringkasan"):  # the app too: no "earlier version" message, every section drawn
+        at = app_test(shown, f"app_pages/{page}.py", timeout=120, lang="en")
+        said = "\n".join(page_texts(at))
+        assert not at.exception and i18n.t("error.warehouse_outdated", "en") not in said, page
+        assert i18n.t("error.query", "en") not in said, page
     assert "run `python -m bansos migrate`" in " ".join(maintenance.check(db).findings)
     migrated = cli("migrate", "--db", db, timeout=300)
     assert migrated.returncode == 0 and "it was at 4" in migrated.stdout, migrated.stdout + migrated.stderr
