@@ -391,6 +391,7 @@ class QueryRunner:
         self._lock = threading.Lock()
         self._version: str | None = None
         self._cache: OrderedDict = OrderedDict()
+        self._stored_checked: tuple[str | None, bool] = (None, False)  # (file version, its stored answers usable)
         self._token = next(_TOKENS)
         # A runner dropped without close() lets go of the shared instance too.
         weakref.finalize(self, READERS.dropped, self.db_path, self._token)
@@ -476,14 +477,10 @@ class QueryRunner:
         values = {k: _bindable(v) for k, v in bound.items()}
         with self._cursor(version) as cursor:
             try:
-                frame = None
-                if query.stored_sql is not None and (self.scope is None or query.stored_for_every_scope):
-                    try:
-                        frame = result_frame(cursor.execute(query.stored_sql, values))
-                    except duckdb.CatalogException:
-                        pass  # a file of an earlier schema, without the table: asked instead
-                if frame is None:
-                    frame = result_frame(cursor.execute(query.sql, values))
+                sql = query.sql
+                if query.stored_sql and (self.scope is None or query.stored_for_every_scope) and self._reads_stored(version, cursor):
+                    sql = query.stored_sql
+                frame = result_frame(cursor.execute(sql, values))
             except duckdb.Error as error:
                 damaged = damage_message(self.db_path, error)
                 if damaged:
@@ -500,6 +497,21 @@ class QueryRunner:
                     self._cache.popitem(last=False)
             return frame.copy()
         return frame
+
+    def _reads_stored(self, version: str, cursor: duckdb.DuckDBPyConnection) -> bool:
+        """Whether this version of the file holds stored answers written by
+        this software's stored queries (asked once per file version): a file
+        of schema 4 has none, and one last written by a version whose stored
+        queries differ is read by asking the queries (bansos/stored.py)."""
+        with self._lock:
+            if self._stored_checked[0] == version:
+                return self._stored_checked[1]
+        from bansos import stored  # stored imports this module
+
+        usable = stored.written_here(cursor)
+        with self._lock:
+            self._stored_checked = (version, usable)
+        return usable
 
 
 def run_together(calls: Sequence[tuple[QueryRunner, str, dict]]) -> list[pd.DataFrame]:

@@ -38,24 +38,31 @@ a setting can change without a write. A file without the tables (an
 earlier schema, until `migrate`) is read with the queries themselves.
 `python -m bansos check` compares every stored table with its query.
 
-Storing another query, or changing a stored query's SQL, needs a new
-SCHEMA_VERSION (warehouse.py): a version that does not know the change
-would write without refreshing that table and leave it stale, and the
-version bump makes it refuse the file instead (tests/test_stored.py keeps
-each version's `fingerprint`).
+Which SQL wrote them: `refresh` also writes the stored queries'
+`fingerprint` (table `stored_fingerprint`), and the runner reads stored
+tables only from a file whose fingerprint is its own. A version whose stored queries differ
+(an earlier or a later one, until its next write) asks the queries
+instead, so a change to a stored query needs no schema change. Schema 5
+itself is there for the versions before this module, which would write a
+file without refreshing the tables or the fingerprint, and so must refuse
+it.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import warnings
 
 import duckdb
 import pyarrow as pa
 
-from bansos.queries import QueryError, QueryFile, _strip_comments, bound_values, load_query, query_names
+from bansos.queries import _FAST_TYPES, QueryError, QueryFile, _strip_comments, bound_values, load_query, query_names
 
 ROW = "_row"
+# Which stored queries wrote the tables: the fingerprint's 32 bytes, not in
+# `meta`, whose rows a load reads back as it wrote them before the answers.
+FINGERPRINT_TABLE = "stored_fingerprint"
 MODES = ("whole", "rows by region_code", "for the whole warehouse")
 _SCOPE_FILTER = "WHERE $scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], region_code) "
 
@@ -91,6 +98,7 @@ def stored_names() -> list[str]:
     return [name for name in query_names() if mode(load_query(name))]
 
 
+@functools.cache
 def fingerprint() -> str:
     """SHA-256 of the stored queries' names and SQL as run (comments and
     spacing aside): what a stored table's rows depend on besides the data."""
@@ -116,32 +124,65 @@ def _quoted(name: str) -> str:
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Write every stored query's answer for the whole warehouse into its
-    table. `con` reads and writes the warehouse by default (`USE`)."""
-    for name in stored_names():
-        query = load_query(name)
-        # execute, not con.sql: a relation refuses to run while the caller's
-        # last statement (a DELETE's count) is still unread.
-        result = con.execute(query.sql, bound_values(query.parameters, {}, None))
-        columns = [(column[0], str(column[1])) for column in result.description]
-        with warnings.catch_warnings():
-            # DuckDB warns that this copies the rows once more: a few hundred rows.
-            warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
-            rows: pa.Table = result.to_arrow_table()
-        rows = rows.append_column(ROW, pa.array(range(rows.num_rows), pa.int64()))
-        # Through Arrow a HUGEINT comes back DECIMAL(38,0): each column is
-        # cast back to the type the query gives, so both read the same.
-        listed = ", ".join(f"CAST({_quoted(c)} AS {kind}) AS {_quoted(c)}" for c, kind in columns)
-        con.register("bansos_stored_rows", rows)
-        try:
-            con.execute(f"CREATE OR REPLACE TABLE {table(name)} AS SELECT {listed}, {ROW} FROM bansos_stored_rows")
-        finally:
-            con.unregister("bansos_stored_rows")
+    table, and the fingerprint of the SQL that wrote them. `con` reads and
+    writes the warehouse by default (`USE`)."""
+    # A write session lets DuckDB reorder results (preserve_insertion_order
+    # off): an ORDER BY result of more than 4,096 rows then reached Arrow
+    # out of order now and then, and `_row` must be the query's order.
+    kept = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {FINGERPRINT_TABLE} AS SELECT $v::BLOB AS fingerprint",
+                    {"v": bytes.fromhex(fingerprint())})
+        for name in stored_names():
+            _store(con, name)
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if kept else 'false'}")
+
+
+def _store(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    query = load_query(name)
+    # execute, not con.sql: a relation refuses to run while the caller's
+    # last statement (a DELETE's count) is still unread.
+    result = con.execute(query.sql, bound_values(query.parameters, {}, None))
+    columns = [(column[0], str(column[1])) for column in result.description]
+    # Plain types only (those result_frame reads), each column named once:
+    # others do not all come back through Arrow as they went in.
+    odd = [f"{c} {kind}" for c, kind in columns if not _FAST_TYPES.fullmatch(kind)]
+    if odd or len({c for c, _ in columns}) < len(columns):
+        raise QueryError(f"{name}.sql: a stored answer needs distinct column names and plain types, not {odd or columns}")
+    with warnings.catch_warnings():
+        # DuckDB warns that this copies the rows once more: small answers.
+        warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
+        rows: pa.Table = result.to_arrow_table()
+    rows = rows.append_column(ROW, pa.array(range(rows.num_rows), pa.int64()))
+    # Through Arrow a HUGEINT comes back DECIMAL(38,0): each column is
+    # cast back to the type the query gives, so both read the same.
+    listed = ", ".join(f"CAST({_quoted(c)} AS {kind}) AS {_quoted(c)}" for c, kind in columns)
+    con.register("bansos_stored_rows", rows)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {table(name)} AS SELECT {listed}, {ROW} FROM bansos_stored_rows")
+    finally:
+        con.unregister("bansos_stored_rows")
+
+
+def written_here(cursor: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the file's stored answers were written by this version's
+    stored queries (their fingerprint); `cursor` reads the file."""
+    try:
+        row = cursor.execute(f"SELECT fingerprint FROM {FINGERPRINT_TABLE}").fetchone()
+    except duckdb.Error:  # schema 4: no stored answers
+        return False
+    return row is not None and bytes(row[0]) == bytes.fromhex(fingerprint())
 
 
 def differences(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The stored queries whose table does not hold what the query answers
     now (for `check`); `con` reads the warehouse by default."""
     found = []
+    if not written_here(con):
+        found.append("the stored answers were written by another version of this software: the runner asks the "
+                     "queries instead until the next write session (a load, `rebuild`) writes them again")
     for name in stored_names():
         query = load_query(name)
         bound = bound_values(query.parameters, {}, None)

@@ -230,7 +230,8 @@ def execute(db: Path, *statements: str) -> None:
 def _drop_stored() -> list[str]:
     from bansos import stored
 
-    return [f"DROP TABLE {stored.table(name)}" for name in stored.stored_names()]
+    return [f"DROP TABLE {stored.table(name)}" for name in stored.stored_names()] + [
+        f"DROP TABLE {stored.FINGERPRINT_TABLE}"]
 
 
 def make_schema_2(db: Path) -> None:
