@@ -40,9 +40,10 @@ earlier schema, until `migrate`) is read with the queries themselves.
 
 Which SQL wrote them: `refresh` also writes the stored queries'
 `fingerprint` (table `stored_fingerprint`), and the runner reads stored
-tables only from a file whose fingerprint is its own. A version whose stored queries differ
-(an earlier or a later one, until its next write) asks the queries
-instead, so a change to a stored query needs no schema change. Schema 5
+tables only from a file whose fingerprint is its own. A version whose
+stored queries differ (an earlier or a later one, until its next write)
+asks the queries instead, so a change to a stored query needs no schema
+change. Schema 5
 itself is there for the versions before this module, which would write a
 file without refreshing the tables or the fingerprint, and so must refuse
 it.

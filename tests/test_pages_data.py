@@ -11,6 +11,8 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -61,6 +63,16 @@ def set_filter(at: AppTest, key: str, value) -> AppTest:
 
 def runner(db: Path) -> QueryRunner:
     return QueryRunner(db, cache=False)
+
+
+@contextmanager
+def changed_copy(source: Path, copy: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A copy of `source` to change behind ingestion's back, finished as a
+    write session finishes (the stored answers written again from it)."""
+    shutil.copyfile(source, copy)
+    with duckdb.connect(str(copy)) as con:
+        yield con
+        stored.refresh(con)
 
 
 def metric(at: AppTest, label: str):
@@ -157,12 +169,10 @@ def test_quality_totals_match_the_ledger(demo_db):
 
 def test_attention_flags_a_pilot_without_the_latest_tranche(demo_db, tmp_path):
     stale = tmp_path / "stale.duckdb"
-    shutil.copyfile(demo_db, stale)
     pilot = pilot_codes(demo_db)[0]
-    with duckdb.connect(str(stale)) as con:
+    with changed_copy(demo_db, stale) as con:
         latest = con.execute("SELECT max(year * 10 + tranche) FROM mart_allocation").fetchone()[0]
         con.execute("DELETE FROM mart_allocation WHERE region_code = ? AND year * 10 + tranche = ?", [pilot, latest])
-        stored.refresh(con)  # as a write session does last
     regions = runner(stale).run("freshness")
     attention = regions[regions.needs_attention]
     assert list(attention.region_code) == [pilot]
@@ -189,11 +199,9 @@ def test_the_last_load_tile_names_the_file_with_a_warning(demo_db, tmp_path, lan
 
     def caption(warned: list[str]) -> str:
         db = tmp_path / f"warned-{len(warned)}.duckdb"  # a copy each: the app keeps its warehouse open
-        shutil.copyfile(demo_db, db)
-        with duckdb.connect(str(db)) as con:
+        with changed_copy(demo_db, db) as con:
             con.execute("UPDATE load_ledger SET warnings = CASE WHEN list_contains(?, file_name) "
                         "THEN 'kolom tidak dikenal diabaikan: catatan' END", [warned])
-            stored.refresh(con)  # as a write session does last
         at = run_page(db, "kualitas", lang)
         said = [c.value for c in at.caption if c.value.startswith(("pukul ", "at "))]
         assert len(said) == 1, said
@@ -211,9 +219,8 @@ def test_attention_names_a_programme_missing_from_the_latest_tranche(demo_db, tm
     # The region still has the latest tranche (other programmes), but not this
     # programme's payments in it, which other regions have.
     gap = tmp_path / "gap.duckdb"
-    shutil.copyfile(demo_db, gap)
     pilot = pilot_codes(demo_db)[0]
-    with duckdb.connect(str(gap)) as con:
+    with changed_copy(demo_db, gap) as con:
         latest = con.execute("SELECT max(year * 10 + tranche) FROM mart_allocation").fetchone()[0]
         programs = sorted(r[0] for r in con.execute(
             "SELECT DISTINCT program FROM mart_allocation WHERE region_code = ? AND year * 10 + tranche = ?",
@@ -221,7 +228,6 @@ def test_attention_names_a_programme_missing_from_the_latest_tranche(demo_db, tm
         assert len(programs) >= 2, programs
         con.execute("DELETE FROM mart_allocation WHERE region_code = ? AND program = ? AND year * 10 + tranche = ?",
                     [pilot, programs[0], latest])
-        stored.refresh(con)  # as a write session does last
     regions = runner(gap).run("freshness")
     attention = regions[regions.needs_attention]
     assert list(attention.region_code) == [pilot]
@@ -239,13 +245,11 @@ def test_a_kab_kota_behind_its_group_is_flagged_whoever_looks(demo_db, tmp_path)
     regions only, so a province whose kab/kota all lagged saw none behind),
     as the latest tranche already was."""
     lagging = tmp_path / "lagging.duckdb"
-    shutil.copyfile(demo_db, lagging)
     pilot = pilot_codes(demo_db)[0]
-    with duckdb.connect(str(lagging)) as con:
+    with changed_copy(demo_db, lagging) as con:
         latest = con.execute("SELECT max(snapshot_date) FROM mart_snapshot").fetchone()[0]
         con.execute("DELETE FROM mart_snapshot WHERE region_code = ? AND snapshot_date = ?", [pilot, latest])
         assert con.execute("SELECT count(*) FROM mart_snapshot WHERE region_code = ?", [pilot]).fetchone()[0]
-        stored.refresh(con)  # as a write session does last
     everyone = runner(lagging).run("freshness")
     alone = QueryRunner(lagging, scope=(pilot,), cache=False).run("freshness")
     assert list(alone.region_code) == [pilot]
