@@ -203,7 +203,7 @@ def run_worker(name: str, payload: dict, logs: Path, timeout: float | None = Non
 
 def worker_main(name: str, request: str, result: str) -> None:
     payload = pickle.loads(Path(request).read_bytes())
-    workers = {"ingest": _ingest_worker, "discover": _discover_worker, "pandas": _pandas_worker, "polars": _polars_worker,
+    workers = {"ingest": _ingest_worker, "ceiling": _ceiling_worker, "discover": _discover_worker, "pandas": _pandas_worker, "polars": _polars_worker,
                "generate": _generate_worker}
     out = workers[name](payload)
     Path(result).write_bytes(pickle.dumps(out))
@@ -235,6 +235,9 @@ class Profile:
         self.current: dict | None = None
         self.marks: dict[str, float] = {}
         self.background: dict[str, float] = {}
+        # The process's CPU seconds during each main-thread phase: every
+        # thread's, so a phase that overlaps the read-ahead includes its work.
+        self.cpu: dict[str, float] = {}
         self.lock = threading.Lock()
         self.cloned = False  # the live file was cloned, not copied (warehouse.copy_file)
 
@@ -290,12 +293,14 @@ def _install_profile(profile: Profile) -> None:
         def wrapper(*args, **kwargs):
             if con_arg and args:
                 args = (TimedConnection(raw(args[0]), profile, phase), *args[1:])
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), _cpu_seconds()
             try:
                 return original(*args, **kwargs)
             finally:
                 profile.add(phase, time.perf_counter() - started)
                 profile.marks[f"{phase}_end"] = time.perf_counter()
+                if threading.current_thread() is threading.main_thread():
+                    profile.cpu[phase] = profile.cpu.get(phase, 0.0) + _cpu_seconds() - cpu
 
         setattr(module, attribute, wrapper)
 
@@ -361,9 +366,11 @@ def _ingest_worker(p: dict) -> dict:
     if p.get("profile", True):
         _install_profile(profile)
     requests = [LoadRequest(Path(f), kind, as_of) for f, kind, as_of in p["files"]]
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     results = ingest(db, requests)
     seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_before
     # total = copy + session setup + prepare + Σ (wait for read-ahead + file) + marts + finish
     phases = dict(profile.phases)
     marts_end = profile.marks.get("marts_end")
@@ -387,7 +394,62 @@ def _ingest_worker(p: dict) -> dict:
         "statements": statements[:40],
         "peak_rss_mb": _peak_rss_mb(),
         "copy_cloned": profile.cloned,
+        "cpu_s": round(cpu, 2),
+        "phases_cpu_s": {k: round(v, 2) for k, v in sorted(profile.cpu.items(), key=lambda kv: -kv[1])},
     }
+
+
+def _cpu_seconds() -> float:
+    """This process's CPU time so far, every thread, user and system."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _ceiling_worker(p: dict) -> dict:
+    """The most this machine can do with the files: every extract read as text by
+    DuckDB, its identifier columns hashed with the project's keyed hash, and
+    stored as it came into a new DuckDB file, one table per file, then a
+    checkpoint. None of the rest of a load: no rules, no typing, no merge,
+    no quarantine, no ledger, no marts, no copy and swap. Rows DuckDB cannot
+    decode are skipped, not counted (the Windows-1252 extract's few)."""
+    import duckdb
+
+    from bansos import keys
+    from bansos.contract import KIND_BY_NAME
+    from bansos.extracts import _columns_of
+
+    db = Path(p["db"])
+    for leftover in (db, Path(str(db) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    key = Path(p["key_file"]).read_text().strip()
+    con = duckdb.connect(str(db))
+    cpu_before = _cpu_seconds()
+    started = time.perf_counter()
+    rows = 0
+    try:
+        for number, (file, kind, _) in enumerate(p["files"]):
+            source = (f"read_parquet('{file}')" if file.endswith(".parquet") else
+                      f"read_csv('{file}', all_varchar = true, header = true, ignore_errors = true)")
+            headers = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+            hashed = {headers[position] for k in ([KIND_BY_NAME[kind]] if kind else KIND_BY_NAME.values())
+                      for name, position in _columns_of(k, headers).items()
+                      if any(c.name == name and c.is_identifier for c in k.columns)}
+            quoted = ['"' + h.replace('"', '""') + '"' for h in headers]
+            blank_is_none = "nullif(CAST({} AS VARCHAR), '')"  # as a load reads a blank id
+            columns = ", ".join(f"{keys.HASH_SQL.format(col=blank_is_none.format(q))} AS {q}" if h in hashed else q
+                                for h, q in zip(headers, quoted))
+            rows += con.execute(f"CREATE TABLE file_{number} AS SELECT {columns} FROM {source}", {"key": key}).fetchone()[0]
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_before
+    if not p.get("keep"):  # kept by the test that looks inside
+        for leftover in (db, Path(str(db) + ".wal")):
+            leftover.unlink(missing_ok=True)
+    return {"rows": rows, "seconds": round(seconds, 2), "cpu_s": round(cpu, 2)}
 
 
 def _summarise_ingest(run: dict, label: str) -> dict:
@@ -413,6 +475,11 @@ def _summarise_ingest(run: dict, label: str) -> dict:
         "seconds": round(run["seconds"], 2),
         "rows_per_s": round(rows_read / run["seconds"]) if run["seconds"] else None,
         "peak_rss_mb": run["peak_rss_mb"],
+        # CPU seconds of every thread over wall seconds: how busy the
+        # machine's cores were (2 on the machine of benchmarks/RESULTS.md).
+        "cpu_s": run.get("cpu_s"),
+        "cores_busy": round(run["cpu_s"] / run["seconds"], 2) if run.get("cpu_s") and run["seconds"] else None,
+        "phases_cpu_s": run.get("phases_cpu_s", {}),
         "by_format": by_format,
         "phases_s": run["phases"],
         "read_ahead_s": run.get("read_ahead", {}),
@@ -513,7 +580,26 @@ def measure_ingest(args, paths: dict, files, target: Path, keep: bool) -> dict:
     if not keep:
         for leftover in (target, Path(str(target) + ".wal"), Path(str(target) + ".lock")):
             leftover.unlink(missing_ok=True)
+    summary["ceiling"] = measure_ceiling(paths, files, summary)
     return summary
+
+
+def measure_ceiling(paths: dict, files, summary: dict) -> dict:
+    """The ingestion figure's yardstick on this machine (`_ceiling_worker`):
+    the most it can do, reading, hashing and storing the same files and
+    nothing else; and that plus the marts this ingestion built, which a new
+    warehouse needs (what a load could reach if every check were free)."""
+    log("ingest ceiling: the same files read, hashed and stored, nothing else …")
+    ceiling = run_worker("ceiling", {"db": str(paths["cache"] / "ceiling.duckdb"), "files": files,
+                                 "key_file": str(paths["key"])}, paths["logs"])
+    ceiling["rows_per_s"] = round(ceiling["rows"] / ceiling["seconds"]) if ceiling["seconds"] else None
+    ceiling["cores_busy"] = round(ceiling["cpu_s"] / ceiling["seconds"], 2) if ceiling["seconds"] else None
+    marts = summary.get("phases_s", {}).get("marts")
+    if marts is not None:
+        ceiling["with_marts_rows_per_s"] = round(ceiling["rows"] / (ceiling["seconds"] + marts))
+    log(f"ingest ceiling: {ceiling['rows']:,} rows in {ceiling['seconds']} s = {ceiling['rows_per_s']:,} rows/s "
+        f"({ceiling['cores_busy']} cores busy); with this ingestion's marts ({marts} s) {ceiling.get('with_marts_rows_per_s')} rows/s")
+    return ceiling
 
 
 def measure_xlsx(paths: dict) -> dict:
@@ -1400,7 +1486,9 @@ def print_table(bench: dict, detail: dict) -> None:
     print(f"in-memory goal (>= {goal.get('ratio_at_least')}x the in-memory pandas where a page reads more than "
           f"{goal.get('fact_rows_over', 0):,} fact rows): {len(goal.get('pages_over', []))} of {len(bench['pages'])} pages read more; "
           f"met on {len(goal.get('met', []))}, missed on {goal.get('missed')}, not measured on {goal.get('not_measured')}")
-    print(f"ingestion CSV+Parquet: {bench['ingest_rows_per_s']} rows/s; XLSX: {bench['ingest_xlsx_rows_per_s']} rows/s")
+    print(f"ingestion CSV+Parquet: {bench['ingest_rows_per_s']} rows/s ({bench.get('ingest_cores_busy')} cores busy; "
+          f"the same files read, hashed and stored alone: {bench.get('ingest_ceiling_rows_per_s')} rows/s, with the marts "
+          f"{bench.get('ingest_ceiling_with_marts_rows_per_s')} rows/s); XLSX: {bench['ingest_xlsx_rows_per_s']} rows/s")
     print(f"app RSS peak: {bench['app_rss_mb']} MB; concurrent: {json.dumps({k: bench['concurrent'].get(k) for k in ('sessions', 'page_runs', 'p50_ms', 'p95_ms', 'errors')}) if bench['concurrent'] else None}")
     print()
 
@@ -1553,6 +1641,10 @@ def main(argv: list[str] | None = None) -> int:
         "rows": warehouse_rows(paths["db"]),
         "pages": bench_pages,
         "ingest_rows_per_s": ingest.get("rows_per_s"),
+        "ingest_cores_busy": ingest.get("cores_busy"),
+        # the same files read, hashed and stored alone, and that plus the marts
+        "ingest_ceiling_rows_per_s": (ingest.get("ceiling") or {}).get("rows_per_s"),
+        "ingest_ceiling_with_marts_rows_per_s": (ingest.get("ceiling") or {}).get("with_marts_rows_per_s"),
         "ingest_xlsx_rows_per_s": xlsx.get("rows_per_s"),
         "app_rss_mb": app.get("single", {}).get("rss_peak_mb"),
         "concurrent": {k: v for k, v in app.get("concurrent", {}).items() if k not in ("by_page", "problems")} if app else None,

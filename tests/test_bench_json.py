@@ -185,3 +185,43 @@ def test_a_warehouse_of_more_kab_kota_has_a_cache_of_its_own(tmp_path, monkeypat
     assert bench.data_shape(wide["extracts"]) == {"kab_kota": 146, "region_scale": 1.0}
     assert bench.data_shape(usual["extracts"]) == {"kab_kota": None, "region_scale": None}
 
+
+
+def test_the_ingestion_ceiling_stores_every_row_with_its_ids_hashed(tmp_path):
+    """bench.py's yardstick for the ingestion figure (`_ceiling_worker`):
+    every row of every file stored, the identifier columns as the project's
+    keyed hash whatever the header's spelling, never as given."""
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    key = "ab" * 32
+    (tmp_path / "key").write_text(key + "\n")
+    register = tmp_path / "registrasi.csv"
+    register.write_text("NO_KK,NIK_KEPALA,KODE_WILAYAH,DESIL,JUMLAH_ANGGOTA,TANGGAL_DATA\n"
+                        "3510010101000001,3510011111000001,35.10.01.2001,3,4,2026-01-31\n"
+                        "3510010101000002,,35.10.01.2001,5,2,2026-01-31\n"
+                        "3510010101000003,3510011111000003,35.10.01.2001,1,1,2026-01-31\n")
+    payments = tmp_path / "salur.parquet"
+    pq.write_table(pa.table({"nomor_kk": ["3510010101000001", "3510010101000002"],
+                             "nik_penerima": ["3510011111000001", "3510011111000002"],
+                             "kode_wilayah": ["35.10.01.2001"] * 2, "program": ["PKH"] * 2}), payments)
+    db = tmp_path / "ceiling.duckdb"
+    out = bench._ceiling_worker({"db": str(db), "key_file": str(tmp_path / "key"), "keep": True,
+                                 "files": [(str(register), "keluarga", None), (str(payments), "penyaluran", None)]})
+    assert out["rows"] == 5 and out["seconds"] > 0 and out["cpu_s"] >= 0
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        family = con.execute('SELECT "NO_KK", "NIK_KEPALA", "KODE_WILAYAH" FROM file_0 ORDER BY "DESIL"').fetchall()
+        expected = con.execute("SELECT ('0x' || left(sha256($k || ':' || '3510010101000003'), 32))::UHUGEINT",
+                               {"k": key}).fetchone()[0]
+        assert family[0][0] == expected and family[0][2] == "35.10.01.2001"  # desil 1: the third row
+        assert family[2][1] is None and family[1][1] is not None  # desil 5: the blank id stays blank
+        stored = con.execute("SELECT * FROM file_1").fetchall() + con.execute("SELECT * FROM file_0").fetchall()
+        assert not any("3510010101" in str(value) or "3510011111" in str(value) for row in stored for value in row)
+        assert [t for (t,) in con.execute("SELECT typeof(nomor_kk) FROM file_1 LIMIT 1").fetchall()] == ["UHUGEINT"]
+    finally:
+        con.close()
+    # Without "keep" (as bench.py runs it) nothing is left behind.
+    bench._ceiling_worker({"db": str(db), "key_file": str(tmp_path / "key"), "files": [(str(register), "keluarga", None)]})
+    assert not db.exists()
