@@ -30,6 +30,10 @@ SUMS: dict[str, tuple[str, ...]] = {
     "mart_allocation": ("recipients", "allocated_amount", "paid_families", "disbursed_amount", "timely_families",
                         "failed_families", "returned_families", "pending_families", "rerouted_payments",
                         "allocation_rows"),
+    # mart_allocation summed over kecamatan and institution: the same sums
+    "mart_allocation_region": ("recipients", "allocated_amount", "paid_families", "disbursed_amount",
+                               "timely_families", "failed_families", "returned_families", "pending_families",
+                               "rerouted_payments", "allocation_rows"),
     "mart_decile": ("recipients",),
     "mart_funnel_recipients": ("recipients", "paid"),
     "mart_targeting_kecamatan": ("eligible_families", "eligible_covered", "recipients", "eligible_recipients",
@@ -48,6 +52,7 @@ SUMS: dict[str, tuple[str, ...]] = {
 KEEP_ROW: dict[str, str | None] = {
     # a group of allocation rows: every row is an allocation or a reroute
     "mart_allocation": "m.allocation_rows + m.rerouted_payments > 0",
+    "mart_allocation_region": "m.allocation_rows + m.rerouted_payments > 0",  # any of its mart_allocation rows
     "mart_decile": "m.recipients > 0",
     "mart_funnel_recipients": "m.recipients > 0",
     # a kecamatan with recipients, or (STILL_KEPT) with families in the

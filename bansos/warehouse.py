@@ -44,8 +44,10 @@ WAREHOUSE = "wh"  # the name the file being written is attached under
 # keyed by family, programme, year, tranche, kab/kota and institution.
 # 3: load_region. 4: quarantine_summary. 5: stored answers (bansos/stored.py),
 # written by every write session: an earlier version would write without
-# them and leave them stale, so it must refuse this schema.
-SCHEMA_VERSION = 5
+# them and leave them stale, so it must refuse this schema. 6: the mart
+# mart_allocation_region, which the pages read (made by `migrate`'s rebuild
+# of the marts; an earlier version's loads would leave it stale).
+SCHEMA_VERSION = 6
 # Free space asked for beyond the copy of the warehouse before a load starts.
 SPACE_MARGIN = 64 * 1024 * 1024
 TEMP_PREFIX = "bansos-load-"
@@ -592,6 +594,8 @@ def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
         record_quarantine_summary(con, 0, 2**31 - 1)
     # Schema 5 adds the stored answers (bansos/stored.py): nothing to do
     # here, as every write session, this one included, writes them last.
+    # Schema 6 adds the mart mart_allocation_region: `migrate` rebuilds
+    # every mart in this session (bansos/cli.py).
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
 
 

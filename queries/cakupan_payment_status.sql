@@ -14,7 +14,7 @@ WITH summed AS (
            sum(a.failed_families) AS gagal,
            sum(a.returned_families) AS retur,
            sum(a.pending_families) AS proses
-    FROM mart_allocation a
+    FROM mart_allocation_region a
     WHERE a.program = $program
       AND ($regions::VARCHAR[] IS NULL OR list_contains($regions::VARCHAR[], a.region_code))
       AND ($scope::VARCHAR[] IS NULL OR list_contains($scope::VARCHAR[], a.region_code))

@@ -15,7 +15,7 @@ WITH summed AS (
            sum(a.failed_families) AS failed_families,
            sum(a.returned_families) AS returned_families,
            sum(a.pending_families) AS pending_families
-    FROM mart_allocation a
+    FROM mart_allocation_region a
     JOIN ref_region r ON r.code = a.region_code
     WHERE a.program = $program
       AND ($province::VARCHAR IS NULL OR r.province_code = $province::VARCHAR)

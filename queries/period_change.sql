@@ -13,7 +13,7 @@ WITH chosen AS (
     {{chosen_snapshot}}
 ), alloc AS (
     SELECT region_code, year, tranche, sum(allocated_amount) AS allocated_amount, sum(disbursed_amount) AS disbursed_amount
-    FROM mart_allocation WHERE program = $program GROUP BY ALL
+    FROM mart_allocation_region WHERE program = $program GROUP BY ALL
 ), t AS (
     SELECT t.*, a.allocated_amount, a.disbursed_amount,
            {{rate:coverage}} AS coverage,

@@ -28,7 +28,7 @@ WITH chosen AS (
     SELECT region_code, program, year, tranche,
            sum(allocated_amount) AS allocated_amount, sum(disbursed_amount) AS disbursed_amount,
            sum(paid_families) AS paid_families, sum(timely_families) AS timely_families
-    FROM mart_allocation
+    FROM mart_allocation_region
     GROUP BY ALL
 ), base AS (
     SELECT r.code AS region_code, r.name AS region_name, r.province_code, pv.name AS province_name,

@@ -41,7 +41,7 @@ WITH chosen AS (
     SELECT a.year, a.tranche,
            sum(a.allocated_amount) AS allocated_amount, sum(a.disbursed_amount) AS disbursed_amount,
            sum(a.paid_families) AS paid_families, sum(a.timely_families) AS timely_families
-    FROM mart_allocation a
+    FROM mart_allocation_region a
     WHERE a.program = $program
       AND a.region_code IN (SELECT DISTINCT region_code FROM picked)
     GROUP BY ALL

@@ -248,8 +248,15 @@ def make_schema_3(db: Path) -> None:
 
 
 def make_schema_4(db: Path) -> None:
-    """Turn a warehouse into what the previous version made (schema 4: no stored answers)."""
-    execute(db, *_drop_stored(), "UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    """Turn a warehouse into what an earlier version made (schema 4: no
+    stored answers, no mart_allocation_region)."""
+    execute(db, *_drop_stored(), "DROP TABLE IF EXISTS mart_allocation_region",
+            "UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+
+
+def make_schema_5(db: Path) -> None:
+    """Turn a warehouse into what the previous version made (schema 5: no mart_allocation_region)."""
+    execute(db, "DROP TABLE IF EXISTS mart_allocation_region", "UPDATE meta SET value = '5' WHERE key = 'schema_version'")
 
 
 def scalar(db: Path, sql: str, params=None):

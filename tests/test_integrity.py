@@ -35,6 +35,7 @@ from tests.ingest_files import (
     fetch,
     kk,
     load,
+    make_schema_5,
     nik,
     record,
     row_for,
@@ -670,6 +671,10 @@ def test_two_institutions_paying_one_family_are_two_rows_and_both_amounts(wareho
     assert current(warehouse, "fact_allocation") == 2
     assert fetch(warehouse, "SELECT sum(recipients), sum(allocated_amount), sum(disbursed_amount), sum(paid_families), "
                             "sum(allocation_rows) FROM mart_allocation") == [(1, 1_200_000, 1_200_000, 1, 2)]
+    # The kab/kota's row: the two institutions' rows summed, the family once.
+    assert fetch(warehouse, "SELECT region_code, program, year, tranche, recipients, allocated_amount, disbursed_amount, "
+                            "paid_families, allocation_rows FROM mart_allocation_region") == [
+        ("35.10", "PKH", 2026, 1, 1, 1_200_000, 1_200_000, 1, 2)]
 
 
 def test_a_reroute_is_neither_an_allocation_nor_a_double_one(warehouse, tmp_path):
@@ -684,6 +689,26 @@ def test_a_reroute_is_neither_an_allocation_nor_a_double_one(warehouse, tmp_path
     assert fetch(warehouse, "SELECT sum(recipients), sum(allocated_amount), sum(disbursed_amount), sum(paid_families), "
                             "sum(failed_families), sum(rerouted_payments), sum(allocation_rows) FROM mart_allocation") == [
         (1, 600_000, 600_000, 1, 0, 1, 1)]
+    assert fetch(warehouse, "SELECT recipients, allocated_amount, disbursed_amount, paid_families, failed_families, "
+                            "rerouted_payments, allocation_rows FROM mart_allocation_region") == [(1, 600_000, 600_000, 1, 0, 1, 1)]
+
+
+def test_the_previous_schema_gets_the_kab_kota_allocation_mart_by_migrate(warehouse, tmp_path, cli):
+    """Schema 5 had no mart_allocation_region: loads are refused until
+    `migrate`, which makes it (two kecamatan of one kab/kota, two
+    institutions: one row, the sums of the three mart_allocation rows)."""
+    rows = [_pay(1, lembaga_penyalur="BRI"), _pay(1, lembaga_penyalur="POS", id_transaksi="POS1"),
+            _pay(2, kode_wilayah="35.10.02.2001", id_transaksi="K2")]
+    load(warehouse, write_csv(tmp_path / "awal.csv", PENYALURAN_HEADER, rows))
+    assert fetch(warehouse, "SELECT count(*) FROM mart_allocation") == [(3,)]
+    make_schema_5(warehouse)
+    refused = cli("ingest", "--db", warehouse, "--json", write_csv(tmp_path / "baru.csv", PENYALURAN_HEADER, [_pay(3)]))
+    assert refused.returncode == 1 and "python -m bansos migrate" in json.loads(refused.stdout)["message"]
+    migrated = cli("migrate", "--db", warehouse)
+    assert migrated.returncode == 0 and "it was at 5" in migrated.stdout, migrated.stdout + migrated.stderr
+    # Families 1 (twice, one recipient) and 2: 2 recipients, 1,800,000 allocated in 3 allocation rows.
+    assert fetch(warehouse, "SELECT region_code, recipients, allocated_amount, allocation_rows FROM mart_allocation_region") == [
+        ("35.10", 2, 1_800_000, 3)]
 
 
 def test_a_family_allocated_in_two_kab_kota_is_a_recipient_in_each(warehouse, tmp_path):
@@ -694,6 +719,8 @@ def test_a_family_allocated_in_two_kab_kota_is_a_recipient_in_each(warehouse, tm
 
     assert fetch(warehouse, "SELECT region_code, sum(recipients), sum(allocated_amount) FROM mart_allocation "
                             "GROUP BY 1 ORDER BY 1") == [("18.72", 1, 600_000), ("35.10", 1, 600_000)]
+    assert fetch(warehouse, "SELECT region_code, recipients, allocated_amount FROM mart_allocation_region ORDER BY 1") == [
+        ("18.72", 1, 600_000), ("35.10", 1, 600_000)]
     assert fetch(warehouse, "SELECT region_code, recipients FROM mart_targeting WHERE program = 'PKH' AND basis = 'desil' "
                             "AND year = 2026 AND tranche = 1 ORDER BY 1") == [("18.72", 1), ("35.10", 1)]
 

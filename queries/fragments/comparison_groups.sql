@@ -14,7 +14,7 @@ members AS (
     SELECT pilot_code, comparison_code, 'comparison' FROM mart_comparison
 ), alloc AS (
     SELECT region_code, year, tranche, sum(allocated_amount) AS allocated, sum(disbursed_amount) AS disbursed
-    FROM mart_allocation WHERE program = $program GROUP BY ALL
+    FROM mart_allocation_region WHERE program = $program GROUP BY ALL
 ), grouped AS (
     SELECT m.pilot_code, m.grp, t.year, t.tranche, count(*) AS regions,
            sum(t.eligible_families) AS eligible_families, sum(t.eligible_covered) AS eligible_covered,

@@ -3,8 +3,12 @@
 -- Parameters: $timely_days — paid within this many days of the tranche start
 --           (DATE + INTEGER days: a DATE on DuckDB and on Spark alike).
 -- Needs:    t_alloc (15_allocations).
--- Makes:    mart_allocation.
--- Grain:    region_code × kecamatan_code × program × year × tranche × institution.
+-- Makes:    mart_allocation, mart_allocation_region.
+-- Grain:    region_code × kecamatan_code × program × year × tranche × institution;
+--           mart_allocation_region: region_code × program × year × tranche,
+--           the same columns summed over kecamatan and institution (what
+--           the pages' kab/kota and totals questions read: nationally about
+--           seventy times fewer rows than mart_allocation).
 -- Columns:  recipients (families allocated, each counted once per kab/kota
 --           on its primary row, so these add up over institutions and
 --           kecamatan), allocated_amount (every allocation but reroutes:
@@ -33,3 +37,18 @@ SELECT a.region_code, a.kecamatan_code, a.program, a.year, a.tranche, a.institut
 FROM t_alloc a
 LEFT JOIN ref_tranche_calendar c ON c.tranche = a.tranche
 GROUP BY ALL;
+
+CREATE OR REPLACE TABLE mart_allocation_region AS
+SELECT region_code, program, year, tranche,
+       CAST(sum(recipients) AS BIGINT) AS recipients,
+       sum(allocated_amount) AS allocated_amount,
+       CAST(sum(paid_families) AS BIGINT) AS paid_families,
+       sum(disbursed_amount) AS disbursed_amount,
+       CAST(sum(timely_families) AS BIGINT) AS timely_families,
+       CAST(sum(failed_families) AS BIGINT) AS failed_families,
+       CAST(sum(returned_families) AS BIGINT) AS returned_families,
+       CAST(sum(pending_families) AS BIGINT) AS pending_families,
+       CAST(sum(rerouted_payments) AS BIGINT) AS rerouted_payments,
+       CAST(sum(allocation_rows) AS BIGINT) AS allocation_rows
+FROM mart_allocation
+GROUP BY region_code, program, year, tranche;
