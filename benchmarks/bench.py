@@ -851,7 +851,7 @@ def national_marts(paths: dict, variants: dict, runs: int, copies: int = 15, pil
         con.execute("CREATE TEMP TABLE copy_map (k INTEGER, src VARCHAR, dst VARCHAR)")
         con.executemany("INSERT INTO copy_map VALUES (?, ?, ?)", mapping)
         marts = ["mart_snapshot", "mart_targeting", "mart_targeting_kecamatan", "mart_decile", "mart_allocation",
-                 "mart_funnel", "mart_funnel_recipients", "mart_register_decile"]
+                 "mart_allocation_region", "mart_funnel", "mart_funnel_recipients", "mart_register_decile"]
         for table in marts:
             con.execute(f"INSERT INTO {table} SELECT x.* REPLACE (m.dst AS region_code) FROM {table} x "
                         "JOIN copy_map m ON m.src = x.region_code")
@@ -863,6 +863,9 @@ def national_marts(paths: dict, variants: dict, runs: int, copies: int = 15, pil
                     "JOIN ref_region r ON r.code = m.dst")
         all_pilots = [r[0] for r in con.execute("SELECT region_code FROM ref_pilot ORDER BY 1").fetchall()]
         sizes = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in [*marts, "mart_comparison", "ref_pilot"]}
+        from bansos import stored
+
+        stored.refresh(con)  # the filters' options and the header's facts of the copy, as a write would keep them
         con.execute("CHECKPOINT")
     finally:
         con.close()
