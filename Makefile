@@ -46,6 +46,10 @@ lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 
+# A demo warehouse made by an earlier version is migrated (a real one is the operator's: docs/operations.md).
+DEMO_CURRENT = $(PY) -c "import sys; from bansos.warehouse import SCHEMA_VERSION, file_schema_version; \
+	sys.exit(file_schema_version('data/demo.duckdb') < SCHEMA_VERSION)" || $(PY) -m bansos migrate --db data/demo.duckdb
+
 data/demo.duckdb: | $(VENV)/.runtime
 	$(PY) -m bansos demo
 
@@ -55,7 +59,8 @@ demo: $(VENV)/.runtime
 run: $(VENV)/.runtime
 	@if [ -n "$$BANSOS_DB" ]; then echo "Opening $$BANSOS_DB (BANSOS_DB)"; \
 	elif [ -f data/warehouse.duckdb ]; then echo "Opening the real warehouse data/warehouse.duckdb"; \
-	else [ -f data/demo.duckdb ] || $(PY) -m bansos demo; echo "No real warehouse (data/warehouse.duckdb): opening the DEMO warehouse data/demo.duckdb"; fi
+	else [ -f data/demo.duckdb ] || $(PY) -m bansos demo; $(DEMO_CURRENT); \
+	echo "No real warehouse (data/warehouse.duckdb): opening the DEMO warehouse data/demo.duckdb"; fi
 	$(VENV)/bin/streamlit run dashboard.py --server.address localhost --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 # Debian's Chromium for the browser tests and the brief's chart (never `playwright install`),
@@ -102,6 +107,7 @@ run-auth: $(VENV)/.runtime
 	  echo "No identity provider on 127.0.0.1:$(IDP_PORT): start it first with 'make idp' in another terminal."; exit 1; }
 	$(PY) -m bansos.authdev --out $(AUTH_SECRETS) --port $(PORT) --idp http://127.0.0.1:$(IDP_PORT)
 	@if [ -z "$$BANSOS_DB" ] && [ ! -f data/warehouse.duckdb ] && [ ! -f data/demo.duckdb ]; then $(PY) -m bansos demo; fi
+	@if [ -z "$$BANSOS_DB" ] && [ ! -f data/warehouse.duckdb ]; then $(DEMO_CURRENT); fi
 	BANSOS_ACCESS=$${BANSOS_ACCESS:-data/access.example.toml} \
 	BANSOS_DB=$${BANSOS_DB:-$$( [ -f data/warehouse.duckdb ] && echo data/warehouse.duckdb || echo data/demo.duckdb )} \
 	$(VENV)/bin/streamlit run dashboard.py --server.address localhost --server.port $(PORT) --server.headless true \
