@@ -47,8 +47,7 @@ lint: $(VENV)/.dev
 	$(PY) -m mypy
 
 # A demo warehouse made by an earlier version is migrated (a real one is the operator's: docs/operations.md).
-DEMO_CURRENT = $(PY) -c "import sys; from bansos.warehouse import SCHEMA_VERSION, file_schema_version; \
-	sys.exit(file_schema_version('data/demo.duckdb') < SCHEMA_VERSION)" || $(PY) -m bansos migrate --db data/demo.duckdb
+DEMO_CURRENT = $(PY) -m bansos migrate --if-older --db data/demo.duckdb >/dev/null
 
 data/demo.duckdb: | $(VENV)/.runtime
 	$(PY) -m bansos demo

@@ -107,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = _command(commands, "migrate", help="bring a warehouse made by an earlier version up to this one")
     migrate.add_argument("--db")
+    migrate.add_argument("--if-older", action="store_true",
+                         help="do nothing when the warehouse is already at this version's schema (for deploy scripts)")
 
     check = _command(commands, "check", help="verify a warehouse: every block readable, ledger = facts, marts = facts, key")
     check.add_argument("--db")
@@ -315,6 +317,9 @@ def _migrate(args) -> int:
         print(f"No warehouse at {db}: nothing to migrate.", file=sys.stderr)
         return 1
     before = _schema_of(db)
+    if args.if_older and before >= SCHEMA_VERSION:
+        print(f"{db} is at schema {before} already (this version: {SCHEMA_VERSION}): nothing to migrate.")
+        return 0
     try:
         with write_session(db, what="a migration", migrating=True) as session:
             from bansos import marts

@@ -408,20 +408,24 @@ def _cpu_seconds() -> float:
 
 
 def _ceiling_worker(p: dict) -> dict:
-    """The most this machine can do with the files: every extract read as text by
-    DuckDB, its identifier columns hashed with the project's keyed hash, and
-    stored as it came into a new DuckDB file, one table per file, then a
-    checkpoint. None of the rest of a load: no rules, no typing, no merge,
-    no quarantine, no ledger, no marts, no copy and swap. Rows DuckDB cannot
-    decode are skipped, not counted (the Windows-1252 extract's few)."""
+    """A yardstick for the ingestion figure on this machine (its "ceiling"):
+    every extract read as text by DuckDB, its identifier columns hashed with
+    the project's keyed hash, and stored as it came into a new DuckDB file,
+    one table per file, then a checkpoint. None of the rest of a load: no
+    rules, no typing, no merge, no quarantine, no ledger, no marts, no copy
+    and swap. Rows DuckDB cannot decode are skipped (the Windows-1252
+    extract's few): `rows` counts the rows stored. A file whose family-card
+    column is not found is refused, so that no identifier is ever stored as
+    given (every column named like an identifier is hashed)."""
     import duckdb
 
     from bansos import keys
-    from bansos.contract import KIND_BY_NAME
-    from bansos.extracts import _columns_of
+    from bansos.contract import KIND_BY_NAME, normalise_header
+    from bansos.extracts import _lookup
 
     db = Path(p["db"])
-    for leftover in (db, Path(str(db) + ".wal")):
+    files = (db, Path(str(db) + ".wal"))
+    for leftover in files:
         leftover.unlink(missing_ok=True)
     key = Path(p["key_file"]).read_text().strip()
     con = duckdb.connect(str(db))
@@ -433,22 +437,26 @@ def _ceiling_worker(p: dict) -> dict:
             source = (f"read_parquet('{file}')" if file.endswith(".parquet") else
                       f"read_csv('{file}', all_varchar = true, header = true, ignore_errors = true)")
             headers = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
-            hashed = {headers[position] for k in ([KIND_BY_NAME[kind]] if kind else KIND_BY_NAME.values())
-                      for name, position in _columns_of(k, headers).items()
-                      if any(c.name == name and c.is_identifier for c in k.columns)}
+            kinds = [KIND_BY_NAME[kind]] if kind else list(KIND_BY_NAME.values())
+            identifiers = {c.name for k in kinds for c in k.columns if c.is_identifier}
+            canonical = {h: next((name for k in kinds if (name := _lookup(k).get(normalise_header(h)))), None)
+                         for h in headers}
+            hashed = {h for h, name in canonical.items() if name in identifiers}
+            if "no_kk" not in {canonical[h] for h in hashed}:
+                raise ValueError(f"{file}: no family-card column among {headers}; nothing is stored unhashed")
             quoted = ['"' + h.replace('"', '""') + '"' for h in headers]
             blank_is_none = "nullif(CAST({} AS VARCHAR), '')"  # as a load reads a blank id
             columns = ", ".join(f"{keys.HASH_SQL.format(col=blank_is_none.format(q))} AS {q}" if h in hashed else q
                                 for h, q in zip(headers, quoted))
             rows += con.execute(f"CREATE TABLE file_{number} AS SELECT {columns} FROM {source}", {"key": key}).fetchone()[0]
         con.execute("CHECKPOINT")
+        seconds = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu_before
     finally:
         con.close()
-    seconds = time.perf_counter() - started
-    cpu = _cpu_seconds() - cpu_before
-    if not p.get("keep"):  # kept by the test that looks inside
-        for leftover in (db, Path(str(db) + ".wal")):
-            leftover.unlink(missing_ok=True)
+        if not p.get("keep"):  # kept by the test that looks inside
+            for leftover in files:
+                leftover.unlink(missing_ok=True)
     return {"rows": rows, "seconds": round(seconds, 2), "cpu_s": round(cpu, 2)}
 
 
@@ -586,18 +594,19 @@ def measure_ingest(args, paths: dict, files, target: Path, keep: bool) -> dict:
 
 def measure_ceiling(paths: dict, files, summary: dict) -> dict:
     """The ingestion figure's yardstick on this machine (`_ceiling_worker`):
-    the most it can do, reading, hashing and storing the same files and
-    nothing else; and that plus the marts this ingestion built, which a new
-    warehouse needs (what a load could reach if every check were free)."""
+    DuckDB reading, hashing and storing the same files and nothing else;
+    and that plus the marts this ingestion built, which a new warehouse
+    needs (what this load's own code would reach if every check were free)."""
     log("ingest ceiling: the same files read, hashed and stored, nothing else …")
     ceiling = run_worker("ceiling", {"db": str(paths["cache"] / "ceiling.duckdb"), "files": files,
                                  "key_file": str(paths["key"])}, paths["logs"])
     ceiling["rows_per_s"] = round(ceiling["rows"] / ceiling["seconds"]) if ceiling["seconds"] else None
+    ceiling["rows_not_stored"] = summary["rows_read"] - ceiling["rows"]  # read by the load, skipped by DuckDB here
     ceiling["cores_busy"] = round(ceiling["cpu_s"] / ceiling["seconds"], 2) if ceiling["seconds"] else None
     marts = summary.get("phases_s", {}).get("marts")
     if marts is not None:
         ceiling["with_marts_rows_per_s"] = round(ceiling["rows"] / (ceiling["seconds"] + marts))
-    log(f"ingest ceiling: {ceiling['rows']:,} rows in {ceiling['seconds']} s = {ceiling['rows_per_s']:,} rows/s "
+    log(f"ingest ceiling: {ceiling['rows']:,} rows in {ceiling['seconds']} s = {ceiling['rows_per_s']} rows/s "
         f"({ceiling['cores_busy']} cores busy); with this ingestion's marts ({marts} s) {ceiling.get('with_marts_rows_per_s')} rows/s")
     return ceiling
 

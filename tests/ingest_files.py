@@ -236,15 +236,16 @@ def _drop_stored() -> list[str]:
 
 def make_schema_2(db: Path) -> None:
     """Turn a warehouse into what an earlier version made (schema 2: no
-    load_region, no quarantine_summary, no stored answers)."""
+    load_region, no quarantine_summary, no stored answers, no mart_allocation_region)."""
     execute(db, "DROP TABLE quarantine_summary", "DROP TABLE load_region", *_drop_stored(),
-            "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+            "DROP TABLE IF EXISTS mart_allocation_region", "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
 
 
 def make_schema_3(db: Path) -> None:
     """Turn a warehouse into what an earlier version made (schema 3: no
-    quarantine_summary, no stored answers)."""
-    execute(db, "DROP TABLE quarantine_summary", *_drop_stored(), "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    quarantine_summary, no stored answers, no mart_allocation_region)."""
+    execute(db, "DROP TABLE quarantine_summary", *_drop_stored(), "DROP TABLE IF EXISTS mart_allocation_region",
+            "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
 
 
 def make_schema_4(db: Path) -> None:

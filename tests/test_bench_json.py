@@ -205,6 +205,7 @@ def test_the_ingestion_ceiling_stores_every_row_with_its_ids_hashed(tmp_path):
     payments = tmp_path / "salur.parquet"
     pq.write_table(pa.table({"nomor_kk": ["3510010101000001", "3510010101000002"],
                              "nik_penerima": ["3510011111000001", "3510011111000002"],
+                             "NIK": ["3510011111000001", "3510011111000002"],  # a second spelling: hashed too
                              "kode_wilayah": ["35.10.01.2001"] * 2, "program": ["PKH"] * 2}), payments)
     db = tmp_path / "ceiling.duckdb"
     out = bench._ceiling_worker({"db": str(db), "key_file": str(tmp_path / "key"), "keep": True,
@@ -224,4 +225,10 @@ def test_the_ingestion_ceiling_stores_every_row_with_its_ids_hashed(tmp_path):
         con.close()
     # Without "keep" (as bench.py runs it) nothing is left behind.
     bench._ceiling_worker({"db": str(db), "key_file": str(tmp_path / "key"), "files": [(str(register), "keluarga", None)]})
+    assert not db.exists()
+    # A header it cannot place (a title row above it): refused, not stored as given, nothing left behind.
+    titled = tmp_path / "titled.csv"
+    titled.write_text("Data registrasi Banyuwangi\n" + register.read_text())
+    with pytest.raises(ValueError, match="no family-card column"):
+        bench._ceiling_worker({"db": str(db), "key_file": str(tmp_path / "key"), "files": [(str(titled), "keluarga", None)]})
     assert not db.exists()

@@ -704,11 +704,16 @@ def test_the_previous_schema_gets_the_kab_kota_allocation_mart_by_migrate(wareho
     make_schema_5(warehouse)
     refused = cli("ingest", "--db", warehouse, "--json", write_csv(tmp_path / "baru.csv", PENYALURAN_HEADER, [_pay(3)]))
     assert refused.returncode == 1 and "python -m bansos migrate" in json.loads(refused.stdout)["message"]
-    migrated = cli("migrate", "--db", warehouse)
+    migrated = cli("migrate", "--if-older", "--db", warehouse)
     assert migrated.returncode == 0 and "it was at 5" in migrated.stdout, migrated.stdout + migrated.stderr
     # Families 1 (twice, one recipient) and 2: 2 recipients, 1,800,000 allocated in 3 allocation rows.
     assert fetch(warehouse, "SELECT region_code, recipients, allocated_amount, allocation_rows FROM mart_allocation_region") == [
         ("35.10", 2, 1_800_000, 3)]
+    # Once current, --if-older leaves the file as it is (a deploy script runs it after every update).
+    before = sha256(warehouse)
+    again = cli("migrate", "--if-older", "--db", warehouse)
+    assert again.returncode == 0 and "nothing to migrate" in again.stdout, again.stdout + again.stderr
+    assert sha256(warehouse) == before
 
 
 def test_a_family_allocated_in_two_kab_kota_is_a_recipient_in_each(warehouse, tmp_path):

@@ -172,7 +172,8 @@ def test_attention_flags_a_pilot_without_the_latest_tranche(demo_db, tmp_path):
     pilot = pilot_codes(demo_db)[0]
     with changed_copy(demo_db, stale) as con:
         latest = con.execute("SELECT max(year * 10 + tranche) FROM mart_allocation").fetchone()[0]
-        con.execute("DELETE FROM mart_allocation WHERE region_code = ? AND year * 10 + tranche = ?", [pilot, latest])
+        for mart in ("mart_allocation", "mart_allocation_region"):  # both allocation marts, in step
+            con.execute(f"DELETE FROM {mart} WHERE region_code = ? AND year * 10 + tranche = ?", [pilot, latest])
     regions = runner(stale).run("freshness")
     attention = regions[regions.needs_attention]
     assert list(attention.region_code) == [pilot]
@@ -226,8 +227,9 @@ def test_attention_names_a_programme_missing_from_the_latest_tranche(demo_db, tm
             "SELECT DISTINCT program FROM mart_allocation WHERE region_code = ? AND year * 10 + tranche = ?",
             [pilot, latest]).fetchall())
         assert len(programs) >= 2, programs
-        con.execute("DELETE FROM mart_allocation WHERE region_code = ? AND program = ? AND year * 10 + tranche = ?",
-                    [pilot, programs[0], latest])
+        for mart in ("mart_allocation", "mart_allocation_region"):
+            con.execute(f"DELETE FROM {mart} WHERE region_code = ? AND program = ? AND year * 10 + tranche = ?",
+                        [pilot, programs[0], latest])
     regions = runner(gap).run("freshness")
     attention = regions[regions.needs_attention]
     assert list(attention.region_code) == [pilot]
