@@ -241,9 +241,11 @@ def _radio(page, option: str) -> None:
 
 
 def _tiles(page) -> list[tuple[str, str]]:
-    # a fresh page may report "not running" before its first run starts: wait for the tiles, then for the run's end
+    # a fresh page may report "not running" before its first run starts: wait for the tiles, then for the run's
+    # end, then for the browser to finish drawing (on a busy machine it read the tiles of a page half drawn)
     page.wait_for_selector("[data-testid='stMetricValue']", timeout=90_000)
     page.wait_for_selector(READY, timeout=90_000)
+    page.wait_for_function(DRAWN, polling=100, timeout=60_000)
     labels = page.locator("[data-testid='stMetricLabel']").all_inner_texts()
     values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
     return [(label.strip(), value.strip()) for label, value in zip(labels, values)]
