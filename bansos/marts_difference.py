@@ -23,17 +23,18 @@ import duckdb
 
 BEFORE, AFTER = "mart_before", "mart_after"  # the scratch catalogs (queries/increment/40_difference.sql)
 
+# The allocation marts' sums, and the rule for their rows: a group of
+# allocation rows, every one an allocation or a reroute.
+_ALLOCATION_SUMS = ("recipients", "allocated_amount", "paid_families", "disbursed_amount", "timely_families",
+                    "failed_families", "returned_families", "pending_families", "rerouted_payments", "allocation_rows")
+_ALLOCATION_KEPT = "m.allocation_rows + m.rerouted_payments > 0"
+
 # Marts whose numbers are sums over families: their other columns are the
 # row's key. A row of these marts exists while the rule holds (None: a dense
 # grid, whose rows the call does not change, 10_scope's i_global_change).
 SUMS: dict[str, tuple[str, ...]] = {
-    "mart_allocation": ("recipients", "allocated_amount", "paid_families", "disbursed_amount", "timely_families",
-                        "failed_families", "returned_families", "pending_families", "rerouted_payments",
-                        "allocation_rows"),
-    # mart_allocation summed over kecamatan and institution: the same sums
-    "mart_allocation_region": ("recipients", "allocated_amount", "paid_families", "disbursed_amount",
-                               "timely_families", "failed_families", "returned_families", "pending_families",
-                               "rerouted_payments", "allocation_rows"),
+    "mart_allocation": _ALLOCATION_SUMS,
+    "mart_allocation_region": _ALLOCATION_SUMS,  # mart_allocation summed over kecamatan and institution
     "mart_decile": ("recipients",),
     "mart_funnel_recipients": ("recipients", "paid"),
     "mart_targeting_kecamatan": ("eligible_families", "eligible_covered", "recipients", "eligible_recipients",
@@ -50,9 +51,8 @@ SUMS: dict[str, tuple[str, ...]] = {
     "mart_register_decile": ("families",),
 }
 KEEP_ROW: dict[str, str | None] = {
-    # a group of allocation rows: every row is an allocation or a reroute
-    "mart_allocation": "m.allocation_rows + m.rerouted_payments > 0",
-    "mart_allocation_region": "m.allocation_rows + m.rerouted_payments > 0",  # any of its mart_allocation rows
+    "mart_allocation": _ALLOCATION_KEPT,
+    "mart_allocation_region": _ALLOCATION_KEPT,  # while any of its mart_allocation rows is
     "mart_decile": "m.recipients > 0",
     "mart_funnel_recipients": "m.recipients > 0",
     # a kecamatan with recipients, or (STILL_KEPT) with families in the

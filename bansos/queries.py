@@ -186,7 +186,8 @@ def load_query(name: str) -> QueryFile:
     query = QueryFile(name, sql, frozenset(PARAM_PATTERN.findall(code)), header, tuple(dict.fromkeys(metrics)))
     from bansos import stored  # stored imports this module
 
-    return dataclasses.replace(query, stored_sql=stored.reading_sql(query), stored_for_every_scope=stored.for_every_scope(query))
+    stored_sql, for_every_scope = stored.reading(query)
+    return dataclasses.replace(query, stored_sql=stored_sql, stored_for_every_scope=for_every_scope)
 
 
 def query_names() -> list[str]:

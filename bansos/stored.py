@@ -90,11 +90,6 @@ def mode(query: QueryFile) -> str | None:
     return chosen
 
 
-def for_every_scope(query: QueryFile) -> bool:
-    """Whether a reader limited to some kab/kota may read the stored answer."""
-    return mode(query) in ("whole", "rows by region_code")
-
-
 def stored_names() -> list[str]:
     return [name for name in query_names() if mode(load_query(name))]
 
@@ -107,16 +102,17 @@ def fingerprint() -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def reading_sql(query: QueryFile) -> str | None:
+def reading(query: QueryFile) -> tuple[str | None, bool]:
     """What the runner runs instead of the query: its stored rows, in order
-    (the scope's rows only, for a regional one); None when not stored. The
-    whole warehouse's answer is no answer for a scope: under one it is empty
-    (the runner asks the query instead)."""
+    (the scope's rows only, for a regional one); None when not stored. And
+    whether a reader limited to some kab/kota may read them: the whole
+    warehouse's answer is no answer for a scope (under one the SQL gives no
+    rows, and the runner asks the query instead)."""
     chosen = mode(query)
     if chosen is None:
-        return None
+        return None, False
     where = {"rows by region_code": _SCOPE_FILTER, "for the whole warehouse": "WHERE $scope::VARCHAR[] IS NULL "}.get(chosen, "")
-    return f"SELECT * EXCLUDE ({ROW}) FROM {table(query.name)} {where}ORDER BY {ROW}"
+    return f"SELECT * EXCLUDE ({ROW}) FROM {table(query.name)} {where}ORDER BY {ROW}", chosen != "for the whole warehouse"
 
 
 def _quoted(name: str) -> str:

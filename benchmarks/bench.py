@@ -439,7 +439,8 @@ def _ceiling_worker(p: dict) -> dict:
             headers = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
             kinds = [KIND_BY_NAME[kind]] if kind else list(KIND_BY_NAME.values())
             identifiers = {c.name for k in kinds for c in k.columns if c.is_identifier}
-            canonical = {h: next((name for k in kinds if (name := _lookup(k).get(normalise_header(h)))), None)
+            lookups = [_lookup(k) for k in kinds]
+            canonical = {h: next((name for lookup in lookups if (name := lookup.get(normalise_header(h)))), None)
                          for h in headers}
             hashed = {h for h, name in canonical.items() if name in identifiers}
             if "no_kk" not in {canonical[h] for h in hashed}:
